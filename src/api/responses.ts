@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { ToolError } from "../tools/errors";
+
+/**
+ * The parts of Gupshup's answers we rely on. Anything else in an answer is ignored; an answer
+ * without these parts is reported as malformed instead of being half-read.
+ */
+const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const str = z.union([z.string(), z.number().transform(String)]);
+const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
+
+export const partnerAppsResponse = z.object({
+  partnerAppsList: z.array(
+    z.looseObject({
+      id: z.string(),
+      name: z.string().nullish(),
+      phone: str.nullish(),
+      live: bool.nullish(),
+      healthy: bool.nullish(),
+      stopped: bool.nullish(),
+      createdOn: num.nullish(),
+    }),
+  ),
+});
+
+export const appTokenResponse = z.looseObject({
+  token: z.string(),
+  expiresOn: num.nullish(),
+  active: bool.nullish(),
+  createdOn: num.nullish(),
+});
+
+export const templatesResponse = z.object({
+  templates: z.array(
+    z.looseObject({
+      id: z.string(),
+      elementName: z.string(),
+      category: z.string().nullish(),
+      status: z.string().nullish(),
+      templateType: z.string().nullish(),
+      languageCode: z.string().nullish(),
+      quality: z.string().nullish(),
+      reason: z.string().nullish(),
+      createdOn: num.nullish(),
+      modifiedOn: num.nullish(),
+      namespace: z.string().nullish(),
+      wabaId: str.nullish(),
+      containerMeta: z.string().nullish(),
+      data: z.string().nullish(),
+    }),
+  ),
+});
+
+export const createdTemplateResponse = z.object({
+  template: z.looseObject({ id: z.string(), elementName: z.string(), status: z.string().nullish(), category: z.string().nullish() }),
+});
+
+export const uploadMediaResponse = z.object({
+  handleId: z.union([z.string(), z.object({ message: z.string() }).transform((h) => h.message)]),
+});
+
+export const sendTemplateResponse = z.object({ status: z.string(), messageId: z.string() });
+
+export const analyticsResponse = z.object({
+  template_analytics: z.array(
+    z.looseObject({
+      template_id: z.string(),
+      start: num.nullish(),
+      end: num.nullish(),
+      sent: num.nullish(),
+      delivered: num.nullish(),
+      read: num.nullish(),
+      clicked: z.array(z.looseObject({ type: z.string().nullish(), button_content: z.string().nullish(), count: num.nullish() })).nullish(),
+    }),
+  ),
+});
+
+export const compareResponse = z.object({
+  data: z.array(
+    z.looseObject({
+      metric: z.string(),
+      type: z.string().nullish(),
+      order_by_relative_metric: z.array(z.string()).nullish(),
+      number_values: z.array(z.object({ key: z.string(), value: num })).nullish(),
+      string_values: z.array(z.object({ key: z.string(), value: z.string() })).nullish(),
+    }),
+  ),
+});
+
+export const healthResponse = z.looseObject({ healthy: bool });
+
+export const ratingsResponse = z.looseObject({
+  oldLimit: z.string().nullish(),
+  currentLimit: z.string().nullish(),
+  event: z.string().nullish(),
+  eventTime: num.nullish(),
+  phoneQuality: z.string().nullish(),
+  message: z.string().nullish(),
+});
+
+export const walletResponse = z.object({
+  walletResponse: z.looseObject({ currency: z.string(), currentBalance: num, overDraftLimit: num.nullish() }),
+});
+
+export const usageResponse = z.object({
+  partnerAppUsageList: z.array(
+    z.looseObject({
+      date: z.string(),
+      currency: z.string().nullish(),
+      totalMsg: num.nullish(),
+      incomingMsg: num.nullish(),
+      outgoingMsg: num.nullish(),
+      templateMsg: num.nullish(),
+      marketing: num.nullish(),
+      utility: num.nullish(),
+      authentication: num.nullish(),
+      service: num.nullish(),
+      totalFees: num.nullish(),
+      waFees: num.nullish(),
+      gsFees: num.nullish(),
+    }),
+  ),
+});
+
+/** Reads an answer with its schema, or fails the tool call with a "malformed answer" message. */
+export function parseAnswer<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new ToolError(`Gupshup's answer to ${what} did not have the expected shape, so it was not used. Try again; if it persists, Gupshup may have changed this API.`);
+  }
+  return parsed.data;
+}

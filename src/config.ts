@@ -1,0 +1,62 @@
+import type { Env } from "./env";
+import type { PartnerCredential } from "./gateway/types";
+
+export const DEFAULT_BASE_URL = "https://partner.gupshup.io";
+
+/** The worker's settings, read once per request from the environment. */
+export interface Settings {
+  /** "sandbox" (the built-in simulator) or the partner API base URL, without a trailing slash. */
+  upstream: string;
+  /** Operator mode: the worker's own Gupshup credentials. Absent in pass-through and sandbox-demo mode. */
+  operatorCredential?: PartnerCredential;
+  mcpAuthToken?: string;
+  defaultAppId?: string;
+  /** A configuration mistake that makes serving unsafe or impossible; /mcp refuses with it. */
+  problem?: string;
+}
+
+const set = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
+
+export function readSettings(env: Env): Settings {
+  const token = set(env.GUPSHUP_PARTNER_TOKEN);
+  const email = set(env.GUPSHUP_PARTNER_EMAIL);
+  const secret = set(env.GUPSHUP_PARTNER_SECRET);
+  const settings: Settings = {
+    upstream: DEFAULT_BASE_URL,
+    mcpAuthToken: set(env.MCP_AUTH_TOKEN),
+    defaultAppId: set(env.GUPSHUP_DEFAULT_APP_ID),
+  };
+
+  const base = set(env.GUPSHUP_BASE_URL);
+  if (base?.toLowerCase() === "sandbox") settings.upstream = "sandbox";
+  else if (base) {
+    const url = parseUrl(base);
+    const loopback = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (!url || (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))) {
+      settings.problem = `GUPSHUP_BASE_URL must be "sandbox" or an https URL such as ${DEFAULT_BASE_URL}.`;
+    } else settings.upstream = url.origin + url.pathname.replace(/\/+$/, "");
+  }
+
+  if ((email === undefined) !== (secret === undefined)) {
+    settings.problem ??= "Set both GUPSHUP_PARTNER_EMAIL and GUPSHUP_PARTNER_SECRET, or neither.";
+  } else if (email && secret) {
+    settings.operatorCredential = { kind: "login", email, secret, ...(token ? { token } : {}) };
+  } else if (token) {
+    settings.operatorCredential = { kind: "token", token };
+  }
+
+  if (settings.operatorCredential && !settings.mcpAuthToken) {
+    settings.problem ??=
+      "Gupshup credentials are configured but MCP_AUTH_TOKEN is not, so anyone could spend this WhatsApp account. " +
+      "Set MCP_AUTH_TOKEN (wrangler secret put MCP_AUTH_TOKEN) and send it as 'Authorization: Bearer <MCP_AUTH_TOKEN>'.";
+  }
+  return settings;
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}

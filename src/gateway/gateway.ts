@@ -1,0 +1,285 @@
+import { DurableObject } from "cloudflare:workers";
+import { buildRequest, readResponse } from "../api/client";
+import { ENDPOINTS, RATE_LIMITS, type RateGroup } from "../api/endpoints";
+import type { Env } from "../env";
+import { jwtExpiry, sha256Hex } from "../utils/secrets";
+import { sleep } from "../utils/time";
+import { SlidingWindowLimiter } from "./rate-limiter";
+import { SerialQueues } from "./serial-queue";
+import { GatewayStore } from "./store";
+import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
+import { upstreamFor } from "./upstream";
+
+/** A call whose turn is further away than this is answered with a wait message instead. */
+export const MAX_WAIT_MS = 20_000;
+/** Longest we wait for one Gupshup answer. */
+export const UPSTREAM_TIMEOUT_MS = 15_000;
+/** How long a caller's proof of access to an app (a successful token fetch) is trusted. */
+const ACCESS_PROOF_MS = 60 * 60_000;
+/** A partner token Gupshup just rejected is not sent again for this long. */
+const REJECTED_CALLER_MS = 60_000;
+/** Renew a login-obtained partner token this long before it expires. */
+const PARTNER_TOKEN_MARGIN_MS = 5 * 60_000;
+
+type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
+
+/** The object that owns account-scope traffic (login, list_apps). */
+export const ACCOUNT_OBJECT = "account";
+/** The object that owns one app's traffic. */
+export const appObjectName = (appId: string) => `app:${appId}`;
+
+/**
+ * One per Gupshup app (and one for the account): every upstream call for that app passes
+ * through here, so its token cache, rate-limit logs and per-endpoint queues are in one place.
+ */
+export class GupshupGateway extends DurableObject<Env> {
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly store: GatewayStore;
+  private readonly lanes = new SerialQueues();
+  /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
+  private readonly unsent = new Map<RateGroup, number>();
+  private readonly inFlight = new Map<string, Promise<TokenResult>>();
+  private readonly rejectedCallers = new Map<string, number>();
+  private readonly callerKeys = new Map<string, string>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.limiter = new SlidingWindowLimiter(ctx.storage.sql);
+    this.store = new GatewayStore(ctx.storage.sql);
+  }
+
+  /** Performs one upstream call for `caller`. Never throws: failures come back classified. */
+  async request(req: UpstreamRequest, caller: Caller): Promise<UpstreamResult> {
+    const deadline = Date.now() + MAX_WAIT_MS;
+    const endpoint = ENDPOINTS[req.endpoint];
+    if (req.endpoint === "appToken") {
+      const fetched = await this.appToken(req.appId!, caller, deadline, { force: true });
+      return fetched.ok ? { ok: true, status: 200, data: fetched.data } : fetched;
+    }
+    if (endpoint.scope === "partner") return this.withPartnerToken(caller, deadline, (token) => this.send(req, token, caller, deadline));
+    if (endpoint.scope === "none") return this.send(req, undefined, caller, deadline);
+    return this.appCall(req, caller, deadline);
+  }
+
+  /** The partner token for login credentials, logging in (or renewing) when needed. Account object only. */
+  async loginToken(caller: Caller, force: boolean): Promise<TokenResult> {
+    const cred = caller.partner;
+    if (cred.kind !== "login") return { ok: true, token: cred.token };
+    const key = await sha256Hex(`login\n${cred.email}\n${cred.secret}`);
+    const now = Date.now();
+    const saved = this.store.partnerLogin(key);
+    if (!force && saved && saved.expiresAt - now > PARTNER_TOKEN_MARGIN_MS) return { ok: true, token: saved.token };
+    if (!force && !saved && cred.token) {
+      const expiresAt = jwtExpiry(cred.token) ?? now + 23 * 3_600_000;
+      if (expiresAt - now > PARTNER_TOKEN_MARGIN_MS) {
+        this.store.savePartnerLogin(key, cred.token, expiresAt);
+        return { ok: true, token: cred.token };
+      }
+    }
+    return this.once(`login:${key}`, async () => {
+      const res = await this.send(
+        { endpoint: "login", form: { email: cred.email, password: cred.secret, secret: cred.secret } },
+        undefined,
+        caller,
+        Date.now() + MAX_WAIT_MS,
+      );
+      if (!res.ok) return { ok: false, failure: { ...res.failure, partnerToken: true } };
+      const token = (res.data as { token?: unknown }).token;
+      if (typeof token !== "string" || token === "") {
+        return { ok: false, failure: { kind: "malformed", endpoint: "login", message: "Gupshup's login answer had no token", partnerToken: true } };
+      }
+      this.store.savePartnerLogin(key, token, jwtExpiry(token) ?? Date.now() + 23 * 3_600_000);
+      return { ok: true, token };
+    });
+  }
+
+  private async appCall(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
+    const appId = req.appId!;
+    const endpoint = ENDPOINTS[req.endpoint];
+    const access = await this.appToken(appId, caller, deadline);
+    if (!access.ok) return access;
+
+    const cache = "cache" in endpoint ? endpoint.cache : undefined;
+    const cacheKey = `${req.endpoint}:${appId}`;
+    if (cache && !req.fresh) {
+      const hit = cache.store === "kv" ? await this.readKv(cacheKey) : this.store.cachedAnswer(cacheKey);
+      if (hit && Date.now() - hit.fetchedAt < cache.ttlMs) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
+    }
+
+    let res = await this.send(req, access.token, caller, deadline);
+    if (!res.ok && res.failure.kind === "auth") {
+      const renewed = await this.appToken(appId, caller, deadline, { force: true, rejected: access.token });
+      if (!renewed.ok) return renewed;
+      res = await this.send(req, renewed.token, caller, deadline);
+    }
+    if (!res.ok) return res;
+
+    const now = Date.now();
+    if (cache?.store === "kv") {
+      await this.env.TEMPLATE_CACHE.put(cacheKey, JSON.stringify({ fetchedAt: now, data: res.data }), {
+        expirationTtl: Math.max(60, Math.ceil(cache.ttlMs / 1000)),
+      });
+    } else if (cache?.store === "object") {
+      this.store.saveAnswer(cacheKey, res.data, now);
+    }
+    if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) {
+      await this.env.TEMPLATE_CACHE.delete(`listTemplates:${appId}`);
+    }
+    return res;
+  }
+
+  /**
+   * The app token, served from the cache only to a caller that has proven access to this app
+   * (its partner token fetched the app token itself within the last hour). Otherwise, or with
+   * `force`, it is fetched from Gupshup with the caller's partner token.
+   */
+  private async appToken(appId: string, caller: Caller, deadline: number, opts: { force?: boolean; rejected?: string } = {}): Promise<TokenResult> {
+    const who = await this.callerKey(caller.partner);
+    const now = Date.now();
+    if ((this.rejectedCallers.get(who) ?? 0) > now) {
+      return { ok: false, failure: { kind: "auth", endpoint: "appToken", status: 401, message: "Authentication Failed", partnerToken: true } };
+    }
+    const cached = this.store.appToken();
+    const reusable = cached !== undefined && cached !== opts.rejected && (!opts.force || opts.rejected !== undefined);
+    if (reusable && this.store.isVerified(who, now)) return { ok: true, token: cached };
+
+    return this.once(`token:${who}`, async () => {
+      const res = await this.withPartnerToken(caller, deadline, (partnerToken) =>
+        this.send({ endpoint: "appToken", appId }, partnerToken, caller, deadline),
+      );
+      if (!res.ok) {
+        this.store.unverify(who);
+        if (res.failure.kind === "auth") {
+          this.rejectedCallers.set(who, Date.now() + REJECTED_CALLER_MS);
+          return { ok: false, failure: { ...res.failure, partnerToken: true } };
+        }
+        return res;
+      }
+      const record = (res.data as { token?: { token?: unknown } }).token;
+      const token = record?.token;
+      if (typeof token !== "string" || token === "") {
+        return { ok: false, failure: { kind: "malformed", endpoint: "appToken", message: "Gupshup's token answer had no token" } };
+      }
+      this.store.saveAppToken(token, Date.now());
+      this.store.verify(who, Date.now() + ACCESS_PROOF_MS);
+      return { ok: true, token, data: record };
+    });
+  }
+
+  /** Runs `fn` with the caller's partner token; a login-managed token is renewed once on rejection. */
+  private async withPartnerToken(caller: Caller, deadline: number, fn: (token: string) => Promise<UpstreamResult>): Promise<UpstreamResult> {
+    const first = await this.partnerToken(caller, false);
+    if (!first.ok) return first;
+    const res = await fn(first.token);
+    if (res.ok || res.failure.kind !== "auth") return res;
+    if (caller.partner.kind !== "login" || Date.now() > deadline) return { ok: false, failure: { ...res.failure, partnerToken: true } };
+    const renewed = await this.partnerToken(caller, true);
+    if (!renewed.ok) return renewed;
+    const again = await fn(renewed.token);
+    return again.ok || again.failure.kind !== "auth" ? again : { ok: false, failure: { ...again.failure, partnerToken: true } };
+  }
+
+  private partnerToken(caller: Caller, force: boolean): Promise<TokenResult> {
+    if (caller.partner.kind === "token") return Promise.resolve({ ok: true, token: caller.partner.token });
+    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
+    return account.loginToken(caller, force) as Promise<TokenResult>;
+  }
+
+  /**
+   * Sends one request in its rate-limit group's lane, at the earliest moment the group's sliding
+   * window allows. A call that could not start before `deadline` is answered with the wait
+   * instead of being sent; an upstream 429 is retried after the group's cooldown with
+   * exponential backoff and jitter while that still fits before `deadline`.
+   */
+  private async send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
+    const group = ENDPOINTS[req.endpoint].group;
+    const estimate = this.limiter.nextSlot(group, Date.now(), this.unsent.get(group) ?? 0);
+    if (estimate > deadline) return rateLimited(req, estimate - Date.now());
+
+    this.unsent.set(group, (this.unsent.get(group) ?? 0) + 1);
+    let counted = true;
+    const release = () => {
+      if (counted) this.unsent.set(group, (this.unsent.get(group) ?? 1) - 1);
+      counted = false;
+    };
+    try {
+      return await this.lanes.run(group, async () => {
+        for (let attempt = 0; ; attempt++) {
+          const slot = this.limiter.nextSlot(group, Date.now());
+          if (slot > deadline) return rateLimited(req, slot - Date.now());
+          await sleep(slot - Date.now());
+          this.limiter.record(group, Date.now());
+          release();
+          const res = await this.exchange(req, token, caller);
+          if (res.ok || res.failure.kind !== "rate_limited") return res;
+          const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
+          this.limiter.coolDown(group, Date.now() + backoff);
+          if (Date.now() + backoff > deadline) return { ok: false, failure: { ...res.failure, retryAfterSeconds: Math.ceil(backoff / 1000) } };
+        }
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** One HTTP round trip with a timeout. */
+  private async exchange(req: UpstreamRequest, token: string | undefined, caller: Caller): Promise<UpstreamResult> {
+    const upstream = upstreamFor(this.env, caller.upstream);
+    const secrets = [token ?? "", ...partnerSecrets(caller.partner)];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), UPSTREAM_TIMEOUT_MS)));
+    try {
+      const response = await Promise.race([upstream.fetch(buildRequest(upstream.baseUrl, req, token)), timeout]);
+      if (response === "timeout") {
+        return { ok: false, failure: { kind: "timeout", endpoint: req.endpoint, message: `Gupshup did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s` } };
+      }
+      return await readResponse(response, req.endpoint, secrets);
+    } catch {
+      return { ok: false, failure: { kind: "network", endpoint: req.endpoint, message: "Could not reach Gupshup" } };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  private async readKv(key: string): Promise<{ data: unknown; fetchedAt: number } | undefined> {
+    const entry = await this.env.TEMPLATE_CACHE.get<{ data: unknown; fetchedAt: number }>(key, "json");
+    return entry ?? undefined;
+  }
+
+  /** Joins concurrent identical work (token fetches, logins) into one upstream call. */
+  private once(key: string, work: () => Promise<TokenResult>): Promise<TokenResult> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const promise = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  /** A stable, non-secret identity for a credential (SHA-256), memoised per object. */
+  private async callerKey(cred: PartnerCredential): Promise<string> {
+    const raw = cred.kind === "token" ? `token\n${cred.token}` : `login\n${cred.email}\n${cred.secret}`;
+    let key = this.callerKeys.get(raw);
+    if (!key) {
+      key = await sha256Hex(raw);
+      if (this.callerKeys.size > 1000) this.callerKeys.clear();
+      this.callerKeys.set(raw, key);
+    }
+    return key;
+  }
+}
+
+function partnerSecrets(cred: PartnerCredential): string[] {
+  return cred.kind === "token" ? [cred.token] : [cred.secret, cred.token ?? ""];
+}
+
+function rateLimited(req: UpstreamRequest, waitMs: number): UpstreamResult {
+  return {
+    ok: false,
+    failure: {
+      kind: "rate_limited",
+      endpoint: req.endpoint,
+      message: "rate limit of this endpoint reached",
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { EndpointName } from "../api/endpoints";
+
+/** How the gateway obtains the partner JWT for a caller. */
+export type PartnerCredential =
+  /** A partner token given as-is: the operator's GUPSHUP_PARTNER_TOKEN, a pass-through client's bearer, or the sandbox demo token. */
+  | { kind: "token"; token: string }
+  /** Operator login credentials: the account object logs in and renews the token itself. `token`, when set, is tried first. */
+  | { kind: "login"; email: string; secret: string; token?: string };
+
+/** Who is calling and where Gupshup is. Passed with every gateway call (explicit, so it is testable). */
+export interface Caller {
+  /** "sandbox" for the built-in simulator, otherwise the partner API base URL. */
+  upstream: string;
+  partner: PartnerCredential;
+}
+
+/** One upstream call, in plain data so it can cross the Durable Object RPC boundary. */
+export interface UpstreamRequest {
+  endpoint: EndpointName;
+  /** Required for app-scope and token endpoints. */
+  appId?: string;
+  /** Other path parameters (values are percent-encoded when the path is built). */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Form fields (form encoding) — objects are already JSON strings here. */
+  form?: Record<string, string>;
+  json?: unknown;
+  /** Multipart upload: the file plus extra text fields. */
+  file?: { bytes: ArrayBuffer; filename: string; contentType: string; fields: Record<string, string> };
+  /** Bypass a cached answer (list_templates refresh). */
+  fresh?: boolean;
+}
+
+export type FailureKind =
+  /** Our own limiter or Gupshup said "too many requests"; retryAfterSeconds says when to try again. */
+  | "rate_limited"
+  /** The app token (or partner token) was rejected even after a refresh. */
+  | "auth"
+  /** Gupshup answered 4xx with a message (validation, not found, not allowed…). */
+  | "rejected"
+  /** Gupshup answered 5xx. */
+  | "upstream"
+  /** The answer could not be read (not JSON, wrong shape, too large). */
+  | "malformed"
+  /** No answer in time, or the connection failed. */
+  | "timeout"
+  | "network";
+
+export interface UpstreamFailure {
+  kind: FailureKind;
+  endpoint: EndpointName;
+  /** HTTP status from Gupshup, when there was one. */
+  status?: number;
+  /** Gupshup's own message (secrets redacted), or ours. */
+  message: string;
+  retryAfterSeconds?: number;
+  /** The failure concerned the partner token (not the app token). */
+  partnerToken?: boolean;
+}
+
+export type UpstreamResult =
+  | { ok: true; status: number; data: unknown; /** epoch ms when a cached answer was fetched */ cachedAt?: number }
+  | { ok: false; failure: UpstreamFailure };

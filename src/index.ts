@@ -1,0 +1,83 @@
+import { createMcpHandler } from "agents/mcp/server";
+import { Hono } from "hono";
+import { readSettings } from "./config";
+import type { Env } from "./env";
+import { authenticate } from "./http/auth";
+import { rejectForeignHostOrOrigin } from "./http/guard";
+import { buildServer, SERVER_NAME, SERVER_VERSION } from "./server";
+import { ToolContext } from "./tools/context";
+
+export { GupshupGateway } from "./gateway/gateway";
+export { GupshupSandbox } from "./sandbox/sandbox";
+
+const CORS = {
+  origin: "*",
+  headers: "Content-Type, Accept, Authorization, mcp-session-id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, X-Gupshup-App-Id, X-Gupshup-Partner-Token",
+  methods: "GET, POST, DELETE, OPTIONS",
+  exposeHeaders: "mcp-session-id, WWW-Authenticate",
+  maxAge: 86400,
+};
+
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": CORS.origin,
+  "Access-Control-Allow-Headers": CORS.headers,
+  "Access-Control-Allow-Methods": CORS.methods,
+  "Access-Control-Expose-Headers": CORS.exposeHeaders,
+};
+
+/** Stateless MCP over Streamable HTTP; a fresh McpServer is built for every request. */
+const mcpHandler = createMcpHandler(({ authInfo }) => buildServer(authInfo?.extra?.toolContext as ToolContext), {
+  route: "/mcp",
+  corsOptions: CORS,
+});
+
+let announcedSandbox = false;
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.all("/mcp", async (c) => {
+  const request = c.req.raw;
+  const foreign = rejectForeignHostOrOrigin(request);
+  if (foreign) return withCors(foreign);
+  if (request.method === "OPTIONS") return mcpHandler.fetch(request);
+
+  const settings = readSettings(c.env);
+  if (settings.upstream === "sandbox" && !announcedSandbox) {
+    announcedSandbox = true;
+    console.log("[gupshup-mcp] Upstream is the built-in Gupshup SANDBOX: simulated apps and templates, no real WhatsApp messages.");
+  }
+  const auth = authenticate(request, settings);
+  if (!auth.ok) {
+    const headers: Record<string, string> = { ...CORS_HEADERS };
+    if (auth.status !== 503) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message);
+    return c.json({ error: auth.error, message: auth.message }, auth.status, headers);
+  }
+  const toolContext = new ToolContext(c.env, auth.session, request.url);
+  return mcpHandler.fetch(request, {
+    authInfo: { token: "session", clientId: auth.session.mode, scopes: [], extra: { toolContext } },
+  });
+});
+
+app.get("/", (c) =>
+  c.json({ name: SERVER_NAME, version: SERVER_VERSION, mcp: new URL("/mcp", c.req.url).toString() }),
+);
+
+app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}. The MCP endpoint is /mcp.` }, 404));
+
+app.onError((error, c) => {
+  console.error(`[gupshup-mcp] unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.name}`);
+  return c.json({ error: "internal_error", message: "Internal error in gupshup-mcp. Try again." }, 500);
+});
+
+function bearerChallenge(error: string, description: string): string {
+  const code = error === "invalid_request" || error === "invalid_token" ? `, error="${error}", error_description="${description.replace(/"/g, "'")}"` : "";
+  return `Bearer realm="gupshup-mcp"${code}`;
+}
+
+function withCors(response: Response): Response {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, headers });
+}
+
+export default app;

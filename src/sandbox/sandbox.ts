@@ -1,0 +1,125 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { SandboxLimits } from "./limits";
+import { sandboxRoutes } from "./routes";
+import { seedState } from "./seed";
+import type { FailureRule, RecordedRequest, SandboxState } from "./state";
+
+const MAX_RECORDED = 2000;
+
+/**
+ * The built-in Gupshup simulator: answers every partner-API endpoint this server uses with
+ * Gupshup's documented shapes, errors and rate limits, keeping per-app state in SQLite. It is
+ * the upstream of `npm run dev` without credentials and of the tests, which also use its RPC
+ * methods to inject failures and to see exactly what reached "Gupshup".
+ */
+export class GupshupSandbox extends DurableObject<Env> {
+  state: SandboxState;
+  readonly limits = new SandboxLimits();
+  private recorded: RecordedRequest[] = [];
+  private failures: FailureRule[] = [];
+  private readonly routes = sandboxRoutes(this);
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS sandbox_state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)");
+    const row = ctx.storage.sql.exec<{ json: string }>("SELECT json FROM sandbox_state WHERE id = 1").toArray()[0];
+    this.state = row ? (JSON.parse(row.json) as SandboxState) : seedState();
+  }
+
+  /** Writes the state after a change (called by the routes). */
+  save(): void {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO sandbox_state (id, json) VALUES (1, ?)", JSON.stringify(this.state));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = await describeBody(request.clone());
+    const failure = this.takeFailure(request.method, url.pathname);
+    let response: Response;
+    if (failure) {
+      if (failure.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+      response = new Response(failure.body, { status: failure.status, headers: { "Content-Type": "application/json" } });
+    } else {
+      response = await this.routes.fetch(request);
+    }
+    this.recorded.push({
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(request.headers),
+      contentType: request.headers.get("Content-Type"),
+      body,
+      status: response.status,
+      at: Date.now(),
+    });
+    if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
+    return response;
+  }
+
+  // ---- test and demo hooks (RPC) ----
+
+  /** Back to the seed: state, recorded requests, rate-limit windows and injected failures. */
+  async reset(): Promise<void> {
+    this.state = seedState();
+    this.save();
+    this.recorded = [];
+    this.failures = [];
+    this.limits.clear();
+  }
+
+  async requests(): Promise<RecordedRequest[]> {
+    return this.recorded;
+  }
+
+  async clearRequests(): Promise<void> {
+    this.recorded = [];
+  }
+
+  /** 429s the sandbox's own rate limiting produced (injected failures not counted). */
+  async tooManyRequestsCount(): Promise<number> {
+    return this.limits.rejected;
+  }
+
+  async failNext(rule: FailureRule): Promise<void> {
+    this.failures.push(rule);
+  }
+
+  /** Every partner token stops working, as after 24 h (logging in again issues a new one). */
+  async expirePartnerTokens(): Promise<void> {
+    for (const token of Object.values(this.state.partnerTokens)) token.expiresAt = 0;
+    this.save();
+  }
+
+  /** The app's token is replaced; the old one is rejected from now on. */
+  async rotateAppToken(appId: string): Promise<void> {
+    const app = this.state.apps[appId];
+    if (!app) return;
+    app.appToken = `sk_sandbox${crypto.randomUUID().replace(/-/g, "")}`;
+    this.save();
+  }
+
+  private takeFailure(method: string, path: string): FailureRule | undefined {
+    const rule = this.failures.find((f) => (!f.method || f.method === method) && new RegExp(f.path).test(path));
+    if (!rule) return undefined;
+    rule.times -= 1;
+    if (rule.times <= 0) this.failures.splice(this.failures.indexOf(rule), 1);
+    return rule;
+  }
+}
+
+async function describeBody(request: Request): Promise<string> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!request.body) return "";
+  if (type.startsWith("multipart/form-data")) {
+    const form = await request.formData().catch(() => undefined);
+    if (!form) return "(unreadable multipart)";
+    const parts: string[] = [];
+    for (const [key, entry] of form.entries()) {
+      const value = entry as unknown as string | File;
+      parts.push(typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name} ${value.type} ${value.size} bytes>`);
+    }
+    return parts.join("&");
+  }
+  return request.text();
+}

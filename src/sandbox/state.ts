@@ -1,0 +1,81 @@
+/** The simulator's model of Gupshup: partners, their tokens, and apps with their templates. */
+
+export interface SandboxTemplate {
+  id: string;
+  appId: string;
+  elementName: string;
+  languageCode: string;
+  category: string;
+  templateType: string;
+  status: string;
+  quality: string;
+  reason: string | null;
+  createdOn: number;
+  modifiedOn: number;
+  namespace: string;
+  wabaId: string;
+  vertical: string;
+  /** Gupshup returns the template's parts as a JSON *string*. */
+  containerMeta: string;
+  data: string;
+  header?: string | null;
+  footer?: string | null;
+  buttons?: unknown[];
+  sampleText?: string;
+}
+
+export interface SandboxApp {
+  id: string;
+  partnerId: number;
+  name: string;
+  phone: string;
+  live: boolean;
+  healthy: boolean;
+  stopped: boolean;
+  createdOn: number;
+  modifiedOn: number;
+  appToken: string;
+  analyticsEnabled: boolean;
+  wallet: { currency: string; currentBalance: number; overDraftLimit: number };
+  ratings: { oldLimit: string; currentLimit: string; event: string; eventTime: number; phoneQuality: string } | null;
+  templates: SandboxTemplate[];
+  sent: { messageId: string; destination: string; templateId: string; at: number }[];
+}
+
+export interface SandboxPartner {
+  id: number;
+  name: string;
+  email: string;
+  secret: string;
+}
+
+export interface SandboxState {
+  partners: SandboxPartner[];
+  partnerTokens: Record<string, { partnerId: number; expiresAt: number }>;
+  apps: Record<string, SandboxApp>;
+}
+
+/** One request as the sandbox received it (for tests: what reached "Gupshup"). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  contentType: string | null;
+  /** Form/JSON bodies as text; multipart as a summary of its parts. */
+  body: string;
+  status: number;
+  at: number;
+}
+
+/** A failure to serve instead of the real answer, for the next `times` matching requests. */
+export interface FailureRule {
+  /** Regular expression matched against the path. */
+  path: string;
+  method?: string;
+  status: number;
+  /** Raw body text (may be deliberately not JSON). */
+  body: string;
+  times: number;
+  delayMs?: number;
+}

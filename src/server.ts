@@ -1,0 +1,19 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import type { ToolContext } from "./tools/context";
+import { registerUtilityTools } from "./tools/utility";
+
+export const SERVER_NAME = "gupshup-mcp";
+export const SERVER_VERSION = "0.1.0";
+
+const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
+Workflow: run list_apps to find the appId (optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (use its id and one param per {{n}} variable).
+Analytics: run enable_template_analytics once per app before get_template_analytics or compare_templates return data.
+Gupshup rate-limits each endpoint per app (e.g. templates 10/min, analytics 10/min, compare 10/hour). The server queues calls for up to ~20 s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
+Errors say what to do next: follow them (e.g. "Run list_apps").`;
+
+/** A fresh MCP server for one request, with every tool bound to that request's context. */
+export function buildServer(ctx: ToolContext): McpServer {
+  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
+  registerUtilityTools(server, ctx);
+  return server;
+}

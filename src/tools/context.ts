@@ -1,0 +1,46 @@
+import type { ServerContext } from "@modelcontextprotocol/server";
+import type { Env } from "../env";
+import { ACCOUNT_OBJECT, appObjectName } from "../gateway/gateway";
+import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
+import type { Session } from "../http/auth";
+import { ToolError } from "./errors";
+
+/** Everything a tool needs for one request: who is calling, and the way to Gupshup. */
+export class ToolContext {
+  constructor(
+    readonly env: Env,
+    readonly session: Session,
+    /** The URL this request came in on (the server's own origin, e.g. for SSRF checks). */
+    readonly requestUrl: string,
+  ) {}
+
+  /** The app a call is for: the argument, else the session's default, else a clear error. */
+  appId(argument: string | undefined): string {
+    const appId = argument ?? this.session.defaultAppId;
+    if (!appId) {
+      throw new ToolError("No appId given and no default app is configured. Pass appId (run list_apps to find it), or set GUPSHUP_DEFAULT_APP_ID / the X-Gupshup-App-Id header.");
+    }
+    return appId;
+  }
+
+  /** One upstream call through the app's gateway object (token, rate limits, queue). */
+  callApp(appId: string, request: Omit<UpstreamRequest, "appId">): Promise<UpstreamResult> {
+    const stub = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(appObjectName(appId)));
+    return stub.request({ ...request, appId }, this.session.caller) as Promise<UpstreamResult>;
+  }
+
+  /** One account-scope call (list_apps) through the account gateway object. */
+  callAccount(request: UpstreamRequest): Promise<UpstreamResult> {
+    const stub = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
+    return stub.request(request, this.session.caller) as Promise<UpstreamResult>;
+  }
+}
+
+/** Sends `notifications/progress` when the client asked for progress on this call. */
+export function progressReporter(extra: ServerContext): (progress: number, total: number, message: string) => Promise<void> {
+  const token = extra.mcpReq._meta?.progressToken;
+  return async (progress, total, message) => {
+    if (token === undefined) return;
+    await extra.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress, total, message } }).catch(() => undefined);
+  };
+}

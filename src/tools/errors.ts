@@ -1,0 +1,91 @@
+import { RATE_LIMITS, ENDPOINTS } from "../api/endpoints";
+import type { Session } from "../http/auth";
+import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
+
+/** An error whose message is written for the user: it becomes an `isError` tool result as-is. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+export interface FailureContext {
+  session: Session;
+  appId?: string;
+  templateName?: string;
+}
+
+/** The data of a successful upstream result, or a ToolError with the translated failure. */
+export function unwrap(result: UpstreamResult, context: FailureContext): unknown {
+  if (result.ok) return result.data;
+  throw new ToolError(translateFailure(result.failure, context));
+}
+
+/** Gupshup's cryptic failures, as what happened and what to do next (the spec's translation map). */
+export function translateFailure(failure: UpstreamFailure, context: FailureContext): string {
+  const said = failure.message ? ` (Gupshup said: "${failure.message}")` : "";
+  const app = context.appId ? `'${context.appId}'` : "";
+  switch (failure.kind) {
+    case "rate_limited": {
+      const { limit, windowMs } = RATE_LIMITS[ENDPOINTS[failure.endpoint].group];
+      const wait = failure.retryAfterSeconds ?? Math.ceil(windowMs / 1000);
+      const source = failure.status === 429 ? "Gupshup answered 429 Too Many Requests" : "The rate limit is used up";
+      return `Rate limited on ${ENDPOINTS[failure.endpoint].path} (${limit} calls per ${describeWindow(windowMs)}): ${source}. Retry in ${wait}s.`;
+    }
+    case "auth":
+      if (failure.partnerToken) return partnerTokenAdvice(context, said);
+      return `Gupshup rejected the app token for app ${app} even after fetching a fresh one${said}. Check that the app is linked to your partner account: run list_apps.`;
+    case "rejected":
+      return rejectedAdvice(failure, context, said);
+    case "upstream":
+      return `Gupshup had an internal error (HTTP ${failure.status}) on ${ENDPOINTS[failure.endpoint].path}${said}. Nothing indicates the request took effect; try again in a minute.`;
+    case "malformed":
+      return `Gupshup's answer on ${ENDPOINTS[failure.endpoint].path} could not be read: ${failure.message}. Try again; if it persists, Gupshup may be having problems.`;
+    case "timeout":
+    case "network":
+      return `${failure.message} on ${ENDPOINTS[failure.endpoint].path}. Try again in a moment.`;
+  }
+}
+
+function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said: string): string {
+  const message = failure.message;
+  if (/invalid app (id|details)|app id not found/i.test(message)) {
+    return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
+  }
+  if (/not app owner/i.test(message)) {
+    return `Your partner account does not own app '${context.appId ?? ""}'${said}. Run list_apps to see the apps you can use.`;
+  }
+  if (/template does not exist|template not found|no template found/i.test(message)) {
+    const name = context.templateName ? `'${context.templateName}' ` : "";
+    return `Template ${name}not found${said}. Run list_templates to see available templates.`;
+  }
+  if (/enablesample/i.test(message)) {
+    return `Sample text is mandatory for template approval${said}. Provide the \`example\` parameter.`;
+  }
+  if (/analytics settings.*does not exist|analytics not enabled/i.test(message)) {
+    return `Template analytics are not enabled for this app${said}. Run enable_template_analytics first before querying analytics.`;
+  }
+  return `Gupshup rejected the request to ${ENDPOINTS[failure.endpoint].path} (HTTP ${failure.status ?? "?"})${said}.`;
+}
+
+function partnerTokenAdvice(context: FailureContext, said: string): string {
+  const target = context.appId ? ` or has no access to app '${context.appId}'` : "";
+  switch (context.session.mode) {
+    case "operator":
+      return (
+        `Gupshup rejected the partner token${said}: it has expired${target}. Partner tokens expire after 24 h — ` +
+        "update GUPSHUP_PARTNER_TOKEN, or set GUPSHUP_PARTNER_EMAIL and GUPSHUP_PARTNER_SECRET so the server renews it itself."
+      );
+    case "pass-through":
+      return (
+        `Gupshup rejected your partner token${said}: it has expired or is wrong${target}. Partner tokens expire after 24 h — ` +
+        "log in to Gupshup again and update the token your MCP client sends."
+      );
+    case "sandbox-demo":
+      return `The sandbox rejected the partner token${said}${target}. Run list_apps to see the sandbox apps.`;
+  }
+}
+
+function describeWindow(ms: number): string {
+  if (ms >= 3_600_000) return `${ms / 3_600_000} hour`;
+  if (ms >= 60_000) return `${ms / 60_000} minute`;
+  return `${ms / 1000} second`;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
+
+export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const appIdValue = z
+  .string()
+  .regex(APP_ID_PATTERN, "appId must be a Gupshup app id (letters, digits, '-' or '_'); run list_apps to find it");
+
+export const appIdInput = appIdValue
+  .optional()
+  .describe("Gupshup app id (the UUID list_apps shows). Optional when the server has a default app (GUPSHUP_DEFAULT_APP_ID or the X-Gupshup-App-Id header).");
+
+export const templateIdInput = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
+
+export const elementNameInput = z
+  .string()
+  .min(1, "elementName must not be empty")
+  .max(180, "elementName must be at most 180 characters")
+  .regex(/^[a-z0-9_]+$/, "elementName may contain only lowercase letters, digits and underscores (e.g. order_update)");
+
+export const unixSecondsInput = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(1_000_000_000, "must be a Unix timestamp in seconds (e.g. 1767225600), not milliseconds or a small number")
+  .max(9_999_999_999, "must be a Unix timestamp in seconds, not milliseconds");
+
+export const isoDateInput = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date in YYYY-MM-DD format")
+  .refine(isCalendarDate, "is not a real calendar date");
+
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** Digits-with-country-code as Gupshup wants them, from common human formats (+91 98765-43210). */
+export function normalizePhone(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!/^\+?[0-9][0-9 ().-]*$/.test(trimmed)) return undefined;
+  const digits = trimmed.replace(/\D/g, "").replace(/^00/, "");
+  return digits.length >= 8 && digits.length <= 15 ? digits : undefined;
+}
+
+export const phoneInput = z
+  .string()
+  .max(32, "is too long for a phone number")
+  .refine((value) => normalizePhone(value) !== undefined, "must be a phone number with country code, e.g. +91 98765 43210 or 919876543210");

@@ -1,0 +1,140 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { appTokenResponse, parseAnswer, partnerAppsResponse, usageResponse } from "../api/responses";
+import { maskToken } from "../utils/secrets";
+import type { ToolContext } from "./context";
+import { defineTool } from "./define";
+import { unwrap } from "./errors";
+import { appIdInput, appIdValue, isoDateInput } from "./schemas";
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+
+const appSummary = z.object({
+  appId: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  live: z.boolean().nullable(),
+  healthy: z.boolean().nullable(),
+  stopped: z.boolean().nullable(),
+  createdOn: z.number().nullable(),
+});
+
+const usageDay = z.object({
+  date: z.string(),
+  totalMessages: z.number(),
+  incoming: z.number(),
+  outgoing: z.number(),
+  templateMessages: z.number(),
+  marketing: z.number(),
+  utility: z.number(),
+  authentication: z.number(),
+  service: z.number(),
+  totalFees: z.number(),
+  whatsappFees: z.number(),
+  gupshupFees: z.number(),
+});
+type UsageDay = z.infer<typeof usageDay>;
+
+export function registerUtilityTools(server: McpServer, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "list_apps",
+    {
+      title: "List apps",
+      description: "List the Gupshup WhatsApp apps (WABAs) linked to the partner account: app id, name, phone, live/healthy/stopped. Start here to find the appId other tools need.",
+      input: z.object({}),
+      output: z.object({ apps: z.array(appSummary), count: z.number() }),
+      annotations: readOnly,
+    },
+    async () => {
+      const data = unwrap(await ctx.callAccount({ endpoint: "listApps" }), { session: ctx.session });
+      const apps = parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.map((app) => ({
+        appId: app.id,
+        name: app.name ?? null,
+        phone: app.phone ?? null,
+        live: app.live ?? null,
+        healthy: app.healthy ?? null,
+        stopped: app.stopped ?? null,
+        createdOn: app.createdOn ?? null,
+      }));
+      const lines = apps.map((a) => `- ${a.name ?? "(unnamed)"} — ${a.appId}${a.phone ? ` — ${a.phone}` : ""}${a.live ? " — live" : ""}${a.healthy === false ? " — UNHEALTHY" : ""}`);
+      return { structured: { apps, count: apps.length }, summary: `${apps.length} app(s):\n${lines.join("\n")}` };
+    },
+  );
+
+  defineTool(
+    server,
+    "get_usage_summary",
+    {
+      title: "Usage summary",
+      description: "Daily message counts and fees for an app between two dates (inclusive), with totals.",
+      input: z
+        .object({
+          appId: appIdInput,
+          from: isoDateInput.describe("First day, YYYY-MM-DD."),
+          to: isoDateInput.describe("Last day, YYYY-MM-DD (not before `from`)."),
+        })
+        .refine((a) => a.from <= a.to, { message: "`from` must not be after `to`", path: ["to"] }),
+      output: z.object({ appId: z.string(), from: z.string(), to: z.string(), currency: z.string().nullable(), days: z.array(usageDay), totals: usageDay.omit({ date: true }) }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from: args.from, to: args.to } }), { session: ctx.session, appId });
+      const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
+      const days: UsageDay[] = rows.map((r) => ({
+        date: r.date,
+        totalMessages: r.totalMsg ?? 0,
+        incoming: r.incomingMsg ?? 0,
+        outgoing: r.outgoingMsg ?? 0,
+        templateMessages: r.templateMsg ?? 0,
+        marketing: r.marketing ?? 0,
+        utility: r.utility ?? 0,
+        authentication: r.authentication ?? 0,
+        service: r.service ?? 0,
+        totalFees: r.totalFees ?? 0,
+        whatsappFees: r.waFees ?? 0,
+        gupshupFees: r.gsFees ?? 0,
+      }));
+      const totals = days.reduce(
+        (sum, d) => {
+          for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] = round(sum[key] + d[key]);
+          return sum;
+        },
+        { totalMessages: 0, incoming: 0, outgoing: 0, templateMessages: 0, marketing: 0, utility: 0, authentication: 0, service: 0, totalFees: 0, whatsappFees: 0, gupshupFees: 0 },
+      );
+      const currency = rows[0]?.currency ?? null;
+      return {
+        structured: { appId, from: args.from, to: args.to, currency, days, totals },
+        summary: `${args.from} → ${args.to}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${totals.totalFees} ${currency ?? ""}`.trim(),
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "get_app_token",
+    {
+      title: "Get app token",
+      description: "Fetch the app-level token (sk_…) that the server uses for app calls — for debugging auth problems. The server manages this token itself; the result is masked unless reveal is true.",
+      input: z.object({
+        appId: appIdValue.describe("Gupshup app id to fetch the token for."),
+        reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),
+      }),
+      output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });
+      const record = parseAnswer(appTokenResponse, data, "get_app_token");
+      const token = args.reveal ? record.token : maskToken(record.token);
+      const expires = record.expiresOn ? new Date(record.expiresOn).toISOString() : "never";
+      return {
+        structured: { appId: args.appId, token, masked: !args.reveal, expiresOn: record.expiresOn ?? null, active: record.active ?? null },
+        summary: `App token for ${args.appId}: ${token} (active: ${record.active ?? "unknown"}, expires: ${expires})`,
+      };
+    },
+  );
+}
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;

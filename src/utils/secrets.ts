@@ -1,0 +1,43 @@
+/** Hex SHA-256, used to remember *which* token proved something without storing the token. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Constant-time string comparison (length is not secret-dependent beyond the early exit). */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const enc = new TextEncoder();
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/** `sk_ab…wxyz`: enough to tell tokens apart in a debug session, useless to an attacker. */
+export function maskToken(token: string): string {
+  if (token.length <= 10) return "•".repeat(token.length);
+  return `${token.slice(0, 5)}…${token.slice(-4)}`;
+}
+
+const SECRET_PATTERNS = [/sk_[A-Za-z0-9]{6,}/g, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g];
+
+/** Removes anything token-shaped from text that may reach a user or a log. */
+export function redactSecrets(text: string, extra: readonly string[] = []): string {
+  let out = text;
+  for (const secret of extra) if (secret && secret.length >= 6) out = out.split(secret).join("[redacted]");
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "[redacted]");
+  return out;
+}
+
+/** The `exp` claim of a JWT in epoch ms, or undefined when the token is not a readable JWT. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const json = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: unknown };
+    return typeof json.exp === "number" ? json.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

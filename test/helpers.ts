@@ -1,0 +1,65 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { abortAllDurableObjects, createExecutionContext, reset } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../src/index";
+import type { Env } from "../src/env";
+import type { RecordedRequest } from "../src/sandbox/state";
+
+export const MCP_AUTH_TOKEN = "test-mcp-auth-token-0123456789";
+export const OPERATOR_PARTNER_TOKEN = "sandbox-demo-partner-token";
+
+export const testEnv = env as unknown as Env;
+
+/** Operator mode on the sandbox: the demo partner's token on the worker, MCP_AUTH_TOKEN required. */
+export const operatorEnv: Partial<Env> = { GUPSHUP_PARTNER_TOKEN: OPERATOR_PARTNER_TOKEN };
+
+/** Sends one HTTP request to the worker with a chosen environment, as a client on loopback would. */
+export async function callWorker(request: Request, overrides: Partial<Env> = {}): Promise<Response> {
+  const headers = new Headers(request.headers);
+  if (!headers.has("host")) headers.set("host", new URL(request.url).host);
+  return worker.fetch(new Request(request, { headers }), { ...testEnv, ...overrides }, createExecutionContext());
+}
+
+export interface ConnectOptions {
+  env?: Partial<Env>;
+  headers?: Record<string, string>;
+}
+
+/** A real MCP SDK client talking to /mcp through the worker's fetch handler. */
+export async function connect(options: ConnectOptions = {}): Promise<Client> {
+  const envOverrides = options.env ?? operatorEnv;
+  const headers = options.headers ?? { Authorization: `Bearer ${MCP_AUTH_TOKEN}` };
+  const transport = new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), {
+    fetch: (url, init) => callWorker(new Request(url, init), envOverrides),
+    requestInit: { headers },
+  });
+  const client = new Client({ name: "gupshup-mcp-tests", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
+
+export function sandbox() {
+  return testEnv.SANDBOX.get(testEnv.SANDBOX.idFromName("sandbox"));
+}
+
+/** Requests that reached the sandbox ("Gupshup"), optionally only those whose path matches. */
+export async function upstreamRequests(path?: RegExp): Promise<RecordedRequest[]> {
+  const all = (await sandbox().requests()) as RecordedRequest[];
+  return path ? all.filter((r) => path.test(r.path)) : all;
+}
+
+/** Fresh state for every test: sandbox back to its seed, gateway objects and KV emptied. */
+export async function resetAll(): Promise<void> {
+  await abortAllDurableObjects();
+  await reset();
+  await sandbox().reset();
+}
+
+export type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
+
+export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
+  return (await client.callTool({ name, arguments: args })) as ToolResult;
+}
+
+export const textOf = (result: ToolResult) => result.content.map((c) => c.text ?? "").join("\n");

@@ -1,0 +1,44 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, textOf, upstreamRequests } from "./helpers";
+
+beforeEach(resetAll);
+
+describe("list_apps", () => {
+  it("lists the partner's apps with the partner token in the Authorization header", async () => {
+    const client = await connect();
+    const result = await callTool(client, "list_apps");
+    expect(result.isError).toBeFalsy();
+    const apps = (result.structuredContent as { apps: { appId: string; name: string }[] }).apps;
+    expect(apps.map((a) => a.appId)).toEqual([SEED_APP_IDS.store, SEED_APP_IDS.clinic]);
+    expect(textOf(result)).toContain("DemoStore");
+
+    const calls = await upstreamRequests(/partnerApps/);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.method).toBe("GET");
+    expect(calls[0]!.headers.authorization).toBe("sandbox-demo-partner-token");
+  });
+});
+
+describe("get_usage_summary", () => {
+  it("returns days and totals, with dates passed as query parameters", async () => {
+    const client = await connect();
+    const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-01", to: "2026-03-03" });
+    expect(result.isError).toBeFalsy();
+    const usage = result.structuredContent as { days: { date: string; totalMessages: number }[]; totals: { totalMessages: number } };
+    expect(usage.days.map((d) => d.date)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
+    expect(usage.totals.totalMessages).toBe(usage.days.reduce((s, d) => s + d.totalMessages, 0));
+    const calls = await upstreamRequests(/\/usage$/);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.query).toEqual({ from: "2026-03-01", to: "2026-03-03" });
+    expect(calls[0]!.headers.authorization).toMatch(/^sk_sandbox/);
+  });
+
+  it("rejects from after to before any upstream call", async () => {
+    const client = await connect();
+    const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-05", to: "2026-03-01" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/from.*must not be after.*to/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+});
