@@ -1,5 +1,10 @@
 import { McpServer } from "@modelcontextprotocol/server";
+import { registerAnalyticsTools } from "./tools/analytics";
 import type { ToolContext } from "./tools/context";
+import { registerHealthTools } from "./tools/health";
+import { registerMediaTools } from "./tools/media";
+import { registerMessagingTools } from "./tools/messaging";
+import { registerTemplateTools } from "./tools/templates";
 import { registerUtilityTools } from "./tools/utility";
 
 export const SERVER_NAME = "gupshup-mcp";
@@ -14,6 +19,11 @@ Errors say what to do next: follow them (e.g. "Run list_apps").`;
 /** A fresh MCP server for one request, with every tool bound to that request's context. */
 export function buildServer(ctx: ToolContext): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
+  registerTemplateTools(server, ctx);
+  registerMediaTools(server, ctx);
+  registerMessagingTools(server, ctx);
+  registerAnalyticsTools(server, ctx);
+  registerHealthTools(server, ctx);
   registerUtilityTools(server, ctx);
   return server;
 }

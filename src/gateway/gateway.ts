@@ -105,6 +105,7 @@ export class GupshupGateway extends DurableObject<Env> {
       const hit = cache.store === "kv" ? await this.readKv(cacheKey) : this.store.cachedAnswer(cacheKey);
       if (hit && Date.now() - hit.fetchedAt < cache.ttlMs) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
     }
+    if (req.cacheOnly) return { ok: true, status: 200, data: null };
 
     let res = await this.send(req, access.token, caller, deadline);
     if (!res.ok && res.failure.kind === "auth") {

@@ -29,6 +29,8 @@ export interface UpstreamRequest {
   file?: { bytes: ArrayBuffer; filename: string; contentType: string; fields: Record<string, string> };
   /** Bypass a cached answer (list_templates refresh). */
   fresh?: boolean;
+  /** Answer only from the cache, never upstream: `data` is null when nothing fresh is cached. */
+  cacheOnly?: boolean;
 }
 
 export type FailureKind =

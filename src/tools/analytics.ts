@@ -1,0 +1,189 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
+import type { UpstreamResult } from "../gateway/types";
+import { progressReporter, type ToolContext } from "./context";
+import { defineTool } from "./define";
+import { translateFailure, unwrap } from "./errors";
+import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";
+
+const DAY = 86_400;
+const COMPARE_WINDOWS_DAYS = [7, 30, 60, 90];
+const METRICS = ["SENT", "DELIVERED", "READ", "CLICKED"] as const;
+
+const analyticsRow = z.object({
+  templateId: z.string(),
+  start: z.number().nullable(),
+  end: z.number().nullable(),
+  sent: z.number(),
+  delivered: z.number(),
+  read: z.number(),
+  clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
+});
+
+export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "enable_template_analytics",
+    {
+      title: "Enable template analytics",
+      description: "Turn Meta template analytics on (or off) for an app. Required once before get_template_analytics and compare_templates return data.",
+      input: z.object({ appId: appIdInput, enable: z.boolean().describe("true to enable, false to disable.") }),
+      output: z.object({ appId: z.string(), enabled: z.boolean() }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      unwrap(await ctx.callApp(appId, { endpoint: "enableAnalytics", form: { enable: String(args.enable) } }), { session: ctx.session, appId });
+      return { structured: { appId, enabled: args.enable }, summary: `Template analytics ${args.enable ? "enabled" : "disabled"} for ${appId}.` };
+    },
+  );
+
+  defineTool(
+    server,
+    "get_template_analytics",
+    {
+      title: "Template analytics",
+      description:
+        "Sent, delivered, read and button clicks per template over a time range (at most 90 days back). Gupshup answers one template per call at 10 calls/min, so ids beyond the budget come back under `pending` with the wait.",
+      input: z
+        .object({
+          appId: appIdInput,
+          start: unixSecondsInput.describe("Start, Unix seconds; not older than 90 days."),
+          end: unixSecondsInput.describe("End, Unix seconds; after start."),
+          templateIds: z.array(templateIdInput).min(1, "give at least one template id").max(30, "at most 30 templateIds").describe("Template ids (max 30)."),
+          granularity: z.enum(["DAILY", "AGGREGATE"]).default("AGGREGATE").describe("DAILY rows or one AGGREGATE row per template (default)."),
+          metricTypes: z.array(z.enum(METRICS)).min(1).max(4).optional().describe("Subset of SENT, DELIVERED, READ, CLICKED (default all)."),
+        })
+        .superRefine((a, rctx) => {
+          if (a.start >= a.end) rctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
+          const earliest = Math.floor(Date.now() / 1000) - 90 * DAY;
+          if (a.start < earliest) rctx.addIssue({ code: "custom", path: ["start"], message: `start must be within the last 90 days (not before ${earliest})` });
+          if (new Set(a.templateIds).size !== a.templateIds.length) rctx.addIssue({ code: "custom", path: ["templateIds"], message: "templateIds contains duplicates" });
+        }),
+      output: z.object({
+        appId: z.string(),
+        start: z.number(),
+        end: z.number(),
+        granularity: z.enum(["DAILY", "AGGREGATE"]),
+        results: z.array(analyticsRow),
+        pending: z.array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() })).describe("Ids not fetched because of the rate limit: ask again after the wait."),
+        failed: z.array(z.object({ templateId: z.string(), error: z.string() })),
+      }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args, extra) => {
+      const appId = ctx.appId(args.appId);
+      const report = progressReporter(extra);
+      const query = (id: string): Record<string, string> => ({
+        template_ids: id,
+        start: String(args.start),
+        end: String(args.end),
+        granularity: args.granularity === "AGGREGATE" ? "AGGREGATED" : "DAILY",
+        metric_types: (args.metricTypes ?? METRICS).join(","),
+        limit: "30",
+      });
+      const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
+
+      // The first call alone: an app-wide problem (analytics not enabled, auth) fails the tool once.
+      const [firstId, ...rest] = args.templateIds;
+      const first = await fetchOne(firstId!);
+      if (!first.ok && first.failure.kind !== "rate_limited") unwrap(first, { session: ctx.session, appId });
+      let done = 1;
+      await report(done, args.templateIds.length, `fetched ${firstId}`);
+      const others = await Promise.all(
+        rest.map(async (id) => {
+          const result = await fetchOne(id);
+          await report(++done, args.templateIds.length, `fetched ${id}`);
+          return result;
+        }),
+      );
+
+      const outcome = { results: [] as z.infer<typeof analyticsRow>[], pending: [] as { templateId: string; retryAfterSeconds: number }[], failed: [] as { templateId: string; error: string }[] };
+      [first, ...others].forEach((result: UpstreamResult, i) => {
+        const templateId = args.templateIds[i]!;
+        if (!result.ok) {
+          if (result.failure.kind === "rate_limited") outcome.pending.push({ templateId, retryAfterSeconds: result.failure.retryAfterSeconds ?? 60 });
+          else outcome.failed.push({ templateId, error: translateFailure(result.failure, { session: ctx.session, appId }) });
+          return;
+        }
+        for (const row of parseAnswer(analyticsResponse, result.data, "get_template_analytics").template_analytics) {
+          outcome.results.push({
+            templateId: row.template_id,
+            start: row.start ?? null,
+            end: row.end ?? null,
+            sent: row.sent ?? 0,
+            delivered: row.delivered ?? 0,
+            read: row.read ?? 0,
+            clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
+          });
+        }
+      });
+      const lines = outcome.results.map((r) => `- ${r.templateId}: sent ${r.sent}, delivered ${r.delivered}, read ${r.read}`);
+      if (outcome.pending.length > 0) {
+        const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
+        lines.push(`${outcome.pending.length} template(s) pending (rate limit 10/min): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
+      }
+      for (const f of outcome.failed) lines.push(`- ${f.templateId}: ${f.error}`);
+      return {
+        structured: { appId, start: args.start, end: args.end, granularity: args.granularity, ...outcome },
+        summary: `Analytics for ${outcome.results.length} row(s):\n${lines.join("\n")}`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "compare_templates",
+    {
+      title: "Compare templates",
+      description: "Compare templates side by side over exactly 7, 30, 60 or 90 days: block-rate ranking, sends and top block reason. Templates must be APPROVED with ≥1,000 sends in the range; Gupshup allows 10 comparisons per hour.",
+      input: z
+        .object({
+          appId: appIdInput,
+          templateId: templateIdInput.describe("Primary template id."),
+          templateList: z.array(templateIdInput).min(1).max(10).describe("Template ids to compare with the primary."),
+          start: unixSecondsInput.describe("Start, Unix seconds."),
+          end: unixSecondsInput.describe("End, Unix seconds: start + exactly 7, 30, 60 or 90 days."),
+        })
+        .superRefine((a, rctx) => {
+          if (a.start >= a.end) rctx.addIssue({ code: "custom", path: ["end"], message: "start must be before end" });
+          else if (!COMPARE_WINDOWS_DAYS.some((d) => a.end - a.start === d * DAY)) {
+            rctx.addIssue({ code: "custom", path: ["end"], message: `end - start must be exactly 7, 30, 60 or 90 days (604800, 2592000, 5184000 or 7776000 s); it is ${a.end - a.start} s` });
+          }
+          if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
+        }),
+      output: z.object({
+        appId: z.string(),
+        templateId: z.string(),
+        windowDays: z.number(),
+        blockRateRanking: z.array(z.string()).describe("Template ids ordered by block rate (as Gupshup ranks them)."),
+        sends: z.array(z.object({ templateId: z.string(), sends: z.number() })),
+        topBlockReasons: z.array(z.object({ templateId: z.string(), reason: z.string() })),
+      }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const result = await ctx.callApp(appId, {
+        endpoint: "compareTemplates",
+        params: { templateId: args.templateId },
+        query: { templateList: args.templateList.join(","), start: String(args.start), end: String(args.end) },
+      });
+      const metrics = parseAnswer(compareResponse, unwrap(result, { session: ctx.session, appId }), "compare_templates").data;
+      const metric = (name: string) => metrics.find((m) => m.metric === name);
+      const structured = {
+        appId,
+        templateId: args.templateId,
+        windowDays: (args.end - args.start) / DAY,
+        blockRateRanking: metric("BLOCK_RATE")?.order_by_relative_metric ?? [],
+        sends: (metric("MESSAGE_SENDS")?.number_values ?? []).map((v) => ({ templateId: v.key, sends: v.value })),
+        topBlockReasons: (metric("TOP_BLOCK_REASON")?.string_values ?? []).map((v) => ({ templateId: v.key, reason: v.value })),
+      };
+      return {
+        structured,
+        summary: `Block-rate ranking over ${structured.windowDays} days: ${structured.blockRateRanking.join(" > ") || "(none)"}. Sends: ${structured.sends.map((s) => `${s.templateId}=${s.sends}`).join(", ")}.`,
+      };
+    },
+  );
+}

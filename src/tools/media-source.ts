@@ -1,0 +1,157 @@
+import { ToolError } from "./errors";
+
+/** Where upload_media's bytes come from: an https URL (fetched with limits) or base64 data. */
+
+export const MEDIA_TYPES = ["image/jpeg", "image/png", "video/mp4", "application/pdf"] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** Meta's limits for template sample media (PDF capped lower: a Worker holds the file in memory). */
+export const MAX_MEDIA_BYTES: Record<MediaType, number> = {
+  "image/jpeg": 5 * 1024 * 1024,
+  "image/png": 5 * 1024 * 1024,
+  "video/mp4": 16 * 1024 * 1024,
+  "application/pdf": 16 * 1024 * 1024,
+};
+
+const FETCH_TIMEOUT_MS = 15_000;
+const MAX_REDIRECTS = 3;
+const EXTENSIONS: Record<MediaType, string> = { "image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4", "application/pdf": "pdf" };
+
+export interface MediaFile {
+  bytes: ArrayBuffer;
+  filename: string;
+}
+
+/** Reads the `file` argument into bytes, or throws a ToolError that says what to pass instead. */
+export async function loadMedia(file: string, fileType: MediaType, serverUrl: string): Promise<MediaFile> {
+  const value = file.trim();
+  const max = MAX_MEDIA_BYTES[fileType];
+  let bytes: Uint8Array;
+  let filename = `upload.${EXTENSIONS[fileType]}`;
+  if (/^https?:\/\//i.test(value)) {
+    const url = checkedUrl(value, serverUrl);
+    bytes = await fetchCapped(url, max, serverUrl);
+    filename = decodeURIComponent(url.pathname.split("/").pop() || filename).replace(/[^\w.-]/g, "_").slice(0, 100) || filename;
+  } else if (/^data:/i.test(value)) {
+    const match = value.match(/^data:([\w/+.-]+)?(;[^,]*)?;base64,(.*)$/is);
+    if (!match) throw new ToolError("file is a data: URI but not base64 — pass data:<type>;base64,<data>.");
+    bytes = decodeBase64(match[3]!, max);
+  } else if (looksLikePath(value)) {
+    throw new ToolError(
+      "file looks like a local path, but this server runs on Cloudflare and cannot read your disk. " +
+        "Pass an https URL where the file can be downloaded, or the file's base64 content (e.g. the output of `base64 -w0 photo.jpg`).",
+    );
+  } else {
+    bytes = decodeBase64(value, max);
+  }
+  if (bytes.byteLength === 0) throw new ToolError("file is empty.");
+  if (!matchesType(bytes, fileType)) {
+    throw new ToolError(`file does not look like ${fileType} (its first bytes do not match). Check fileType, or convert the file.`);
+  }
+  return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, filename };
+}
+
+function looksLikePath(value: string): boolean {
+  return /^(\/|\.{1,2}\/|~\/?|[A-Za-z]:[\\/]|file:)/.test(value) || (/\.[A-Za-z0-9]{2,4}$/.test(value) && value.length < 260 && !/^[A-Za-z0-9+/=\s]+$/.test(value));
+}
+
+/** https only; never this server itself, loopback or private-range addresses. */
+function checkedUrl(value: string, serverUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ToolError("file is not a valid URL.");
+  }
+  if (url.protocol !== "https:") throw new ToolError("file URL must use https:// (plain http is refused).");
+  if (url.username || url.password) throw new ToolError("file URL must not contain credentials.");
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (host === new URL(serverUrl).hostname.toLowerCase() || isInternalHost(host)) {
+    throw new ToolError("file URL points at this server or a private/loopback address; use a public https URL.");
+  }
+  return url;
+}
+
+function isInternalHost(host: string): boolean {
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) return true;
+  if (host.includes(":")) return host === "::1" || /^(fc|fd|fe80|::ffff:)/.test(host) || host === "::";
+  const ip = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+  if (!ip) return false;
+  const [a, b] = [Number(ip[1]), Number(ip[2])];
+  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+}
+
+async function fetchCapped(start: URL, max: number, serverUrl: string): Promise<Uint8Array> {
+  let url = start;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    } catch {
+      throw new ToolError(`Could not download ${url.origin}${url.pathname} within ${FETCH_TIMEOUT_MS / 1000} s. Check the URL is public, or pass base64 data.`);
+    }
+    const location = response.headers.get("Location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      url = checkedUrl(new URL(location, url).toString(), serverUrl);
+      continue;
+    }
+    if (!response.ok || !response.body) throw new ToolError(`Downloading the file failed with HTTP ${response.status}. Check the URL is public.`);
+    const declared = Number(response.headers.get("Content-Length") ?? "0");
+    if (declared > max) throw new ToolError(tooLarge(max));
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel();
+        throw new ToolError(tooLarge(max));
+      }
+      chunks.push(value);
+    }
+    const all = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return all;
+  }
+  throw new ToolError("The file URL redirected too many times.");
+}
+
+function decodeBase64(text: string, max: number): Uint8Array {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) {
+    throw new ToolError("file is neither an https URL nor valid base64. Pass an https URL, or the file's base64 content.");
+  }
+  if ((clean.length * 3) / 4 > max) throw new ToolError(tooLarge(max));
+  let binary: string;
+  try {
+    binary = atob(clean.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    throw new ToolError("file is not valid base64 (wrong length or padding). Pass the complete base64 content, or an https URL.");
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const tooLarge = (max: number) => `file is larger than ${max / 1024 / 1024} MB, the limit for this type of template sample. Use a smaller file.`;
+
+/** Magic bytes of each accepted type. */
+function matchesType(bytes: Uint8Array, type: MediaType): boolean {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  switch (type) {
+    case "image/jpeg":
+      return starts(0xff, 0xd8, 0xff);
+    case "image/png":
+      return starts(0x89, 0x50, 0x4e, 0x47);
+    case "application/pdf":
+      return starts(0x25, 0x50, 0x44, 0x46);
+    case "video/mp4":
+      return bytes[4] === 0x66 && bytes[5] === 0x74 && bytes[6] === 0x79 && bytes[7] === 0x70;
+  }
+}

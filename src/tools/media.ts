@@ -1,0 +1,43 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { parseAnswer, uploadMediaResponse } from "../api/responses";
+import type { ToolContext } from "./context";
+import { defineTool } from "./define";
+import { unwrap } from "./errors";
+import { loadMedia, MEDIA_TYPES } from "./media-source";
+import { appIdInput } from "./schemas";
+
+export function registerMediaTools(server: McpServer, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "upload_media",
+    {
+      title: "Upload sample media",
+      description: "Upload an image, video or PDF as a template sample and get a handleId to pass as exampleMedia to create_template/edit_template. Give an https URL or base64 data (this server cannot read local files).",
+      input: z.object({
+        appId: appIdInput,
+        file: z
+          .string()
+          .min(1, "file must not be empty")
+          .max(23_000_000, "file is too large")
+          .describe("An https URL of the file, or its base64 content (optionally as a data: URI). Local paths do not work: the server runs on Cloudflare."),
+        fileType: z.enum(MEDIA_TYPES).describe("MIME type: image/jpeg, image/png (≤5 MB), video/mp4 or application/pdf (≤16 MB)."),
+      }),
+      output: z.object({ appId: z.string(), handleId: z.string(), bytes: z.number() }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const media = await loadMedia(args.file, args.fileType, ctx.requestUrl);
+      const result = await ctx.callApp(appId, {
+        endpoint: "uploadMedia",
+        file: { bytes: media.bytes, filename: media.filename, contentType: args.fileType, fields: { file_type: args.fileType } },
+      });
+      const { handleId } = parseAnswer(uploadMediaResponse, unwrap(result, { session: ctx.session, appId }), "upload_media");
+      return {
+        structured: { appId, handleId, bytes: media.bytes.byteLength },
+        summary: `Uploaded ${media.bytes.byteLength} bytes. Use exampleMedia: "${handleId}" in create_template.`,
+      };
+    },
+  );
+}

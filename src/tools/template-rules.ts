@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/** Template inputs and the rules Gupshup and Meta apply to them, checked before any upstream call. */
+
+export const CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
+export const TEMPLATE_TYPES = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION", "CAROUSEL", "PRODUCT", "CATALOG", "LTO"] as const;
+const MARKETING_UTILITY_ONLY = new Set(["PRODUCT", "CATALOG", "LTO", "CAROUSEL"]);
+const MEDIA_TYPES = new Set(["IMAGE", "VIDEO", "DOCUMENT"]);
+export const AUTH_PREFIX = "{{1}} is your verification code";
+
+const label = z.string().trim().min(1, "button text must not be empty").max(25, "button text must be at most 25 characters");
+
+export const buttonInput = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("QUICK_REPLY"), text: label.describe("Button label, up to 25 characters.") }),
+    z.object({
+      type: z.literal("URL"),
+      text: label.describe("Button label, up to 25 characters."),
+      url: z.url({ protocol: /^https?$/, error: "url must be an http(s) URL" }).max(2000).describe("Target URL; may end with {{1}} for a dynamic suffix."),
+      example: z.string().max(2000).optional().describe("The full URL with {{1}} filled in; required when url contains {{1}}."),
+    }),
+    z.object({
+      type: z.literal("PHONE_NUMBER"),
+      text: label.describe("Button label, up to 25 characters."),
+      phoneNumber: z.string().regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210").describe("Number to call, with country code."),
+    }),
+    z.object({ type: z.literal("COPY_CODE"), example: z.string().min(1).max(15).describe("Sample coupon code (MARKETING only), up to 15 characters.") }),
+    z.object({
+      type: z.literal("OTP"),
+      otpType: z.enum(["COPY_CODE", "ONE_TAP"]).default("COPY_CODE").describe("How the code is offered (AUTHENTICATION only)."),
+      text: label.optional().describe("Button label, e.g. 'Copy code'."),
+    }),
+    z.object({ type: z.literal("CATALOG"), text: label.optional().describe("Button label (CATALOG templates).") }),
+    z.object({ type: z.literal("MPM"), text: label.optional().describe("Button label (multi-product messages).") }),
+  ])
+  .describe("A template button. QUICK_REPLY/URL/PHONE_NUMBER need text; URL needs url; PHONE_NUMBER needs phoneNumber.");
+export type ButtonInput = z.infer<typeof buttonInput>;
+
+export const buttonsInput = z
+  .array(buttonInput)
+  .max(10, "at most 10 buttons")
+  .describe("Up to 10 buttons: ≤1 PHONE_NUMBER, ≤2 URL, ≤10 QUICK_REPLY (grouped together), ≤1 COPY_CODE (MARKETING), exactly one OTP for AUTHENTICATION.");
+
+/** Gupshup's wire form of a button (inside the JSON string of the `buttons` form field). */
+export function buttonToWire(button: ButtonInput): Record<string, unknown> {
+  switch (button.type) {
+    case "URL":
+      return { type: "URL", text: button.text, url: button.url, ...(button.example ? { example: [button.example] } : {}) };
+    case "PHONE_NUMBER":
+      return { type: "PHONE_NUMBER", text: button.text, phone_number: button.phoneNumber };
+    case "COPY_CODE":
+      return { type: "COPY_CODE", example: button.example };
+    case "OTP":
+      return { type: "OTP", otp_type: button.otpType, ...(button.text ? { text: button.text } : {}) };
+    default:
+      return { ...button };
+  }
+}
+
+/** The `{{n}}` numbers used in a text, in order of appearance. */
+export function variablesIn(text: string): number[] {
+  return [...text.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
+}
+
+export interface TemplateFields {
+  category?: string;
+  templateType?: string;
+  content?: string;
+  header?: string;
+  footer?: string;
+  buttons?: ButtonInput[];
+  example?: string;
+  exampleMedia?: string;
+  limitedOfferText?: string;
+}
+
+/**
+ * Cross-field rules. Each problem is reported on the field to fix, with what to do.
+ * For edits, rules that need a field the call does not change are skipped (an edited media
+ * template keeps its sample media unless a new one is given).
+ */
+export function checkTemplate(t: TemplateFields, issue: (path: string, message: string) => void, mode: "create" | "edit" = "create"): void {
+  const { category, templateType } = t;
+  if (category && templateType && MARKETING_UTILITY_ONLY.has(templateType) && category !== "MARKETING" && category !== "UTILITY") {
+    issue("templateType", `${templateType} templates are only available for MARKETING and UTILITY categories`);
+  }
+  if (templateType === "CAROUSEL") {
+    issue("templateType", "CAROUSEL templates need cards, which this tool cannot build yet; create carousel templates in the Gupshup console");
+  }
+  if (templateType === "LTO" && !t.limitedOfferText) issue("limitedOfferText", "LTO templates need limitedOfferText (the offer headline, up to 16 characters)");
+  if (category === "AUTHENTICATION") {
+    if (templateType && templateType !== "TEXT") issue("templateType", "AUTHENTICATION templates must be templateType TEXT");
+    if (t.header) issue("header", "AUTHENTICATION templates cannot have a header");
+    if (t.content !== undefined && !t.content.startsWith(AUTH_PREFIX)) {
+      issue("content", `AUTHENTICATION templates must start with "${AUTH_PREFIX}." — e.g. "{{1}} is your verification code. For your security, do not share this code."`);
+    }
+  }
+  if (mode === "create" && templateType && MEDIA_TYPES.has(templateType) && t.exampleMedia === undefined) {
+    issue("exampleMedia", `${templateType} templates need a sample media handle: run upload_media and pass its handleId as exampleMedia`);
+  }
+  if (t.content !== undefined) checkVariables(t.content, t.example, issue);
+  if (t.header) {
+    const headerVariables = variablesIn(t.header);
+    if (headerVariables.length > 1) issue("header", "a text header can have at most one variable ({{1}})");
+  }
+  if (t.footer && variablesIn(t.footer).length > 0) issue("footer", "the footer cannot contain variables");
+  if (t.buttons) checkButtons(t.buttons, category, issue);
+}
+
+function checkVariables(content: string, example: string | undefined, issue: (path: string, message: string) => void): void {
+  const numbers = variablesIn(content);
+  if (numbers.length === 0) return;
+  const distinct = [...new Set(numbers)].sort((a, b) => a - b);
+  if (distinct.some((n, i) => n !== i + 1)) {
+    issue("content", `variables must be numbered {{1}}, {{2}}, … without gaps; found ${distinct.map((n) => `{{${n}}}`).join(", ")}`);
+  }
+  if (!example) issue("example", "content has variables, so `example` is required: the same text with every {{n}} replaced by a sample value");
+  else if (variablesIn(example).length > 0) issue("example", "example must have every {{n}} replaced by a sample value");
+}
+
+function checkButtons(buttons: ButtonInput[], category: string | undefined, issue: (path: string, message: string) => void): void {
+  const count = (type: ButtonInput["type"]) => buttons.filter((b) => b.type === type).length;
+  if (count("PHONE_NUMBER") > 1) issue("buttons", "at most one PHONE_NUMBER button");
+  if (count("URL") > 2) issue("buttons", "at most two URL buttons");
+  if (count("COPY_CODE") > 1) issue("buttons", "at most one COPY_CODE button");
+  if (count("COPY_CODE") > 0 && category && category !== "MARKETING") issue("buttons", "COPY_CODE buttons are only for MARKETING templates");
+  if (count("CATALOG") + count("MPM") > 0 && buttons.length > 1) issue("buttons", "a CATALOG or MPM button must be the only button");
+  if (category === "AUTHENTICATION" && (buttons.length !== 1 || count("OTP") !== 1)) issue("buttons", "AUTHENTICATION templates need exactly one OTP button");
+  if (category && category !== "AUTHENTICATION" && count("OTP") > 0) issue("buttons", "OTP buttons are only for AUTHENTICATION templates");
+  const quickReplies = buttons.map((b, i) => (b.type === "QUICK_REPLY" ? i : -1)).filter((i) => i >= 0);
+  if (quickReplies.length > 0 && quickReplies[quickReplies.length - 1]! - quickReplies[0]! + 1 !== quickReplies.length) {
+    issue("buttons", "QUICK_REPLY buttons must be grouped together (not mixed between URL/PHONE_NUMBER buttons)");
+  }
+  for (const button of buttons) {
+    if (button.type === "URL" && variablesIn(button.url).length > 0 && !button.example) {
+      issue("buttons", `URL button "${button.text}" has a variable, so it needs example (the full URL with {{1}} filled in)`);
+    }
+  }
+}

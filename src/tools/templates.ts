@@ -1,0 +1,201 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
+import type { ToolContext } from "./context";
+import { defineTool } from "./define";
+import { unwrap } from "./errors";
+import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
+import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields } from "./template-rules";
+import { templateShape, toTemplate } from "./template-shape";
+
+const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
+const headerInput = z.string().min(1).max(60, "header must be at most 60 characters");
+const footerInput = z.string().min(1).max(60, "footer must be at most 60 characters");
+const exampleInput = z.string().min(1).max(1024);
+const mediaHandleInput = z.string().min(1).max(1000);
+
+/** Adds template-rule violations to a zod refinement, one issue per problem. */
+const refineTemplate = (t: TemplateFields, ctx: z.RefinementCtx, mode: "create" | "edit" = "create") =>
+  checkTemplate(t, (path, message) => ctx.addIssue({ code: "custom", path: [path], message }), mode);
+
+/** The form fields Gupshup wants, with objects as JSON strings (stringified only here, at the HTTP boundary). */
+function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<string, string> {
+  const form: Record<string, string> = {};
+  const put = (key: string, value: string | boolean | undefined) => {
+    if (value !== undefined) form[key] = String(value);
+  };
+  put("category", t.category);
+  put("templateType", t.templateType === "LTO" ? "TEXT" : t.templateType);
+  if (t.templateType === "LTO") {
+    put("isLTO", true);
+    put("limitedOfferText", t.limitedOfferText);
+  }
+  put("content", t.content);
+  put("header", t.header);
+  put("footer", t.footer);
+  put("example", t.example);
+  put("exampleMedia", t.exampleMedia);
+  if (t.buttons) form.buttons = JSON.stringify(t.buttons.map(buttonToWire));
+  put("enableSample", t.enableSample ?? true);
+  return form;
+}
+
+const mutating = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
+
+export function registerTemplateTools(server: McpServer, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "create_template",
+    {
+      title: "Create template",
+      description: "Create a WhatsApp message template and submit it to Meta for approval (status starts PENDING; check with list_templates). Body variables are {{1}}, {{2}}, … and need an `example`.",
+      input: z
+        .object({
+          appId: appIdInput,
+          elementName: elementNameInput.describe("Template name: lowercase letters, digits and underscores, up to 180 characters (e.g. order_update)."),
+          languageCode: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "languageCode must look like en, hi or en_US").describe("Language code, e.g. en, en_US, hi."),
+          category: z.enum(CATEGORIES).describe("MARKETING, UTILITY or AUTHENTICATION."),
+          templateType: z.enum(TEMPLATE_TYPES).describe("TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION, CAROUSEL, PRODUCT, CATALOG or LTO. PRODUCT/CATALOG/LTO/CAROUSEL: MARKETING and UTILITY only."),
+          content: contentInput.describe("Body text, up to 1024 characters, with variables {{1}}, {{2}}, … AUTHENTICATION bodies must start with '{{1}} is your verification code'."),
+          header: headerInput.optional().describe("Header text, up to 60 characters, at most one variable. Not for AUTHENTICATION."),
+          footer: footerInput.optional().describe("Footer text, up to 60 characters, no variables."),
+          buttons: buttonsInput.optional(),
+          example: exampleInput.optional().describe("The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve."),
+          exampleMedia: mediaHandleInput.optional().describe("Sample media handle from upload_media (required for IMAGE, VIDEO and DOCUMENT templates)."),
+          vertical: z.string().min(1).max(180).optional().describe("Business use-case label, up to 180 characters."),
+          allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
+          limitedOfferText: z.string().min(1).max(16).optional().describe("LTO templates only: the offer headline, up to 16 characters."),
+        })
+        .superRefine((args, rctx) => refineTemplate(args, rctx)),
+      output: z.object({ appId: z.string(), template: templateShape }),
+      annotations: mutating,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const form: Record<string, string> = { elementName: args.elementName, languageCode: args.languageCode, ...templateForm(args) };
+      if (args.vertical) form.vertical = args.vertical;
+      if (args.allowTemplateCategoryChange !== undefined) form.allowTemplateCategoryChange = String(args.allowTemplateCategoryChange);
+      const data = unwrap(await ctx.callApp(appId, { endpoint: "createTemplate", form }), { session: ctx.session, appId, templateName: args.elementName });
+      const created = parseAnswer(createdTemplateResponse, data, "create_template").template;
+      const template = toTemplate({ ...created, containerMeta: typeof created.containerMeta === "string" ? created.containerMeta : undefined });
+      return {
+        structured: { appId, template },
+        summary: `Created template ${template.elementName} (${template.id}), status ${template.status}. Meta reviews it; check with list_templates before sending.`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "edit_template",
+    {
+      title: "Edit template",
+      description: "Edit an existing template; Gupshup resubmits it to Meta for approval (status returns to PENDING). Pass only what changes.",
+      input: z
+        .object({
+          appId: appIdInput,
+          templateId: templateIdInput.describe("Template id (UUID from list_templates)."),
+          content: contentInput.optional().describe("New body text, up to 1024 characters."),
+          header: headerInput.optional().describe("New header text, up to 60 characters."),
+          footer: footerInput.optional().describe("New footer text, up to 60 characters."),
+          buttons: buttonsInput.optional(),
+          category: z.enum(CATEGORIES).optional().describe("New category."),
+          templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
+          example: exampleInput.optional().describe("The body with every variable filled in; required when the new content has variables."),
+          exampleMedia: mediaHandleInput.optional().describe("New sample media handle from upload_media."),
+          enableSample: z.boolean().optional().describe("Send enableSample (Gupshup requires true; default true)."),
+        })
+        .superRefine((args, rctx) => {
+          const changes = ["content", "header", "footer", "buttons", "category", "templateType", "example", "exampleMedia"] as const;
+          if (!changes.some((key) => args[key] !== undefined)) {
+            rctx.addIssue({ code: "custom", path: [], message: "nothing to change: pass at least one of content, header, footer, buttons, category, templateType, example, exampleMedia" });
+          }
+          refineTemplate(args, rctx, "edit");
+        }),
+      output: z.object({ appId: z.string(), templateId: z.string(), status: z.literal("PENDING") }),
+      annotations: mutating,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      unwrap(await ctx.callApp(appId, { endpoint: "editTemplate", params: { templateId: args.templateId }, form: templateForm(args) }), { session: ctx.session, appId });
+      return {
+        structured: { appId, templateId: args.templateId, status: "PENDING" as const },
+        summary: `Template ${args.templateId} updated and resubmitted for approval (PENDING).`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "list_templates",
+    {
+      title: "List templates",
+      description: "List an app's templates with status (APPROVED/PENDING/REJECTED…), category, type, body, header, footer and buttons. Answers are cached for 60 s; filter to keep the list short.",
+      input: z.object({
+        appId: appIdInput,
+        status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional().describe("Only templates with this status."),
+        category: z.enum(CATEGORIES).optional().describe("Only templates of this category."),
+        templateType: z.enum(TEMPLATE_TYPES).optional().describe("Only templates of this type."),
+        search: z.string().min(1).max(180).optional().describe("Only templates whose name contains this text (case-insensitive)."),
+        limit: z.number().int().min(1).max(500).optional().describe("Return at most this many (default 100)."),
+        refresh: z.boolean().optional().describe("Skip the 60 s cache and ask Gupshup now (counts against the 10/min templates limit)."),
+      }),
+      output: z.object({
+        appId: z.string(),
+        templates: z.array(templateShape),
+        total: z.number().describe("Templates matching the filters (before limit)."),
+        cached: z.boolean(),
+        cacheAgeSeconds: z.number().nullable(),
+      }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const result = await ctx.callApp(appId, { endpoint: "listTemplates", fresh: args.refresh === true });
+      const all = parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates.map(toTemplate);
+      const search = args.search?.toLowerCase();
+      const matching = all.filter(
+        (t) =>
+          (!args.status || t.status === args.status) &&
+          (!args.category || t.category === args.category) &&
+          (!args.templateType || t.templateType === args.templateType) &&
+          (!search || t.elementName.toLowerCase().includes(search)),
+      );
+      const templates = matching.slice(0, args.limit ?? 100);
+      const cachedAt = result.ok ? result.cachedAt : undefined;
+      const lines = templates.map((t) => `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — ${t.id}${t.reason ? ` — rejected: ${t.reason}` : ""}`);
+      const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
+      return {
+        structured: { appId, templates, total: matching.length, cached: cachedAt !== undefined, cacheAgeSeconds: cachedAt === undefined ? null : Math.round((Date.now() - cachedAt) / 1000) },
+        summary: `${matching.length} template(s)${shown}:\n${lines.join("\n")}`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "delete_template",
+    {
+      title: "Delete template",
+      description: "Permanently delete a template (all its languages, or one when templateId is given). Irreversible: confirm with the user first.",
+      input: z.object({
+        appId: appIdInput,
+        elementName: elementNameInput.describe("Name of the template to delete."),
+        templateId: templateIdInput.optional().describe("Delete only this template id (one language) instead of every language of the name."),
+      }),
+      output: z.object({ appId: z.string(), elementName: z.string(), templateId: z.string().nullable(), deleted: z.literal(true) }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const params: Record<string, string> = { elementName: args.elementName };
+      if (args.templateId) params.templateId = args.templateId;
+      const endpoint = args.templateId ? "deleteTemplateById" : "deleteTemplate";
+      unwrap(await ctx.callApp(appId, { endpoint, params }), { session: ctx.session, appId, templateName: args.elementName });
+      return {
+        structured: { appId, elementName: args.elementName, templateId: args.templateId ?? null, deleted: true as const },
+        summary: `Deleted template ${args.elementName}${args.templateId ? ` (${args.templateId})` : " (all languages)"}.`,
+      };
+    },
+  );
+}
