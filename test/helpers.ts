@@ -1,9 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { abortAllDurableObjects, createExecutionContext, reset } from "cloudflare:test";
+import { abortAllDurableObjects, createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../src/index";
 import type { Env } from "../src/env";
+import { ACCOUNT_OBJECT, appObjectName } from "../src/gateway/gateway";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
 export const MCP_AUTH_TOKEN = "test-mcp-auth-token-0123456789";
@@ -51,9 +53,19 @@ export async function upstreamRequests(path?: RegExp): Promise<RecordedRequest[]
 
 /** Fresh state for every test: sandbox back to its seed, gateway objects and KV emptied. */
 export async function resetAll(): Promise<void> {
+  const names = [ACCOUNT_OBJECT, ...Object.values(SEED_APP_IDS).map(appObjectName), ...extraObjects];
+  for (const name of names) {
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.storage.deleteAll());
+  }
   await abortAllDurableObjects();
-  await reset();
+  for (const key of (await testEnv.TEMPLATE_CACHE.list()).keys) await testEnv.TEMPLATE_CACHE.delete(key.name);
   await sandbox().reset();
+}
+
+/** Gateway objects a test created beyond the seeded apps (so resetAll clears them too). */
+const extraObjects: string[] = [];
+export function trackObject(name: string): void {
+  extraObjects.push(name);
 }
 
 export type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };

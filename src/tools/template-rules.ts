@@ -91,6 +91,7 @@ export function checkTemplate(t: TemplateFields, issue: (path: string, message: 
   if (category === "AUTHENTICATION") {
     if (templateType && templateType !== "TEXT") issue("templateType", "AUTHENTICATION templates must be templateType TEXT");
     if (t.header) issue("header", "AUTHENTICATION templates cannot have a header");
+    if (mode === "create" && !t.buttons) issue("buttons", "AUTHENTICATION templates need exactly one OTP button, e.g. [{ type: \"OTP\", otpType: \"COPY_CODE\", text: \"Copy code\" }]");
     if (t.content !== undefined && !t.content.startsWith(AUTH_PREFIX)) {
       issue("content", `AUTHENTICATION templates must start with "${AUTH_PREFIX}." — e.g. "{{1}} is your verification code. For your security, do not share this code."`);
     }

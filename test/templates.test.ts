@@ -1,0 +1,189 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, textOf, upstreamRequests } from "./helpers";
+
+const appId = SEED_APP_IDS.store;
+type Template = { id: string; elementName: string; status: string; body: string | null; footer: string | null; buttons: Record<string, unknown>[]; variableCount: number };
+const templatesOf = (result: { structuredContent?: Record<string, unknown> }) => (result.structuredContent as { templates: Template[] }).templates;
+
+beforeEach(resetAll);
+
+describe("list_templates", () => {
+  it("returns templates with containerMeta parsed, using the app token", async () => {
+    const client = await connect();
+    const result = await callTool(client, "list_templates", { appId });
+    expect(result.isError).toBeFalsy();
+    const templates = templatesOf(result);
+    expect(templates.map((t) => t.status).sort()).toEqual(["APPROVED", "APPROVED", "APPROVED", "PENDING", "REJECTED"]);
+    const sale = templates.find((t) => t.elementName === "spring_sale")!;
+    expect(sale.body).toBe("Spring sale: {{1}} off everything until Sunday.");
+    expect(sale.footer).toBe("Reply STOP to opt out");
+    expect(sale.buttons).toHaveLength(2);
+    expect(sale.variableCount).toBe(1);
+    expect(textOf(result)).toContain("promo_blast [REJECTED]");
+    expect(textOf(result)).toContain("rejected: Invalid Format");
+
+    const calls = await upstreamRequests(/\/templates$/);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.headers.authorization).toMatch(/^sk_sandbox/);
+  });
+
+  it("filters by status, category and name", async () => {
+    const client = await connect();
+    const approved = templatesOf(await callTool(client, "list_templates", { appId, status: "APPROVED", category: "MARKETING" }));
+    expect(approved.map((t) => t.elementName)).toEqual(["spring_sale"]);
+    const search = await callTool(client, "list_templates", { appId, search: "OTP", limit: 1 });
+    expect(templatesOf(search).map((t) => t.elementName)).toEqual(["login_otp"]);
+    expect(search.structuredContent!.total).toBe(1);
+  });
+
+  it("serves a second list within 60 s from the cache, and refresh: true asks Gupshup again", async () => {
+    const client = await connect();
+    const first = await callTool(client, "list_templates", { appId });
+    const second = await callTool(client, "list_templates", { appId });
+    expect(first.structuredContent!.cached).toBe(false);
+    expect(second.structuredContent!.cached).toBe(true);
+    expect(templatesOf(second)).toEqual(templatesOf(first));
+    expect(await upstreamRequests(/\/templates$/)).toHaveLength(1);
+
+    await callTool(client, "list_templates", { appId, refresh: true });
+    expect(await upstreamRequests(/\/templates$/)).toHaveLength(2);
+  });
+});
+
+describe("create_template", () => {
+  const valid = {
+    appId,
+    elementName: "shipping_update",
+    languageCode: "en_US",
+    category: "UTILITY",
+    templateType: "TEXT",
+    content: "Hi {{1}}, order {{2}} is on its way.",
+    example: "Hi Asha, order ORD-7 is on its way.",
+    footer: "Thanks for shopping",
+    buttons: [
+      { type: "URL", text: "Track", url: "https://shop.example.com/track/{{1}}", example: "https://shop.example.com/track/ORD-7" },
+      { type: "PHONE_NUMBER", text: "Call us", phoneNumber: "+919000000001" },
+      { type: "QUICK_REPLY", text: "Thanks" },
+    ],
+  };
+
+  it("sends form-urlencoded fields with buttons as a JSON string, and the new template shows up in the next list", async () => {
+    const client = await connect();
+    await callTool(client, "list_templates", { appId }); // warm the cache
+    const result = await callTool(client, "create_template", valid);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect((result.structuredContent as { template: Template }).template).toMatchObject({ elementName: "shipping_update", status: "PENDING" });
+
+    const [create] = await upstreamRequests(/\/templates$/).then((r) => r.filter((c) => c.method === "POST"));
+    expect(create!.contentType).toBe("application/x-www-form-urlencoded");
+    const form = new URLSearchParams(create!.body);
+    expect(form.get("elementName")).toBe("shipping_update");
+    expect(form.get("category")).toBe("UTILITY");
+    expect(form.get("enableSample")).toBe("true");
+    expect(JSON.parse(form.get("buttons")!)).toEqual([
+      { type: "URL", text: "Track", url: "https://shop.example.com/track/{{1}}", example: ["https://shop.example.com/track/ORD-7"] },
+      { type: "PHONE_NUMBER", text: "Call us", phone_number: "+919000000001" },
+      { type: "QUICK_REPLY", text: "Thanks" },
+    ]);
+
+    const list = await callTool(client, "list_templates", { appId });
+    expect(list.structuredContent!.cached).toBe(false);
+    expect(templatesOf(list).map((t) => t.elementName)).toContain("shipping_update");
+  });
+
+  it.each([
+    [{ elementName: "Bad-Name" }, /lowercase letters, digits and underscores/],
+    [{ elementName: "x".repeat(181) }, /at most 180/],
+    [{ content: "x".repeat(1025) }, /at most 1024/],
+    [{ footer: "f".repeat(61) }, /at most 60/],
+    [{ content: "Hi {{1}} and {{3}}" }, /without gaps/],
+    [{ example: undefined }, /example.*required/],
+    [{ category: "AUTHENTICATION", buttons: [{ type: "OTP" }] }, /must start with "\{\{1\}\} is your verification code/],
+    [{ category: "AUTHENTICATION", content: "{{1}} is your verification code.", example: "123456 is your verification code.", header: "Hi", buttons: [{ type: "OTP" }] }, /cannot have a header/],
+    [{ category: "AUTHENTICATION", content: "{{1}} is your verification code.", example: "123456 is your verification code." }, /exactly one OTP button/],
+    [{ templateType: "CATALOG", category: "AUTHENTICATION" }, /only available for MARKETING and UTILITY/],
+    [{ templateType: "IMAGE" }, /run upload_media/],
+    [{ buttons: Array.from({ length: 11 }, (_, i) => ({ type: "QUICK_REPLY", text: `r${i}` })) }, /at most 10 buttons/],
+    [{ buttons: [{ type: "PHONE_NUMBER", text: "a", phoneNumber: "+919000000001" }, { type: "PHONE_NUMBER", text: "b", phoneNumber: "+919000000002" }] }, /at most one PHONE_NUMBER/],
+    [{ buttons: [{ type: "QUICK_REPLY", text: "a" }, { type: "URL", text: "u", url: "https://x.example.com" }, { type: "QUICK_REPLY", text: "b" }] }, /grouped together/],
+    [{ buttons: [{ type: "COPY_CODE", example: "SAVE10" }] }, /only for MARKETING/],
+    [{ buttons: [{ type: "QUICK_REPLY", text: "x".repeat(26) }] }, /at most 25/],
+  ])("rejects %j before any upstream call", async (override, message) => {
+    const client = await connect();
+    const result = await callTool(client, "create_template", { ...valid, buttons: undefined, ...override });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
+  it("accepts a valid AUTHENTICATION template", async () => {
+    const client = await connect();
+    const result = await callTool(client, "create_template", {
+      appId,
+      elementName: "verify_code",
+      languageCode: "en",
+      category: "AUTHENTICATION",
+      templateType: "TEXT",
+      content: "{{1}} is your verification code. Do not share it.",
+      example: "482913 is your verification code. Do not share it.",
+      buttons: [{ type: "OTP", otpType: "COPY_CODE", text: "Copy code" }],
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const [create] = await upstreamRequests(/\/templates$/);
+    expect(JSON.parse(new URLSearchParams(create!.body).get("buttons")!)).toEqual([{ type: "OTP", otp_type: "COPY_CODE", text: "Copy code" }]);
+  });
+
+  it("translates a Gupshup refusal into an actionable message", async () => {
+    const client = await connect();
+    const result = await callTool(client, "create_template", { ...valid, buttons: undefined, elementName: "order_update", languageCode: "en" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("Template Already exists");
+  });
+});
+
+describe("edit_template and delete_template", () => {
+  it("edits with PUT on /templates/{id}, and the change is visible at once", async () => {
+    const client = await connect();
+    const before = templatesOf(await callTool(client, "list_templates", { appId }));
+    const order = before.find((t) => t.elementName === "order_update")!;
+    const result = await callTool(client, "edit_template", { appId, templateId: order.id, content: "Hello {{1}}, order {{2}} shipped.", example: "Hello Ravi, order A1 shipped." });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const put = (await upstreamRequests()).find((r) => r.method === "PUT")!;
+    expect(put.path).toBe(`/partner/app/${appId}/templates/${order.id}`);
+    expect(new URLSearchParams(put.body).get("content")).toBe("Hello {{1}}, order {{2}} shipped.");
+
+    const after = templatesOf(await callTool(client, "list_templates", { appId }));
+    expect(after.find((t) => t.id === order.id)).toMatchObject({ body: "Hello {{1}}, order {{2}} shipped.", status: "PENDING" });
+  });
+
+  it("refuses an edit that changes nothing", async () => {
+    const client = await connect();
+    const result = await callTool(client, "edit_template", { appId, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/nothing to change/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
+  it("deletes by name (singular /template/ path) and by name + id", async () => {
+    const client = await connect();
+    const templates = templatesOf(await callTool(client, "list_templates", { appId }));
+    const byName = await callTool(client, "delete_template", { appId, elementName: "promo_blast" });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    const otp = templates.find((t) => t.elementName === "login_otp")!;
+    const byId = await callTool(client, "delete_template", { appId, elementName: "login_otp", templateId: otp.id });
+    expect(byId.isError, textOf(byId)).toBeFalsy();
+    const deletes = (await upstreamRequests()).filter((r) => r.method === "DELETE").map((r) => r.path);
+    expect(deletes).toEqual([`/partner/app/${appId}/template/promo_blast`, `/partner/app/${appId}/template/login_otp/${otp.id}`]);
+    const left = templatesOf(await callTool(client, "list_templates", { appId })).map((t) => t.elementName);
+    expect(left).not.toContain("promo_blast");
+    expect(left).not.toContain("login_otp");
+  });
+
+  it("says how to find the right name when the template does not exist", async () => {
+    const client = await connect();
+    const result = await callTool(client, "delete_template", { appId, elementName: "no_such_template" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Template 'no_such_template' not found.*Run list_templates/);
+  });
+});

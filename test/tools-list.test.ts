@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { connect } from "./helpers";
+
+const TOOLS = [
+  "create_template",
+  "edit_template",
+  "list_templates",
+  "delete_template",
+  "upload_media",
+  "send_template_message",
+  "enable_template_analytics",
+  "get_template_analytics",
+  "compare_templates",
+  "get_app_health",
+  "list_apps",
+  "get_usage_summary",
+  "get_app_token",
+];
+
+describe("tools/list", () => {
+  it("offers exactly the spec's 13 tools, each with honest annotations, described inputs and an output schema", async () => {
+    const client = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    for (const tool of tools) {
+      expect(tool.description, tool.name).toBeTruthy();
+      expect(tool.outputSchema?.type, tool.name).toBe("object");
+      const hints = tool.annotations ?? {};
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+        expect(typeof hints[hint], `${tool.name}.${hint}`).toBe("boolean");
+      }
+      for (const [field, schema] of Object.entries((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>)) {
+        expect(schema.description, `${tool.name}.${field} has a description`).toBeTruthy();
+      }
+    }
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t.annotations!]));
+    expect(byName.delete_template!.destructiveHint).toBe(true);
+    expect(byName.send_template_message!.idempotentHint).toBe(false);
+    expect(byName.send_template_message!.readOnlyHint).toBe(false);
+    expect(byName.list_templates!.readOnlyHint).toBe(true);
+  });
+
+  it("tells the model the workflow in its instructions", async () => {
+    const client = await connect();
+    const instructions = client.getInstructions() ?? "";
+    expect(instructions).toMatch(/list_apps/);
+    expect(instructions).toMatch(/APPROVED/);
+    expect(instructions).toMatch(/enable_template_analytics/);
+    expect(instructions).toMatch(/Retry in/);
+  });
+});
