@@ -62,6 +62,11 @@ export async function resetAll(): Promise<void> {
   await sandbox().reset();
 }
 
+/** Evicts one gateway object (its memory is dropped; its SQLite storage stays), as Cloudflare may at any time. */
+export async function evictGateway(name: string): Promise<void> {
+  await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.abort("evicted by test")).catch(() => undefined);
+}
+
 /** Gateway objects a test created beyond the seeded apps (so resetAll clears them too). */
 const extraObjects: string[] = [];
 export function trackObject(name: string): void {

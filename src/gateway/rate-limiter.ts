@@ -1,6 +1,16 @@
 import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
 
 /**
+ * Gupshup sees a call a little later than we send it, and not always equally late: spacing calls
+ * by exactly the window could look like N+1 calls in one window on their side. Each window is
+ * widened by 3% (at most 1 s) to absorb that jitter.
+ */
+export function effectiveWindow(group: RateGroup): number {
+  const { windowMs } = RATE_LIMITS[group];
+  return windowMs + Math.min(1000, Math.round(windowMs * 0.03));
+}
+
+/**
  * "At most N calls in any W-long window", per rate-limit group, as a sliding log of send times.
  * A token bucket of capacity N can let 2N through inside one window; Gupshup answers that with
  * a whole-window cooldown, so we count exactly. The log and any cooldown Gupshup imposed live
@@ -27,7 +37,8 @@ export class SlidingWindowLimiter {
    * have not been sent yet will each take the earliest slot before it.
    */
   nextSlot(group: RateGroup, now: number, queuedAhead = 0): number {
-    const { limit, windowMs } = RATE_LIMITS[group];
+    const { limit } = RATE_LIMITS[group];
+    const windowMs = effectiveWindow(group);
     const times = [...this.times(group)];
     let slot = Math.max(now, this.cooldownUntil.get(group) ?? 0);
     for (let i = 0; ; i++) {
@@ -40,7 +51,7 @@ export class SlidingWindowLimiter {
 
   /** Records a call sent at `at` and forgets entries that can no longer matter. */
   record(group: RateGroup, at: number): void {
-    const { windowMs } = RATE_LIMITS[group];
+    const windowMs = effectiveWindow(group);
     const times = this.times(group);
     times.push(at);
     while (times[0]! <= at - windowMs) times.shift();

@@ -1,0 +1,155 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_OTHER_PARTNER_TOKEN } from "../src/sandbox/credentials";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, callWorker, connect, MCP_AUTH_TOKEN, operatorEnv, resetAll, textOf, upstreamRequests } from "./helpers";
+
+const initialize = (headers: Record<string, string> = {}) =>
+  new Request("http://localhost/mcp", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", ...headers },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+  });
+
+/** No server credentials, no MCP_AUTH_TOKEN: clients bring their own partner token. */
+const passThroughEnv = { MCP_AUTH_TOKEN: "", GUPSHUP_PARTNER_TOKEN: "" };
+
+beforeEach(resetAll);
+
+describe("operator mode", () => {
+  it("refuses every /mcp request when credentials are set but MCP_AUTH_TOKEN is not", async () => {
+    const res = await callWorker(initialize({ Authorization: "Bearer anything" }), { ...operatorEnv, MCP_AUTH_TOKEN: "" });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: string; message: string };
+    expect(body.error).toBe("server_misconfigured");
+    expect(body.message).toMatch(/MCP_AUTH_TOKEN/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
+  it("answers a missing bearer with 401 and an RFC 6750 challenge", async () => {
+    const res = await callWorker(initialize(), operatorEnv);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="gupshup-mcp"');
+    expect(((await res.json()) as { message: string }).message).toMatch(/Authorization: Bearer/);
+  });
+
+  it("answers a wrong bearer with 401 invalid_token, without echoing it", async () => {
+    const res = await callWorker(initialize({ Authorization: "Bearer not-the-token" }), operatorEnv);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="gupshup-mcp", error="invalid_token"/);
+    expect(await res.text()).not.toContain("not-the-token");
+  });
+
+  it("answers a malformed Authorization header with 400 invalid_request", async () => {
+    const res = await callWorker(initialize({ Authorization: "Basic dXNlcjpwYXNz" }), operatorEnv);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/error="invalid_request"/);
+  });
+
+  it("accepts the right bearer", async () => {
+    const res = await callWorker(initialize({ Authorization: `Bearer ${MCP_AUTH_TOKEN}` }), operatorEnv);
+    expect(res.status).toBe(200);
+  });
+
+  it("uses X-Gupshup-App-Id as the default app", async () => {
+    const client = await connect({ headers: { Authorization: `Bearer ${MCP_AUTH_TOKEN}`, "X-Gupshup-App-Id": SEED_APP_IDS.clinic } });
+    const result = await callTool(client, "list_templates");
+    expect(result.structuredContent!.appId).toBe(SEED_APP_IDS.clinic);
+  });
+
+  it("says how to pick an app when there is no appId and no default", async () => {
+    const client = await connect();
+    const result = await callTool(client, "list_templates");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/No appId given.*list_apps.*GUPSHUP_DEFAULT_APP_ID/);
+  });
+});
+
+describe("pass-through mode", () => {
+  it("uses the caller's bearer as the partner token", async () => {
+    const client = await connect({ env: passThroughEnv, headers: { Authorization: `Bearer ${SANDBOX_OTHER_PARTNER_TOKEN}` } });
+    const result = await callTool(client, "list_apps");
+    expect((result.structuredContent as { apps: { appId: string }[] }).apps.map((a) => a.appId)).toEqual([SEED_APP_IDS.other]);
+    const [call] = await upstreamRequests(/partnerApps$/);
+    expect(call!.headers.authorization).toBe(SANDBOX_OTHER_PARTNER_TOKEN);
+  });
+
+  it("never serves one partner's cached token or templates to another partner", async () => {
+    const owner = await connect({ env: passThroughEnv, headers: { Authorization: "Bearer sandbox-demo-partner-token" } });
+    const owned = await callTool(owner, "list_templates", { appId: SEED_APP_IDS.store });
+    expect(owned.isError, textOf(owned)).toBeFalsy(); // token and template list now cached
+
+    const stranger = await connect({ env: passThroughEnv, headers: { Authorization: `Bearer ${SANDBOX_OTHER_PARTNER_TOKEN}` } });
+    const stolen = await callTool(stranger, "list_templates", { appId: SEED_APP_IDS.store });
+    expect(stolen.isError).toBe(true);
+    expect(textOf(stolen)).toMatch(/does not own app/);
+    expect(JSON.stringify(stolen)).not.toContain("order_update");
+    const usage = await callTool(stranger, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-01", to: "2026-03-01" });
+    expect(usage.isError).toBe(true);
+    expect(await upstreamRequests(/\/usage$/)).toHaveLength(0);
+
+    const tokenCalls = await upstreamRequests(/\/token\/?$/);
+    expect(tokenCalls.map((c) => [c.headers.authorization, c.status])).toEqual([
+      ["sandbox-demo-partner-token", 200],
+      [SANDBOX_OTHER_PARTNER_TOKEN, 403],
+      [SANDBOX_OTHER_PARTNER_TOKEN, 403],
+    ]);
+  });
+
+  it("requires the caller's partner token when the upstream is the real Gupshup", async () => {
+    const res = await callWorker(initialize(), { ...passThroughEnv, GUPSHUP_BASE_URL: "https://partner.gupshup.io" });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toMatch(/partner token as 'Authorization: Bearer/);
+  });
+});
+
+describe("sandbox demo mode", () => {
+  it("works without any credentials on loopback", async () => {
+    const client = await connect({ env: passThroughEnv, headers: {} });
+    const result = await callTool(client, "list_apps");
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect((result.structuredContent as { count: number }).count).toBe(2);
+  });
+
+  it("is refused on a public hostname", async () => {
+    const request = new Request("https://gupshup-mcp.example.workers.dev/mcp", initialize());
+    const res = await callWorker(request, passThroughEnv);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("browser safety", () => {
+  it("answers CORS preflight without auth", async () => {
+    const res = await callWorker(
+      new Request("http://localhost/mcp", { method: "OPTIONS", headers: { Origin: "http://localhost:6274", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" } }),
+      operatorEnv,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Access-Control-Allow-Headers")).toMatch(/Authorization/);
+    expect(res.headers.get("Access-Control-Allow-Methods")).toMatch(/POST/);
+  });
+
+  it("refuses a foreign Origin (DNS rebinding) with 403 before auth", async () => {
+    const res = await callWorker(initialize({ Origin: "https://evil.example.com", Authorization: `Bearer ${MCP_AUTH_TOKEN}` }), operatorEnv);
+    expect(res.status).toBe(403);
+  });
+
+  it("refuses a loopback URL reached with a foreign Host header", async () => {
+    const request = new Request("http://localhost/mcp", initialize());
+    request.headers.set("host", "evil.example.com:8787");
+    const res = await callWorker(new Request("http://localhost/mcp", { method: "POST", headers: request.headers, body: await request.text() }), operatorEnv);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("other routes", () => {
+  it("GET / describes the server and its MCP URL", async () => {
+    const res = await callWorker(new Request("http://localhost/"));
+    expect(await res.json()).toMatchObject({ name: "gupshup-mcp", mcp: "http://localhost/mcp" });
+  });
+
+  it("unknown paths get a JSON 404", async () => {
+    const res = await callWorker(new Request("http://localhost/nope"));
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { message: string }).message).toMatch(/\/mcp/);
+  });
+});
