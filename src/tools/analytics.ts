@@ -11,7 +11,7 @@ const DAY = 86_400;
 const COMPARE_WINDOWS_DAYS = [7, 30, 60, 90];
 const METRICS = ["SENT", "DELIVERED", "READ", "CLICKED"] as const;
 
-const analyticsRow = z.object({
+export const analyticsRow = z.object({
   templateId: z.string(),
   start: z.number().nullable(),
   end: z.number().nullable(),

@@ -7,7 +7,7 @@ import { defineTool } from "./define";
 import { ToolError, translateFailure } from "./errors";
 import { appIdInput } from "./schemas";
 
-const output = z.object({
+export const appHealthShape = z.object({
   appId: z.string(),
   health: z.object({ healthy: z.boolean(), reason: z.string().nullable() }).nullable(),
   ratings: z
@@ -25,7 +25,7 @@ const output = z.object({
   wallet: z.object({ balance: z.number(), currency: z.string(), overDraftLimit: z.number().nullable() }).nullable(),
   errors: z.object({ health: z.string().optional(), ratings: z.string().optional(), wallet: z.string().optional() }),
 });
-type Output = z.infer<typeof output>;
+type Output = z.infer<typeof appHealthShape>;
 
 export function registerHealthTools(server: McpServer, ctx: ToolContext): void {
   defineTool(
@@ -35,7 +35,7 @@ export function registerHealthTools(server: McpServer, ctx: ToolContext): void {
       title: "App health",
       description: "An app's health, quality rating / messaging limit, and wallet balance in one call. Parts are fetched in parallel; one failing part does not hide the others. Ratings are cached for 24 h (Gupshup's limit) and show their age.",
       input: z.object({ appId: appIdInput }),
-      output,
+      output: appHealthShape,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async (args) => {

@@ -9,7 +9,7 @@ import { appIdInput, appIdValue, isoDateInput } from "./schemas";
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
-const appSummary = z.object({
+export const appSummary = z.object({
   appId: z.string(),
   name: z.string().nullable(),
   phone: z.string().nullable(),
@@ -19,7 +19,7 @@ const appSummary = z.object({
   createdOn: z.number().nullable(),
 });
 
-const usageDay = z.object({
+export const usageDay = z.object({
   date: z.string(),
   totalMessages: z.number(),
   incoming: z.number(),

@@ -1,0 +1,42 @@
+/**
+ * Types for code that uses gupshup-mcp's results: `import type { Template } from "gupshup-mcp"`.
+ * They are inferred from the same schemas the tools validate their output with, so they cannot drift.
+ */
+import type { z } from "zod";
+import type { analyticsRow } from "../tools/analytics";
+import type { appHealthShape } from "../tools/health";
+import type { templateShape } from "../tools/template-shape";
+import type { appSummary, usageDay } from "../tools/utility";
+
+/** A template as list_templates / create_template return it (containerMeta parsed). */
+export type Template = z.infer<typeof templateShape>;
+/** One row of get_template_analytics: a template's counts over [start, end]. */
+export type AnalyticsResult = z.infer<typeof analyticsRow>;
+/** One app as list_apps returns it. */
+export type App = z.infer<typeof appSummary>;
+/** One day of get_usage_summary. */
+export type UsageDay = z.infer<typeof usageDay>;
+/** get_app_health's combined answer. */
+export type AppHealth = z.infer<typeof appHealthShape>;
+/** What send_template_message returns. */
+export interface SendResult {
+  status: "submitted";
+  messageId: string;
+  appId: string;
+  destination: string;
+}
+
+export type TemplateCategory = "MARKETING" | "UTILITY" | "AUTHENTICATION";
+export type TemplateStatus = "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED" | "DELETED";
+
+/** The worker's settings (wrangler vars and secrets). */
+export interface GupshupMcpSettings {
+  GUPSHUP_PARTNER_TOKEN?: string;
+  GUPSHUP_PARTNER_EMAIL?: string;
+  GUPSHUP_PARTNER_SECRET?: string;
+  GUPSHUP_DEFAULT_APP_ID?: string;
+  GUPSHUP_BASE_URL?: string;
+  MCP_AUTH_TOKEN?: string;
+}
+
+export type { UpstreamFailure, FailureKind } from "../gateway/types";

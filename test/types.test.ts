@@ -1,0 +1,11 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { AnalyticsResult, App, Template } from "gupshup-mcp";
+
+describe("typed exports", () => {
+  it("import type { Template, AnalyticsResult } from 'gupshup-mcp' resolves to the tools' output shapes", () => {
+    expectTypeOf<Template["elementName"]>().toEqualTypeOf<string>();
+    expectTypeOf<Template["variableCount"]>().toEqualTypeOf<number>();
+    expectTypeOf<AnalyticsResult["delivered"]>().toEqualTypeOf<number>();
+    expectTypeOf<App["appId"]>().toEqualTypeOf<string>();
+  });
+});
