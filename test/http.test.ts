@@ -95,6 +95,15 @@ describe("pass-through mode", () => {
     ]);
   });
 
+  it("behind MCP_AUTH_TOKEN, takes the partner token from X-Gupshup-Partner-Token", async () => {
+    const env = { GUPSHUP_PARTNER_TOKEN: "", GUPSHUP_BASE_URL: "sandbox" };
+    const client = await connect({ env, headers: { Authorization: `Bearer ${MCP_AUTH_TOKEN}`, "X-Gupshup-Partner-Token": SANDBOX_OTHER_PARTNER_TOKEN } });
+    const result = await callTool(client, "list_apps");
+    expect((result.structuredContent as { apps: { appId: string }[] }).apps.map((a) => a.appId)).toEqual([SEED_APP_IDS.other]);
+    const refused = await callWorker(initialize({ Authorization: `Bearer ${SANDBOX_OTHER_PARTNER_TOKEN}` }), env);
+    expect(refused.status).toBe(401);
+  });
+
   it("requires the caller's partner token when the upstream is the real Gupshup", async () => {
     const res = await callWorker(initialize(), { ...passThroughEnv, GUPSHUP_BASE_URL: "https://partner.gupshup.io" });
     expect(res.status).toBe(401);
