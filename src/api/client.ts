@@ -1,5 +1,6 @@
 import { ENDPOINTS, fillPath, type Endpoint, type EndpointName } from "./endpoints";
 import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
+import { readCapped } from "../utils/read-capped";
 import { redactSecrets } from "../utils/secrets";
 
 /** Largest Gupshup answer we read; anything bigger is treated as a malformed reply. */
@@ -53,7 +54,8 @@ export function isAuthFailure(status: number, message: string): boolean {
 
 /** Reads a Gupshup answer into data or a classified failure. Never throws. */
 export async function readResponse(res: Response, endpoint: EndpointName, secrets: readonly string[]): Promise<UpstreamResult> {
-  const text = await readCapped(res);
+  const bytes = await readCapped(res.body, MAX_RESPONSE_BYTES);
+  const text = bytes && new TextDecoder().decode(bytes);
   if (text === undefined) {
     return { ok: false, failure: { kind: "malformed", endpoint, status: res.status, message: "Gupshup's answer was larger than 5 MB" } };
   }
@@ -90,28 +92,4 @@ function messageOf(data: unknown): string {
     }
   }
   return "";
-}
-
-async function readCapped(res: Response): Promise<string | undefined> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }

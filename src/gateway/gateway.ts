@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { buildRequest, readResponse } from "../api/client";
-import { ENDPOINTS, RATE_LIMITS, type RateGroup } from "../api/endpoints";
+import { ENDPOINTS, RATE_LIMITS, type EndpointName, type RateGroup } from "../api/endpoints";
 import type { Env } from "../env";
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { sleep } from "../utils/time";
@@ -16,8 +16,11 @@ export const MAX_WAIT_MS = 20_000;
 export const UPSTREAM_TIMEOUT_MS = 15_000;
 /** How long a caller's proof of access to an app (a successful token fetch) is trusted. */
 const ACCESS_PROOF_MS = 60 * 60_000;
-/** A partner token Gupshup just rejected is not sent again for this long. */
-const REJECTED_CALLER_MS = 60_000;
+/**
+ * A partner token Gupshup refused (expired, or no access to this app) is not sent again for this
+ * long: a stranger cannot use up the app's token budget by retrying.
+ */
+const REFUSED_CALLER_MS = 60_000;
 /** Renew a login-obtained partner token this long before it expires. */
 const PARTNER_TOKEN_MARGIN_MS = 5 * 60_000;
 
@@ -39,7 +42,7 @@ export class GupshupGateway extends DurableObject<Env> {
   /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
   private readonly unsent = new Map<RateGroup, number>();
   private readonly inFlight = new Map<string, Promise<TokenResult>>();
-  private readonly rejectedCallers = new Map<string, number>();
+  private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -100,7 +103,7 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
 
     const cache = "cache" in endpoint ? endpoint.cache : undefined;
-    const cacheKey = `${req.endpoint}:${appId}`;
+    const cacheKey = cacheKeyOf(req.endpoint, appId);
     if (cache && !req.fresh) {
       const hit = cache.store === "kv" ? await this.readKv(cacheKey) : this.store.cachedAnswer(cacheKey);
       if (hit && Date.now() - hit.fetchedAt < cache.ttlMs) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
@@ -124,7 +127,7 @@ export class GupshupGateway extends DurableObject<Env> {
       this.store.saveAnswer(cacheKey, res.data, now);
     }
     if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) {
-      await this.env.TEMPLATE_CACHE.delete(`listTemplates:${appId}`);
+      await this.env.TEMPLATE_CACHE.delete(cacheKeyOf("listTemplates", appId));
     }
     return res;
   }
@@ -137,9 +140,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private async appToken(appId: string, caller: Caller, deadline: number, opts: { force?: boolean; rejected?: string } = {}): Promise<TokenResult> {
     const who = await this.callerKey(caller.partner);
     const now = Date.now();
-    if ((this.rejectedCallers.get(who) ?? 0) > now) {
-      return { ok: false, failure: { kind: "auth", endpoint: "appToken", status: 401, message: "Authentication Failed", partnerToken: true } };
-    }
+    const refused = this.refusedCallers.get(who);
+    if (refused && refused.until > now) return { ok: false, failure: refused.failure };
     const cached = this.store.appToken();
     const reusable = cached !== undefined && cached !== opts.rejected && (!opts.force || opts.rejected !== undefined);
     if (reusable && this.store.isVerified(who, now)) return { ok: true, token: cached };
@@ -150,11 +152,9 @@ export class GupshupGateway extends DurableObject<Env> {
       );
       if (!res.ok) {
         this.store.unverify(who);
-        if (res.failure.kind === "auth") {
-          this.rejectedCallers.set(who, Date.now() + REJECTED_CALLER_MS);
-          return { ok: false, failure: { ...res.failure, partnerToken: true } };
-        }
-        return res;
+        const failure = res.failure.kind === "auth" ? { ...res.failure, partnerToken: true } : res.failure;
+        if (failure.kind === "auth" || failure.kind === "rejected") this.refusedCallers.set(who, { until: Date.now() + REFUSED_CALLER_MS, failure });
+        return { ok: false, failure };
       }
       const record = (res.data as { token?: { token?: unknown } }).token;
       const token = record?.token;
@@ -268,6 +268,9 @@ export class GupshupGateway extends DurableObject<Env> {
     return key;
   }
 }
+
+/** Where a cached answer of one app's endpoint lives (KV key or object-cache key). */
+export const cacheKeyOf = (endpoint: EndpointName, appId: string) => `${endpoint}:${appId}`;
 
 function partnerSecrets(cred: PartnerCredential): string[] {
   return cred.kind === "token" ? [cred.token] : [cred.secret, cred.token ?? ""];

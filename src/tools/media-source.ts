@@ -1,3 +1,4 @@
+import { readCapped } from "../utils/read-capped";
 import { ToolError } from "./errors";
 
 /** Where upload_media's bytes come from: an https URL (fetched with limits) or base64 data. */
@@ -98,26 +99,9 @@ async function fetchCapped(start: URL, max: number, serverUrl: string): Promise<
     if (!response.ok || !response.body) throw new ToolError(`Downloading the file failed with HTTP ${response.status}. Check the URL is public.`);
     const declared = Number(response.headers.get("Content-Length") ?? "0");
     if (declared > max) throw new ToolError(tooLarge(max));
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel();
-        throw new ToolError(tooLarge(max));
-      }
-      chunks.push(value);
-    }
-    const all = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return all;
+    const bytes = await readCapped(response.body, max);
+    if (!bytes) throw new ToolError(tooLarge(max));
+    return bytes;
   }
   throw new ToolError("The file URL redirected too many times.");
 }
