@@ -4,7 +4,10 @@ import { readSettings } from "./config";
 import type { Env } from "./env";
 import { authenticate } from "./http/auth";
 import { rejectForeignHostOrOrigin } from "./http/guard";
-import { buildServer, SERVER_NAME, SERVER_VERSION } from "./server";
+import { receiveWebhook } from "./http/webhook";
+import { docsMetadata } from "./http/docs";
+import { renderSetupPage } from "./http/setup-page";
+import { buildServer } from "./server";
 import { ToolContext } from "./tools/context";
 
 export { GupshupGateway } from "./gateway/gateway";
@@ -37,6 +40,7 @@ const app = new Hono<{ Bindings: Env }>();
 
 app.all("/mcp", async (c) => {
   const request = c.req.raw;
+  if (request.method === "GET" && wantsHtml(request)) return c.redirect("/", 302);
   const foreign = rejectForeignHostOrOrigin(request);
   if (foreign) return withCors(foreign);
   if (request.method === "OPTIONS") return mcpHandler.fetch(request);
@@ -58,9 +62,11 @@ app.all("/mcp", async (c) => {
   });
 });
 
-app.get("/", (c) =>
-  c.json({ name: SERVER_NAME, version: SERVER_VERSION, mcp: new URL("/mcp", c.req.url).toString() }),
-);
+app.post("/webhooks/gupshup/:appId", receiveWebhook);
+
+app.get("/", (c) => c.html(renderSetupPage(new URL(c.req.url).origin, readSettings(c.env))));
+
+app.get("/docs/mcp", (c) => c.json(docsMetadata(new URL(c.req.url).origin, readSettings(c.env)), 200, { "Access-Control-Allow-Origin": "*" }));
 
 app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}. The MCP endpoint is /mcp.` }, 404));
 
@@ -68,6 +74,12 @@ app.onError((error, c) => {
   console.error(`[gupshup-mcp] unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.name}`);
   return c.json({ error: "internal_error", message: "Internal error in gupshup-mcp. Try again." }, 500);
 });
+
+/** A browser opening /mcp (MCP clients ask for JSON or an event stream). */
+function wantsHtml(request: Request): boolean {
+  const accept = request.headers.get("Accept") ?? "";
+  return accept.includes("text/html") && !accept.includes("text/event-stream");
+}
 
 function bearerChallenge(error: string, description: string): string {
   const code = error === "invalid_request" || error === "invalid_token" ? `, error="${error}", error_description="${description.replace(/"/g, "'")}"` : "";

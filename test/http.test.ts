@@ -150,11 +150,6 @@ describe("browser safety", () => {
 });
 
 describe("other routes", () => {
-  it("GET / describes the server and its MCP URL", async () => {
-    const res = await callWorker(new Request("http://localhost/"));
-    expect(await res.json()).toMatchObject({ name: "gupshup-mcp", mcp: "http://localhost/mcp" });
-  });
-
   it("unknown paths get a JSON 404", async () => {
     const res = await callWorker(new Request("http://localhost/nope"));
     expect(res.status).toBe(404);

@@ -15,10 +15,20 @@ const TOOLS = [
   "list_apps",
   "get_usage_summary",
   "get_app_token",
+  "send_text_message",
+  "send_media_message",
+  "send_location_message",
+  "get_device_status",
+  "list_devices_status",
+  "get_device_balance",
+  "get_failed_numbers",
+  "get_message_status",
+  "list_inbound_messages",
+  "configure_webhook",
 ];
 
 describe("tools/list", () => {
-  it("offers exactly the spec's 13 tools, each with honest annotations, described inputs and an output schema", async () => {
+  it("offers exactly the spec's 13 tools and the 10 WhatsGate-parity tools, each with honest annotations, described inputs and an output schema", async () => {
     const client = await connect();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());

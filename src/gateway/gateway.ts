@@ -2,7 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import { buildRequest, readResponse } from "../api/client";
 import { ENDPOINTS, RATE_LIMITS, type EndpointName, type RateGroup } from "../api/endpoints";
 import type { Env } from "../env";
-import { jwtExpiry, sha256Hex } from "../utils/secrets";
+import { parseCallback } from "../inbox/parse";
+import type { InboxQuery, InboxReply } from "../inbox/query";
+import { sentMessageOf } from "../inbox/sent";
+import { InboxStore, SERVICE_WINDOW_MS } from "../inbox/store";
+import { jwtExpiry, sha256Hex, timingSafeEqual } from "../utils/secrets";
 import { sleep } from "../utils/time";
 import { SlidingWindowLimiter } from "./rate-limiter";
 import { SerialQueues } from "./serial-queue";
@@ -38,6 +42,7 @@ export const appObjectName = (appId: string) => `app:${appId}`;
 export class GupshupGateway extends DurableObject<Env> {
   private readonly limiter: SlidingWindowLimiter;
   private readonly store: GatewayStore;
+  private readonly inbox: InboxStore;
   private readonly lanes = new SerialQueues();
   /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
   private readonly unsent = new Map<RateGroup, number>();
@@ -49,6 +54,64 @@ export class GupshupGateway extends DurableObject<Env> {
     super(ctx, env);
     this.limiter = new SlidingWindowLimiter(ctx.storage.sql);
     this.store = new GatewayStore(ctx.storage.sql);
+    this.inbox = new InboxStore(ctx.storage.sql);
+  }
+
+  /**
+   * A Gupshup callback for this app. Accepted only with the shared secret configure_webhook
+   * registered; stored (deduplicated) before this returns, so the 200 means "kept".
+   */
+  async ingestWebhook(appId: string, body: unknown, secret: string): Promise<{ accepted: boolean; stored: number }> {
+    const webhook = this.inbox.webhook();
+    if (!webhook || !timingSafeEqual(secret, webhook.secret)) return { accepted: false, stored: 0 };
+    const now = Date.now();
+    const events = parseCallback(body, now);
+    const stored = this.inbox.ingest(events, now);
+    this.inbox.prune(now - this.retentionMs());
+    if (events.some((e) => e.kind === "template")) await this.env.TEMPLATE_CACHE.delete(cacheKeyOf("listTemplates", appId));
+    return { accepted: true, stored };
+  }
+
+  /** Reads the app's inbox for a caller that has proven access to the app. */
+  async readInbox<Q extends InboxQuery>(appId: string, query: Q, caller: Caller): Promise<{ ok: true; reply: InboxReply<Q["kind"]> } | { ok: false; failure: UpstreamFailure }> {
+    const access = await this.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
+    if (!access.ok) return access;
+    const now = Date.now();
+    this.inbox.prune(now - this.retentionMs());
+    const webhookConfiguredAt = this.inbox.webhook()?.configuredAt ?? null;
+    const data = (() => {
+      switch (query.kind) {
+        case "messageStatus":
+          return this.inbox.messageStatus(query.messageId) ?? null;
+        case "failed":
+          return this.inbox.failed(query.since, query.until, query.limit);
+        case "inbound":
+          return this.inbox.inbound(query.since, query.until, query.limit).map((m) => ({
+            ...m,
+            windowOpen: now - (this.inbox.lastInboundAt(m.sender) ?? 0) < SERVICE_WINDOW_MS,
+          }));
+        case "window":
+          return this.inbox.windowState(query.recipient, now);
+      }
+    })();
+    return { ok: true, reply: { webhookConfiguredAt, data } as InboxReply<Q["kind"]> };
+  }
+
+  /** The app's webhook secret for a caller with proven access: the existing one, or a new one. */
+  async webhookSecret(appId: string, caller: Caller, rotate: boolean): Promise<{ ok: true; secret: string } | { ok: false; failure: UpstreamFailure }> {
+    const access = await this.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
+    if (!access.ok) return access;
+    const existing = this.inbox.webhook();
+    if (existing && !rotate) return { ok: true, secret: existing.secret };
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const secret = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    this.inbox.saveWebhook(secret, Date.now());
+    return { ok: true, secret };
+  }
+
+  private retentionMs(): number {
+    const days = Number(this.env.INBOX_RETENTION_DAYS);
+    return (Number.isFinite(days) && days > 0 ? days : 30) * 86_400_000;
   }
 
   /** Performs one upstream call for `caller`. Never throws: failures come back classified. */
@@ -126,6 +189,8 @@ export class GupshupGateway extends DurableObject<Env> {
     } else if (cache?.store === "object") {
       this.store.saveAnswer(cacheKey, res.data, now);
     }
+    const sent = sentMessageOf(req, res.data);
+    if (sent) this.inbox.recordSent(sent.messageId, sent.recipient, now);
     if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) {
       await this.env.TEMPLATE_CACHE.delete(cacheKeyOf("listTemplates", appId));
     }

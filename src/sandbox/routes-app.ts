@@ -30,19 +30,15 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     const form = await c.req.parseBody();
     if (form.source !== target.phone) return fail(c, 400, "Invalid App Details");
     if (typeof form.destination !== "string" || !/^\d{8,15}$/.test(form.destination)) return fail(c, 400, "Invalid Destination");
-    let templateId = "";
     try {
       const template = JSON.parse(String(form.template)) as { id?: unknown; params?: unknown };
       if (typeof template.id !== "string" || !Array.isArray(template.params)) throw new Error("shape");
-      templateId = template.id;
       if (form.message !== undefined) JSON.parse(String(form.message));
     } catch {
       return fail(c, 400, "Invalid template or message JSON");
     }
     const messageId = crypto.randomUUID();
-    target.sent.push({ messageId, destination: form.destination, templateId, at: Date.now() });
-    if (target.sent.length > 500) target.sent.splice(0, target.sent.length - 500);
-    c.var.sandbox.save();
+    c.var.sandbox.recordSend(target, messageId, form.destination, false);
     return c.json({ status: "submitted", messageId });
   });
 

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import type { GupshupSandbox } from "./sandbox";
 import { accountRoutes } from "./routes-account";
 import { appRoutes } from "./routes-app";
+import { messagingRoutes } from "./routes-messaging";
 import { templateRoutes } from "./routes-templates";
 import type { SandboxApp, SandboxPartner } from "./state";
 
@@ -48,6 +49,7 @@ export function sandboxRoutes(sandbox: GupshupSandbox): Hono<SandboxEnv> {
   accountRoutes(app);
   templateRoutes(app);
   appRoutes(app);
+  messagingRoutes(app);
   app.notFound((c) => fail(c, 404, "Not Found"));
   app.onError((_, c) => fail(c, 500, "Internal server error. Please try again later and If Issue still persist, then contact Gupshup Dev Support"));
   return app;

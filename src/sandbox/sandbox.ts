@@ -1,9 +1,10 @@
-import { DurableObject } from "cloudflare:workers";
+import { DurableObject, exports } from "cloudflare:workers";
 import type { Env } from "../env";
+import { callbackBody, inboundCallback, messageCallbacks, outcomeFor, type PendingCallback } from "./callbacks";
 import { SandboxLimits } from "./limits";
 import { sandboxRoutes } from "./routes";
 import { seedState } from "./seed";
-import type { FailureRule, RecordedRequest, SandboxState } from "./state";
+import type { FailureRule, RecordedRequest, SandboxApp, SandboxState } from "./state";
 
 const MAX_RECORDED = 2000;
 
@@ -23,6 +24,7 @@ export class GupshupSandbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS sandbox_state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)");
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS sandbox_callbacks (id INTEGER PRIMARY KEY AUTOINCREMENT, due_at INTEGER NOT NULL, json TEXT NOT NULL)");
     const row = ctx.storage.sql.exec<{ json: string }>("SELECT json FROM sandbox_state WHERE id = 1").toArray()[0];
     this.state = row ? (JSON.parse(row.json) as SandboxState) : seedState();
   }
@@ -30,6 +32,65 @@ export class GupshupSandbox extends DurableObject<Env> {
   /** Writes the state after a change (called by the routes). */
   save(): void {
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO sandbox_state (id, json) VALUES (1, ?)", JSON.stringify(this.state));
+  }
+
+  /**
+   * A message was accepted: remember it and, when the app has a callback subscription, queue the
+   * events a real app would post (enqueued → sent → delivered → read, or → failed).
+   */
+  recordSend(app: SandboxApp, messageId: string, destination: string, freeForm: boolean): void {
+    const now = Date.now();
+    app.sent.push({ messageId, destination, at: now });
+    if (app.sent.length > 500) app.sent.splice(0, app.sent.length - 500);
+    this.save();
+    const subscription = app.subscriptions.find((s) => s.active);
+    if (subscription) this.queue(app.id, messageCallbacks(app, subscription, messageId, destination, outcomeFor(app, destination, freeForm, now), now));
+  }
+
+  private queue(appId: string, callbacks: PendingCallback[]): void {
+    for (const callback of callbacks) {
+      this.ctx.storage.sql.exec("INSERT INTO sandbox_callbacks (due_at, json) VALUES (?, ?)", callback.dueAt, JSON.stringify({ appId, callback }));
+    }
+    void this.scheduleAlarm();
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const next = this.ctx.storage.sql.exec<{ due: number | null }>("SELECT MIN(due_at) AS due FROM sandbox_callbacks").toArray()[0]?.due;
+    if (next !== null && next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.deliverCallbacks(Date.now());
+  }
+
+  /**
+   * Posts the callbacks due by `until` (all of them by default) to their URLs. The sandbox only
+   * ever calls this server itself, through the worker's own loopback binding.
+   */
+  async deliverCallbacks(until = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const due = this.ctx.storage.sql.exec<{ id: number; json: string }>("SELECT id, json FROM sandbox_callbacks WHERE due_at <= ? ORDER BY due_at, id", until).toArray();
+    for (const row of due) {
+      this.ctx.storage.sql.exec("DELETE FROM sandbox_callbacks WHERE id = ?", row.id);
+      const { appId, callback } = JSON.parse(row.json) as { appId: string; callback: PendingCallback };
+      const app = this.state.apps[appId];
+      if (!app) continue;
+      const body = JSON.stringify(callbackBody(app, callback, Date.now()));
+      const request = new Request(callback.url, { method: "POST", headers: { "Content-Type": "application/json", ...callback.headers }, body });
+      await (exports as unknown as { default: Fetcher }).default.fetch(request).catch(() => undefined);
+    }
+    await this.scheduleAlarm();
+    return due.length;
+  }
+
+  /** A WhatsApp user writes to the app: opens their 24-hour window and posts the inbound callback. */
+  async simulateInbound(appId: string, from: string, text: string, name = "Sandbox User"): Promise<void> {
+    const app = this.state.apps[appId];
+    if (!app) return;
+    const now = Date.now();
+    app.inbound[from] = now;
+    this.save();
+    const subscription = app.subscriptions.find((s) => s.active);
+    if (subscription) this.queue(app.id, [inboundCallback(subscription, from, name, text, now)]);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -63,6 +124,8 @@ export class GupshupSandbox extends DurableObject<Env> {
   async reset(): Promise<void> {
     this.state = seedState();
     this.save();
+    this.ctx.storage.sql.exec("DELETE FROM sandbox_callbacks");
+    await this.ctx.storage.deleteAlarm();
     this.recorded = [];
     this.failures = [];
     this.limits.clear();

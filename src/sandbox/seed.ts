@@ -46,6 +46,8 @@ function app(id: string, partnerId: number, name: string, phone: string, templat
     ratings: null,
     templates,
     sent: [],
+    subscriptions: [],
+    inbound: {},
     ...extra,
   };
 }

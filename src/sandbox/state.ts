@@ -39,7 +39,24 @@ export interface SandboxApp {
   wallet: { currency: string; currentBalance: number; overDraftLimit: number };
   ratings: { oldLimit: string; currentLimit: string; event: string; eventTime: number; phoneQuality: string } | null;
   templates: SandboxTemplate[];
-  sent: { messageId: string; destination: string; templateId: string; at: number }[];
+  sent: { messageId: string; destination: string; at: number }[];
+  subscriptions: SandboxSubscription[];
+  /** When each user last wrote to the app (epoch ms): their 24-hour window. */
+  inbound: Record<string, number>;
+}
+
+export interface SandboxSubscription {
+  id: string;
+  tag: string;
+  url: string;
+  /** 2: Gupshup format, 3: Meta format. */
+  version: number;
+  modes: string[];
+  /** JSON string; its `headers` are sent with every callback. */
+  meta: string;
+  active: boolean;
+  createdOn: number;
+  modifiedOn: number;
 }
 
 export interface SandboxPartner {

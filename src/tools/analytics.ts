@@ -1,9 +1,8 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
 import type { UpstreamResult } from "../gateway/types";
 import { progressReporter, type ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { translateFailure, unwrap } from "./errors";
 import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";
 
@@ -21,7 +20,7 @@ export const analyticsRow = z.object({
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
 });
 
-export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): void {
+export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "enable_template_analytics",

@@ -2,8 +2,9 @@ import type { ServerContext } from "@modelcontextprotocol/server";
 import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/gateway";
 import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
+import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { Session } from "../http/auth";
-import { ToolError } from "./errors";
+import { ToolError, translateFailure } from "./errors";
 
 /** Everything a tool needs for one request: who is calling, and the way to Gupshup. */
 export class ToolContext {
@@ -25,8 +26,25 @@ export class ToolContext {
 
   /** One upstream call through the app's gateway object (token, rate limits, queue). */
   callApp(appId: string, request: Omit<UpstreamRequest, "appId">): Promise<UpstreamResult> {
-    const stub = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(appObjectName(appId)));
-    return stub.request({ ...request, appId }, this.session.caller) as Promise<UpstreamResult>;
+    return this.gateway(appId).request({ ...request, appId }, this.session.caller) as Promise<UpstreamResult>;
+  }
+
+  /** Reads the app's delivery inbox (after the caller's access to the app is proven). */
+  async readInbox<Q extends InboxQuery>(appId: string, query: Q): Promise<InboxReply<Q["kind"]>> {
+    const result = await this.gateway(appId).readInbox(appId, query, this.session.caller);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+    return result.reply as InboxReply<Q["kind"]>;
+  }
+
+  /** The app's webhook secret (created on first use, or rotated). */
+  async webhookSecret(appId: string, rotate: boolean): Promise<string> {
+    const result = await this.gateway(appId).webhookSecret(appId, this.session.caller, rotate);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+    return result.secret;
+  }
+
+  private gateway(appId: string) {
+    return this.env.GATEWAY.get(this.env.GATEWAY.idFromName(appObjectName(appId)));
   }
 
   /** One account-scope call (list_apps) through the account gateway object. */

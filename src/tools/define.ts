@@ -3,6 +3,9 @@ import type { z } from "zod";
 import { redactSecrets } from "../utils/secrets";
 import { ToolError } from "./errors";
 
+/** Where tools are registered: an McpServer, or the catalog recorder behind /docs/mcp. */
+export type ToolRegistrar = Pick<McpServer, "registerTool">;
+
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   title: string;
   description: string;
@@ -23,7 +26,7 @@ export interface ToolOutcome<O> {
  * unexpected becomes a generic `isError` result (logged without secrets, never a stack trace).
  */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
-  server: McpServer,
+  server: ToolRegistrar,
   name: string,
   spec: ToolSpec<I, O>,
   run: (args: z.output<I>, extra: ServerContext) => Promise<ToolOutcome<z.output<O>>>,

@@ -1,33 +1,79 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { healthResponse, ratingsResponse, walletResponse } from "../api/responses";
 import type { UpstreamResult } from "../gateway/types";
 import type { ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { ToolError, translateFailure } from "./errors";
 import { appIdInput } from "./schemas";
 
+const healthShape = z.object({ healthy: z.boolean(), reason: z.string().nullable() });
+const ratingsShape = z.object({
+  qualityRating: z.string().nullable(),
+  messagingLimit: z.string().nullable(),
+  phoneQuality: z.string().nullable(),
+  previousLimit: z.string().nullable(),
+  event: z.string().nullable(),
+  eventTime: z.number().nullable(),
+  fetchedAt: z.number().describe("When Gupshup was asked (epoch ms); ratings may be fetched once per 24 h."),
+  ageSeconds: z.number(),
+});
+const walletShape = z.object({ balance: z.number(), currency: z.string(), overDraftLimit: z.number().nullable() });
+
 export const appHealthShape = z.object({
   appId: z.string(),
-  health: z.object({ healthy: z.boolean(), reason: z.string().nullable() }).nullable(),
-  ratings: z
-    .object({
-      qualityRating: z.string().nullable(),
-      messagingLimit: z.string().nullable(),
-      phoneQuality: z.string().nullable(),
-      previousLimit: z.string().nullable(),
-      event: z.string().nullable(),
-      eventTime: z.number().nullable(),
-      fetchedAt: z.number().describe("When Gupshup was asked (epoch ms); ratings may be fetched once per 24 h."),
-      ageSeconds: z.number(),
-    })
-    .nullable(),
-  wallet: z.object({ balance: z.number(), currency: z.string(), overDraftLimit: z.number().nullable() }).nullable(),
+  health: healthShape.nullable(),
+  ratings: ratingsShape.nullable(),
+  wallet: walletShape.nullable(),
   errors: z.object({ health: z.string().optional(), ratings: z.string().optional(), wallet: z.string().optional() }),
 });
-type Output = z.infer<typeof appHealthShape>;
 
-export function registerHealthTools(server: McpServer, ctx: ToolContext): void {
+/** One part of an app's health: its data, or why it is missing. */
+type Part<T> = { value: T | null; error?: string };
+
+function part<T>(ctx: ToolContext, appId: string, result: UpstreamResult, read: (data: unknown, cachedAt?: number) => T | undefined, what: string): Part<T> {
+  if (!result.ok) return { value: null, error: translateFailure(result.failure, { session: ctx.session, appId }) };
+  const value = read(result.data, result.cachedAt);
+  return value === undefined ? { value: null, error: `Gupshup's ${what} answer did not have the expected shape.` } : { value };
+}
+
+/** health: a 4xx such as "App is not live." is an answer (unhealthy), not a failure. */
+export function healthPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof healthShape>> {
+  if (!result.ok && result.failure.kind === "rejected") return { value: { healthy: false, reason: result.failure.message } };
+  return part(ctx, appId, result, (data) => {
+    const parsed = healthResponse.safeParse(data);
+    return parsed.success ? { healthy: parsed.data.healthy, reason: null } : undefined;
+  }, "health");
+}
+
+export function ratingsPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof ratingsShape>> {
+  return part(ctx, appId, result, (data, cachedAt) => {
+    const parsed = ratingsResponse.safeParse(data);
+    if (!parsed.success) return undefined;
+    const r = parsed.data;
+    const fetchedAt = cachedAt ?? Date.now();
+    return {
+      qualityRating: r.phoneQuality ?? null,
+      messagingLimit: r.currentLimit ?? null,
+      phoneQuality: r.phoneQuality ?? null,
+      previousLimit: r.oldLimit ?? null,
+      event: r.event ?? null,
+      eventTime: r.eventTime ?? null,
+      fetchedAt,
+      ageSeconds: Math.round((Date.now() - fetchedAt) / 1000),
+    };
+  }, "ratings");
+}
+
+export function walletPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof walletShape>> {
+  return part(ctx, appId, result, (data) => {
+    const parsed = walletResponse.safeParse(data);
+    if (!parsed.success) return undefined;
+    const w = parsed.data.walletResponse;
+    return { balance: w.currentBalance, currency: w.currency, overDraftLimit: w.overDraftLimit ?? null };
+  }, "wallet");
+}
+
+export function registerHealthTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "get_app_health",
@@ -40,62 +86,31 @@ export function registerHealthTools(server: McpServer, ctx: ToolContext): void {
     },
     async (args) => {
       const appId = ctx.appId(args.appId);
-      const [health, ratings, wallet] = await Promise.all([
+      const [healthResult, ratingsResult, walletResult] = await Promise.all([
         ctx.callApp(appId, { endpoint: "health" }),
         ctx.callApp(appId, { endpoint: "ratings" }),
         ctx.callApp(appId, { endpoint: "wallet" }),
       ]);
-      const errors: Output["errors"] = {};
-      const explain = (result: UpstreamResult & { ok: false }) => translateFailure(result.failure, { session: ctx.session, appId });
-
-      let healthPart: Output["health"] = null;
-      if (health.ok) {
-        const parsed = healthResponse.safeParse(health.data);
-        if (parsed.success) healthPart = { healthy: parsed.data.healthy, reason: null };
-        else errors.health = "Gupshup's health answer did not have the expected shape.";
-      } else if (health.failure.kind === "rejected") {
-        healthPart = { healthy: false, reason: health.failure.message };
-      } else errors.health = explain(health);
-
-      let ratingsPart: Output["ratings"] = null;
-      if (ratings.ok) {
-        const parsed = ratingsResponse.safeParse(ratings.data);
-        if (parsed.success) {
-          const r = parsed.data;
-          const fetchedAt = ratings.cachedAt ?? Date.now();
-          ratingsPart = {
-            qualityRating: r.phoneQuality ?? null,
-            messagingLimit: r.currentLimit ?? null,
-            phoneQuality: r.phoneQuality ?? null,
-            previousLimit: r.oldLimit ?? null,
-            event: r.event ?? null,
-            eventTime: r.eventTime ?? null,
-            fetchedAt,
-            ageSeconds: Math.round((Date.now() - fetchedAt) / 1000),
-          };
-        } else errors.ratings = "Gupshup's ratings answer did not have the expected shape.";
-      } else errors.ratings = explain(ratings);
-
-      let walletPart: Output["wallet"] = null;
-      if (wallet.ok) {
-        const parsed = walletResponse.safeParse(wallet.data);
-        if (parsed.success) {
-          const w = parsed.data.walletResponse;
-          walletPart = { balance: w.currentBalance, currency: w.currency, overDraftLimit: w.overDraftLimit ?? null };
-        } else errors.wallet = "Gupshup's wallet answer did not have the expected shape.";
-      } else errors.wallet = explain(wallet);
-
-      if (!healthPart && !ratingsPart && !walletPart) {
-        throw new ToolError(`Could not get any part of app ${appId}'s health:\n- health: ${errors.health}\n- ratings: ${errors.ratings}\n- wallet: ${errors.wallet}`);
+      const health = healthPart(ctx, appId, healthResult);
+      const ratings = ratingsPart(ctx, appId, ratingsResult);
+      const wallet = walletPart(ctx, appId, walletResult);
+      const errors = {
+        ...(health.error ? { health: health.error } : {}),
+        ...(ratings.error ? { ratings: ratings.error } : {}),
+        ...(wallet.error ? { wallet: wallet.error } : {}),
+      };
+      if (!health.value && !ratings.value && !wallet.value) {
+        throw new ToolError(`Could not get any part of app ${appId}'s health:\n- health: ${health.error}\n- ratings: ${ratings.error}\n- wallet: ${wallet.error}`);
       }
+      const h = health.value;
+      const r = ratings.value;
+      const w = wallet.value;
       const lines = [
-        healthPart ? `Health: ${healthPart.healthy ? "healthy" : `NOT healthy${healthPart.reason ? ` (${healthPart.reason})` : ""}`}` : `Health: unavailable — ${errors.health}`,
-        ratingsPart
-          ? `Quality: ${ratingsPart.qualityRating ?? "no rating event yet"}, messaging limit ${ratingsPart.messagingLimit ?? "unknown"} (ratings ${ratingsPart.ageSeconds}s old)`
-          : `Ratings: unavailable — ${errors.ratings}`,
-        walletPart ? `Wallet: ${walletPart.balance} ${walletPart.currency}` : `Wallet: unavailable — ${errors.wallet}`,
+        h ? `Health: ${h.healthy ? "healthy" : `NOT healthy${h.reason ? ` (${h.reason})` : ""}`}` : `Health: unavailable — ${health.error}`,
+        r ? `Quality: ${r.qualityRating ?? "no rating event yet"}, messaging limit ${r.messagingLimit ?? "unknown"} (ratings ${r.ageSeconds}s old)` : `Ratings: unavailable — ${ratings.error}`,
+        w ? `Wallet: ${w.balance} ${w.currency}` : `Wallet: unavailable — ${wallet.error}`,
       ];
-      return { structured: { appId, health: healthPart, ratings: ratingsPart, wallet: walletPart, errors }, summary: lines.join("\n") };
+      return { structured: { appId, health: h, ratings: r, wallet: w, errors }, summary: lines.join("\n") };
     },
   );
 }

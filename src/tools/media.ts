@@ -1,13 +1,12 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { parseAnswer, uploadMediaResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { unwrap } from "./errors";
 import { loadMedia, MEDIA_TYPES } from "./media-source";
 import { appIdInput } from "./schemas";
 
-export function registerMediaTools(server: McpServer, ctx: ToolContext): void {
+export function registerMediaTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "upload_media",

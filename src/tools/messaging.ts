@@ -1,8 +1,7 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { parseAnswer, sendTemplateResponse, templatesResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput, normalizePhone, phoneInput, templateIdInput } from "./schemas";
 import { toTemplate } from "./template-shape";
@@ -23,7 +22,7 @@ const messageInput = z
   ])
   .describe('For text templates { type: "text", text }. For a media header { type: "image", image: { link } } (or video/document).');
 
-export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
+export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "send_template_message",

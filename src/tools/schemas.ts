@@ -50,3 +50,18 @@ export const phoneInput = z
   .string()
   .max(32, "is too long for a phone number")
   .refine((value) => normalizePhone(value) !== undefined, "must be a phone number with country code, e.g. +91 98765 43210 or 919876543210");
+
+/** A point in time as ISO date/date-time or Unix seconds. */
+export const timeInput = z
+  .union([z.number().int().min(1_000_000_000).max(9_999_999_999), z.string().max(40)])
+  .refine((v) => toEpochMs(v) !== undefined, "must be an ISO date (2026-03-01 or 2026-03-01T10:00:00Z) or Unix seconds");
+
+export function toEpochMs(value: number | string): number | undefined {
+  if (typeof value === "number") return value * 1000;
+  if (/^\d{9,10}$/.test(value)) return Number(value) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export const limitInput = z.number().int().min(1).max(500).optional().describe("At most this many entries (default 50, max 500).");

@@ -1,8 +1,7 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
 import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields } from "./template-rules";
@@ -42,7 +41,7 @@ function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<st
 
 const mutating = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
-export function registerTemplateTools(server: McpServer, ctx: ToolContext): void {
+export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "create_template",

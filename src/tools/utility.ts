@@ -1,23 +1,13 @@
-import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { appTokenResponse, parseAnswer, partnerAppsResponse, usageResponse } from "../api/responses";
+import { appTokenResponse, parseAnswer, usageResponse } from "../api/responses";
+import { appSummary, listAccountApps } from "./apps";
 import { maskToken } from "../utils/secrets";
 import type { ToolContext } from "./context";
-import { defineTool } from "./define";
+import { defineTool, type ToolRegistrar } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue, isoDateInput } from "./schemas";
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
-
-export const appSummary = z.object({
-  appId: z.string(),
-  name: z.string().nullable(),
-  phone: z.string().nullable(),
-  live: z.boolean().nullable(),
-  healthy: z.boolean().nullable(),
-  stopped: z.boolean().nullable(),
-  createdOn: z.number().nullable(),
-});
 
 export const usageDay = z.object({
   date: z.string(),
@@ -35,7 +25,7 @@ export const usageDay = z.object({
 });
 type UsageDay = z.infer<typeof usageDay>;
 
-export function registerUtilityTools(server: McpServer, ctx: ToolContext): void {
+export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): void {
   defineTool(
     server,
     "list_apps",
@@ -47,16 +37,7 @@ export function registerUtilityTools(server: McpServer, ctx: ToolContext): void 
       annotations: readOnly,
     },
     async () => {
-      const data = unwrap(await ctx.callAccount({ endpoint: "listApps" }), { session: ctx.session });
-      const apps = parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.map((app) => ({
-        appId: app.id,
-        name: app.name ?? null,
-        phone: app.phone ?? null,
-        live: app.live ?? null,
-        healthy: app.healthy ?? null,
-        stopped: app.stopped ?? null,
-        createdOn: app.createdOn ?? null,
-      }));
+      const apps = await listAccountApps(ctx);
       const lines = apps.map((a) => `- ${a.name ?? "(unnamed)"} — ${a.appId}${a.phone ? ` — ${a.phone}` : ""}${a.live ? " — live" : ""}${a.healthy === false ? " — UNHEALTHY" : ""}`);
       return { structured: { apps, count: apps.length }, summary: `${apps.length} app(s):\n${lines.join("\n")}` };
     },

@@ -6,7 +6,8 @@ import type { z } from "zod";
 import type { analyticsRow } from "../tools/analytics";
 import type { appHealthShape } from "../tools/health";
 import type { templateShape } from "../tools/template-shape";
-import type { appSummary, usageDay } from "../tools/utility";
+import type { appSummary } from "../tools/apps";
+import type { usageDay } from "../tools/utility";
 
 /** A template as list_templates / create_template return it (containerMeta parsed). */
 export type Template = z.infer<typeof templateShape>;
@@ -37,6 +38,8 @@ export interface GupshupMcpSettings {
   GUPSHUP_DEFAULT_APP_ID?: string;
   GUPSHUP_BASE_URL?: string;
   MCP_AUTH_TOKEN?: string;
+  /** How long the delivery inbox keeps events, in days (default 30). */
+  INBOX_RETENTION_DAYS?: string;
 }
 
 export type { UpstreamFailure, FailureKind } from "../gateway/types";

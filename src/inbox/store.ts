@@ -1,0 +1,162 @@
+import type { DeliveryStatus, InboxEvent } from "./parse";
+
+/** 24 hours: WhatsApp's customer-service window after a user's last message. */
+export const SERVICE_WINDOW_MS = 24 * 3_600_000;
+
+export type WindowState = "open" | "closed" | "unknown";
+
+export interface StatusEntry {
+  status: DeliveryStatus | "submitted";
+  at: number;
+  code: string | null;
+  reason: string | null;
+}
+
+export interface MessageStatus {
+  messageId: string;
+  whatsappId: string | null;
+  recipient: string | null;
+  status: StatusEntry["status"];
+  history: StatusEntry[];
+}
+
+export interface FailedEntry {
+  recipient: string | null;
+  messageId: string;
+  code: string | null;
+  reason: string | null;
+  at: number;
+}
+
+export interface InboundEntry {
+  sender: string;
+  name: string | null;
+  messageId: string;
+  type: string;
+  text: string | null;
+  at: number;
+}
+
+/** Later stages win; a failure outranks everything. */
+const RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
+
+/**
+ * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages,
+ * the messages our tools sent, and the webhook's shared secret. Events are stored once (by key)
+ * and kept for a bounded time.
+ */
+export class InboxStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS inbox_status (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, whatsapp_id TEXT, status TEXT NOT NULL, recipient TEXT, code TEXT, reason TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS inbox_status_message ON inbox_status (message_id);
+      CREATE INDEX IF NOT EXISTS inbox_status_whatsapp ON inbox_status (whatsapp_id);
+      CREATE INDEX IF NOT EXISTS inbox_status_at ON inbox_status (status, at);
+      CREATE TABLE IF NOT EXISTS inbox_inbound (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, sender TEXT NOT NULL, name TEXT, type TEXT NOT NULL, text TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS inbox_inbound_sender ON inbox_inbound (sender, at);
+      CREATE INDEX IF NOT EXISTS inbox_inbound_at ON inbox_inbound (at);
+      CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS inbox_webhook (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL, configured_at INTEGER NOT NULL);`);
+  }
+
+  /** Stores events not seen before; returns how many were new. */
+  ingest(events: InboxEvent[], now: number): number {
+    let added = 0;
+    for (const e of events) {
+      const cursor =
+        e.kind === "status"
+          ? this.sql.exec(
+              "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              e.key, e.messageId, e.whatsappId, e.status, e.recipient, e.code, e.reason, e.at, now,
+            )
+          : e.kind === "inbound"
+            ? this.sql.exec(
+                "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                e.key, e.messageId, e.sender, e.name, e.type, e.text, e.at, now,
+              )
+            : undefined;
+      added += cursor?.rowsWritten ? 1 : 0;
+    }
+    return added;
+  }
+
+  recordSent(messageId: string, recipient: string, now: number): void {
+    this.sql.exec("INSERT OR IGNORE INTO inbox_sent (message_id, recipient, at) VALUES (?, ?, ?)", messageId, recipient, now);
+  }
+
+  /** Forgets everything received before `cutoff`. */
+  prune(cutoff: number): void {
+    this.sql.exec("DELETE FROM inbox_status WHERE received_at < ?", cutoff);
+    this.sql.exec("DELETE FROM inbox_inbound WHERE received_at < ?", cutoff);
+    this.sql.exec("DELETE FROM inbox_sent WHERE at < ?", cutoff);
+  }
+
+  webhook(): { secret: string; configuredAt: number } | undefined {
+    const row = this.sql.exec<{ secret: string; configured_at: number }>("SELECT secret, configured_at FROM inbox_webhook WHERE id = 1").toArray()[0];
+    return row && { secret: row.secret, configuredAt: row.configured_at };
+  }
+
+  saveWebhook(secret: string, now: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, now);
+  }
+
+  /** Every event for a message, found by Gupshup's id or WhatsApp's (they are linked by the events themselves). */
+  messageStatus(id: string): MessageStatus | undefined {
+    type Row = { message_id: string; whatsapp_id: string | null; status: DeliveryStatus; recipient: string | null; code: string | null; reason: string | null; at: number };
+    const find = (ids: string[]) =>
+      this.sql
+        .exec<Row>(`SELECT message_id, whatsapp_id, status, recipient, code, reason, at FROM inbox_status WHERE message_id IN (${ids.map(() => "?").join(",")}) OR whatsapp_id IN (${ids.map(() => "?").join(",")})`, ...ids, ...ids)
+        .toArray();
+    let rows = find([id]);
+    const ids = new Set([id, ...rows.flatMap((r) => [r.message_id, r.whatsapp_id ?? r.message_id])]);
+    if (ids.size > 1) rows = find([...ids]);
+    const sent = this.sql.exec<{ message_id: string; recipient: string; at: number }>("SELECT message_id, recipient, at FROM inbox_sent WHERE message_id IN (" + [...ids].map(() => "?").join(",") + ")", ...ids).toArray()[0];
+    if (rows.length === 0 && !sent) return undefined;
+    const history: StatusEntry[] = [
+      ...(sent ? [{ status: "submitted" as const, at: sent.at, code: null, reason: null }] : []),
+      ...rows.map((r) => ({ status: r.status, at: r.at, code: r.code, reason: r.reason })),
+    ].sort((a, b) => Math.floor(a.at / 1000) - Math.floor(b.at / 1000) || RANK[a.status] - RANK[b.status]); // Gupshup stamps most events in whole seconds
+    const latest = history.reduce((best, e) => (RANK[e.status] >= RANK[best.status] ? e : best));
+    return {
+      messageId: sent?.message_id ?? rows.find((r) => r.message_id !== r.whatsapp_id)?.message_id ?? id,
+      whatsappId: rows.find((r) => r.whatsapp_id)?.whatsapp_id ?? null,
+      recipient: sent?.recipient ?? rows.find((r) => r.recipient)?.recipient ?? null,
+      status: latest.status,
+      history,
+    };
+  }
+
+  failed(since: number, until: number, limit: number): FailedEntry[] {
+    return this.sql
+      .exec<{ recipient: string | null; message_id: string; code: string | null; reason: string | null; at: number }>(
+        `SELECT COALESCE(f.recipient, s.recipient) AS recipient, f.message_id, f.code, f.reason, f.at
+         FROM inbox_status f LEFT JOIN inbox_sent s ON s.message_id = f.message_id
+         WHERE f.status = 'failed' AND f.at >= ? AND f.at <= ? ORDER BY f.at DESC LIMIT ?`,
+        since, until, limit,
+      )
+      .toArray()
+      .map((r) => ({ recipient: r.recipient, messageId: r.message_id, code: r.code, reason: r.reason, at: r.at }));
+  }
+
+  inbound(since: number, until: number, limit: number): InboundEntry[] {
+    return this.sql
+      .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; at: number }>(
+        "SELECT sender, name, message_id, type, text, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
+        since, until, limit,
+      )
+      .toArray()
+      .map((r) => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, at: r.at }));
+  }
+
+  lastInboundAt(sender: string): number | undefined {
+    return this.sql.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM inbox_inbound WHERE sender = ?", sender).toArray()[0]?.at ?? undefined;
+  }
+
+  /** Whether a free-form message to `sender` can be delivered, as far as the inbox knows. */
+  windowState(sender: string, now: number): WindowState {
+    const webhook = this.webhook();
+    if (!webhook) return "unknown";
+    const last = this.lastInboundAt(sender);
+    if (last !== undefined) return now - last < SERVICE_WINDOW_MS ? "open" : "closed";
+    return now - webhook.configuredAt >= SERVICE_WINDOW_MS ? "closed" : "unknown";
+  }
+}

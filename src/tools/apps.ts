@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { parseAnswer, partnerAppsResponse } from "../api/responses";
+import type { ToolContext } from "./context";
+import { unwrap } from "./errors";
+
+export const appSummary = z.object({
+  appId: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  live: z.boolean().nullable(),
+  healthy: z.boolean().nullable(),
+  stopped: z.boolean().nullable(),
+  createdOn: z.number().nullable(),
+});
+export type AppSummary = z.infer<typeof appSummary>;
+
+/** The partner account's apps (one account-scope call). */
+export async function listAccountApps(ctx: ToolContext): Promise<AppSummary[]> {
+  const data = unwrap(await ctx.callAccount({ endpoint: "listApps" }), { session: ctx.session });
+  return parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.map((app) => ({
+    appId: app.id,
+    name: app.name ?? null,
+    phone: app.phone ?? null,
+    live: app.live ?? null,
+    healthy: app.healthy ?? null,
+    stopped: app.stopped ?? null,
+    createdOn: app.createdOn ?? null,
+  }));
+}

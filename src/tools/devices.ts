@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { parseAnswer, usageResponse } from "../api/responses";
+import { listAccountApps, type AppSummary } from "./apps";
+import { progressReporter, type ToolContext } from "./context";
+import { defineTool, type ToolRegistrar } from "./define";
+import { ToolError, translateFailure } from "./errors";
+import { healthPart, ratingsPart, walletPart } from "./health";
+import { appIdInput } from "./schemas";
+
+/** WhatsGate's "device" is a Gupshup app (one WhatsApp number). */
+
+export const deviceShape = z.object({
+  appId: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  state: z.enum(["connected", "unhealthy", "not_live", "stopped", "unknown"]).describe("connected = live and healthy."),
+  live: z.boolean().nullable(),
+  stopped: z.boolean().nullable(),
+  healthy: z.boolean().nullable(),
+  healthDetail: z.string().nullable(),
+  quality: z.string().nullable().describe("Phone quality rating (GREEN/YELLOW/RED)."),
+  messagingTier: z.string().nullable().describe("Messaging limit tier, e.g. TIER_1K."),
+  ratingsAgeSeconds: z.number().nullable(),
+  problems: z.array(z.string()).describe("Parts that could not be fetched, and why."),
+});
+type Device = z.infer<typeof deviceShape>;
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+
+/** Health (10/min per app) and ratings (cached 24 h) through the app's own gateway. */
+async function deviceStatus(ctx: ToolContext, app: AppSummary): Promise<Device> {
+  const [healthResult, ratingsResult] = await Promise.all([ctx.callApp(app.appId, { endpoint: "health" }), ctx.callApp(app.appId, { endpoint: "ratings" })]);
+  const health = healthPart(ctx, app.appId, healthResult);
+  const ratings = ratingsPart(ctx, app.appId, ratingsResult);
+  const healthy = health.value?.healthy ?? app.healthy;
+  const state: Device["state"] = app.stopped ? "stopped" : app.live === false ? "not_live" : healthy === false ? "unhealthy" : healthy ? "connected" : "unknown";
+  return {
+    appId: app.appId,
+    name: app.name,
+    phone: app.phone,
+    state,
+    live: app.live,
+    stopped: app.stopped,
+    healthy,
+    healthDetail: health.value?.reason ?? null,
+    quality: ratings.value?.qualityRating ?? null,
+    messagingTier: ratings.value?.messagingLimit ?? null,
+    ratingsAgeSeconds: ratings.value?.ageSeconds ?? null,
+    problems: [health.error && `health: ${health.error}`, ratings.error && `ratings: ${ratings.error}`].filter((p): p is string => Boolean(p)),
+  };
+}
+
+const describe = (d: Device) =>
+  `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}`;
+
+export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "get_device_status",
+    {
+      title: "Device status",
+      description: "One app's (WhatsApp number's) connection status: connected/unhealthy/not live/stopped, phone, quality rating and messaging tier.",
+      input: z.object({ appId: appIdInput }),
+      output: deviceShape,
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const app = (await listAccountApps(ctx)).find((a) => a.appId === appId);
+      if (!app) throw new ToolError(`App ID '${appId}' is not one of this partner account's apps. Run list_apps (or list_devices_status) to see them.`);
+      const device = await deviceStatus(ctx, app);
+      return { structured: device, summary: describe(device).slice(2) };
+    },
+  );
+
+  defineTool(
+    server,
+    "list_devices_status",
+    {
+      title: "All devices' status",
+      description: "Every app of the account with its connection status, quality and tier, in one call (each app's checks go through that app's own rate limits).",
+      input: z.object({}),
+      output: z.object({ devices: z.array(deviceShape), count: z.number() }),
+      annotations: readOnly,
+    },
+    async (_args, extra) => {
+      const apps = await listAccountApps(ctx);
+      const report = progressReporter(extra);
+      let done = 0;
+      const devices = await Promise.all(
+        apps.map(async (app) => {
+          const device = await deviceStatus(ctx, app);
+          await report(++done, apps.length, `${app.name ?? app.appId}: ${device.state}`);
+          return device;
+        }),
+      );
+      return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
+    },
+  );
+
+  defineTool(
+    server,
+    "get_device_balance",
+    {
+      title: "Device balance",
+      description: "Wallet balance plus today's (UTC) message count and spend for an app.",
+      input: z.object({ appId: appIdInput }),
+      output: z.object({
+        appId: z.string(),
+        balance: z.number().nullable(),
+        currency: z.string().nullable(),
+        today: z.object({ date: z.string(), messages: z.number(), fees: z.number() }).nullable(),
+        errors: z.object({ wallet: z.string().optional(), usage: z.string().optional() }),
+      }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const date = new Date().toISOString().slice(0, 10);
+      const [walletResult, usageResult] = await Promise.all([
+        ctx.callApp(appId, { endpoint: "wallet" }),
+        ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } }),
+      ]);
+      const wallet = walletPart(ctx, appId, walletResult);
+      let today: { date: string; messages: number; fees: number } | null = null;
+      let usageError: string | undefined;
+      if (usageResult.ok) {
+        const rows = parseAnswer(usageResponse, usageResult.data, "get_device_balance").partnerAppUsageList;
+        today = { date, messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) };
+      } else usageError = translateFailure(usageResult.failure, { session: ctx.session, appId });
+      if (!wallet.value && !today) throw new ToolError(`Could not get the balance of ${appId}:\n- wallet: ${wallet.error}\n- usage: ${usageError}`);
+      const w = wallet.value;
+      return {
+        structured: {
+          appId,
+          balance: w?.balance ?? null,
+          currency: w?.currency ?? null,
+          today,
+          errors: { ...(wallet.error ? { wallet: wallet.error } : {}), ...(usageError ? { usage: usageError } : {}) },
+        },
+        summary: `${w ? `Balance ${w.balance} ${w.currency}` : `Balance unavailable (${wallet.error})`}; today ${today ? `${today.messages} messages, ${today.fees} spent` : `unavailable (${usageError})`}.`,
+      };
+    },
+  );
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { parseAnswer } from "../api/responses";
+import type { ToolContext } from "./context";
+import { defineTool, type ToolRegistrar } from "./define";
+import { ToolError, unwrap } from "./errors";
+import { appIdInput, normalizePhone, phoneInput } from "./schemas";
+
+/** Free-form messages (Meta format on /v3/message), only deliverable inside the 24-hour window. */
+
+const sendAnswer = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) });
+const sendOutput = z.object({
+  status: z.literal("submitted"),
+  messageId: z.string().describe("Gupshup's message id: pass it to get_message_status."),
+  appId: z.string(),
+  destination: z.string(),
+  windowState: z.enum(["open", "unknown"]).describe("The 24-hour window as the inbox knew it when sending (unknown: no inbound data yet)."),
+});
+const sending = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
+const destinationInput = phoneInput.describe("The user's WhatsApp number with country code; formats like +91 98765-43210 are accepted.");
+
+const httpsUrl = z.url({ protocol: /^https$/, error: "url must be an https URL" }).max(2000);
+
+async function sendFreeForm(ctx: ToolContext, appIdArg: string | undefined, destinationArg: string, message: Record<string, unknown>, what: string) {
+  const appId = ctx.appId(appIdArg);
+  const destination = normalizePhone(destinationArg)!;
+  const window = (await ctx.readInbox(appId, { kind: "window", recipient: destination })).data;
+  if (window === "closed") {
+    throw new ToolError(
+      `Not sent: the 24-hour customer-service window with ${destination} is closed (they have not written to this app in the last 24 hours), so WhatsApp would reject a free-form ${what}. ` +
+        "Use send_template_message with an APPROVED template instead; once they reply, free-form messages work again for 24 hours.",
+    );
+  }
+  const json = { messaging_product: "whatsapp", recipient_type: "individual", to: destination, ...message };
+  const data = unwrap(await ctx.callApp(appId, { endpoint: "sendMessage", json }), { session: ctx.session, appId });
+  const messageId = parseAnswer(sendAnswer, data, `send ${what}`).messages[0]!.id;
+  return {
+    structured: { status: "submitted" as const, messageId, appId, destination, windowState: window as "open" | "unknown" },
+    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}`,
+  };
+}
+
+export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "send_text_message",
+    {
+      title: "Send text message",
+      description: "Send a free-form text to a WhatsApp user. Only delivered inside the 24-hour customer-service window (the user wrote in the last 24 h); outside it use send_template_message.",
+      input: z.object({
+        appId: appIdInput,
+        destination: destinationInput,
+        text: z.string().min(1, "text must not be empty").max(4096, "text must be at most 4096 characters").describe("Message text, up to 4096 characters."),
+        previewUrl: z.boolean().optional().describe("Show a preview of the first URL in the text."),
+      }),
+      output: sendOutput,
+      annotations: sending,
+    },
+    (args) => sendFreeForm(ctx, args.appId, args.destination, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
+  );
+
+  defineTool(
+    server,
+    "send_media_message",
+    {
+      title: "Send media message",
+      description: "Send an image, video, audio, document or sticker by https URL or uploaded media id, inside the 24-hour window. Captions for image/video/document; filename for documents.",
+      input: z
+        .object({
+          appId: appIdInput,
+          destination: destinationInput,
+          mediaType: z.enum(["image", "video", "audio", "document", "sticker"]).describe("image, video, audio, document or sticker."),
+          url: httpsUrl.optional().describe("Public https URL of the media (give url or mediaId)."),
+          mediaId: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, "mediaId must be a Gupshup/Meta media id").optional().describe("Id of media uploaded to Gupshup (give url or mediaId)."),
+          caption: z.string().min(1).max(1024).optional().describe("Caption, up to 1024 characters (image, video, document)."),
+          filename: z.string().min(1).max(240).optional().describe("File name shown to the user (document only)."),
+        })
+        .superRefine((a, rctx) => {
+          if ((a.url === undefined) === (a.mediaId === undefined)) rctx.addIssue({ code: "custom", path: ["url"], message: "give exactly one of url or mediaId" });
+          if (a.caption && (a.mediaType === "audio" || a.mediaType === "sticker")) rctx.addIssue({ code: "custom", path: ["caption"], message: `WhatsApp does not allow a caption on ${a.mediaType}` });
+          if (a.filename && a.mediaType !== "document") rctx.addIssue({ code: "custom", path: ["filename"], message: "filename is only for documents" });
+        }),
+      output: sendOutput,
+      annotations: sending,
+    },
+    (args) => {
+      const media: Record<string, string> = args.url ? { link: args.url } : { id: args.mediaId! };
+      if (args.caption) media.caption = args.caption;
+      if (args.filename) media.filename = args.filename;
+      return sendFreeForm(ctx, args.appId, args.destination, { type: args.mediaType, [args.mediaType]: media }, args.mediaType);
+    },
+  );
+
+  defineTool(
+    server,
+    "send_location_message",
+    {
+      title: "Send location message",
+      description: "Send a map location (latitude/longitude, optional name and address) inside the 24-hour window.",
+      input: z.object({
+        appId: appIdInput,
+        destination: destinationInput,
+        latitude: z.number().min(-90, "latitude must be between -90 and 90").max(90, "latitude must be between -90 and 90").describe("Latitude in degrees, -90 to 90."),
+        longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180").describe("Longitude in degrees, -180 to 180."),
+        name: z.string().min(1).max(1000).optional().describe("Place name."),
+        address: z.string().min(1).max(1000).optional().describe("Street address."),
+      }),
+      output: sendOutput,
+      annotations: sending,
+    },
+    (args) =>
+      sendFreeForm(ctx, args.appId, args.destination, {
+        type: "location",
+        location: { latitude: args.latitude, longitude: args.longitude, ...(args.name ? { name: args.name } : {}), ...(args.address ? { address: args.address } : {}) },
+      }, "location"),
+  );
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import type { ToolContext } from "./context";
+import { defineTool, type ToolRegistrar } from "./define";
+import { ToolError } from "./errors";
+import { appIdInput, limitInput, timeInput, toEpochMs } from "./schemas";
+
+/** Tools that read the delivery inbox: what Gupshup's callbacks told us. */
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const rangeInput = {
+  appId: appIdInput,
+  since: timeInput.optional().describe("From when: ISO date/time or Unix seconds (default: 24 hours ago)."),
+  until: timeInput.optional().describe("Until when: ISO date/time or Unix seconds (default: now)."),
+  limit: limitInput,
+};
+
+function range(args: { since?: number | string; until?: number | string; limit?: number }) {
+  const until = args.until === undefined ? Date.now() : toEpochMs(args.until)!;
+  const since = args.since === undefined ? until - DAY : toEpochMs(args.since)!;
+  if (since > until) throw new ToolError("`since` must be before `until`.");
+  return { since, until, limit: args.limit ?? 50 };
+}
+
+const NO_WEBHOOK = "This app has no delivery inbox yet: run configure_webhook once so Gupshup reports deliveries, failures and inbound messages to this server. Events are recorded from then on.";
+
+export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): void {
+  defineTool(
+    server,
+    "get_failed_numbers",
+    {
+      title: "Failed numbers",
+      description: "Recipients whose messages failed in a time range, with Gupshup's failure code and reason (e.g. 1002 number not on WhatsApp), from the delivery inbox.",
+      input: z.object(rangeInput),
+      output: z.object({
+        appId: z.string(),
+        since: z.string(),
+        until: z.string(),
+        numbers: z.array(z.string()).describe("Distinct recipients that had a failure."),
+        failures: z.array(z.object({ number: z.string().nullable(), messageId: z.string(), code: z.string().nullable(), reason: z.string().nullable(), at: z.string() })),
+      }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const { since, until, limit } = range(args);
+      const reply = await ctx.readInbox(appId, { kind: "failed", since, until, limit });
+      if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
+      const failures = reply.data.map((f) => ({ number: f.recipient, messageId: f.messageId, code: f.code, reason: f.reason, at: iso(f.at) }));
+      const numbers = [...new Set(failures.map((f) => f.number).filter((n): n is string => n !== null))];
+      const lines = failures.map((f) => `- ${f.number ?? "(unknown)"}: ${f.code ?? "?"} ${f.reason ?? ""} (${f.at}, ${f.messageId})`);
+      return {
+        structured: { appId, since: iso(since), until: iso(until), numbers, failures },
+        summary: failures.length === 0 ? `No failed messages between ${iso(since)} and ${iso(until)}.` : `${failures.length} failure(s), ${numbers.length} number(s):\n${lines.join("\n")}`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "get_message_status",
+    {
+      title: "Message status",
+      description: "The latest known status (submitted/enqueued/sent/delivered/read/failed) and history of one message, by the messageId a send tool returned.",
+      input: z.object({ appId: appIdInput, messageId: z.string().regex(/^[A-Za-z0-9_.:=+-]{1,200}$/, "messageId must be the id a send tool returned").describe("The messageId returned by send_template_message / send_text_message / …") }),
+      output: z.object({
+        appId: z.string(),
+        messageId: z.string(),
+        whatsappId: z.string().nullable(),
+        recipient: z.string().nullable(),
+        status: z.string(),
+        history: z.array(z.object({ status: z.string(), at: z.string(), code: z.string().nullable(), reason: z.string().nullable() })),
+      }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const reply = await ctx.readInbox(appId, { kind: "messageStatus", messageId: args.messageId });
+      const found = reply.data;
+      if (!found) {
+        if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
+        throw new ToolError(`No record of message ${args.messageId} for app ${appId}. Gupshup posts events a few seconds after a send — try again shortly; events are kept 30 days.`);
+      }
+      const history = found.history.map((h) => ({ ...h, at: iso(h.at) }));
+      const last = found.history.at(-1)!;
+      const failure = found.status === "failed" ? found.history.find((h) => h.status === "failed") : undefined;
+      const note = reply.webhookConfiguredAt === null ? " (no webhook configured: run configure_webhook to get delivery updates)" : "";
+      return {
+        structured: { appId, messageId: found.messageId, whatsappId: found.whatsappId, recipient: found.recipient, status: found.status, history },
+        summary: `Message ${found.messageId} to ${found.recipient ?? "?"}: ${found.status.toUpperCase()}${failure ? ` — ${failure.code ?? ""} ${failure.reason ?? ""}` : ""} (last update ${iso(last.at)})${note}`,
+      };
+    },
+  );
+
+  defineTool(
+    server,
+    "list_inbound_messages",
+    {
+      title: "Inbound messages",
+      description: "Recent messages users sent to the app (who, when, type, text), newest first, and whether each sender is still inside the 24-hour window for free-form replies.",
+      input: z.object(rangeInput),
+      output: z.object({
+        appId: z.string(),
+        messages: z.array(z.object({ from: z.string(), name: z.string().nullable(), at: z.string(), type: z.string(), text: z.string().nullable(), messageId: z.string(), windowOpen: z.boolean() })),
+      }),
+      annotations: readOnly,
+    },
+    async (args) => {
+      const appId = ctx.appId(args.appId);
+      const { since, until, limit } = range(args);
+      const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
+      if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
+      const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, messageId: m.messageId, windowOpen: m.windowOpen }));
+      const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.windowOpen ? " — window open" : ""}`);
+      return { structured: { appId, messages }, summary: messages.length === 0 ? "No inbound messages in this range." : `${messages.length} message(s):\n${lines.join("\n")}` };
+    },
+  );
+}

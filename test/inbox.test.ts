@@ -1,0 +1,183 @@
+import { runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { appObjectName } from "../src/gateway/gateway";
+import { WEBHOOK_SECRET_HEADER } from "../src/http/webhook";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, callWorker, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+
+const appId = SEED_APP_IDS.store;
+const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
+const sendTemplate = (destination: string) => ({
+  appId,
+  source: "919000000001",
+  destination,
+  srcName: "DemoStore",
+  template: { id: ORDER_UPDATE, params: ["Rahul", "ORD-1"] },
+  message: { type: "text", text: "Hi Rahul, your order ORD-1 has shipped!" },
+});
+
+/** The secret configure_webhook registered, as Gupshup would send it back (read from the sandbox's subscription). */
+async function registeredSecret(): Promise<string> {
+  const create = (await upstreamRequests(/\/subscription(\/\d+)?$/)).filter((r) => r.method !== "GET").at(-1)!;
+  const meta = JSON.parse(new URLSearchParams(create.body).get("meta")!) as { headers: Record<string, string> };
+  return meta.headers[WEBHOOK_SECRET_HEADER]!;
+}
+
+const postWebhook = (body: string, headers: Record<string, string> = {}) =>
+  callWorker(new Request(`http://localhost/webhooks/gupshup/${appId}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body }));
+
+beforeEach(resetAll);
+
+describe("configure_webhook", () => {
+  it("creates the subscription once with this server's URL and a per-app secret header, then updates it", async () => {
+    const client = await connect();
+    const first = await callTool(client, "configure_webhook", { appId });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    expect(first.structuredContent).toMatchObject({ action: "created", url: `http://localhost/webhooks/gupshup/${appId}`, format: "gupshup", secretHeader: WEBHOOK_SECRET_HEADER });
+    const [create] = (await upstreamRequests(/\/subscription$/)).filter((r) => r.method === "POST");
+    const form = new URLSearchParams(create!.body);
+    expect(form.get("version")).toBe("2");
+    expect(form.get("modes")).toBe("ENQUEUED,FAILED,SENT,DELIVERED,READ,MESSAGE,TEMPLATE");
+    const secret = await registeredSecret();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(first)).not.toContain(secret);
+
+    const again = await callTool(client, "configure_webhook", { appId, format: "meta" });
+    expect(again.structuredContent).toMatchObject({ action: "updated", subscriptionId: first.structuredContent!.subscriptionId, format: "meta" });
+    const put = (await upstreamRequests(/\/subscription\/\d+$/)).find((r) => r.method === "PUT")!;
+    expect(new URLSearchParams(put.body).get("version")).toBe("3");
+    expect(await registeredSecret()).toBe(secret);
+  });
+});
+
+describe("send → webhook → inbox (the sandbox posts the callbacks a real app would)", () => {
+  it.each(["gupshup", "meta"] as const)("a delivered template message reads as READ with its history (%s format)", async (format) => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId, format });
+    const sent = await callTool(client, "send_template_message", sendTemplate("919876543210"));
+    const messageId = sent.structuredContent!.messageId as string;
+    const before = await callTool(client, "get_message_status", { appId, messageId });
+    expect(before.structuredContent).toMatchObject({ status: "submitted", recipient: "919876543210" });
+
+    expect(await sandbox().deliverCallbacks()).toBe(4);
+    const after = await callTool(client, "get_message_status", { appId, messageId });
+    expect(after.isError, textOf(after)).toBeFalsy();
+    expect(after.structuredContent).toMatchObject({ messageId, status: "read", recipient: "919876543210" });
+    expect((after.structuredContent!.history as { status: string }[]).map((h) => h.status)).toEqual(["submitted", "enqueued", "sent", "delivered", "read"]);
+    expect(after.structuredContent!.whatsappId).toMatch(/^wamid\./);
+  });
+
+  it("a send to a number that is not on WhatsApp shows up in get_failed_numbers with code and reason", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const sent = await callTool(client, "send_template_message", sendTemplate("919876500000"));
+    await sandbox().deliverCallbacks();
+    const failed = await callTool(client, "get_failed_numbers", { appId });
+    expect(failed.isError, textOf(failed)).toBeFalsy();
+    expect(failed.structuredContent).toMatchObject({
+      numbers: ["919876500000"],
+      failures: [{ number: "919876500000", messageId: sent.structuredContent!.messageId, code: "1002", reason: "Number Does Not Exists On WhatsApp" }],
+    });
+    const status = await callTool(client, "get_message_status", { appId, messageId: sent.structuredContent!.messageId as string });
+    expect(status.structuredContent!.status).toBe("failed");
+    expect(textOf(status)).toMatch(/FAILED — 1002 Number Does Not Exists/);
+  });
+
+  it("inbound messages are listed with the sender's 24-hour window, and a free-form reply goes out", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId, format: "meta" });
+    await sandbox().simulateInbound(appId, "919811122233", "Is my order shipped?", "Asha");
+    await sandbox().deliverCallbacks();
+    const inbound = await callTool(client, "list_inbound_messages", { appId });
+    expect(inbound.structuredContent).toMatchObject({ messages: [{ from: "919811122233", name: "Asha", type: "text", text: "Is my order shipped?", windowOpen: true }] });
+
+    const reply = await callTool(client, "send_text_message", { appId, destination: "+91 98111 22233", text: "Yes, it ships today." });
+    expect(reply.isError, textOf(reply)).toBeFalsy();
+    expect(reply.structuredContent!.windowState).toBe("open");
+    await sandbox().deliverCallbacks();
+    const status = await callTool(client, "get_message_status", { appId, messageId: reply.structuredContent!.messageId as string });
+    expect(status.structuredContent!.status).toBe("read");
+  });
+
+  it("refuses a free-form message when the inbox knows the window is closed, before calling Gupshup", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const secret = await registeredSecret();
+    const old = Date.now() - 25 * 3_600_000;
+    const event = { app: "DemoStore", timestamp: old, version: 2, type: "message", payload: { id: "wamid.old1", source: "919822233344", type: "text", payload: { text: "hi" }, sender: { phone: "919822233344", name: "Old" } } };
+    expect((await postWebhook(JSON.stringify(event), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
+    const result = await callTool(client, "send_text_message", { appId, destination: "919822233344", text: "hello again" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/24-hour customer-service window .* is closed.*send_template_message/);
+    expect(await upstreamRequests(/v3\/message$/)).toHaveLength(0);
+  });
+});
+
+describe("POST /webhooks/gupshup/:appId", () => {
+  const event = (id: string) => JSON.stringify({ app: "DemoStore", timestamp: Date.now(), version: 2, type: "message-event", payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } } });
+
+  it("refuses calls without the app's secret (401) and stores nothing", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    expect((await postWebhook(event("m-1"))).status).toBe(401);
+    expect((await postWebhook(event("m-1"), { [WEBHOOK_SECRET_HEADER]: "0".repeat(64) })).status).toBe(401);
+    const status = await callTool(client, "get_message_status", { appId, messageId: "m-1" });
+    expect(textOf(status)).toMatch(/No record of message m-1/);
+  });
+
+  it("answers 401 for an app that never configured a webhook", async () => {
+    expect((await postWebhook(event("m-2"), { [WEBHOOK_SECRET_HEADER]: "a".repeat(64) })).status).toBe(401);
+  });
+
+  it("answers 413 for an oversized body and 400 for malformed JSON", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const secret = await registeredSecret();
+    expect((await postWebhook("x".repeat(300 * 1024), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(413);
+    expect((await postWebhook("{not json", { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(400);
+  });
+
+  it("stores an event once even when Gupshup delivers it twice, and keeps it across an eviction", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const secret = await registeredSecret();
+    const first = await postWebhook(event("m-3"), { [WEBHOOK_SECRET_HEADER]: secret });
+    expect(await first.json()).toEqual({ status: "ok", stored: 1 });
+    const duplicate = await postWebhook(event("m-3"), { [WEBHOOK_SECRET_HEADER]: secret });
+    expect(await duplicate.json()).toEqual({ status: "ok", stored: 0 });
+    await evictGateway(appObjectName(appId));
+    const status = await callTool(client, "get_message_status", { appId, messageId: "m-3" });
+    expect(status.structuredContent).toMatchObject({ status: "enqueued", whatsappId: "wamid.m-3" });
+    expect(status.structuredContent!.history).toHaveLength(1);
+  });
+
+  it("forgets events older than the retention period", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    await postWebhook(event("m-4"), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() });
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) => {
+      state.storage.sql.exec("UPDATE inbox_status SET received_at = received_at - ?", 31 * 86_400_000);
+    });
+    const status = await callTool(client, "get_message_status", { appId, messageId: "m-4" });
+    expect(textOf(status)).toMatch(/No record of message m-4/);
+  });
+
+  it("a template status event drops the app's cached template list", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    await callTool(client, "list_templates", { appId });
+    expect((await callTool(client, "list_templates", { appId })).structuredContent!.cached).toBe(true);
+    const update = { app: "DemoStore", timestamp: Date.now(), version: 2, type: "template-event", payload: { id: ORDER_UPDATE, elementName: "order_update", languageCode: "en", status: "rejected", type: "status-update", rejectedReason: "Policy" } };
+    expect((await postWebhook(JSON.stringify(update), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() })).status).toBe(200);
+    expect((await callTool(client, "list_templates", { appId })).structuredContent!.cached).toBe(false);
+  });
+
+  it("inbox tools say to run configure_webhook when there is no inbox", async () => {
+    const client = await connect();
+    const failed = await callTool(client, "get_failed_numbers", { appId });
+    expect(failed.isError).toBe(true);
+    expect(textOf(failed)).toMatch(/run configure_webhook/);
+    const since = await callTool(client, "list_inbound_messages", { appId, since: "not a date" });
+    expect(textOf(since)).toMatch(/ISO date/);
+  });
+});
