@@ -22,8 +22,8 @@ const STYLE = `
 main{max-width:860px;margin:0 auto;padding:24px 16px 48px}h1{font-size:1.7rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px}
 .lead{color:#57606a;margin:0 0 20px}.card{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:16px;margin:12px 0}
 .url{font:600 1rem ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all;background:#eef6ee;border:1px solid #b7dfb9;border-radius:8px;padding:10px 12px}
-pre{background:#161b22;color:#e6edf3;border-radius:8px;padding:12px;overflow-x:auto;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;margin:8px 0}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em}.badge{display:inline-block;border-radius:99px;padding:2px 10px;font-size:.8rem;font-weight:600;background:#ddf4ff;color:#0969da}
+pre{background:#161b22;color:#e6edf3;border-radius:8px;padding:12px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;margin:8px 0}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em;overflow-wrap:anywhere}.badge{display:inline-block;border-radius:99px;padding:2px 10px;font-size:.8rem;font-weight:600;background:#ddf4ff;color:#0969da}
 .warn{background:#fff8c5;border-color:#d4a72c}table{width:100%;border-collapse:collapse;font-size:.93rem}td,th{text-align:left;vertical-align:top;padding:8px 6px;border-top:1px solid #d0d7de}
 th{font-size:.8rem;text-transform:uppercase;color:#57606a;border-top:0}td:first-child{white-space:nowrap;font-family:ui-monospace,monospace;font-size:.88rem}
 @media (max-width:600px){td:first-child{white-space:normal;word-break:break-all}main{padding:16px 12px}}a{color:#0969da}`;

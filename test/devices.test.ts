@@ -1,0 +1,47 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+
+beforeEach(resetAll);
+
+describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
+  it("list_devices_status reports every app with state, quality and tier, reporting progress", async () => {
+    const client = await connect();
+    const progress: number[] = [];
+    const result = (await client.callTool({ name: "list_devices_status", arguments: {} }, undefined, { onprogress: (p) => progress.push(p.progress) })) as {
+      structuredContent: { devices: { appId: string; state: string; quality: string | null; messagingTier: string | null; phone: string }[]; count: number };
+    };
+    expect(result.structuredContent.count).toBe(2);
+    expect(result.structuredContent.devices).toEqual([
+      expect.objectContaining({ appId: SEED_APP_IDS.store, state: "connected", quality: "GREEN", messagingTier: "TIER_1K", phone: "919000000001" }),
+      expect.objectContaining({ appId: SEED_APP_IDS.clinic, state: "connected", quality: null, messagingTier: null }),
+    ]);
+    expect(progress.sort()).toEqual([1, 2]);
+    const health = await upstreamRequests(/\/health$/);
+    expect(health.map((r) => r.path).sort()).toEqual([`/partner/app/${SEED_APP_IDS.store}/health`, `/partner/app/${SEED_APP_IDS.clinic}/health`].sort());
+  });
+
+  it("get_device_status shows an app that Gupshup says is not healthy", async () => {
+    const client = await connect();
+    await sandbox().failNext({ path: "/health$", status: 400, body: '{"status":"error","message":"Waba id not found for the given App"}', times: 1 });
+    const result = await callTool(client, "get_device_status", { appId: SEED_APP_IDS.store });
+    expect(result.structuredContent).toMatchObject({ state: "unhealthy", healthy: false, healthDetail: "Waba id not found for the given App" });
+  });
+
+  it("get_device_status says how to find a valid app id", async () => {
+    const client = await connect();
+    const result = await callTool(client, "get_device_status", { appId: "00000000-0000-0000-0000-000000000000" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Run list_apps/);
+  });
+
+  it("get_device_balance combines the wallet with today's usage", async () => {
+    const client = await connect();
+    const result = await callTool(client, "get_device_balance", { appId: SEED_APP_IDS.clinic });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(result.structuredContent).toMatchObject({ balance: 7.25, currency: "USD", today: { date: today } });
+    const [usage] = await upstreamRequests(/\/usage$/);
+    expect(usage!.query).toEqual({ from: today, to: today });
+  });
+});
