@@ -8,7 +8,7 @@ describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
   it("list_devices_status reports every app with state, quality and tier, reporting progress", async () => {
     const client = await connect();
     const progress: number[] = [];
-    const result = (await client.callTool({ name: "list_devices_status", arguments: {} }, undefined, { onprogress: (p) => progress.push(p.progress) })) as {
+    const result = (await client.callTool({ name: "list_devices_status", arguments: {} }, undefined, { onprogress: (p) => progress.push(p.progress) })) as unknown as {
       structuredContent: { devices: { appId: string; state: string; quality: string | null; messagingTier: string | null; phone: string }[]; count: number };
     };
     expect(result.structuredContent.count).toBe(2);
