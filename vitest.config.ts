@@ -12,6 +12,8 @@ export default defineConfig({
           GUPSHUP_BASE_URL: "sandbox",
           GUPSHUP_DEFAULT_APP_ID: "",
           MCP_AUTH_TOKEN: "test-mcp-auth-token-0123456789",
+          // Short, so timeout tests finish quickly; the sandbox answers in milliseconds.
+          GUPSHUP_TIMEOUT_MS: "3000",
         },
       },
     }),

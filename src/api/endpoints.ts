@@ -49,6 +49,8 @@ export interface Endpoint {
    * the app's Durable Object. Read only after the caller has proven access to the app.
    */
   cache?: { store: "kv" | "object"; ttlMs: number };
+  /** Sends a message (costs money, reaches a person): deduplicated and never retried blindly. */
+  send?: boolean;
 }
 
 export const ENDPOINTS = {
@@ -61,8 +63,8 @@ export const ENDPOINTS = {
   deleteTemplate: { method: "DELETE", path: "/partner/app/{appId}/template/{elementName}", encoding: "none", scope: "app", group: "default", invalidatesTemplates: true },
   deleteTemplateById: { method: "DELETE", path: "/partner/app/{appId}/template/{elementName}/{templateId}", encoding: "none", scope: "app", group: "default", invalidatesTemplates: true },
   uploadMedia: { method: "POST", path: "/partner/app/{appId}/upload/media", encoding: "multipart", scope: "app", group: "media" },
-  sendTemplate: { method: "POST", path: "/partner/app/{appId}/template/msg", encoding: "form", scope: "app", group: "default" },
-  sendMessage: { method: "POST", path: "/partner/app/{appId}/v3/message", encoding: "json", scope: "app", group: "default" },
+  sendTemplate: { method: "POST", path: "/partner/app/{appId}/template/msg", encoding: "form", scope: "app", group: "default", send: true },
+  sendMessage: { method: "POST", path: "/partner/app/{appId}/v3/message", encoding: "json", scope: "app", group: "default", send: true },
   listSubscriptions: { method: "GET", path: "/partner/app/{appId}/subscription", encoding: "none", scope: "app", group: "subscription" },
   createSubscription: { method: "POST", path: "/partner/app/{appId}/subscription", encoding: "form", scope: "app", group: "subscription" },
   updateSubscription: { method: "PUT", path: "/partner/app/{appId}/subscription/{subscriptionId}", encoding: "form", scope: "app", group: "subscription" },

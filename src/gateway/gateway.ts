@@ -9,6 +9,7 @@ import { InboxStore, SERVICE_WINDOW_MS } from "../inbox/store";
 import { jwtExpiry, sha256Hex, timingSafeEqual } from "../utils/secrets";
 import { sleep } from "../utils/time";
 import { SlidingWindowLimiter } from "./rate-limiter";
+import { SendLedger } from "./send-ledger";
 import { SerialQueues } from "./serial-queue";
 import { GatewayStore } from "./store";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
@@ -16,8 +17,12 @@ import { upstreamFor } from "./upstream";
 
 /** A call whose turn is further away than this is answered with a wait message instead. */
 export const MAX_WAIT_MS = 20_000;
-/** Longest we wait for one Gupshup answer. */
+/** Longest we wait for one Gupshup answer (GUPSHUP_TIMEOUT_MS overrides). */
 export const UPSTREAM_TIMEOUT_MS = 15_000;
+/** Longest one gateway request may take in total, waits and retries included. */
+export const REQUEST_BUDGET_MS = 30_000;
+/** The end of a request's total budget, from its queue-wait deadline. */
+const budgetEnd = (deadline: number) => deadline - MAX_WAIT_MS + REQUEST_BUDGET_MS;
 /** How long a caller's proof of access to an app (a successful token fetch) is trusted. */
 const ACCESS_PROOF_MS = 60 * 60_000;
 /**
@@ -43,6 +48,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private readonly limiter: SlidingWindowLimiter;
   private readonly store: GatewayStore;
   private readonly inbox: InboxStore;
+  private readonly ledger: SendLedger;
+  private readonly sendsInFlight = new Map<string, Promise<UpstreamResult>>();
   private readonly lanes = new SerialQueues();
   /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
   private readonly unsent = new Map<RateGroup, number>();
@@ -55,6 +62,7 @@ export class GupshupGateway extends DurableObject<Env> {
     this.limiter = new SlidingWindowLimiter(ctx.storage.sql);
     this.store = new GatewayStore(ctx.storage.sql);
     this.inbox = new InboxStore(ctx.storage.sql);
+    this.ledger = new SendLedger(ctx.storage.sql);
   }
 
   /**
@@ -109,6 +117,11 @@ export class GupshupGateway extends DurableObject<Env> {
     return { ok: true, secret };
   }
 
+  private timeoutMs(): number {
+    const ms = Number(this.env.GUPSHUP_TIMEOUT_MS);
+    return Number.isFinite(ms) && ms > 0 ? ms : UPSTREAM_TIMEOUT_MS;
+  }
+
   private retentionMs(): number {
     const days = Number(this.env.INBOX_RETENTION_DAYS);
     return (Number.isFinite(days) && days > 0 ? days : 30) * 86_400_000;
@@ -124,7 +137,61 @@ export class GupshupGateway extends DurableObject<Env> {
     }
     if (endpoint.scope === "partner") return this.withPartnerToken(caller, deadline, (token) => this.send(req, token, caller, deadline));
     if (endpoint.scope === "none") return this.send(req, undefined, caller, deadline);
+    if ("send" in endpoint && endpoint.send) return this.sendOnce(req, caller, deadline);
     return this.appCall(req, caller, deadline);
+  }
+
+  /**
+   * A message send, at most once: the same idempotency key (24 h), or the same content without a
+   * key (60 s), is answered with the first send's result — waiting for it if it is still in
+   * flight — and never reaches Gupshup again. A send whose outcome cannot be known (timeout, 5xx,
+   * unreadable answer) is recorded as unknown, not retried.
+   */
+  private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
+    const access = await this.appToken(req.appId!, caller, deadline);
+    if (!access.ok) return access;
+    const now = Date.now();
+    const contentHash = await sha256Hex(JSON.stringify([req.endpoint, req.form ?? null, req.json ?? null]));
+    const found = this.ledger.find(req.idempotencyKey, contentHash, now);
+    if (found) {
+      if (req.idempotencyKey && found.contentHash !== contentHash) {
+        return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `idempotencyKey '${req.idempotencyKey}' was already used for a different message; use a new key to send different content` } };
+      }
+      return this.replay(found.key, found.state, found.result, found.createdAt);
+    }
+    const key = req.idempotencyKey ?? crypto.randomUUID();
+    this.ledger.begin(key, contentHash, req.idempotencyKey !== undefined, now);
+    const run = this.appCall(req, caller, deadline).then((res): UpstreamResult => {
+      if (res.ok) {
+        const done = { ...res, send: { idempotencyKey: key, replayed: false, firstSentAt: now } };
+        this.ledger.finish(key, "done", done);
+        return done;
+      }
+      if (["timeout", "network", "upstream", "malformed"].includes(res.failure.kind)) {
+        const unknown: UpstreamResult = { ok: false, failure: { ...res.failure, outcomeUnknown: true, idempotencyKey: key } };
+        this.ledger.finish(key, "unknown", unknown);
+        return unknown;
+      }
+      this.ledger.forget(key);
+      return res;
+    });
+    this.sendsInFlight.set(key, run);
+    return run.finally(() => this.sendsInFlight.delete(key));
+  }
+
+  private async replay(key: string, state: "in_flight" | "done" | "unknown", stored: UpstreamResult | null, firstSentAt: number): Promise<UpstreamResult> {
+    let result = stored;
+    if (state === "in_flight") {
+      const running = this.sendsInFlight.get(key);
+      if (running) result = await running;
+      else {
+        // Sent before an eviction, never answered: nobody can say whether Gupshup took it.
+        result = { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "The send was interrupted before Gupshup answered", outcomeUnknown: true, idempotencyKey: key } };
+        this.ledger.finish(key, "unknown", result);
+      }
+    }
+    if (result?.ok) return { ...result, send: { idempotencyKey: key, replayed: true, firstSentAt } };
+    return result ?? { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "No record of the first send's outcome", outcomeUnknown: true, idempotencyKey: key } };
   }
 
   /** The partner token for login credentials, logging in (or renewing) when needed. Account object only. */
@@ -276,7 +343,7 @@ export class GupshupGateway extends DurableObject<Env> {
           await sleep(slot - Date.now());
           this.limiter.record(group, Date.now());
           release();
-          const res = await this.exchange(req, token, caller);
+          const res = await this.exchange(req, token, caller, deadline);
           if (res.ok || res.failure.kind !== "rate_limited") return res;
           const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
           this.limiter.coolDown(group, Date.now() + backoff);
@@ -288,16 +355,17 @@ export class GupshupGateway extends DurableObject<Env> {
     }
   }
 
-  /** One HTTP round trip with a timeout. */
-  private async exchange(req: UpstreamRequest, token: string | undefined, caller: Caller): Promise<UpstreamResult> {
+  /** One HTTP round trip, bounded by the timeout and by what is left of the request's budget. */
+  private async exchange(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const upstream = upstreamFor(this.env, caller.upstream);
     const secrets = [token ?? "", ...partnerSecrets(caller.partner)];
+    const limitMs = Math.max(1000, Math.min(this.timeoutMs(), budgetEnd(deadline) - Date.now()));
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), UPSTREAM_TIMEOUT_MS)));
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), limitMs)));
     try {
       const response = await Promise.race([upstream.fetch(buildRequest(upstream.baseUrl, req, token)), timeout]);
       if (response === "timeout") {
-        return { ok: false, failure: { kind: "timeout", endpoint: req.endpoint, message: `Gupshup did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s` } };
+        return { ok: false, failure: { kind: "timeout", endpoint: req.endpoint, message: `Gupshup did not answer within ${Math.round(limitMs / 100) / 10} s` } };
       }
       return await readResponse(response, req.endpoint, secrets);
     } catch {

@@ -31,6 +31,8 @@ export interface UpstreamRequest {
   fresh?: boolean;
   /** Answer only from the cache, never upstream: `data` is null when nothing fresh is cached. */
   cacheOnly?: boolean;
+  /** Sends only: the caller's idempotency key (24 h). Without one, identical content within 60 s is a retry. */
+  idempotencyKey?: string;
 }
 
 export type FailureKind =
@@ -58,8 +60,20 @@ export interface UpstreamFailure {
   retryAfterSeconds?: number;
   /** The failure concerned the partner token (not the app token). */
   partnerToken?: boolean;
+  /** Sends only: Gupshup may or may not have accepted the message (timeout, 5xx, unreadable answer). */
+  outcomeUnknown?: boolean;
+  /** Sends only: the key this send is recorded under. */
+  idempotencyKey?: string;
+}
+
+/** Sends only: how the send was recorded. */
+export interface SendReceipt {
+  idempotencyKey: string;
+  /** True when this answer is the earlier send's (nothing was sent again). */
+  replayed: boolean;
+  firstSentAt: number;
 }
 
 export type UpstreamResult =
-  | { ok: true; status: number; data: unknown; /** epoch ms when a cached answer was fetched */ cachedAt?: number }
+  | { ok: true; status: number; data: unknown; /** epoch ms when a cached answer was fetched */ cachedAt?: number; send?: SendReceipt }
   | { ok: false; failure: UpstreamFailure };

@@ -95,7 +95,19 @@ export class GupshupSandbox extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const body = await describeBody(request.clone());
+    // Recorded on arrival (status filled in later), so a test sees a request that is still being answered.
+    const record: RecordedRequest = {
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(request.headers),
+      contentType: request.headers.get("Content-Type"),
+      body: await describeBody(request.clone()),
+      status: 0,
+      at: Date.now(),
+    };
+    this.recorded.push(record);
+    if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
     const failure = this.takeFailure(request.method, url.pathname);
     let response: Response;
     if (failure) {
@@ -104,17 +116,7 @@ export class GupshupSandbox extends DurableObject<Env> {
     } else {
       response = await this.routes.fetch(request);
     }
-    this.recorded.push({
-      method: request.method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      contentType: request.headers.get("Content-Type"),
-      body,
-      status: response.status,
-      at: Date.now(),
-    });
-    if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
+    record.status = response.status;
     return response;
   }
 

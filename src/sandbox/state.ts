@@ -81,6 +81,7 @@ export interface RecordedRequest {
   contentType: string | null;
   /** Form/JSON bodies as text; multipart as a summary of its parts. */
   body: string;
+  /** The answer's status; 0 while the sandbox is still answering. */
   status: number;
   at: number;
 }

@@ -23,6 +23,13 @@ export function unwrap(result: UpstreamResult, context: FailureContext): unknown
 export function translateFailure(failure: UpstreamFailure, context: FailureContext): string {
   const said = failure.message ? ` (Gupshup said: "${failure.message}")` : "";
   const app = context.appId ? `'${context.appId}'` : "";
+  if (failure.outcomeUnknown) {
+    return (
+      `Outcome unknown: Gupshup did not confirm this message (${failure.message}). It may or may not have been sent, so it was not retried. ` +
+      `Check before resending: get_failed_numbers / list_inbound_messages, or get_message_status once you have a message id. ` +
+      `Repeating the call with idempotencyKey '${failure.idempotencyKey}' is safe (it will not send twice); a new key sends a new message.`
+    );
+  }
   switch (failure.kind) {
     case "rate_limited": {
       const { limit, windowMs } = RATE_LIMITS[ENDPOINTS[failure.endpoint].group];

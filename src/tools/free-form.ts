@@ -3,7 +3,7 @@ import { parseAnswer } from "../api/responses";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolRegistrar } from "./define";
 import { ToolError, unwrap } from "./errors";
-import { appIdInput, normalizePhone, phoneInput } from "./schemas";
+import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput } from "./schemas";
 
 /** Free-form messages (Meta format on /v3/message), only deliverable inside the 24-hour window. */
 
@@ -14,13 +14,15 @@ const sendOutput = z.object({
   appId: z.string(),
   destination: z.string(),
   windowState: z.enum(["open", "unknown"]).describe("The 24-hour window as the inbox knew it when sending (unknown: no inbound data yet)."),
+  ...sendReceiptOutput,
 });
 const sending = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 const destinationInput = phoneInput.describe("The user's WhatsApp number with country code; formats like +91 98765-43210 are accepted.");
 
 const httpsUrl = z.url({ protocol: /^https$/, error: "url must be an https URL" }).max(2000);
 
-async function sendFreeForm(ctx: ToolContext, appIdArg: string | undefined, destinationArg: string, message: Record<string, unknown>, what: string) {
+async function sendFreeForm(ctx: ToolContext, args: { appId?: string; destination: string; idempotencyKey?: string }, message: Record<string, unknown>, what: string) {
+  const { appId: appIdArg, destination: destinationArg } = args;
   const appId = ctx.appId(appIdArg);
   const destination = normalizePhone(destinationArg)!;
   const window = (await ctx.readInbox(appId, { kind: "window", recipient: destination })).data;
@@ -31,11 +33,12 @@ async function sendFreeForm(ctx: ToolContext, appIdArg: string | undefined, dest
     );
   }
   const json = { messaging_product: "whatsapp", recipient_type: "individual", to: destination, ...message };
-  const data = unwrap(await ctx.callApp(appId, { endpoint: "sendMessage", json }), { session: ctx.session, appId });
-  const messageId = parseAnswer(sendAnswer, data, `send ${what}`).messages[0]!.id;
+  const result = await ctx.callApp(appId, { endpoint: "sendMessage", json, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}) });
+  const messageId = parseAnswer(sendAnswer, unwrap(result, { session: ctx.session, appId }), `send ${what}`).messages[0]!.id;
+  const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
   return {
-    structured: { status: "submitted" as const, messageId, appId, destination, windowState: window as "open" | "unknown" },
-    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}`,
+    structured: { status: "submitted" as const, messageId, appId, destination, windowState: window as "open" | "unknown", ...receipt },
+    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}${note}`,
   };
 }
 
@@ -51,11 +54,12 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
         destination: destinationInput,
         text: z.string().min(1, "text must not be empty").max(4096, "text must be at most 4096 characters").describe("Message text, up to 4096 characters."),
         previewUrl: z.boolean().optional().describe("Show a preview of the first URL in the text."),
+        idempotencyKey: idempotencyKeyInput,
       }),
       output: sendOutput,
       annotations: sending,
     },
-    (args) => sendFreeForm(ctx, args.appId, args.destination, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
+    (args) => sendFreeForm(ctx, args, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
   );
 
   defineTool(
@@ -73,6 +77,7 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
           mediaId: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, "mediaId must be a Gupshup/Meta media id").optional().describe("Id of media uploaded to Gupshup (give url or mediaId)."),
           caption: z.string().min(1).max(1024).optional().describe("Caption, up to 1024 characters (image, video, document)."),
           filename: z.string().min(1).max(240).optional().describe("File name shown to the user (document only)."),
+          idempotencyKey: idempotencyKeyInput,
         })
         .superRefine((a, rctx) => {
           if ((a.url === undefined) === (a.mediaId === undefined)) rctx.addIssue({ code: "custom", path: ["url"], message: "give exactly one of url or mediaId" });
@@ -86,7 +91,7 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
       const media: Record<string, string> = args.url ? { link: args.url } : { id: args.mediaId! };
       if (args.caption) media.caption = args.caption;
       if (args.filename) media.filename = args.filename;
-      return sendFreeForm(ctx, args.appId, args.destination, { type: args.mediaType, [args.mediaType]: media }, args.mediaType);
+      return sendFreeForm(ctx, args, { type: args.mediaType, [args.mediaType]: media }, args.mediaType);
     },
   );
 
@@ -103,12 +108,13 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
         longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180").describe("Longitude in degrees, -180 to 180."),
         name: z.string().min(1).max(1000).optional().describe("Place name."),
         address: z.string().min(1).max(1000).optional().describe("Street address."),
+        idempotencyKey: idempotencyKeyInput,
       }),
       output: sendOutput,
       annotations: sending,
     },
     (args) =>
-      sendFreeForm(ctx, args.appId, args.destination, {
+      sendFreeForm(ctx, args, {
         type: "location",
         location: { latitude: args.latitude, longitude: args.longitude, ...(args.name ? { name: args.name } : {}), ...(args.address ? { address: args.address } : {}) },
       }, "location"),

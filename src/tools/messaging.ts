@@ -3,7 +3,7 @@ import { parseAnswer, sendTemplateResponse, templatesResponse } from "../api/res
 import type { ToolContext } from "./context";
 import { defineTool, type ToolRegistrar } from "./define";
 import { ToolError, unwrap } from "./errors";
-import { appIdInput, normalizePhone, phoneInput, templateIdInput } from "./schemas";
+import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
 import { toTemplate } from "./template-shape";
 
 const mediaRef = z
@@ -42,8 +42,9 @@ export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext):
           })
           .describe("Which template and its variable values."),
         message: messageInput,
+        idempotencyKey: idempotencyKeyInput,
       }),
-      output: z.object({ status: z.literal("submitted"), messageId: z.string(), appId: z.string(), destination: z.string() }),
+      output: z.object({ status: z.literal("submitted"), messageId: z.string(), appId: z.string(), destination: z.string(), ...sendReceiptOutput }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async (args) => {
@@ -58,11 +59,12 @@ export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext):
         template: JSON.stringify({ id: args.template.id, params: args.template.params }),
         message: JSON.stringify(args.message),
       };
-      const data = unwrap(await ctx.callApp(appId, { endpoint: "sendTemplate", form }), { session: ctx.session, appId });
-      const sent = parseAnswer(sendTemplateResponse, data, "send_template_message");
+      const result = await ctx.callApp(appId, { endpoint: "sendTemplate", form, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}) });
+      const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId }), "send_template_message");
+      const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
-        structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination },
-        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup.`,
+        structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt },
+        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${note}`,
       };
     },
   );

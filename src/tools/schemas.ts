@@ -65,3 +65,28 @@ export function toEpochMs(value: number | string): number | undefined {
 }
 
 export const limitInput = z.number().int().min(1).max(500).optional().describe("At most this many entries (default 50, max 500).");
+
+export const idempotencyKeyInput = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "idempotencyKey may use letters, digits and _ . : - (up to 128)")
+  .optional()
+  .describe(
+    "Makes the send happen at most once: repeating a call with the same key within 24 h returns the first result without sending again. " +
+      "Without a key, an identical send within 60 s is treated as a retry. Use a new key to send the same content again on purpose.",
+  );
+
+/** Fields every send result carries. */
+export const sendReceiptOutput = {
+  idempotencyKey: z.string().describe("The key this send is recorded under; reuse it to retry safely."),
+  replayed: z.boolean().describe("True when this is an earlier identical send's result and nothing was sent again."),
+};
+
+/** The idempotency part of a send result, and a sentence for the summary when it was a replay. */
+export function receiptOf(send: { idempotencyKey: string; replayed: boolean; firstSentAt: number } | undefined): { idempotencyKey: string; replayed: boolean; note: string } {
+  if (!send) return { idempotencyKey: "", replayed: false, note: "" };
+  const ago = Math.max(0, Math.round((Date.now() - send.firstSentAt) / 1000));
+  const note = send.replayed
+    ? ` This repeats an identical send made ${ago}s ago (same idempotencyKey, or same content within 60 s): nothing was sent again. To send it again on purpose, pass a new idempotencyKey.`
+    : "";
+  return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note };
+}

@@ -40,6 +40,8 @@ export interface GupshupMcpSettings {
   MCP_AUTH_TOKEN?: string;
   /** How long the delivery inbox keeps events, in days (default 30). */
   INBOX_RETENTION_DAYS?: string;
+  /** Longest wait for one Gupshup answer, in ms (default 15000). */
+  GUPSHUP_TIMEOUT_MS?: string;
 }
 
 export type { UpstreamFailure, FailureKind } from "../gateway/types";
