@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEMO_LOGIN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { appObjectName } from "../src/gateway/gateway";
-import { callTool, connect, evictGateway, MCP_AUTH_TOKEN, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, deliberatelyRevealing, evictGateway, MCP_AUTH_TOKEN, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const sendArgs = (n: number) => ({
@@ -63,7 +63,7 @@ describe("app token", () => {
     expect(masked.structuredContent).toMatchObject({ masked: true, active: true });
     expect(masked.structuredContent!.token).toMatch(/^sk_sa…[0-9a-f]{4}$/);
     expect(textOf(masked)).not.toMatch(/sk_sandbox[0-9a-f]{8}/);
-    const revealed = await callTool(client, "get_app_token", { appId, reveal: true });
+    const revealed = await deliberatelyRevealing(() => callTool(client, "get_app_token", { appId, reveal: true }));
     expect(revealed.structuredContent!.token).toMatch(/^sk_sandbox[0-9a-f]{24}$/);
   });
 });

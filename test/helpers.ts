@@ -16,11 +16,27 @@ export const testEnv = env as unknown as Env;
 /** Operator mode on the sandbox: the demo partner's token on the worker, MCP_AUTH_TOKEN required. */
 export const operatorEnv: Partial<Env> = { GUPSHUP_PARTNER_TOKEN: OPERATOR_PARTNER_TOKEN };
 
+/** Every response body and log line of this test file, for the secrets scan in test/setup.ts. */
+export const producedOutput: string[] = [];
+let deliberateSecrets = 0;
+
+/** Runs `fn` whose output may contain a secret on purpose (get_app_token with reveal: true). */
+export async function deliberatelyRevealing<T>(fn: () => Promise<T>): Promise<T> {
+  deliberateSecrets++;
+  try {
+    return await fn();
+  } finally {
+    deliberateSecrets--;
+  }
+}
+
 /** Sends one HTTP request to the worker with a chosen environment, as a client on loopback would. */
 export async function callWorker(request: Request, overrides: Partial<Env> = {}): Promise<Response> {
   const headers = new Headers(request.headers);
   if (!headers.has("host")) headers.set("host", new URL(request.url).host);
-  return worker.fetch(new Request(request, { headers }), { ...testEnv, ...overrides }, createExecutionContext());
+  const response = await worker.fetch(new Request(request, { headers }), { ...testEnv, ...overrides }, createExecutionContext());
+  if (deliberateSecrets === 0) producedOutput.push(await response.clone().text());
+  return response;
 }
 
 export interface ConnectOptions {
