@@ -2,26 +2,13 @@
 // Opens the setup page of a local `wrangler dev` (built-in sandbox) in headless Chromium (Debian's
 // package), checks what a person sees — the MCP URL, every tool, the security advice — at phone
 // and desktop widths, and saves screenshots under docs/. Usage: node scripts/check-setup-page.mjs
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const PORT = process.env.PORT ?? "8799";
-const BASE = `http://127.0.0.1:${PORT}`;
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-const dev = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", PORT, "--var", "GUPSHUP_BASE_URL:sandbox", "--var", "MCP_AUTH_TOKEN:"], {
-  env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  stdio: ["ignore", "ignore", "inherit"],
-  detached: true,
-});
-const stop = () => {
-  try {
-    process.kill(-dev.pid, "SIGTERM");
-  } catch {}
-};
-process.on("exit", stop);
 
 function chromium(args) {
   const profile = mkdtempSync(join(tmpdir(), "chromium-"));
@@ -36,21 +23,11 @@ function chromium(args) {
   }
 }
 
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${BASE}/docs/mcp`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("wrangler dev did not start within 60 s");
-}
-
 const failures = [];
 const check = (ok, what) => (ok ? console.log(`ok   ${what}`) : (failures.push(what), console.log(`FAIL ${what}`)));
 
+const { base: BASE, stop } = await startWranglerDev({ port: 8799, vars: { GUPSHUP_BASE_URL: "sandbox", MCP_AUTH_TOKEN: "" } });
 try {
-  await waitForServer();
   const tools = (await (await fetch(`${BASE}/docs/mcp`)).json()).tools.map((t) => t.name);
   const dom = chromium(["--dump-dom", `${BASE}/`]);
   check(dom.includes(`id="mcp-url">${BASE}/mcp</div>`), "the page shows this deployment's MCP URL");

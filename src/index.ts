@@ -2,7 +2,7 @@ import { createMcpHandler } from "agents/mcp/server";
 import { Hono } from "hono";
 import { readSettings } from "./config";
 import type { Env } from "./env";
-import { authenticate } from "./http/auth";
+import { authenticate, isLoopback } from "./http/auth";
 import { rejectForeignHostOrOrigin } from "./http/guard";
 import { receiveWebhook } from "./http/webhook";
 import { docsMetadata } from "./http/docs";
@@ -67,6 +67,12 @@ app.post("/webhooks/gupshup/:appId", receiveWebhook);
 app.get("/", (c) => c.html(renderSetupPage(new URL(c.req.url).origin, readSettings(c.env))));
 
 app.get("/docs/mcp", (c) => c.json(docsMetadata(new URL(c.req.url).origin, readSettings(c.env)), 200, { "Access-Control-Allow-Origin": "*" }));
+
+// Sandbox totals for the load script; only on loopback, only when the upstream is the sandbox.
+app.get("/__sandbox/stats", async (c) => {
+  if (readSettings(c.env).upstream !== "sandbox" || !isLoopback(c.req.raw)) return c.json({ error: "not_found", message: "Not found." }, 404);
+  return c.json(await c.env.SANDBOX.get(c.env.SANDBOX.idFromName("sandbox")).stats());
+});
 
 app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}. The MCP endpoint is /mcp.` }, 404));
 

@@ -103,8 +103,18 @@ describe("rate limits", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const sends = await upstreamRequests(/template\/msg$/);
     expect(sends).toHaveLength(25);
-    for (let i = 10; i < sends.length; i++) expect(sends[i]!.at - sends[i - 10]!.at).toBeGreaterThan(1000);
+    for (let i = 10; i < sends.length; i++) expect(sends[i]!.at - sends[i - 10]!.at).toBeGreaterThanOrEqual(1000);
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
+  it("counts a call from Gupshup's answer, not our send: a slow request cannot make a later one look early", async () => {
+    const client = await connect();
+    await callTool(client, "get_usage_summary", { appId, from: "2026-03-01", to: "2026-03-01" }); // token fetched
+    await sandbox().failNext({ path: "/template/msg$", times: 1, delayMs: 400 }); // the first send reaches "Gupshup" 400 ms late
+    const results = await Promise.all(Array.from({ length: 11 }, (_, i) => callTool(client, "send_template_message", sendArgs(i))));
+    expect(results.filter((r) => r.isError).map(textOf)).toEqual([]);
+    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+    expect((await upstreamRequests(/template\/msg$/)).map((r) => r.status)).toEqual(Array(11).fill(200));
   });
 
   it("a burst beyond the templates limit (10/min) is answered with the wait, without calling Gupshup", async () => {

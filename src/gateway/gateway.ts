@@ -341,9 +341,11 @@ export class GupshupGateway extends DurableObject<Env> {
           const slot = this.limiter.nextSlot(group, Date.now());
           if (slot > deadline) return rateLimited(req, slot - Date.now());
           await sleep(slot - Date.now());
-          this.limiter.record(group, Date.now());
+          const sentAt = Date.now();
+          const logged = this.limiter.record(group, sentAt);
           release();
           const res = await this.exchange(req, token, caller, deadline);
+          this.limiter.settle(group, logged, sentAt, Date.now());
           if (res.ok || res.failure.kind !== "rate_limited") return res;
           const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
           this.limiter.coolDown(group, Date.now() + backoff);

@@ -1,20 +1,15 @@
 import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
 
 /**
- * Gupshup sees a call a little later than we send it, and not always equally late: spacing calls
- * by exactly the window could look like N+1 calls in one window on their side. Each window is
- * widened by 3% (at most 1 s) to absorb that jitter.
- */
-export function effectiveWindow(group: RateGroup): number {
-  const { windowMs } = RATE_LIMITS[group];
-  return windowMs + Math.min(1000, Math.round(windowMs * 0.03));
-}
-
-/**
- * "At most N calls in any W-long window", per rate-limit group, as a sliding log of send times.
- * A token bucket of capacity N can let 2N through inside one window; Gupshup answers that with
- * a whole-window cooldown, so we count exactly. The log and any cooldown Gupshup imposed live
- * in the Durable Object's SQLite, so an eviction does not reset them.
+ * "At most N calls in any W-long window", per rate-limit group, as a sliding log. A token bucket
+ * of capacity N can let 2N through inside one window; Gupshup answers that with a cooldown of a
+ * whole window, so we count exactly.
+ *
+ * Gupshup counts when a request *arrives*, which we cannot see: it is somewhere between our send
+ * and its answer. So a call is logged when it is sent and moved to when its answer came (the
+ * latest it can have arrived); the next call starts no earlier than that plus the window, and on
+ * Gupshup's side no window ever holds N+1. The log and any cooldown Gupshup imposed live in the
+ * Durable Object's SQLite, so an eviction does not reset them.
  */
 export class SlidingWindowLimiter {
   private readonly log = new Map<RateGroup, number[]>();
@@ -37,8 +32,7 @@ export class SlidingWindowLimiter {
    * have not been sent yet will each take the earliest slot before it.
    */
   nextSlot(group: RateGroup, now: number, queuedAhead = 0): number {
-    const { limit } = RATE_LIMITS[group];
-    const windowMs = effectiveWindow(group);
+    const { limit, windowMs } = RATE_LIMITS[group];
     const times = [...this.times(group)];
     let slot = Math.max(now, this.cooldownUntil.get(group) ?? 0);
     for (let i = 0; ; i++) {
@@ -49,14 +43,25 @@ export class SlidingWindowLimiter {
     }
   }
 
-  /** Records a call sent at `at` and forgets entries that can no longer matter. */
-  record(group: RateGroup, at: number): void {
-    const windowMs = effectiveWindow(group);
+  /** Logs a call sent at `at`; returns the id to settle it with once its answer is in. */
+  record(group: RateGroup, at: number): number {
+    const { windowMs } = RATE_LIMITS[group];
     const times = this.times(group);
     times.push(at);
     while (times[0]! <= at - windowMs) times.shift();
-    this.sql.exec("INSERT INTO rate_log (grp, at) VALUES (?, ?)", group, at);
     this.sql.exec("DELETE FROM rate_log WHERE grp = ? AND at <= ?", group, at - windowMs);
+    return this.sql.exec<{ id: number }>("INSERT INTO rate_log (grp, at) VALUES (?, ?) RETURNING rowid AS id", group, at).one().id;
+  }
+
+  /** The call logged at `sentAt` got its answer at `answeredAt`: count it from then on. */
+  settle(group: RateGroup, id: number, sentAt: number, answeredAt: number): void {
+    const times = this.times(group);
+    const index = times.lastIndexOf(sentAt);
+    if (index >= 0) times.splice(index, 1);
+    let position = times.length;
+    while (position > 0 && times[position - 1]! > answeredAt) position--;
+    times.splice(position, 0, answeredAt);
+    this.sql.exec("UPDATE rate_log SET at = ? WHERE rowid = ?", answeredAt, id);
   }
 
   /** Gupshup said 429: nothing goes out in this group before `until`. */

@@ -61,7 +61,7 @@ function deny(error: "invalid_request" | "invalid_token" | undefined, message: s
 }
 
 /** A request made to this machine's loopback address (the only place the sandbox may run open). */
-function isLoopback(request: Request): boolean {
+export function isLoopback(request: Request): boolean {
   const hostname = new URL(request.url).hostname;
   const client = request.headers.get("CF-Connecting-IP");
   return LOOPBACK.has(hostname) && (client === null || client === "127.0.0.1" || client === "::1");

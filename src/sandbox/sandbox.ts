@@ -18,6 +18,8 @@ export class GupshupSandbox extends DurableObject<Env> {
   state: SandboxState;
   readonly limits = new SandboxLimits();
   private recorded: RecordedRequest[] = [];
+  /** Every message send accepted (bodies), for the load script's duplicate count. */
+  private sendBodies: string[] = [];
   private failures: FailureRule[] = [];
   private readonly routes = sandboxRoutes(this);
 
@@ -110,13 +112,14 @@ export class GupshupSandbox extends DurableObject<Env> {
     if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
     const failure = this.takeFailure(request.method, url.pathname);
     let response: Response;
-    if (failure) {
-      if (failure.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-      response = new Response(failure.body, { status: failure.status, headers: { "Content-Type": "application/json" } });
+    if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+    if (failure?.status !== undefined) {
+      response = new Response(failure.body ?? "", { status: failure.status, headers: { "Content-Type": "application/json" } });
     } else {
       response = await this.routes.fetch(request);
     }
     record.status = response.status;
+    if (response.ok && request.method === "POST" && /\/(template\/msg|v3\/message)$/.test(url.pathname)) this.sendBodies.push(record.body);
     return response;
   }
 
@@ -129,6 +132,7 @@ export class GupshupSandbox extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM sandbox_callbacks");
     await this.ctx.storage.deleteAlarm();
     this.recorded = [];
+    this.sendBodies = [];
     this.failures = [];
     this.limits.clear();
   }
@@ -139,6 +143,11 @@ export class GupshupSandbox extends DurableObject<Env> {
 
   async clearRequests(): Promise<void> {
     this.recorded = [];
+  }
+
+  /** Totals for load runs: 429s produced by rate limiting, sends received and how many were identical. */
+  async stats(): Promise<{ tooManyRequests: number; sends: number; duplicateSends: number }> {
+    return { tooManyRequests: this.limits.rejected, sends: this.sendBodies.length, duplicateSends: this.sendBodies.length - new Set(this.sendBodies).size };
   }
 
   /** 429s the sandbox's own rate limiting produced (injected failures not counted). */

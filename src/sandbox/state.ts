@@ -86,14 +86,18 @@ export interface RecordedRequest {
   at: number;
 }
 
-/** A failure to serve instead of the real answer, for the next `times` matching requests. */
+/**
+ * A fault for the next `times` matching requests: an answer served instead of the real one
+ * (`status` + `body`, after `delayMs`), or — without `status` — the real answer after `delayMs`,
+ * as if the request had taken that long to reach Gupshup.
+ */
 export interface FailureRule {
   /** Regular expression matched against the path. */
   path: string;
   method?: string;
-  status: number;
+  status?: number;
   /** Raw body text (may be deliberately not JSON). */
-  body: string;
+  body?: string;
   times: number;
   delayMs?: number;
 }
