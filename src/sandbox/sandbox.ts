@@ -195,5 +195,5 @@ async function describeBody(request: Request): Promise<string> {
     }
     return parts.join("&");
   }
-  return request.text();
+  return new TextDecoder().decode(await request.arrayBuffer());
 }
