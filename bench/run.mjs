@@ -37,6 +37,7 @@ async function connect(base, headers = {}) {
 }
 const ours = await connect(project.base, { Authorization: `Bearer ${AUTH}` });
 const floor = await connect(baseline.base);
+const senders = await Promise.all(Array.from({ length: 8 }, () => connect(project.base, { Authorization: `Bearer ${AUTH}` })));
 
 async function timed(client, name, args) {
   const t = performance.now();
@@ -113,12 +114,12 @@ async function sendBurst(appIds, perApp, latency) {
   await new Promise((r) => setTimeout(r, 1200)); // let the warm-up leave the 1 s window
   const from = standin.requests().length;
   const t0 = Date.now();
-  const clients = await Promise.all(Array.from({ length: 8 }, () => connect(project.base, { Authorization: `Bearer ${AUTH}` })));
-  const jobs = appIds.flatMap((appId, a) => Array.from({ length: perApp }, (_, i) => ({ appId, i, a })));
+  // Round-robin over the apps, so they really are sent to in parallel.
+  const jobs = Array.from({ length: perApp }, (_, i) => appIds.map((appId, a) => ({ appId, i, a }))).flat();
   let next = 0;
   let confirmed = 0;
   await Promise.all(
-    clients.map(async (client) => {
+    senders.map(async (client) => {
       while (next < jobs.length) {
         const { appId, i, a } = jobs[next++];
         const result = await client.callTool({
@@ -129,7 +130,6 @@ async function sendBurst(appIds, perApp, latency) {
       }
     }),
   );
-  await Promise.all(clients.map((c) => c.close()));
   const sends = standin.requests().slice(from).filter((r) => r.path.endsWith("/template/msg"));
   const accepted = sends.filter((r) => r.status === 200);
   const perAppRates = appIds.map((appId) => {
@@ -157,8 +157,7 @@ for (const latency of [0, 50]) {
   log(`ceiling at ${latency} ms: one app ${f1(ceiling.at(-2).rate)}/s, four apps ${f1(ceiling.at(-1).rate)}/s per app`);
 }
 
-await ours.close();
-await floor.close();
+await Promise.all([ours, floor, ...senders].map((c) => c.close()));
 project.stop();
 baseline.stop();
 await standin.close();
@@ -266,6 +265,10 @@ function chart(runs) {
   const x = (i) => pad + (i / maxX) * (width - 2 * pad);
   const y = (v) => height - pad - (v / maxY) * (height - 2 * pad);
   const colors = ["#0969da", "#1a7f37"];
+  const ticks = [
+    ...[0, 5, 10, 15].filter((v) => v <= maxY).map((v) => `<text x="${pad - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}</text>`),
+    ...Array.from({ length: Math.floor(maxX / 2) + 1 }, (_, k) => k * 2).map((s) => `<text x="${x(s)}" y="${height - pad + 14}" font-size="11" text-anchor="middle">${s}</text>`),
+  ].join("");
   const lines = series
     .map((s, k) => `<polyline fill="none" stroke="${colors[k % 2]}" stroke-width="2" points="${s.counts.map((c, i) => `${x(i + 0.5).toFixed(1)},${y(c).toFixed(1)}`).join(" ")}"/><text x="${width - pad - 150}" y="${pad + 16 * k}" fill="${colors[k % 2]}" font-size="12">${s.label}</text>`)
     .join("");
@@ -273,8 +276,8 @@ function chart(runs) {
 <rect width="100%" height="100%" fill="#fff"/>
 <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#888"/><line x1="${pad}" y1="${pad / 2}" x2="${pad}" y2="${height - pad}" stroke="#888"/>
 <line x1="${pad}" y1="${y(LIMIT)}" x2="${width - pad}" y2="${y(LIMIT)}" stroke="#cf222e" stroke-dasharray="6 4"/><text x="${pad + 4}" y="${y(LIMIT) - 4}" fill="#cf222e" font-size="12">limit ${LIMIT}/s per app</text>
-${lines}
-<text x="${width / 2}" y="${height - 8}" font-size="12" text-anchor="middle">seconds since the burst started (upstream latency 50 ms)</text>
+${ticks}${lines}
+<text x="${width / 2}" y="${height - 4}" font-size="12" text-anchor="middle">seconds since the burst started (upstream latency 50 ms)</text>
 <text x="12" y="${height / 2}" font-size="12" transform="rotate(-90 12 ${height / 2})" text-anchor="middle">sends/s</text>
 </svg>
 `;

@@ -1,8 +1,6 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { registerAllTools } from "./server";
-import type { ToolContext } from "./tools/context";
-import type { ToolRegistrar } from "./tools/define";
+import { ALL_TOOLS } from "./server";
 
 export interface CatalogTool {
   name: string;
@@ -14,25 +12,14 @@ export interface CatalogTool {
 
 let catalog: CatalogTool[] | undefined;
 
-/**
- * Every tool as the server registers it (same registration code, same schemas), for the public
- * /docs/mcp metadata and the setup page. Registration only records definitions; no handler runs,
- * so no request context is needed.
- */
+/** Every tool's public contract — the same definitions the server registers — for /docs/mcp and the setup page. */
 export function toolCatalog(): CatalogTool[] {
-  if (catalog) return catalog;
-  const tools: CatalogTool[] = [];
-  const recorder = {
-    registerTool(name: string, config: { title?: string; description?: string; inputSchema?: z.ZodType; annotations?: ToolAnnotations }) {
-      tools.push({
-        name,
-        title: config.title ?? name,
-        description: config.description ?? "",
-        inputSchema: config.inputSchema ? z.toJSONSchema(config.inputSchema, { io: "input", unrepresentable: "any" }) : { type: "object" },
-        annotations: config.annotations ?? {},
-      });
-    },
-  } as unknown as ToolRegistrar;
-  registerAllTools(recorder, undefined as unknown as ToolContext);
-  return (catalog = tools);
+  catalog ??= ALL_TOOLS.map(({ name, spec }) => ({
+    name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: z.toJSONSchema(spec.input, { io: "input", unrepresentable: "any" }),
+    annotations: { title: spec.title, ...spec.annotations },
+  }));
+  return catalog;
 }

@@ -9,6 +9,7 @@ import { docsMetadata } from "./http/docs";
 import { renderSetupPage } from "./http/setup-page";
 import { buildServer } from "./server";
 import { ToolContext } from "./tools/context";
+import { readCapped } from "./utils/read-capped";
 
 export { GupshupGateway } from "./gateway/gateway";
 export { GupshupSandbox } from "./sandbox/sandbox";
@@ -29,7 +30,7 @@ const CORS_HEADERS = {
 };
 
 /** Stateless MCP over Streamable HTTP; a fresh McpServer is built for every request. */
-const mcpHandler = createMcpHandler(({ authInfo }) => buildServer(authInfo?.extra?.toolContext as ToolContext), {
+const mcpHandler = createMcpHandler(({ authInfo }) => buildServer(authInfo?.extra?.toolContext as ToolContext, authInfo?.extra?.onlyTool as string | undefined), {
   route: "/mcp",
   corsOptions: CORS,
 });
@@ -56,9 +57,14 @@ app.all("/mcp", async (c) => {
     if (auth.status !== 503) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message);
     return c.json({ error: auth.error, message: auth.message }, auth.status, headers);
   }
+  const body = await readJsonRpcBody(request);
+  if (body.tooLarge) {
+    return c.json({ jsonrpc: "2.0", error: { code: -32000, message: `Request body must not exceed ${MAX_MCP_BODY_BYTES} bytes` }, id: null }, 413, CORS_HEADERS);
+  }
   const toolContext = new ToolContext(c.env, auth.session, request.url);
-  return mcpHandler.fetch(request, {
-    authInfo: { token: "session", clientId: auth.session.mode, scopes: [], extra: { toolContext } },
+  return mcpHandler.fetch(body.request, {
+    authInfo: { token: "session", clientId: auth.session.mode, scopes: [], extra: { toolContext, onlyTool: calledTool(body.parsed) } },
+    ...(body.parsed !== undefined ? { parsedBody: body.parsed } : {}),
   });
 });
 
@@ -80,6 +86,32 @@ app.onError((error, c) => {
   console.error(`[gupshup-mcp] unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}: ${error.name}`);
   return c.json({ error: "internal_error", message: "Internal error in gupshup-mcp. Try again." }, 500);
 });
+
+/** The MCP handler's own limit, applied here because the body is read here. */
+const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads a POST body once: parsed JSON for the MCP handler (so it need not read it again), or —
+ * when it is not JSON — a request carrying the text, so the handler answers the parse error.
+ */
+async function readJsonRpcBody(request: Request): Promise<{ request: Request; parsed?: unknown; tooLarge?: boolean }> {
+  if (request.method !== "POST" || !request.body) return { request };
+  const bytes = await readCapped(request.body, MAX_MCP_BODY_BYTES);
+  if (!bytes) return { request, tooLarge: true };
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return { request, parsed: JSON.parse(text) };
+  } catch {
+    return { request: new Request(request.url, { method: "POST", headers: request.headers, body: text }) };
+  }
+}
+
+/** The tool a single `tools/call` request names (the only tool its server needs). */
+function calledTool(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return method === "tools/call" && typeof params?.name === "string" ? params.name : undefined;
+}
 
 /** A browser opening /mcp (MCP clients ask for JSON or an event stream). */
 function wantsHtml(request: Request): boolean {

@@ -1,16 +1,16 @@
 import { McpServer } from "@modelcontextprotocol/server";
-import { registerAnalyticsTools } from "./tools/analytics";
+import { analyticsTools } from "./tools/analytics";
 import type { ToolContext } from "./tools/context";
-import type { ToolRegistrar } from "./tools/define";
-import { registerDeviceTools } from "./tools/devices";
-import { registerFreeFormTools } from "./tools/free-form";
-import { registerHealthTools } from "./tools/health";
-import { registerInboxTools } from "./tools/inbox";
-import { registerMediaTools } from "./tools/media";
-import { registerMessagingTools } from "./tools/messaging";
-import { registerTemplateTools } from "./tools/templates";
-import { registerUtilityTools } from "./tools/utility";
-import { registerWebhookTools } from "./tools/webhook";
+import { registerTool, type ToolDefinition } from "./tools/define";
+import { deviceTools } from "./tools/devices";
+import { freeFormTools } from "./tools/free-form";
+import { healthTools } from "./tools/health";
+import { inboxTools } from "./tools/inbox";
+import { mediaTools } from "./tools/media";
+import { messagingTools } from "./tools/messaging";
+import { templateTools } from "./tools/templates";
+import { utilityTools } from "./tools/utility";
+import { webhookTools } from "./tools/webhook";
 
 export const SERVER_NAME = "gupshup-mcp";
 export const SERVER_VERSION = "0.2.0";
@@ -23,23 +23,29 @@ Analytics: run enable_template_analytics once per app before get_template_analyt
 Gupshup rate-limits each endpoint per app (e.g. templates 10/min, analytics 10/min, compare 10/hour). The server queues calls for up to ~20 s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
 Errors say what to do next: follow them (e.g. "Run list_apps").`;
 
-/** Every tool group, registered on `target` with handlers bound to `ctx`. */
-export function registerAllTools(target: ToolRegistrar, ctx: ToolContext): void {
-  registerTemplateTools(target, ctx);
-  registerMediaTools(target, ctx);
-  registerMessagingTools(target, ctx);
-  registerFreeFormTools(target, ctx);
-  registerInboxTools(target, ctx);
-  registerWebhookTools(target, ctx);
-  registerAnalyticsTools(target, ctx);
-  registerHealthTools(target, ctx);
-  registerDeviceTools(target, ctx);
-  registerUtilityTools(target, ctx);
-}
+/** Every tool, in the order tools/list shows them. */
+export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...templateTools,
+  ...mediaTools,
+  ...messagingTools,
+  ...freeFormTools,
+  ...inboxTools,
+  ...webhookTools,
+  ...analyticsTools,
+  ...healthTools,
+  ...deviceTools,
+  ...utilityTools,
+];
+const TOOLS_BY_NAME = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
 
-/** A fresh MCP server for one request, with every tool bound to that request's context. */
-export function buildServer(ctx: ToolContext): McpServer {
+/**
+ * A fresh MCP server for one request, with tools bound to that request's context. A
+ * `tools/call` only needs the tool it calls: registering just that one keeps the per-request
+ * cost flat however many tools the server has.
+ */
+export function buildServer(ctx: ToolContext, onlyTool?: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
-  registerAllTools(server, ctx);
+  const only = onlyTool === undefined ? undefined : TOOLS_BY_NAME.get(onlyTool);
+  for (const tool of only ? [only] : ALL_TOOLS) registerTool(server, tool, ctx);
   return server;
 }

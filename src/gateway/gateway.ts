@@ -342,10 +342,10 @@ export class GupshupGateway extends DurableObject<Env> {
           if (slot > deadline) return rateLimited(req, slot - Date.now());
           await sleep(slot - Date.now());
           const sentAt = Date.now();
-          const logged = this.limiter.record(group, sentAt);
+          this.limiter.record(group, sentAt);
           release();
           const res = await this.exchange(req, token, caller, deadline);
-          this.limiter.settle(group, logged, sentAt, Date.now());
+          this.limiter.settle(group, sentAt, Date.now());
           if (res.ok || res.failure.kind !== "rate_limited") return res;
           const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
           this.limiter.coolDown(group, Date.now() + backoff);

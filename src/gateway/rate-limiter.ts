@@ -8,8 +8,10 @@ import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
  * Gupshup counts when a request *arrives*, which we cannot see: it is somewhere between our send
  * and its answer. So a call is logged when it is sent and moved to when its answer came (the
  * latest it can have arrived); the next call starts no earlier than that plus the window, and on
- * Gupshup's side no window ever holds N+1. The log and any cooldown Gupshup imposed live in the
- * Durable Object's SQLite, so an eviction does not reset them.
+ * Gupshup's side no window ever holds N+1. Answered calls and any cooldown Gupshup imposed are
+ * written to the Durable Object's SQLite, so an eviction does not reset them. (Calls still in
+ * flight are kept in memory only: writing them first would hold every upstream request until the
+ * write is durable.)
  */
 export class SlidingWindowLimiter {
   private readonly log = new Map<RateGroup, number[]>();
@@ -43,25 +45,27 @@ export class SlidingWindowLimiter {
     }
   }
 
-  /** Logs a call sent at `at`; returns the id to settle it with once its answer is in. */
-  record(group: RateGroup, at: number): number {
-    const { windowMs } = RATE_LIMITS[group];
-    const times = this.times(group);
-    times.push(at);
-    while (times[0]! <= at - windowMs) times.shift();
-    this.sql.exec("DELETE FROM rate_log WHERE grp = ? AND at <= ?", group, at - windowMs);
-    return this.sql.exec<{ id: number }>("INSERT INTO rate_log (grp, at) VALUES (?, ?) RETURNING rowid AS id", group, at).one().id;
+  /** Logs a call being sent at `at` (until its answer, it counts from its send). */
+  record(group: RateGroup, at: number): void {
+    this.times(group).push(at);
   }
 
-  /** The call logged at `sentAt` got its answer at `answeredAt`: count it from then on. */
-  settle(group: RateGroup, id: number, sentAt: number, answeredAt: number): void {
+  /** The call sent at `sentAt` got its answer at `answeredAt`: count it from then on, durably. */
+  settle(group: RateGroup, sentAt: number, answeredAt: number): void {
+    const { windowMs } = RATE_LIMITS[group];
     const times = this.times(group);
     const index = times.lastIndexOf(sentAt);
     if (index >= 0) times.splice(index, 1);
     let position = times.length;
     while (position > 0 && times[position - 1]! > answeredAt) position--;
     times.splice(position, 0, answeredAt);
-    this.sql.exec("UPDATE rate_log SET at = ? WHERE rowid = ?", answeredAt, id);
+    let expired = 0;
+    while (times[0]! <= answeredAt - windowMs) {
+      times.shift();
+      expired++;
+    }
+    if (expired > 0) this.sql.exec("DELETE FROM rate_log WHERE grp = ? AND at <= ?", group, answeredAt - windowMs);
+    this.sql.exec("INSERT INTO rate_log (grp, at) VALUES (?, ?)", group, answeredAt);
   }
 
   /** Gupshup said 429: nothing goes out in this group before `until`. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
 import type { UpstreamResult } from "../gateway/types";
 import { progressReporter, type ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { translateFailure, unwrap } from "./errors";
 import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";
 
@@ -20,9 +20,8 @@ export const analyticsRow = z.object({
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
 });
 
-export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const analyticsTools: ToolDefinition[] = [
   defineTool(
-    server,
     "enable_template_analytics",
     {
       title: "Enable template analytics",
@@ -31,15 +30,14 @@ export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext):
       output: z.object({ appId: z.string(), enabled: z.boolean() }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       unwrap(await ctx.callApp(appId, { endpoint: "enableAnalytics", form: { enable: String(args.enable) } }), { session: ctx.session, appId });
       return { structured: { appId, enabled: args.enable }, summary: `Template analytics ${args.enable ? "enabled" : "disabled"} for ${appId}.` };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "get_template_analytics",
     {
       title: "Template analytics",
@@ -71,7 +69,7 @@ export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext):
       }),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args, extra) => {
+    (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
       const query = (id: string): Record<string, string> => ({
@@ -129,10 +127,9 @@ export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext):
         summary: `Analytics for ${outcome.results.length} row(s):\n${lines.join("\n")}`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "compare_templates",
     {
       title: "Compare templates",
@@ -162,7 +159,7 @@ export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext):
       }),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const result = await ctx.callApp(appId, {
         endpoint: "compareTemplates",
@@ -184,5 +181,5 @@ export function registerAnalyticsTools(server: ToolRegistrar, ctx: ToolContext):
         summary: `Block-rate ranking over ${structured.windowDays} days: ${structured.blockRateRanking.join(" > ") || "(none)"}. Sends: ${structured.sends.map((s) => `${s.templateId}=${s.sends}`).join(", ")}.`,
       };
     },
-  );
-}
+  ),
+];

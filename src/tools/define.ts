@@ -1,10 +1,8 @@
 import type { McpServer, ServerContext, ToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { redactSecrets } from "../utils/secrets";
+import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
-
-/** Where tools are registered: an McpServer, or the catalog recorder behind /docs/mcp. */
-export type ToolRegistrar = Pick<McpServer, "registerTool">;
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   title: string;
@@ -20,21 +18,34 @@ export interface ToolOutcome<O> {
   summary: string;
 }
 
+type Handler<I extends z.ZodObject, O extends z.ZodObject> = (args: z.output<I>, extra: ServerContext) => Promise<ToolOutcome<z.output<O>>>;
+
+/**
+ * A tool: its public contract (built once, at module load) and a handler bound to each request's
+ * context. `registerTool` adds it to a per-request server.
+ */
+export interface ToolDefinition {
+  name: string;
+  spec: ToolSpec<z.ZodObject, z.ZodObject>;
+  bind: (ctx: ToolContext) => Handler<z.ZodObject, z.ZodObject>;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: string, spec: ToolSpec<I, O>, bind: (ctx: ToolContext) => Handler<I, O>): ToolDefinition {
+  return { name, spec, bind } as unknown as ToolDefinition;
+}
+
 /**
  * Registers a tool whose handler only does the work: input is validated by its schema before the
  * handler runs, a ToolError becomes an `isError` result with its message, and anything
  * unexpected becomes a generic `isError` result (logged without secrets, never a stack trace).
  */
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
-  server: ToolRegistrar,
-  name: string,
-  spec: ToolSpec<I, O>,
-  run: (args: z.output<I>, extra: ServerContext) => Promise<ToolOutcome<z.output<O>>>,
-): void {
+export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolContext): void {
+  const { name, spec } = tool;
+  const run = tool.bind(ctx);
   server.registerTool(
     name,
     { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { title: spec.title, ...spec.annotations } },
-    (async (args: z.output<I>, extra: ServerContext) => {
+    (async (args: Record<string, unknown>, extra: ServerContext) => {
       try {
         const outcome = await run(args, extra);
         return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseAnswer, usageResponse } from "../api/responses";
 import { listAccountApps, type AppSummary } from "./apps";
 import { progressReporter, type ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, translateFailure } from "./errors";
 import { healthPart, ratingsPart, walletPart } from "./health";
 import { appIdInput } from "./schemas";
@@ -53,9 +53,8 @@ async function deviceStatus(ctx: ToolContext, app: AppSummary): Promise<Device> 
 const describe = (d: Device) =>
   `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}`;
 
-export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const deviceTools: ToolDefinition[] = [
   defineTool(
-    server,
     "get_device_status",
     {
       title: "Device status",
@@ -64,17 +63,16 @@ export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): vo
       output: deviceShape,
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const app = (await listAccountApps(ctx)).find((a) => a.appId === appId);
       if (!app) throw new ToolError(`App ID '${appId}' is not one of this partner account's apps. Run list_apps (or list_devices_status) to see them.`);
       const device = await deviceStatus(ctx, app);
       return { structured: device, summary: describe(device).slice(2) };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "list_devices_status",
     {
       title: "All devices' status",
@@ -83,7 +81,7 @@ export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): vo
       output: z.object({ devices: z.array(deviceShape), count: z.number() }),
       annotations: readOnly,
     },
-    async (_args, extra) => {
+    (ctx) => async (_args, extra) => {
       const apps = await listAccountApps(ctx);
       const report = progressReporter(extra);
       let done = 0;
@@ -96,10 +94,9 @@ export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): vo
       );
       return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "get_device_balance",
     {
       title: "Device balance",
@@ -114,7 +111,7 @@ export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): vo
       }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const date = new Date().toISOString().slice(0, 10);
       const [walletResult, usageResult] = await Promise.all([
@@ -141,5 +138,5 @@ export function registerDeviceTools(server: ToolRegistrar, ctx: ToolContext): vo
         summary: `${w ? `Balance ${w.balance} ${w.currency}` : `Balance unavailable (${wallet.error})`}; today ${today ? `${today.messages} messages, ${today.fees} spent` : `unavailable (${usageError})`}.`,
       };
     },
-  );
-}
+  ),
+];

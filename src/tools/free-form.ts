@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseAnswer } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput } from "./schemas";
 
@@ -42,9 +42,8 @@ async function sendFreeForm(ctx: ToolContext, args: { appId?: string; destinatio
   };
 }
 
-export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const freeFormTools: ToolDefinition[] = [
   defineTool(
-    server,
     "send_text_message",
     {
       title: "Send text message",
@@ -59,11 +58,10 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
       output: sendOutput,
       annotations: sending,
     },
-    (args) => sendFreeForm(ctx, args, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
-  );
+    (ctx) => (args) => sendFreeForm(ctx, args, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
+  ),
 
   defineTool(
-    server,
     "send_media_message",
     {
       title: "Send media message",
@@ -87,16 +85,15 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
       output: sendOutput,
       annotations: sending,
     },
-    (args) => {
+    (ctx) => (args) => {
       const media: Record<string, string> = args.url ? { link: args.url } : { id: args.mediaId! };
       if (args.caption) media.caption = args.caption;
       if (args.filename) media.filename = args.filename;
       return sendFreeForm(ctx, args, { type: args.mediaType, [args.mediaType]: media }, args.mediaType);
     },
-  );
+  ),
 
   defineTool(
-    server,
     "send_location_message",
     {
       title: "Send location message",
@@ -113,10 +110,10 @@ export function registerFreeFormTools(server: ToolRegistrar, ctx: ToolContext): 
       output: sendOutput,
       annotations: sending,
     },
-    (args) =>
+    (ctx) => (args) =>
       sendFreeForm(ctx, args, {
         type: "location",
         location: { latitude: args.latitude, longitude: args.longitude, ...(args.name ? { name: args.name } : {}), ...(args.address ? { address: args.address } : {}) },
       }, "location"),
-  );
-}
+  ),
+];

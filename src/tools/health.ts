@@ -2,7 +2,7 @@ import { z } from "zod";
 import { healthResponse, ratingsResponse, walletResponse } from "../api/responses";
 import type { UpstreamResult } from "../gateway/types";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, translateFailure } from "./errors";
 import { appIdInput } from "./schemas";
 
@@ -73,9 +73,8 @@ export function walletPart(ctx: ToolContext, appId: string, result: UpstreamResu
   }, "wallet");
 }
 
-export function registerHealthTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const healthTools: ToolDefinition[] = [
   defineTool(
-    server,
     "get_app_health",
     {
       title: "App health",
@@ -84,7 +83,7 @@ export function registerHealthTools(server: ToolRegistrar, ctx: ToolContext): vo
       output: appHealthShape,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const [healthResult, ratingsResult, walletResult] = await Promise.all([
         ctx.callApp(appId, { endpoint: "health" }),
@@ -112,5 +111,5 @@ export function registerHealthTools(server: ToolRegistrar, ctx: ToolContext): vo
       ];
       return { structured: { appId, health: h, ratings: r, wallet: w, errors }, summary: lines.join("\n") };
     },
-  );
-}
+  ),
+];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
 import { appIdInput, limitInput, timeInput, toEpochMs } from "./schemas";
 
@@ -26,9 +26,8 @@ function range(args: { since?: number | string; until?: number | string; limit?:
 
 const NO_WEBHOOK = "This app has no delivery inbox yet: run configure_webhook once so Gupshup reports deliveries, failures and inbound messages to this server. Events are recorded from then on.";
 
-export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const inboxTools: ToolDefinition[] = [
   defineTool(
-    server,
     "get_failed_numbers",
     {
       title: "Failed numbers",
@@ -43,7 +42,7 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
       }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "failed", since, until, limit });
@@ -56,10 +55,9 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
         summary: failures.length === 0 ? `No failed messages between ${iso(since)} and ${iso(until)}.` : `${failures.length} failure(s), ${numbers.length} number(s):\n${lines.join("\n")}`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "get_message_status",
     {
       title: "Message status",
@@ -75,7 +73,7 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
       }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const reply = await ctx.readInbox(appId, { kind: "messageStatus", messageId: args.messageId });
       const found = reply.data;
@@ -92,10 +90,9 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
         summary: `Message ${found.messageId} to ${found.recipient ?? "?"}: ${found.status.toUpperCase()}${failure ? ` — ${failure.code ?? ""} ${failure.reason ?? ""}` : ""} (last update ${iso(last.at)})${note}`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "list_inbound_messages",
     {
       title: "Inbound messages",
@@ -107,7 +104,7 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
       }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
@@ -116,5 +113,5 @@ export function registerInboxTools(server: ToolRegistrar, ctx: ToolContext): voi
       const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.windowOpen ? " — window open" : ""}`);
       return { structured: { appId, messages }, summary: messages.length === 0 ? "No inbound messages in this range." : `${messages.length} message(s):\n${lines.join("\n")}` };
     },
-  );
-}
+  ),
+];

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { parseAnswer, uploadMediaResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { loadMedia, MEDIA_TYPES } from "./media-source";
 import { appIdInput } from "./schemas";
 
-export function registerMediaTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const mediaTools: ToolDefinition[] = [
   defineTool(
-    server,
     "upload_media",
     {
       title: "Upload sample media",
@@ -25,7 +24,7 @@ export function registerMediaTools(server: ToolRegistrar, ctx: ToolContext): voi
       output: z.object({ appId: z.string(), handleId: z.string(), bytes: z.number() }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const media = await loadMedia(args.file, args.fileType, ctx.requestUrl);
       const result = await ctx.callApp(appId, {
@@ -38,5 +37,5 @@ export function registerMediaTools(server: ToolRegistrar, ctx: ToolContext): voi
         summary: `Uploaded ${media.bytes.byteLength} bytes. Use exampleMedia: "${handleId}" in create_template.`,
       };
     },
-  );
-}
+  ),
+];

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseAnswer, sendTemplateResponse, templatesResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
 import { toTemplate } from "./template-shape";
@@ -22,9 +22,8 @@ const messageInput = z
   ])
   .describe('For text templates { type: "text", text }. For a media header { type: "image", image: { link } } (or video/document).');
 
-export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const messagingTools: ToolDefinition[] = [
   defineTool(
-    server,
     "send_template_message",
     {
       title: "Send template message",
@@ -47,7 +46,7 @@ export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext):
       output: z.object({ status: z.literal("submitted"), messageId: z.string(), appId: z.string(), destination: z.string(), ...sendReceiptOutput }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const source = normalizePhone(args.source)!;
       const destination = normalizePhone(args.destination)!;
@@ -67,8 +66,8 @@ export function registerMessagingTools(server: ToolRegistrar, ctx: ToolContext):
         summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${note}`,
       };
     },
-  );
-}
+  ),
+];
 
 /**
  * When the app's template list is in the cache (no upstream call is made for this), refuse a

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
 import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields } from "./template-rules";
@@ -41,9 +41,8 @@ function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<st
 
 const mutating = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
-export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const templateTools: ToolDefinition[] = [
   defineTool(
-    server,
     "create_template",
     {
       title: "Create template",
@@ -69,7 +68,7 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
       output: z.object({ appId: z.string(), template: templateShape }),
       annotations: mutating,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const form: Record<string, string> = { elementName: args.elementName, languageCode: args.languageCode, ...templateForm(args) };
       if (args.vertical) form.vertical = args.vertical;
@@ -82,10 +81,9 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
         summary: `Created template ${template.elementName} (${template.id}), status ${template.status}. Meta reviews it; check with list_templates before sending.`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "edit_template",
     {
       title: "Edit template",
@@ -114,7 +112,7 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
       output: z.object({ appId: z.string(), templateId: z.string(), status: z.literal("PENDING") }),
       annotations: mutating,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       unwrap(await ctx.callApp(appId, { endpoint: "editTemplate", params: { templateId: args.templateId }, form: templateForm(args) }), { session: ctx.session, appId });
       return {
@@ -122,10 +120,9 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
         summary: `Template ${args.templateId} updated and resubmitted for approval (PENDING).`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "list_templates",
     {
       title: "List templates",
@@ -148,7 +145,7 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
       }),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const result = await ctx.callApp(appId, { endpoint: "listTemplates", fresh: args.refresh === true });
       const all = parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates.map(toTemplate);
@@ -169,10 +166,9 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
         summary: `${matching.length} template(s)${shown}:\n${lines.join("\n")}`,
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "delete_template",
     {
       title: "Delete template",
@@ -185,7 +181,7 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
       output: z.object({ appId: z.string(), elementName: z.string(), templateId: z.string().nullable(), deleted: z.literal(true) }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const params: Record<string, string> = { elementName: args.elementName };
       if (args.templateId) params.templateId = args.templateId;
@@ -196,5 +192,5 @@ export function registerTemplateTools(server: ToolRegistrar, ctx: ToolContext): 
         summary: `Deleted template ${args.elementName}${args.templateId ? ` (${args.templateId})` : " (all languages)"}.`,
       };
     },
-  );
-}
+  ),
+];

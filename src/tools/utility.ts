@@ -3,7 +3,7 @@ import { appTokenResponse, parseAnswer, usageResponse } from "../api/responses";
 import { appSummary, listAccountApps } from "./apps";
 import { maskToken } from "../utils/secrets";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue, isoDateInput } from "./schemas";
 
@@ -25,9 +25,8 @@ export const usageDay = z.object({
 });
 type UsageDay = z.infer<typeof usageDay>;
 
-export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const utilityTools: ToolDefinition[] = [
   defineTool(
-    server,
     "list_apps",
     {
       title: "List apps",
@@ -36,15 +35,14 @@ export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): v
       output: z.object({ apps: z.array(appSummary), count: z.number() }),
       annotations: readOnly,
     },
-    async () => {
+    (ctx) => async () => {
       const apps = await listAccountApps(ctx);
       const lines = apps.map((a) => `- ${a.name ?? "(unnamed)"} — ${a.appId}${a.phone ? ` — ${a.phone}` : ""}${a.live ? " — live" : ""}${a.healthy === false ? " — UNHEALTHY" : ""}`);
       return { structured: { apps, count: apps.length }, summary: `${apps.length} app(s):\n${lines.join("\n")}` };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "get_usage_summary",
     {
       title: "Usage summary",
@@ -59,7 +57,7 @@ export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): v
       output: z.object({ appId: z.string(), from: z.string(), to: z.string(), currency: z.string().nullable(), days: z.array(usageDay), totals: usageDay.omit({ date: true }) }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from: args.from, to: args.to } }), { session: ctx.session, appId });
       const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
@@ -90,10 +88,9 @@ export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): v
         summary: `${args.from} → ${args.to}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${totals.totalFees} ${currency ?? ""}`.trim(),
       };
     },
-  );
+  ),
 
   defineTool(
-    server,
     "get_app_token",
     {
       title: "Get app token",
@@ -105,7 +102,7 @@ export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): v
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
       annotations: readOnly,
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });
       const record = parseAnswer(appTokenResponse, data, "get_app_token");
       const token = args.reveal ? record.token : maskToken(record.token);
@@ -115,7 +112,7 @@ export function registerUtilityTools(server: ToolRegistrar, ctx: ToolContext): v
         summary: `App token for ${args.appId}: ${token} (active: ${record.active ?? "unknown"}, expires: ${expires})`,
       };
     },
-  );
-}
+  ),
+];
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;

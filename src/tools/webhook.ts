@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseAnswer } from "../api/responses";
 import { WEBHOOK_SECRET_HEADER } from "../http/webhook";
 import type { ToolContext } from "./context";
-import { defineTool, type ToolRegistrar } from "./define";
+import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput } from "./schemas";
 
@@ -16,9 +16,8 @@ const MODES = {
 const subscriptionList = z.looseObject({ subscriptions: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), tag: z.string().nullish() })).optional() });
 const subscriptionAnswer = z.object({ subscription: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }) });
 
-export function registerWebhookTools(server: ToolRegistrar, ctx: ToolContext): void {
+export const webhookTools: ToolDefinition[] = [
   defineTool(
-    server,
     "configure_webhook",
     {
       title: "Configure webhook",
@@ -45,7 +44,7 @@ export function registerWebhookTools(server: ToolRegistrar, ctx: ToolContext): v
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async (args) => {
+    (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const format = args.format ?? "gupshup";
       const base = new URL(args.webhookBaseUrl ?? ctx.requestUrl);
@@ -74,5 +73,5 @@ export function registerWebhookTools(server: ToolRegistrar, ctx: ToolContext): v
         summary: `Webhook ${action}: Gupshup now posts ${format === "meta" ? "Meta-format (v3)" : "Gupshup-format (v2)"} events for ${appId} to ${url}, authenticated with a per-app secret in ${WEBHOOK_SECRET_HEADER}.`,
       };
     },
-  );
-}
+  ),
+];
