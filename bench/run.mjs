@@ -188,7 +188,11 @@ const goals = [
   ["cached list_templates p50 ≤ 1.3 × baseline echo p50", o0.cached.p50 / o0.echo.p50, 1.3, `${f2(o0.cached.p50 / o0.echo.p50)}×`],
   ["uncached p50 − upstream latency ≤ 1.5 × echo p50 (50 ms run)", (o50.uncached.p50 - 50) / o50.echo.p50, 1.5, `${f2((o50.uncached.p50 - 50) / o50.echo.p50)}×`],
   ["upstream calls per tool call at the minimum", efficiency.every((e) => e.upstream === e.minimum) ? 1 : 2, 1, efficiency.every((e) => e.upstream === e.minimum) ? "yes" : "no"],
-  ["sends ≥ 95 % of the per-app limit (one app, 50 ms)", ceiling.find((c) => c.latency === 50 && c.apps === 1).rate / LIMIT, -0.95, `${f1((ceiling.find((c) => c.latency === 50 && c.apps === 1).rate / LIMIT) * 100)} %`],
+  ...[0, 50].map((l) => {
+    const fraction = ceiling.find((c) => c.latency === l && c.apps === 1).rate / LIMIT;
+    const ceilingNote = l === 0 ? "" : ` (a limiter that never risks a 429 can reach at most ${f1((1000 / (1000 + l)) * 100)} % here)`;
+    return [`sends ≥ 95 % of the per-app limit (one app, ${l} ms upstream latency)`, fraction, -0.95, `${f1(fraction * 100)} %${ceilingNote}`];
+  }),
   ["0 upstream 429s, 0 duplicate sends", ceiling.reduce((s, c) => s + c.tooMany + c.duplicates, 0), 0, `${ceiling.reduce((s, c) => s + c.tooMany, 0)} / ${ceiling.reduce((s, c) => s + c.duplicates, 0)}`],
   ["bundle (minified, gzip) ≤ 1.5 × baseline", bundles.project.minified / bundles.baseline.minified, 1.5, `${f2(bundles.project.minified / bundles.baseline.minified)}×`],
 ].map(([goal, value, bound, shown]) => ({ goal, shown, met: bound < 0 ? value >= -bound : value <= bound }));
@@ -257,7 +261,8 @@ function chart(runs) {
   const pad = 40;
   const series = runs.map((run) => {
     const seconds = Math.ceil(Math.max(...run.timeline, 1) / 1000);
-    const counts = Array.from({ length: seconds }, (_, s) => run.timeline.filter((t) => t >= s * 1000 && t < (s + 1) * 1000).length / run.apps);
+    // The last second is partial, so it is left out.
+    const counts = Array.from({ length: Math.max(1, seconds - 1) }, (_, s) => run.timeline.filter((t) => t >= s * 1000 && t < (s + 1) * 1000).length / run.apps);
     return { label: run.apps === 1 ? "one app" : `${run.apps} apps (per app)`, counts };
   });
   const maxX = Math.max(...series.map((s) => s.counts.length), 1);

@@ -56,6 +56,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private readonly inFlight = new Map<string, Promise<TokenResult>>();
   private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
+  /** Cached answers this object fetched itself, in front of KV / SQLite (same TTLs). */
+  private readonly remembered = new Map<string, { data: unknown; fetchedAt: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -76,7 +78,7 @@ export class GupshupGateway extends DurableObject<Env> {
     const events = parseCallback(body, now);
     const stored = this.inbox.ingest(events, now);
     this.inbox.prune(now - this.retentionMs());
-    if (events.some((e) => e.kind === "template")) await this.env.TEMPLATE_CACHE.delete(cacheKeyOf("listTemplates", appId));
+    if (events.some((e) => e.kind === "template")) await this.forgetTemplates(appId);
     return { accepted: true, stored };
   }
 
@@ -235,7 +237,7 @@ export class GupshupGateway extends DurableObject<Env> {
     const cache = "cache" in endpoint ? endpoint.cache : undefined;
     const cacheKey = cacheKeyOf(req.endpoint, appId);
     if (cache && !req.fresh) {
-      const hit = cache.store === "kv" ? await this.readKv(cacheKey) : this.store.cachedAnswer(cacheKey);
+      const hit = this.remembered.get(cacheKey) ?? (cache.store === "kv" ? await this.readKv(cacheKey) : this.store.cachedAnswer(cacheKey));
       if (hit && Date.now() - hit.fetchedAt < cache.ttlMs) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
     }
     if (req.cacheOnly) return { ok: true, status: 200, data: null };
@@ -249,6 +251,7 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!res.ok) return res;
 
     const now = Date.now();
+    if (cache) this.remembered.set(cacheKey, { data: res.data, fetchedAt: now });
     if (cache?.store === "kv") {
       await this.env.TEMPLATE_CACHE.put(cacheKey, JSON.stringify({ fetchedAt: now, data: res.data }), {
         expirationTtl: Math.max(60, Math.ceil(cache.ttlMs / 1000)),
@@ -258,9 +261,7 @@ export class GupshupGateway extends DurableObject<Env> {
     }
     const sent = sentMessageOf(req, res.data);
     if (sent) this.inbox.recordSent(sent.messageId, sent.recipient, now);
-    if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) {
-      await this.env.TEMPLATE_CACHE.delete(cacheKeyOf("listTemplates", appId));
-    }
+    if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) await this.forgetTemplates(appId);
     return res;
   }
 
@@ -375,6 +376,12 @@ export class GupshupGateway extends DurableObject<Env> {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }
+  }
+
+  private async forgetTemplates(appId: string): Promise<void> {
+    const key = cacheKeyOf("listTemplates", appId);
+    this.remembered.delete(key);
+    await this.env.TEMPLATE_CACHE.delete(key);
   }
 
   private async readKv(key: string): Promise<{ data: unknown; fetchedAt: number } | undefined> {
