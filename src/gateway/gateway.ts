@@ -45,7 +45,7 @@ export const appObjectName = (appId: string) => `app:${appId}`;
  * through here, so its token cache, rate-limit logs and per-endpoint queues are in one place.
  */
 export class GupshupGateway extends DurableObject<Env> {
-  private readonly limiter: SlidingWindowLimiter;
+  private limiter!: SlidingWindowLimiter;
   private readonly store: GatewayStore;
   private readonly inbox: InboxStore;
   private readonly ledger: SendLedger;
@@ -61,7 +61,9 @@ export class GupshupGateway extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.limiter = new SlidingWindowLimiter(ctx.storage.sql);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.limiter = await SlidingWindowLimiter.load(ctx.storage);
+    });
     this.store = new GatewayStore(ctx.storage.sql);
     this.inbox = new InboxStore(ctx.storage.sql);
     this.ledger = new SendLedger(ctx.storage.sql);

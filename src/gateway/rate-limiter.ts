@@ -8,25 +8,22 @@ import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
  * Gupshup counts when a request *arrives*, which we cannot see: it is somewhere between our send
  * and its answer. So a call is logged when it is sent and moved to when its answer came (the
  * latest it can have arrived); the next call starts no earlier than that plus the window, and on
- * Gupshup's side no window ever holds N+1. Answered calls and any cooldown Gupshup imposed are
- * written to the Durable Object's SQLite, so an eviction does not reset them. (Calls still in
- * flight are kept in memory only: writing them first would hold every upstream request until the
- * write is durable.)
+ * Gupshup's side no window ever holds N+1. Each group's log and any cooldown Gupshup imposed are
+ * kept in the Durable Object's storage, so an eviction does not reset them; the writes do not
+ * hold the caller's answer back (allowUnconfirmed), and calls still in flight are counted in
+ * memory only.
  */
 export class SlidingWindowLimiter {
   private readonly log = new Map<RateGroup, number[]>();
   private readonly cooldownUntil = new Map<RateGroup, number>();
 
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS rate_log (grp TEXT NOT NULL, at INTEGER NOT NULL)");
-    sql.exec("CREATE INDEX IF NOT EXISTS rate_log_grp_at ON rate_log (grp, at)");
-    sql.exec("CREATE TABLE IF NOT EXISTS rate_cooldown (grp TEXT PRIMARY KEY, until INTEGER NOT NULL)");
-    for (const row of sql.exec<{ grp: RateGroup; at: number }>("SELECT grp, at FROM rate_log ORDER BY at")) {
-      this.times(row.grp).push(row.at);
-    }
-    for (const row of sql.exec<{ grp: RateGroup; until: number }>("SELECT grp, until FROM rate_cooldown")) {
-      this.cooldownUntil.set(row.grp, row.until);
-    }
+  private constructor(private readonly storage: DurableObjectStorage) {}
+
+  static async load(storage: DurableObjectStorage): Promise<SlidingWindowLimiter> {
+    const limiter = new SlidingWindowLimiter(storage);
+    for (const [key, times] of await storage.list<number[]>({ prefix: "rate-log:" })) limiter.log.set(key.slice(9) as RateGroup, times);
+    for (const [key, until] of await storage.list<number>({ prefix: "rate-cooldown:" })) limiter.cooldownUntil.set(key.slice(14) as RateGroup, until);
+    return limiter;
   }
 
   /**
@@ -59,19 +56,14 @@ export class SlidingWindowLimiter {
     let position = times.length;
     while (position > 0 && times[position - 1]! > answeredAt) position--;
     times.splice(position, 0, answeredAt);
-    let expired = 0;
-    while (times[0]! <= answeredAt - windowMs) {
-      times.shift();
-      expired++;
-    }
-    if (expired > 0) this.sql.exec("DELETE FROM rate_log WHERE grp = ? AND at <= ?", group, answeredAt - windowMs);
-    this.sql.exec("INSERT INTO rate_log (grp, at) VALUES (?, ?)", group, answeredAt);
+    while (times[0]! <= answeredAt - windowMs) times.shift();
+    void this.storage.put(`rate-log:${group}`, [...times], { allowUnconfirmed: true });
   }
 
   /** Gupshup said 429: nothing goes out in this group before `until`. */
   coolDown(group: RateGroup, until: number): void {
     this.cooldownUntil.set(group, until);
-    this.sql.exec("INSERT OR REPLACE INTO rate_cooldown (grp, until) VALUES (?, ?)", group, until);
+    void this.storage.put(`rate-cooldown:${group}`, until, { allowUnconfirmed: true });
   }
 
   private times(group: RateGroup): number[] {
