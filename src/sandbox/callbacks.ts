@@ -35,7 +35,7 @@ export function outcomeFor(app: SandboxApp, destination: string, freeForm: boole
   return { kind: "delivered" };
 }
 
-export function messageCallbacks(app: SandboxApp, subscription: SandboxSubscription, messageId: string, destination: string, outcome: Outcome, now: number): PendingCallback[] {
+export function messageCallbacks(subscription: SandboxSubscription, messageId: string, destination: string, outcome: Outcome, now: number): PendingCallback[] {
   const wamid = `wamid.sandbox${messageId.replace(/-/g, "").slice(0, 20)}`;
   const steps: { status: "enqueued" | "sent" | "delivered" | "read" | "failed"; at: number }[] =
     outcome.kind === "failed"

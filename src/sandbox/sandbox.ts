@@ -46,7 +46,7 @@ export class GupshupSandbox extends DurableObject<Env> {
     if (app.sent.length > 500) app.sent.splice(0, app.sent.length - 500);
     this.save();
     const subscription = app.subscriptions.find((s) => s.active);
-    if (subscription) this.queue(app.id, messageCallbacks(app, subscription, messageId, destination, outcomeFor(app, destination, freeForm, now), now));
+    if (subscription) this.queue(app.id, messageCallbacks(subscription, messageId, destination, outcomeFor(app, destination, freeForm, now), now));
   }
 
   private queue(appId: string, callbacks: PendingCallback[]): void {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
 import type { UpstreamResult } from "../gateway/types";
-import { progressReporter, type ToolContext } from "./context";
+import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { translateFailure, unwrap } from "./errors";
 import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";

@@ -49,8 +49,8 @@ export class ToolContext {
 
   /** One account-scope call (list_apps) through the account gateway object. */
   callAccount(request: UpstreamRequest): Promise<UpstreamResult> {
-    const stub = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
-    return stub.request(request, this.session.caller) as Promise<UpstreamResult>;
+    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
+    return account.request(request, this.session.caller) as Promise<UpstreamResult>;
   }
 }
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
 import { appIdInput, limitInput, timeInput, toEpochMs } from "./schemas";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { parseAnswer, uploadMediaResponse } from "../api/responses";
-import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { loadMedia, MEDIA_TYPES } from "./media-source";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
-import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { appTokenResponse, parseAnswer, usageResponse } from "../api/responses";
 import { appSummary, listAccountApps } from "./apps";
 import { maskToken } from "../utils/secrets";
-import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue, isoDateInput } from "./schemas";

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { parseAnswer } from "../api/responses";
 import { WEBHOOK_SECRET_HEADER } from "../http/webhook";
-import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput } from "./schemas";
