@@ -3,13 +3,14 @@ import { buildRequest, readResponse } from "../api/client";
 import { ENDPOINTS, RATE_LIMITS, type EndpointName, type RateGroup } from "../api/endpoints";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
-import type { InboxQuery, InboxReply } from "../inbox/query";
+import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
 import { sentMessageOf } from "../inbox/sent";
-import { InboxStore, SERVICE_WINDOW_MS } from "../inbox/store";
+import { InboxStore } from "../inbox/store";
 import { jwtExpiry, sha256Hex, timingSafeEqual } from "../utils/secrets";
 import { sleep } from "../utils/time";
 import { SlidingWindowLimiter } from "./rate-limiter";
 import { SendLedger } from "./send-ledger";
+import { SendOnce } from "./send-once";
 import { SerialQueues } from "./serial-queue";
 import { GatewayStore } from "./store";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
@@ -48,8 +49,7 @@ export class GupshupGateway extends DurableObject<Env> {
   private limiter!: SlidingWindowLimiter;
   private readonly store: GatewayStore;
   private readonly inbox: InboxStore;
-  private readonly ledger: SendLedger;
-  private readonly sendsInFlight = new Map<string, Promise<UpstreamResult>>();
+  private readonly sends: SendOnce;
   private readonly lanes = new SerialQueues();
   /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
   private readonly unsent = new Map<RateGroup, number>();
@@ -66,7 +66,7 @@ export class GupshupGateway extends DurableObject<Env> {
     });
     this.store = new GatewayStore(ctx.storage.sql);
     this.inbox = new InboxStore(ctx.storage.sql);
-    this.ledger = new SendLedger(ctx.storage.sql);
+    this.sends = new SendOnce(new SendLedger(ctx.storage.sql));
   }
 
   /**
@@ -90,35 +90,14 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
     const now = Date.now();
     this.inbox.prune(now - this.retentionMs());
-    const webhookConfiguredAt = this.inbox.webhook()?.configuredAt ?? null;
-    const data = (() => {
-      switch (query.kind) {
-        case "messageStatus":
-          return this.inbox.messageStatus(query.messageId) ?? null;
-        case "failed":
-          return this.inbox.failed(query.since, query.until, query.limit);
-        case "inbound":
-          return this.inbox.inbound(query.since, query.until, query.limit).map((m) => ({
-            ...m,
-            windowOpen: now - (this.inbox.lastInboundAt(m.sender) ?? 0) < SERVICE_WINDOW_MS,
-          }));
-        case "window":
-          return this.inbox.windowState(query.recipient, now);
-      }
-    })();
-    return { ok: true, reply: { webhookConfiguredAt, data } as InboxReply<Q["kind"]> };
+    return { ok: true, reply: answerInboxQuery(this.inbox, query, now) };
   }
 
   /** The app's webhook secret for a caller with proven access: the existing one, or a new one. */
   async webhookSecret(appId: string, caller: Caller, rotate: boolean): Promise<{ ok: true; secret: string } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
-    const existing = this.inbox.webhook();
-    if (existing && !rotate) return { ok: true, secret: existing.secret };
-    const bytes = crypto.getRandomValues(new Uint8Array(32));
-    const secret = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-    this.inbox.saveWebhook(secret, Date.now());
-    return { ok: true, secret };
+    return { ok: true, secret: this.inbox.webhookSecret(rotate, Date.now()) };
   }
 
   private timeoutMs(): number {
@@ -145,57 +124,11 @@ export class GupshupGateway extends DurableObject<Env> {
     return this.appCall(req, caller, deadline);
   }
 
-  /**
-   * A message send, at most once: the same idempotency key (24 h), or the same content without a
-   * key (60 s), is answered with the first send's result — waiting for it if it is still in
-   * flight — and never reaches Gupshup again. A send whose outcome cannot be known (timeout, 5xx,
-   * unreadable answer) is recorded as unknown, not retried.
-   */
+  /** A message send: at most once (see SendOnce), for a caller with proven access. */
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.appToken(req.appId!, caller, deadline);
     if (!access.ok) return access;
-    const now = Date.now();
-    const contentHash = await sha256Hex(JSON.stringify([req.endpoint, req.form ?? null, req.json ?? null]));
-    const found = this.ledger.find(req.idempotencyKey, contentHash, now);
-    if (found) {
-      if (req.idempotencyKey && found.contentHash !== contentHash) {
-        return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `idempotencyKey '${req.idempotencyKey}' was already used for a different message; use a new key to send different content` } };
-      }
-      return this.replay(found.key, found.state, found.result, found.createdAt);
-    }
-    const key = req.idempotencyKey ?? crypto.randomUUID();
-    this.ledger.begin(key, contentHash, req.idempotencyKey !== undefined, now);
-    const run = this.appCall(req, caller, deadline).then((res): UpstreamResult => {
-      if (res.ok) {
-        const done = { ...res, send: { idempotencyKey: key, replayed: false, firstSentAt: now } };
-        this.ledger.finish(key, "done", done);
-        return done;
-      }
-      if (["timeout", "network", "upstream", "malformed"].includes(res.failure.kind)) {
-        const unknown: UpstreamResult = { ok: false, failure: { ...res.failure, outcomeUnknown: true, idempotencyKey: key } };
-        this.ledger.finish(key, "unknown", unknown);
-        return unknown;
-      }
-      this.ledger.forget(key);
-      return res;
-    });
-    this.sendsInFlight.set(key, run);
-    return run.finally(() => this.sendsInFlight.delete(key));
-  }
-
-  private async replay(key: string, state: "in_flight" | "done" | "unknown", stored: UpstreamResult | null, firstSentAt: number): Promise<UpstreamResult> {
-    let result = stored;
-    if (state === "in_flight") {
-      const running = this.sendsInFlight.get(key);
-      if (running) result = await running;
-      else {
-        // Sent before an eviction, never answered: nobody can say whether Gupshup took it.
-        result = { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "The send was interrupted before Gupshup answered", outcomeUnknown: true, idempotencyKey: key } };
-        this.ledger.finish(key, "unknown", result);
-      }
-    }
-    if (result?.ok) return { ...result, send: { idempotencyKey: key, replayed: true, firstSentAt } };
-    return result ?? { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "No record of the first send's outcome", outcomeUnknown: true, idempotencyKey: key } };
+    return this.sends.send(req, () => this.appCall(req, caller, deadline));
   }
 
   /** The partner token for login credentials, logging in (or renewing) when needed. Account object only. */

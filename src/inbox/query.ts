@@ -1,4 +1,4 @@
-import type { FailedEntry, InboundEntry, MessageStatus, WindowState } from "./store";
+import { SERVICE_WINDOW_MS, type FailedEntry, type InboundEntry, type InboxStore, type MessageStatus, type WindowState } from "./store";
 
 /** What a tool can ask an app's inbox (through the gateway, after the caller's access check). */
 export type InboxQuery =
@@ -18,4 +18,22 @@ export interface InboxReply<K extends InboxQuery["kind"]> {
   /** When configure_webhook set this app's inbox up (epoch ms), or null if it never did. */
   webhookConfiguredAt: number | null;
   data: InboxAnswers[K];
+}
+
+/** Answers a query from the app's inbox (the caller's access has been checked already). */
+export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, query: Q, now: number): InboxReply<Q["kind"]> {
+  const webhookConfiguredAt = inbox.webhook()?.configuredAt ?? null;
+  const data = (() => {
+    switch (query.kind) {
+      case "messageStatus":
+        return inbox.messageStatus(query.messageId) ?? null;
+      case "failed":
+        return inbox.failed(query.since, query.until, query.limit);
+      case "inbound":
+        return inbox.inbound(query.since, query.until, query.limit).map((m) => ({ ...m, windowOpen: now - (inbox.lastInboundAt(m.sender) ?? 0) < SERVICE_WINDOW_MS }));
+      case "window":
+        return inbox.windowState(query.recipient, now);
+    }
+  })();
+  return { webhookConfiguredAt, data } as InboxReply<Q["kind"]>;
 }

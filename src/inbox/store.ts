@@ -95,8 +95,13 @@ export class InboxStore {
     return row && { secret: row.secret, configuredAt: row.configured_at };
   }
 
-  saveWebhook(secret: string, now: number): void {
+  /** The webhook's shared secret: the existing one, or a new random one (also when rotating). */
+  webhookSecret(rotate: boolean, now: number): string {
+    const existing = this.webhook();
+    if (existing && !rotate) return existing.secret;
+    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
     this.sql.exec("INSERT OR REPLACE INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, now);
+    return secret;
   }
 
   /** Every event for a message, found by Gupshup's id or WhatsApp's (they are linked by the events themselves). */

@@ -1,0 +1,63 @@
+import { sha256Hex } from "../utils/secrets";
+import type { SendLedger } from "./send-ledger";
+import type { UpstreamRequest, UpstreamResult } from "./types";
+
+/** Failures after which nobody can say whether Gupshup took the message. */
+const AMBIGUOUS = new Set(["timeout", "network", "upstream", "malformed"]);
+
+/**
+ * Message sends, at most once: the same idempotency key (24 h), or the same content without a
+ * key (60 s), is answered with the first send's result — waiting for it if it is still in
+ * flight — and never reaches Gupshup again. A send whose outcome cannot be known (timeout, 5xx,
+ * unreadable answer, interruption) is recorded as unknown, not retried.
+ */
+export class SendOnce {
+  private readonly inFlight = new Map<string, Promise<UpstreamResult>>();
+
+  constructor(private readonly ledger: SendLedger) {}
+
+  async send(req: UpstreamRequest, perform: () => Promise<UpstreamResult>): Promise<UpstreamResult> {
+    const now = Date.now();
+    const contentHash = await sha256Hex(JSON.stringify([req.endpoint, req.form ?? null, req.json ?? null]));
+    const found = this.ledger.find(req.idempotencyKey, contentHash, now);
+    if (found) {
+      if (req.idempotencyKey && found.contentHash !== contentHash) {
+        return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `idempotencyKey '${req.idempotencyKey}' was already used for a different message; use a new key to send different content` } };
+      }
+      return this.replay(found.key, found.state, found.result, found.createdAt);
+    }
+    const key = req.idempotencyKey ?? crypto.randomUUID();
+    this.ledger.begin(key, contentHash, req.idempotencyKey !== undefined, now);
+    const run = perform().then((res): UpstreamResult => {
+      if (res.ok) {
+        const done = { ...res, send: { idempotencyKey: key, replayed: false, firstSentAt: now } };
+        this.ledger.finish(key, "done", done);
+        return done;
+      }
+      if (AMBIGUOUS.has(res.failure.kind)) {
+        const unknown: UpstreamResult = { ok: false, failure: { ...res.failure, outcomeUnknown: true, idempotencyKey: key } };
+        this.ledger.finish(key, "unknown", unknown);
+        return unknown;
+      }
+      this.ledger.forget(key);
+      return res;
+    });
+    this.inFlight.set(key, run);
+    return run.finally(() => this.inFlight.delete(key));
+  }
+
+  private async replay(key: string, state: "in_flight" | "done" | "unknown", stored: UpstreamResult | null, firstSentAt: number): Promise<UpstreamResult> {
+    let result = stored;
+    if (state === "in_flight") {
+      const running = this.inFlight.get(key);
+      if (running) result = await running;
+      else {
+        // Sent before an eviction, never answered: nobody can say whether Gupshup took it.
+        result = { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "The send was interrupted before Gupshup answered", outcomeUnknown: true, idempotencyKey: key } };
+        this.ledger.finish(key, "unknown", result);
+      }
+    }
+    if (result?.ok) return { ...result, send: { idempotencyKey: key, replayed: true, firstSentAt } };
+    return result ?? { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "No record of the first send's outcome", outcomeUnknown: true, idempotencyKey: key } };
+  }
+}
