@@ -69,7 +69,7 @@ export async function upstreamRequests(path?: RegExp): Promise<RecordedRequest[]
 
 /** Fresh state for every test: sandbox back to its seed, gateway objects and KV emptied. */
 export async function resetAll(): Promise<void> {
-  const names = [ACCOUNT_OBJECT, ...Object.values(SEED_APP_IDS).map(appObjectName), ...extraObjects];
+  const names = [ACCOUNT_OBJECT, ...Object.values(SEED_APP_IDS).map(appObjectName)];
   for (const name of names) {
     await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.storage.deleteAll());
   }
@@ -83,11 +83,6 @@ export async function evictGateway(name: string): Promise<void> {
   await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.abort("evicted by test")).catch(() => undefined);
 }
 
-/** Gateway objects a test created beyond the seeded apps (so resetAll clears them too). */
-const extraObjects: string[] = [];
-export function trackObject(name: string): void {
-  extraObjects.push(name);
-}
 
 export type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
 

@@ -83,5 +83,5 @@ function checkSubscription(form: Record<string, unknown>) {
 }
 
 function publicSubscription(s: { id: string; tag: string; url: string; version: number; modes: string[]; meta: string; active: boolean; createdOn: number; modifiedOn: number }) {
-  return { active: s.active, appId: undefined, createdOn: s.createdOn, id: s.id, mode: s.modes.length, modes: s.modes, meta: s.meta, modifiedOn: s.modifiedOn, showOnUI: false, tag: s.tag, url: s.url, version: s.version };
+  return { active: s.active, createdOn: s.createdOn, id: s.id, mode: s.modes.length, modes: s.modes, meta: s.meta, modifiedOn: s.modifiedOn, showOnUI: false, tag: s.tag, url: s.url, version: s.version };
 }
