@@ -68,7 +68,7 @@ app.all("/mcp", async (c) => {
   });
 });
 
-app.post("/webhooks/gupshup/:appId", receiveWebhook);
+app.on(["GET", "HEAD", "POST"], "/webhooks/gupshup/:appId", receiveWebhook);
 
 app.get("/", (c) => c.html(renderSetupPage(new URL(c.req.url).origin, readSettings(c.env))));
 

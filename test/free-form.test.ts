@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 
@@ -63,5 +63,20 @@ describe("free-form messages (POST /v3/message, Meta format)", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
     expect(await upstreamRequests(/v3\/message$/)).toHaveLength(0);
+  });
+});
+
+describe("apps that cannot use /v3/message", () => {
+  it.each([
+    [{ cloud: false }, /not a WhatsApp Cloud API app.*Migrate the app to Cloud API.*send_template_message/],
+    [{ callbackBilling: false }, /does not have Callback Billing enabled.*enable Callback Billing.*send_template_message/],
+  ])("a refusal (%o) says what the partner must do in Gupshup", async (patch, advice) => {
+    await sandbox().configureApp(appId, patch);
+    const client = await connect();
+    const result = await callTool(client, "send_text_message", { appId, destination: "919876543210", text: "Hello" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(advice);
+    const calls = await upstreamRequests(/v3\/message$/);
+    expect(calls.map((c) => c.status)).toEqual([400]);
   });
 });

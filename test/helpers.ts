@@ -4,7 +4,8 @@ import { abortAllDurableObjects, createExecutionContext, runInDurableObject } fr
 import { env } from "cloudflare:workers";
 import worker from "../src/index";
 import type { Env } from "../src/env";
-import { ACCOUNT_OBJECT, appObjectName } from "../src/gateway/gateway";
+import { ACCOUNT_OBJECT, appObjectName, type GupshupGateway } from "../src/gateway/gateway";
+import { SlidingWindowLimiter } from "../src/gateway/rate-limiter";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
@@ -83,6 +84,14 @@ export async function evictGateway(name: string): Promise<void> {
   await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.abort("evicted by test")).catch(() => undefined);
 }
 
+/** As if the rate-limit windows had passed: the app object's logs and the sandbox's are emptied. */
+export async function afterRateWindows(appId: string): Promise<void> {
+  await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), async (gateway: GupshupGateway, state) => {
+    for (const prefix of ["rate-log:", "rate-cooldown:"]) await state.storage.delete([...(await state.storage.list({ prefix })).keys()]);
+    gateway["limiter"] = await SlidingWindowLimiter.load(state.storage);
+  });
+  await sandbox().clearRateLimits();
+}
 
 export type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
 

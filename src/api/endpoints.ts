@@ -68,6 +68,7 @@ export const ENDPOINTS = {
   listSubscriptions: { method: "GET", path: "/partner/app/{appId}/subscription", encoding: "none", scope: "app", group: "subscription" },
   createSubscription: { method: "POST", path: "/partner/app/{appId}/subscription", encoding: "form", scope: "app", group: "subscription" },
   updateSubscription: { method: "PUT", path: "/partner/app/{appId}/subscription/{subscriptionId}", encoding: "form", scope: "app", group: "subscription" },
+  deleteSubscription: { method: "DELETE", path: "/partner/app/{appId}/subscription/{subscriptionId}", encoding: "none", scope: "app", group: "subscription" },
   enableAnalytics: { method: "POST", path: "/partner/app/{appId}/template/analytics", encoding: "form", scope: "app", group: "analytics" },
   getAnalytics: { method: "GET", path: "/partner/app/{appId}/template/analytics", encoding: "none", scope: "app", group: "analytics" },
   compareTemplates: { method: "GET", path: "/partner/app/{appId}/template/analytics/{templateId}/compare", encoding: "none", scope: "app", group: "compare" },

@@ -6,7 +6,8 @@ import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
 import { sentMessageOf } from "../inbox/sent";
 import { InboxStore } from "../inbox/store";
-import { jwtExpiry, sha256Hex, timingSafeEqual } from "../utils/secrets";
+import { WebhookSecrets, type SecretChange, type WebhookSetup } from "../inbox/webhook-secrets";
+import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { sleep } from "../utils/time";
 import { SlidingWindowLimiter } from "./rate-limiter";
 import { SendLedger } from "./send-ledger";
@@ -49,6 +50,7 @@ export class GupshupGateway extends DurableObject<Env> {
   private limiter!: SlidingWindowLimiter;
   private readonly store: GatewayStore;
   private readonly inbox: InboxStore;
+  private readonly webhookSecrets: WebhookSecrets;
   private readonly sends: SendOnce;
   private readonly lanes = new SerialQueues();
   /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
@@ -66,16 +68,17 @@ export class GupshupGateway extends DurableObject<Env> {
     });
     this.store = new GatewayStore(ctx.storage.sql);
     this.inbox = new InboxStore(ctx.storage.sql);
+    this.webhookSecrets = new WebhookSecrets(ctx.storage.sql);
     this.sends = new SendOnce(new SendLedger(ctx.storage.sql));
   }
 
   /**
-   * A Gupshup callback for this app. Accepted only with the shared secret configure_webhook
-   * registered; stored (deduplicated) before this returns, so the 200 means "kept".
+   * A Gupshup callback for this app. Accepted only with a shared secret configure_webhook
+   * registered; stored (deduplicated) before this returns, so the 2xx means "kept". A body that
+   * is no event (Gupshup's URL check) is accepted and stores nothing.
    */
   async ingestWebhook(appId: string, body: unknown, secret: string): Promise<{ accepted: boolean; stored: number }> {
-    const webhook = this.inbox.webhook();
-    if (!webhook || !timingSafeEqual(secret, webhook.secret)) return { accepted: false, stored: 0 };
+    if (!this.webhookSecrets.accepts(secret)) return { accepted: false, stored: 0 };
     const now = Date.now();
     const events = parseCallback(body, now);
     const stored = this.inbox.ingest(events, now);
@@ -90,14 +93,14 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
     const now = Date.now();
     this.inbox.prune(now - this.retentionMs());
-    return { ok: true, reply: answerInboxQuery(this.inbox, query, now) };
+    return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, now) };
   }
 
-  /** The app's webhook secret for a caller with proven access: the existing one, or a new one. */
-  async webhookSecret(appId: string, caller: Caller, rotate: boolean): Promise<{ ok: true; secret: string } | { ok: false; failure: UpstreamFailure }> {
+  /** Reads or changes the app's webhook secrets, for a caller with proven access to the app. */
+  async changeWebhookSecrets(appId: string, caller: Caller, change: SecretChange): Promise<{ ok: true; setup: WebhookSetup & { proposed?: string } } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
-    return { ok: true, secret: this.inbox.webhookSecret(rotate, Date.now()) };
+    return { ok: true, setup: this.webhookSecrets.apply(change, Date.now()) };
   }
 
   private timeoutMs(): number {

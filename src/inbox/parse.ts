@@ -27,7 +27,10 @@ export interface InboundEvent {
   sender: string;
   name: string | null;
   type: string;
+  /** The text, caption, or the title of the button or list option the user chose. */
   text: string | null;
+  /** For button and list replies: the id (or postback payload) of the option chosen. */
+  replyId: string | null;
   at: number;
 }
 
@@ -72,10 +75,12 @@ function parseGupshup(root: Json, now: number): InboxEvent[] {
       const status = str(p.type) as DeliveryStatus | null;
       const id = str(p.id);
       if (!status || !STATUSES.has(status) || !id) return [];
-      // enqueued/failed: id is Gupshup's; sent/delivered/read: id is WhatsApp's and gsId is Gupshup's.
-      const gupshupId = status === "enqueued" || status === "failed" ? id : (str(p.gsId) ?? str(p.gs_id));
-      const whatsappId = status === "enqueued" ? str(inner.whatsappMessageId) : status === "failed" ? null : id;
-      const messageId = gupshupId ?? id;
+      // gsId, when present, is Gupshup's id and `id` is WhatsApp's — on every status, failures
+      // that WhatsApp reported included. Without gsId, enqueued and (synchronous) failed events
+      // carry Gupshup's id in `id`.
+      const gsId = str(p.gsId) ?? str(p.gs_id);
+      const messageId = gsId ?? id;
+      const whatsappId = gsId && gsId !== id ? id : status === "enqueued" ? str(inner.whatsappMessageId) : status === "failed" ? null : id;
       return [
         {
           kind: "status",
@@ -94,6 +99,10 @@ function parseGupshup(root: Json, now: number): InboxEvent[] {
       const id = str(p.id);
       const sender = str(p.source) ?? str(obj(p.sender).phone);
       if (!id || !sender) return [];
+      const type = str(p.type) ?? "unknown";
+      // quick_reply (a template's button): {text, type: "button", postbackText}; button_reply and
+      // list_reply (interactive messages): {title, id, reply, postbackText?}.
+      const replyId = type === "quick_reply" ? str(inner.postbackText) : type === "button_reply" || type === "list_reply" ? (str(inner.id) ?? str(inner.postbackText)) : null;
       return [
         {
           kind: "inbound",
@@ -101,8 +110,9 @@ function parseGupshup(root: Json, now: number): InboxEvent[] {
           messageId: id,
           sender,
           name: str(obj(p.sender).name),
-          type: str(p.type) ?? "unknown",
+          type,
           text: clip(str(inner.text) ?? str(inner.caption) ?? str(inner.title) ?? str(p.postbackText)),
+          replyId: clip(replyId, 500),
           at,
         },
       ];
@@ -153,7 +163,8 @@ function parseMeta(root: Json, now: number): InboxEvent[] {
         const id = str(m.id);
         const sender = str(m.from);
         if (!id || !sender) continue;
-        const type = str(m.type) ?? "unknown";
+        const reply = metaReply(m);
+        const type = reply?.type ?? str(m.type) ?? "unknown";
         const content = obj(m[type]);
         events.push({
           kind: "inbound",
@@ -162,11 +173,31 @@ function parseMeta(root: Json, now: number): InboxEvent[] {
           sender,
           name: names.get(sender) ?? null,
           type,
-          text: clip(str(content.body) ?? str(content.caption) ?? str(obj(content.button_reply).title) ?? str(content.text)),
+          text: clip(reply ? reply.title : (str(content.body) ?? str(content.caption) ?? str(content.text))),
+          replyId: clip(reply?.id ?? null, 500),
           at: epochMs(m.timestamp, now),
         });
       }
     }
   }
   return events;
+}
+
+/**
+ * A button or list reply in Meta's format: `interactive.button_reply` / `interactive.list_reply`
+ * ({id, title}), or a template's quick-reply `button` ({payload, text}).
+ */
+function metaReply(m: Json): { type: string; title: string | null; id: string | null } | undefined {
+  if (m.type === "interactive") {
+    const interactive = obj(m.interactive);
+    const type = str(interactive.type);
+    if (type !== "button_reply" && type !== "list_reply") return undefined;
+    const choice = obj(interactive[type]);
+    return { type, title: str(choice.title), id: str(choice.id) };
+  }
+  if (m.type === "button") {
+    const button = obj(m.button);
+    return { type: "button", title: str(button.text), id: str(button.payload) };
+  }
+  return undefined;
 }

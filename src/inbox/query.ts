@@ -21,8 +21,7 @@ export interface InboxReply<K extends InboxQuery["kind"]> {
 }
 
 /** Answers a query from the app's inbox (the caller's access has been checked already). */
-export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, query: Q, now: number): InboxReply<Q["kind"]> {
-  const webhookConfiguredAt = inbox.webhook()?.configuredAt ?? null;
+export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhookConfiguredAt: number | null, query: Q, now: number): InboxReply<Q["kind"]> {
   const data = (() => {
     switch (query.kind) {
       case "messageStatus":
@@ -32,7 +31,7 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, query:
       case "inbound":
         return inbox.inbound(query.since, query.until, query.limit).map((m) => ({ ...m, windowOpen: now - (inbox.lastInboundAt(m.sender) ?? 0) < SERVICE_WINDOW_MS }));
       case "window":
-        return inbox.windowState(query.recipient, now);
+        return inbox.windowState(query.recipient, now, webhookConfiguredAt);
     }
   })();
   return { webhookConfiguredAt, data } as InboxReply<Q["kind"]>;

@@ -34,6 +34,8 @@ export interface InboundEntry {
   messageId: string;
   type: string;
   text: string | null;
+  /** For button and list replies: the id (or postback payload) of the option chosen. */
+  replyId: string | null;
   at: number;
 }
 
@@ -41,8 +43,8 @@ export interface InboundEntry {
 const RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
 
 /**
- * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages,
- * the messages our tools sent, and the webhook's shared secret. Events are stored once (by key)
+ * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages
+ * and the messages our tools sent. Events are stored once (by key)
  * and kept for a bounded time.
  */
 export class InboxStore {
@@ -54,8 +56,9 @@ export class InboxStore {
       CREATE TABLE IF NOT EXISTS inbox_inbound (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, sender TEXT NOT NULL, name TEXT, type TEXT NOT NULL, text TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS inbox_inbound_sender ON inbox_inbound (sender, at);
       CREATE INDEX IF NOT EXISTS inbox_inbound_at ON inbox_inbound (at);
-      CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS inbox_webhook (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL, configured_at INTEGER NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);`);
+    const inboundColumns = sql.exec<{ name: string }>("PRAGMA table_info(inbox_inbound)").toArray();
+    if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
   }
 
   /** Stores events not seen before; returns how many were new. */
@@ -70,8 +73,8 @@ export class InboxStore {
             )
           : e.kind === "inbound"
             ? this.sql.exec(
-                "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                e.key, e.messageId, e.sender, e.name, e.type, e.text, e.at, now,
+                "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.key, e.messageId, e.sender, e.name, e.type, e.text, e.replyId, e.at, now,
               )
             : undefined;
       added += cursor?.rowsWritten ? 1 : 0;
@@ -88,20 +91,6 @@ export class InboxStore {
     this.sql.exec("DELETE FROM inbox_status WHERE received_at < ?", cutoff);
     this.sql.exec("DELETE FROM inbox_inbound WHERE received_at < ?", cutoff);
     this.sql.exec("DELETE FROM inbox_sent WHERE at < ?", cutoff);
-  }
-
-  webhook(): { secret: string; configuredAt: number } | undefined {
-    const row = this.sql.exec<{ secret: string; configured_at: number }>("SELECT secret, configured_at FROM inbox_webhook WHERE id = 1").toArray()[0];
-    return row && { secret: row.secret, configuredAt: row.configured_at };
-  }
-
-  /** The webhook's shared secret: the existing one, or a new random one (also when rotating). */
-  webhookSecret(rotate: boolean, now: number): string {
-    const existing = this.webhook();
-    if (existing && !rotate) return existing.secret;
-    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    this.sql.exec("INSERT OR REPLACE INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, now);
-    return secret;
   }
 
   /** Every event for a message, found by Gupshup's id or WhatsApp's (they are linked by the events themselves). */
@@ -144,24 +133,26 @@ export class InboxStore {
 
   inbound(since: number, until: number, limit: number): InboundEntry[] {
     return this.sql
-      .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; at: number }>(
-        "SELECT sender, name, message_id, type, text, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
+      .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; reply_id: string | null; at: number }>(
+        "SELECT sender, name, message_id, type, text, reply_id, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
         since, until, limit,
       )
       .toArray()
-      .map((r) => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, at: r.at }));
+      .map((r) => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, replyId: r.reply_id, at: r.at }));
   }
 
   lastInboundAt(sender: string): number | undefined {
     return this.sql.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM inbox_inbound WHERE sender = ?", sender).toArray()[0]?.at ?? undefined;
   }
 
-  /** Whether a free-form message to `sender` can be delivered, as far as the inbox knows. */
-  windowState(sender: string, now: number): WindowState {
-    const webhook = this.webhook();
-    if (!webhook) return "unknown";
+  /**
+   * Whether a free-form message to `sender` can be delivered, as far as the inbox knows; it knows
+   * only since the webhook was set up (`configuredAt`).
+   */
+  windowState(sender: string, now: number, configuredAt: number | null): WindowState {
+    if (configuredAt === null) return "unknown";
     const last = this.lastInboundAt(sender);
     if (last !== undefined) return now - last < SERVICE_WINDOW_MS ? "open" : "closed";
-    return now - webhook.configuredAt >= SERVICE_WINDOW_MS ? "closed" : "unknown";
+    return now - configuredAt >= SERVICE_WINDOW_MS ? "closed" : "unknown";
   }
 }

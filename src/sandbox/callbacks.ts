@@ -1,3 +1,4 @@
+import { EVENT_RULES } from "./rules";
 import type { SandboxApp, SandboxSubscription } from "./state";
 
 /**
@@ -15,7 +16,14 @@ export interface PendingCallback {
 
 type CallbackEvent =
   | { type: "status"; messageId: string; wamid: string; destination: string; status: "enqueued" | "sent" | "delivered" | "read" | "failed"; outcome: Outcome }
-  | { type: "inbound"; id: string; from: string; name: string; text: string };
+  | { type: "inbound"; id: string; from: string; name: string; text: string; reply?: InboundReply };
+
+/** A user's tap on a template's quick-reply button, an interactive button, or a list option. */
+export interface InboundReply {
+  kind: "quick_reply" | "button_reply" | "list_reply";
+  title: string;
+  id: string;
+}
 
 type Outcome = { kind: "delivered" } | { kind: "failed"; code: number; reason: string; metaCode: number; metaTitle: string };
 
@@ -27,11 +35,9 @@ const STEPS_MS = { enqueued: 500, sent: 1500, delivered: 3000, read: 6000 } as c
  * a free-form message to a user who has not written in the last 24 h is outside the window.
  */
 export function outcomeFor(app: SandboxApp, destination: string, freeForm: boolean, now: number): Outcome {
-  if (destination.endsWith("0000")) return { kind: "failed", code: 1002, reason: "Number Does Not Exists On WhatsApp", metaCode: 131026, metaTitle: "Message undeliverable" };
+  if (destination.endsWith("0000")) return { kind: "failed", ...EVENT_RULES.notOnWhatsApp };
   const lastInbound = app.inbound[destination];
-  if (freeForm && (lastInbound === undefined || now - lastInbound > 86_400_000)) {
-    return { kind: "failed", code: 1008, reason: "Neither Proxied Nor Opted-in (outside the 24 hour window)", metaCode: 131047, metaTitle: "Re-engagement message" };
-  }
+  if (freeForm && (lastInbound === undefined || now - lastInbound > 86_400_000)) return { kind: "failed", ...EVENT_RULES.outsideWindow };
   return { kind: "delivered" };
 }
 
@@ -50,9 +56,8 @@ export function messageCallbacks(subscription: SandboxSubscription, messageId: s
   }));
 }
 
-export function inboundCallback(subscription: SandboxSubscription, from: string, name: string, text: string, now: number): PendingCallback {
-  const id = `wamid.sandboxin${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
-  return { dueAt: now, url: subscription.url, headers: subscriptionHeaders(subscription), version: subscription.version, event: { type: "inbound", id, from, name, text } };
+export function inboundCallback(subscription: SandboxSubscription, id: string, from: string, name: string, text: string, now: number, reply?: InboundReply): PendingCallback {
+  return { dueAt: now, url: subscription.url, headers: subscriptionHeaders(subscription), version: subscription.version, event: { type: "inbound", id, from, name, text, ...(reply ? { reply } : {}) } };
 }
 
 /** The callback's body as Gupshup would post it at `at` (stamped when it is actually sent). */
@@ -60,15 +65,30 @@ export function callbackBody(app: SandboxApp, callback: PendingCallback, at: num
   const e = callback.event;
   if (e.type === "inbound") {
     return callback.version === 3
-      ? metaEnvelope(app, { contacts: [{ profile: { name: e.name }, wa_id: e.from }], messages: [{ from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), type: "text", text: { body: e.text } }] })
-      : { app: app.name, timestamp: at, version: 2, type: "message", payload: { id: e.id, source: e.from, type: "text", payload: { text: e.text }, sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) } } };
+      ? metaEnvelope(app, { contacts: [{ profile: { name: e.name }, wa_id: e.from }], messages: [{ from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), ...metaContent(e.text, e.reply) }] })
+      : { app: app.name, timestamp: at, version: 2, type: "message", payload: { id: e.id, source: e.from, ...gupshupContent(e.text, e.reply), sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) } } };
   }
   return callback.version === 3
     ? metaStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome)
     : gupshupStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome);
 }
 
-function subscriptionHeaders(subscription: SandboxSubscription): Record<string, string> {
+/** An inbound message's type and content in Gupshup's format (docs: inbound messages, interactive, postback text). */
+function gupshupContent(text: string, reply: InboundReply | undefined) {
+  if (!reply) return { type: "text", payload: { text } };
+  if (reply.kind === "quick_reply") return { type: "quick_reply", payload: { text: reply.title, type: "button", postbackText: reply.id } };
+  return { type: reply.kind, payload: { title: reply.title, id: reply.id, reply: `${reply.title} 1` } };
+}
+
+/** The same in Meta's format. */
+function metaContent(text: string, reply: InboundReply | undefined) {
+  if (!reply) return { type: "text", text: { body: text } };
+  if (reply.kind === "quick_reply") return { type: "button", button: { payload: reply.id, text: reply.title } };
+  return { type: "interactive", interactive: { type: reply.kind, [reply.kind]: { id: reply.id, title: reply.title } } };
+}
+
+/** The subscription's meta.headers, which Gupshup sends with every call to its URL. */
+export function subscriptionHeaders(subscription: Pick<SandboxSubscription, "meta">): Record<string, string> {
   try {
     const meta = JSON.parse(subscription.meta || "{}") as { headers?: Record<string, unknown> };
     return Object.fromEntries(Object.entries(meta.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -83,7 +103,9 @@ function gupshupStatus(app: SandboxApp, messageId: string, wamid: string, destin
     status === "enqueued"
       ? { id: messageId, type: "enqueued", destination, payload: { whatsappMessageId: wamid, type: "session" } }
       : status === "failed" && outcome.kind === "failed"
-        ? { id: messageId, type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
+        ? EVENT_RULES.isSyncFailure(outcome.code)
+          ? { id: messageId, type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
+          : { id: wamid, gsId: messageId, type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
         : { id: wamid, gsId: messageId, type: status, destination, payload: { ts } };
   return { app: app.name, timestamp: at, version: 2, type: "message-event", payload };
 }

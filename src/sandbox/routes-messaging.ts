@@ -1,5 +1,8 @@
 import type { Hono } from "hono";
+import { subscriptionHeaders } from "./callbacks";
 import { appOf, fail, type SandboxEnv } from "./routes";
+import { SUBSCRIPTION_RULES, V3_MESSAGE_RULES } from "./rules";
+import type { SandboxSubscription } from "./state";
 
 const MEDIA = new Set(["image", "video", "audio", "document", "sticker"]);
 
@@ -8,6 +11,8 @@ export function messagingRoutes(app: Hono<SandboxEnv>): void {
   app.post("/partner/app/:appId/v3/message", async (c) => {
     const target = appOf(c);
     if (target instanceof Response) return target;
+    if (target.cloud === false) return fail(c, 400, V3_MESSAGE_RULES.notCloud);
+    if (target.callbackBilling === false) return fail(c, 400, V3_MESSAGE_RULES.noCallbackBilling);
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
     if (!body || body.messaging_product !== "whatsapp") return fail(c, 400, "messaging_product must be whatsapp");
     const to = body.to;
@@ -37,42 +42,57 @@ export function messagingRoutes(app: Hono<SandboxEnv>): void {
   app.post("/partner/app/:appId/subscription", async (c) => {
     const target = appOf(c);
     if (target instanceof Response) return target;
-    const form = await c.req.parseBody();
-    const checked = checkSubscription(form);
+    const checked = checkSubscription(await c.req.parseBody());
     if (typeof checked === "string") return fail(c, 400, checked);
-    if (target.subscriptions.some((s) => s.tag === checked.tag)) return fail(c, 400, "Subscription with same tag already exists");
+    if (target.subscriptions.some((s) => s.tag === checked.tag)) return fail(c, 400, SUBSCRIPTION_RULES.duplicateTag);
+    if (!(await c.var.sandbox.urlAnswers(checked.url, subscriptionHeaders(checked)))) return fail(c, 400, SUBSCRIPTION_RULES.invalidUrl);
     const now = Date.now();
-    const subscription = { id: String(100000 + target.subscriptions.length + 1), active: true, createdOn: now, modifiedOn: now, ...checked };
+    const subscription: SandboxSubscription = { id: String(Math.floor(100_000 + Math.random() * 900_000)), active: true, createdOn: now, modifiedOn: now, ...checked };
     target.subscriptions.push(subscription);
     c.var.sandbox.save();
     return c.json({ status: "success", subscription: publicSubscription(subscription) });
   });
 
+  // Only the documented PUT fields are read: a `meta` sent along is ignored, as Gupshup's table has none.
   app.put("/partner/app/:appId/subscription/:subscriptionId", async (c) => {
     const target = appOf(c);
     if (target instanceof Response) return target;
     const subscription = target.subscriptions.find((s) => s.id === c.req.param("subscriptionId"));
-    if (!subscription) return fail(c, 400, "Subscription Does Not Exist");
-    const checked = checkSubscription(await c.req.parseBody());
+    if (!subscription) return fail(c, 400, SUBSCRIPTION_RULES.notFound);
+    const form = await c.req.parseBody();
+    const taken = Object.fromEntries(Object.entries(form).filter(([field]) => (SUBSCRIPTION_RULES.putFields as readonly string[]).includes(field)));
+    const checked = checkSubscription({ tag: subscription.tag, url: subscription.url, version: String(subscription.version), modes: subscription.modes.join(","), ...taken, meta: subscription.meta });
     if (typeof checked === "string") return fail(c, 400, checked);
-    Object.assign(subscription, checked, { modifiedOn: Date.now(), active: true });
+    if (target.subscriptions.some((s) => s !== subscription && s.tag === checked.tag)) return fail(c, 400, SUBSCRIPTION_RULES.duplicateTag);
+    if (form.doCheck !== "false" && !(await c.var.sandbox.urlAnswers(checked.url, subscriptionHeaders(subscription)))) return fail(c, 400, SUBSCRIPTION_RULES.invalidUrl);
+    Object.assign(subscription, checked, { modifiedOn: Date.now(), active: form.active === undefined ? subscription.active : form.active !== "false" });
     c.var.sandbox.save();
     return c.json({ status: "success", subscription: publicSubscription(subscription) });
+  });
+
+  app.delete("/partner/app/:appId/subscription/:subscriptionId", (c) => {
+    const target = appOf(c);
+    if (target instanceof Response) return target;
+    const subscription = target.subscriptions.find((s) => s.id === c.req.param("subscriptionId"));
+    if (!subscription) return fail(c, 400, SUBSCRIPTION_RULES.notFound);
+    target.subscriptions = target.subscriptions.filter((s) => s !== subscription);
+    c.var.sandbox.save();
+    return c.body(null, 204);
   });
 }
 
 function checkSubscription(form: Record<string, unknown>) {
   const url = typeof form.url === "string" ? form.url : "";
   try {
-    if (!/^https?:$/.test(new URL(url).protocol)) return "Invalid URL Passed";
+    if (!/^https?:$/.test(new URL(url).protocol)) return SUBSCRIPTION_RULES.invalidUrl;
   } catch {
-    return "Invalid URL Passed";
+    return SUBSCRIPTION_RULES.invalidUrl;
   }
   if (typeof form.tag !== "string" || form.tag === "") return "tag is required";
   const version = Number(form.version ?? 2);
   if (![0, 1, 2, 3].includes(version)) return "Invalid version";
   const modes = String(form.modes ?? "").split(",").map((m) => m.trim()).filter(Boolean);
-  if (version === 3 && modes.some((m) => ["TEMPLATE", "ACCOUNT", "COPY"].includes(m))) return "TEMPLATE, ACCOUNT and COPY modes are not supported for version 3";
+  if (version === 3 && modes.some((m) => (SUBSCRIPTION_RULES.unsupportedInVersion3 as readonly string[]).includes(m))) return SUBSCRIPTION_RULES.unsupportedModesMessage;
   const meta = typeof form.meta === "string" ? form.meta : "{}";
   try {
     JSON.parse(meta);

@@ -1,7 +1,8 @@
 import { DurableObject, exports } from "cloudflare:workers";
 import type { Env } from "../env";
-import { callbackBody, inboundCallback, messageCallbacks, outcomeFor, type PendingCallback } from "./callbacks";
+import { callbackBody, inboundCallback, messageCallbacks, outcomeFor, type InboundReply, type PendingCallback } from "./callbacks";
 import { SandboxLimits } from "./limits";
+import { SUBSCRIPTION_RULES } from "./rules";
 import { sandboxRoutes } from "./routes";
 import { seedState } from "./seed";
 import type { FailureRule, RecordedRequest, SandboxApp, SandboxState } from "./state";
@@ -21,6 +22,7 @@ export class GupshupSandbox extends DurableObject<Env> {
   /** Every message send accepted (bodies), for the load script's duplicate count. */
   private sendBodies: string[] = [];
   private failures: FailureRule[] = [];
+  private delivering: Promise<unknown> = Promise.resolve();
   private readonly routes = sandboxRoutes(this);
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -37,16 +39,16 @@ export class GupshupSandbox extends DurableObject<Env> {
   }
 
   /**
-   * A message was accepted: remember it and, when the app has a callback subscription, queue the
-   * events a real app would post (enqueued → sent → delivered → read, or → failed).
+   * A message was accepted: remember it and queue the events a real app would post to each of
+   * its active callback subscriptions (enqueued → sent → delivered → read, or → failed).
    */
   recordSend(app: SandboxApp, messageId: string, destination: string, freeForm: boolean): void {
     const now = Date.now();
     app.sent.push({ messageId, destination, at: now });
     if (app.sent.length > 500) app.sent.splice(0, app.sent.length - 500);
     this.save();
-    const subscription = app.subscriptions.find((s) => s.active);
-    if (subscription) this.queue(app.id, messageCallbacks(subscription, messageId, destination, outcomeFor(app, destination, freeForm, now), now));
+    const outcome = outcomeFor(app, destination, freeForm, now);
+    for (const subscription of app.subscriptions.filter((s) => s.active)) this.queue(app.id, messageCallbacks(subscription, messageId, destination, outcome, now));
   }
 
   private queue(appId: string, callbacks: PendingCallback[]): void {
@@ -66,10 +68,16 @@ export class GupshupSandbox extends DurableObject<Env> {
   }
 
   /**
-   * Posts the callbacks due by `until` (all of them by default) to their URLs. The sandbox only
-   * ever calls this server itself, through the worker's own loopback binding.
+   * Posts the callbacks due by `until` (all of them by default) to their URLs, after any delivery
+   * already under way (the alarm's), so a caller that awaits this has seen them all arrive.
    */
-  async deliverCallbacks(until = Number.MAX_SAFE_INTEGER): Promise<number> {
+  deliverCallbacks(until = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const run = this.delivering.then(() => this.deliverDue(until));
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deliverDue(until: number): Promise<number> {
     const due = this.ctx.storage.sql.exec<{ id: number; json: string }>("SELECT id, json FROM sandbox_callbacks WHERE due_at <= ? ORDER BY due_at, id", until).toArray();
     for (const row of due) {
       this.ctx.storage.sql.exec("DELETE FROM sandbox_callbacks WHERE id = ?", row.id);
@@ -77,22 +85,31 @@ export class GupshupSandbox extends DurableObject<Env> {
       const app = this.state.apps[appId];
       if (!app) continue;
       const body = JSON.stringify(callbackBody(app, callback, Date.now()));
-      const request = new Request(callback.url, { method: "POST", headers: { "Content-Type": "application/json", ...callback.headers }, body });
-      await (exports as unknown as { default: Fetcher }).default.fetch(request).catch(() => undefined);
+      await callServer(callback.url, callback.headers, body).catch(() => undefined);
     }
     await this.scheduleAlarm();
     return due.length;
   }
 
-  /** A WhatsApp user writes to the app: opens their 24-hour window and posts the inbound callback. */
-  async simulateInbound(appId: string, from: string, text: string, name = "Sandbox User"): Promise<void> {
+  /** Gupshup's check of a callback URL before it takes a subscription: does the URL answer 2xx? */
+  async urlAnswers(url: string, headers: Record<string, string>): Promise<boolean> {
+    const { method, body } = SUBSCRIPTION_RULES.urlCheck;
+    const response = await callServer(url, headers, body, method).catch(() => undefined);
+    return response !== undefined && response.status >= 200 && response.status < 300;
+  }
+
+  /**
+   * A WhatsApp user writes to the app — a text, or a tap on a button or list option (`reply`):
+   * opens their 24-hour window and posts the inbound callback.
+   */
+  async simulateInbound(appId: string, from: string, text: string, name = "Sandbox User", reply?: InboundReply): Promise<void> {
     const app = this.state.apps[appId];
     if (!app) return;
     const now = Date.now();
     app.inbound[from] = now;
     this.save();
-    const subscription = app.subscriptions.find((s) => s.active);
-    if (subscription) this.queue(app.id, [inboundCallback(subscription, from, name, text, now)]);
+    const id = `wamid.sandboxin${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
+    for (const subscription of app.subscriptions.filter((s) => s.active)) this.queue(app.id, [inboundCallback(subscription, id, from, name, text, now, reply)]);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -155,6 +172,11 @@ export class GupshupSandbox extends DurableObject<Env> {
     return this.limits.rejected;
   }
 
+  /** Forgets every rate-limit window, as if a quiet hour had passed. */
+  async clearRateLimits(): Promise<void> {
+    this.limits.clear();
+  }
+
   async failNext(rule: FailureRule): Promise<void> {
     this.failures.push(rule);
   }
@@ -162,6 +184,14 @@ export class GupshupSandbox extends DurableObject<Env> {
   /** Every partner token stops working, as after 24 h (logging in again issues a new one). */
   async expirePartnerTokens(): Promise<void> {
     for (const token of Object.values(this.state.partnerTokens)) token.expiresAt = 0;
+    this.save();
+  }
+
+  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing). */
+  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling">>): Promise<void> {
+    const app = this.state.apps[appId];
+    if (!app) return;
+    Object.assign(app, patch);
     this.save();
   }
 
@@ -180,6 +210,15 @@ export class GupshupSandbox extends DurableObject<Env> {
     if (rule.times <= 0) this.failures.splice(this.failures.indexOf(rule), 1);
     return rule;
   }
+}
+
+/**
+ * A request from "Gupshup" to a callback URL. The sandbox only ever calls this server itself,
+ * through the worker's own loopback binding, whatever host the URL names.
+ */
+function callServer(url: string, headers: Record<string, string>, body: string, method = "POST"): Promise<Response> {
+  const request = new Request(url, { method, headers: { "Content-Type": "application/json", ...headers }, body });
+  return (exports as unknown as { default: Fetcher }).default.fetch(request);
 }
 
 async function describeBody(request: Request): Promise<string> {

@@ -43,6 +43,10 @@ export interface SandboxApp {
   subscriptions: SandboxSubscription[];
   /** When each user last wrote to the app (epoch ms): their 24-hour window. */
   inbound: Record<string, number>;
+  /** On WhatsApp Cloud API (absent: yes). On-premise apps cannot use /v3/message. */
+  cloud?: boolean;
+  /** Callback Billing enabled (absent: yes); /v3/message needs it. */
+  callbackBilling?: boolean;
 }
 
 export interface SandboxSubscription {

@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/gateway";
 import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
 import type { InboxQuery, InboxReply } from "../inbox/query";
+import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
 import type { Session } from "../http/auth";
 import { ToolError, translateFailure } from "./errors";
 
@@ -36,11 +37,11 @@ export class ToolContext {
     return result.reply as InboxReply<Q["kind"]>;
   }
 
-  /** The app's webhook secret (created on first use, or rotated). */
-  async webhookSecret(appId: string, rotate: boolean): Promise<string> {
-    const result = await this.gateway(appId).webhookSecret(appId, this.session.caller, rotate);
+  /** Reads or changes the app's webhook secrets (see WebhookSecrets). */
+  async webhookSecrets(appId: string, change: SecretChange): Promise<WebhookSetup & { proposed?: string }> {
+    const result = await this.gateway(appId).changeWebhookSecrets(appId, this.session.caller, change);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
-    return result.secret;
+    return result.setup;
   }
 
   private gateway(appId: string) {

@@ -54,6 +54,7 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
 
 function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said: string): string {
   const message = failure.message;
+  const app = `'${context.appId ?? ""}'`;
   if (/invalid app (id|details)|app id not found/i.test(message)) {
     return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
   }
@@ -66,6 +67,24 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
   }
   if (/enablesample/i.test(message)) {
     return `Sample text is mandatory for template approval${said}. Provide the \`example\` parameter.`;
+  }
+  if (/invalid url passed/i.test(message)) {
+    return (
+      `Gupshup refused the callback URL${said}: its check of the URL did not get a 2xx answer. ` +
+      "Pass webhookBaseUrl with this server's public https address (e.g. your workers.dev URL) and run configure_webhook again."
+    );
+  }
+  if (/callback billing must be enabled/i.test(message)) {
+    return (
+      `Gupshup refused the free-form message${said}: app ${app} does not have Callback Billing enabled, which Gupshup requires for /v3/message. ` +
+      "Ask Gupshup (your account manager, or support from the partner portal) to enable Callback Billing for this app, then send again. Template messages (send_template_message) work meanwhile."
+    );
+  }
+  if (/app is on the cloud|not of the expected type/i.test(message)) {
+    return (
+      `Gupshup refused the free-form message${said}: app ${app} is not a WhatsApp Cloud API app, and /v3/message works only for Cloud API apps. ` +
+      "Migrate the app to Cloud API in the Gupshup partner portal (or ask Gupshup support to), or use send_template_message, which works for both."
+    );
   }
   if (/analytics settings.*does not exist|analytics not enabled/i.test(message)) {
     return `Template analytics are not enabled for this app${said}. Run enable_template_analytics first before querying analytics.`;

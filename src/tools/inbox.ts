@@ -99,7 +99,18 @@ export const inboxTools: ToolDefinition[] = [
       input: z.object(rangeInput),
       output: z.object({
         appId: z.string(),
-        messages: z.array(z.object({ from: z.string(), name: z.string().nullable(), at: z.string(), type: z.string(), text: z.string().nullable(), messageId: z.string(), windowOpen: z.boolean() })),
+        messages: z.array(
+          z.object({
+            from: z.string(),
+            name: z.string().nullable(),
+            at: z.string(),
+            type: z.string().describe("text, image, …; quick_reply / button / button_reply / list_reply when the user tapped a button or chose a list option."),
+            text: z.string().nullable().describe("The text or caption; for a button or list reply, the title the user chose."),
+            replyId: z.string().nullable().describe("For a button or list reply: the id or postback payload of the option chosen."),
+            messageId: z.string(),
+            windowOpen: z.boolean(),
+          }),
+        ),
       }),
       annotations: readOnly,
     },
@@ -108,8 +119,8 @@ export const inboxTools: ToolDefinition[] = [
       const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
-      const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, messageId: m.messageId, windowOpen: m.windowOpen }));
-      const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.windowOpen ? " — window open" : ""}`);
+      const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, replyId: m.replyId, messageId: m.messageId, windowOpen: m.windowOpen }));
+      const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.replyId ? ` (option id: ${m.replyId})` : ""}${m.windowOpen ? " — window open" : ""}`);
       return { structured: { appId, messages }, summary: messages.length === 0 ? "No inbound messages in this range." : `${messages.length} message(s):\n${lines.join("\n")}` };
     },
   ),

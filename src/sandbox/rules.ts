@@ -1,0 +1,58 @@
+/**
+ * The simulator's reading of Gupshup, in one place: what it checks, what it refuses and the
+ * words it refuses with. The routes only consult these rules, so when live Gupshup (or a
+ * corrected page) shows we read the docs wrong, the correction is one edit here. Sources are in
+ * ../shared/gupshup-partner-api.md (section numbers in brackets).
+ */
+
+// ---- Callback subscriptions [§16, §24] ----
+
+export const SUBSCRIPTION_RULES = {
+  /**
+   * Gupshup checks a callback URL before it takes a subscription (on create, and on PUT unless
+   * doCheck=false) and refuses with "Invalid URL Passed" unless it answers 2xx. The check's
+   * method and body are not documented: the simulator POSTs an empty JSON object with the
+   * subscription's meta.headers — the hardest case for a server, which must already accept a
+   * secret it is only now registering.
+   */
+  urlCheck: { method: "POST", body: "{}" },
+  invalidUrl: "Invalid URL Passed",
+  /** The documented PUT fields: no `meta`, so a subscription's headers are set only on create. */
+  putFields: ["modes", "tag", "url", "version", "doCheck", "active"],
+  duplicateTag: "Subscription with same tag already exists",
+  notFound: "Subscription Does Not Exist",
+  /**
+   * The v3 page's table says these modes are not supported for version 3 (a newer sample on the
+   * same page sends them anyway); the simulator takes the table's side.
+   */
+  unsupportedInVersion3: ["TEMPLATE", "ACCOUNT", "COPY"],
+  unsupportedModesMessage: "TEMPLATE, ACCOUNT and COPY modes are not supported for version 3",
+} as const;
+
+// ---- Message events [§17, §21, §24] ----
+
+export const EVENT_RULES = {
+  /**
+   * A failure Gupshup finds itself (its own 1xxx codes, e.g. 1002) is "sync": the failed event's
+   * `id` is Gupshup's message id and there is no gsId. A failure WhatsApp reports later (Meta's
+   * codes, e.g. 131047 outside the 24-hour window) is "async": `id` is the WhatsApp id and
+   * `gsId` is Gupshup's.
+   */
+  isSyncFailure: (code: number) => code < 10_000,
+  notOnWhatsApp: { code: 1002, reason: "Number Does Not Exists On WhatsApp", metaCode: 131026, metaTitle: "Message undeliverable" },
+  outsideWindow: {
+    code: 131047,
+    reason: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    metaCode: 131047,
+    metaTitle: "Re-engagement message",
+  },
+} as const;
+
+// ---- Free-form messages on /v3/message [§10] ----
+
+export const V3_MESSAGE_RULES = {
+  /** Apps not on WhatsApp Cloud API (on-premise) cannot use /v3/message. */
+  notCloud: "The provided app is not of the expected type for this API. Please ensure that the app is on the cloud.",
+  /** Apps without Callback Billing cannot use /v3/message. */
+  noCallbackBilling: "Callback Billing must be enabled for this API",
+} as const;
