@@ -1,10 +1,11 @@
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/http/webhook";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";
-import { afterRateWindows, callTool, callWorker, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { appObjectName } from "../src/gateway/gateway";
+import { afterRateWindows, callTool, callWorker, connect, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const route = `http://localhost/webhooks/gupshup/${appId}`;
@@ -169,5 +170,24 @@ describe("configure_webhook", () => {
       ["3", "ENQUEUED,FAILED,SENT,DELIVERED,READ,MESSAGE"],
     ]);
     expect(await accepts((await gupshupHolds())[0]!.secret)).toBe(true);
+  });
+});
+
+describe("an app object set up by the previous version", () => {
+  it("keeps accepting its one secret and stores button replies in its older inbox table", async () => {
+    const name = appObjectName(appId);
+    const secret = "ab".repeat(32);
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => {
+      state.storage.sql.exec(`DROP TABLE webhook_secret; DROP TABLE webhook_setup; DROP TABLE inbox_inbound;
+        CREATE TABLE inbox_webhook (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL, configured_at INTEGER NOT NULL);
+        CREATE TABLE inbox_inbound (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, sender TEXT NOT NULL, name TEXT, type TEXT NOT NULL, text TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);`);
+      state.storage.sql.exec("INSERT INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, Date.now());
+    });
+    await abortAllDurableObjects();
+    const reply = { app: "DemoStore", timestamp: Date.now(), version: 2, type: "message", payload: { id: "wamid.old-schema", source: "919811100009", type: "button_reply", payload: { title: "Yes", id: "yes-1", reply: "Yes 1" }, sender: { phone: "919811100009", name: "Old" } } };
+    expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: secret }, JSON.stringify(reply))).status).toBe(200);
+    const client = await connect();
+    const inbound = await callTool(client, "list_inbound_messages", { appId });
+    expect(inbound.structuredContent).toMatchObject({ messages: [{ from: "919811100009", type: "button_reply", text: "Yes", replyId: "yes-1" }] });
   });
 });

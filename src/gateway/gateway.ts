@@ -77,14 +77,14 @@ export class GupshupGateway extends DurableObject<Env> {
    * registered; stored (deduplicated) before this returns, so the 2xx means "kept". A body that
    * is no event (Gupshup's URL check) is accepted and stores nothing.
    */
-  async ingestWebhook(appId: string, body: unknown, secret: string): Promise<{ accepted: boolean; stored: number }> {
-    if (!this.webhookSecrets.accepts(secret)) return { accepted: false, stored: 0 };
+  async ingestWebhook(appId: string, body: unknown, secret: string): Promise<boolean> {
+    if (!this.webhookSecrets.accepts(secret)) return false;
     const now = Date.now();
     const events = parseCallback(body, now);
-    const stored = this.inbox.ingest(events, now);
+    this.inbox.ingest(events, now);
     this.inbox.prune(now - this.retentionMs());
     if (events.some((e) => e.kind === "template")) await this.forgetTemplates(appId);
-    return { accepted: true, stored };
+    return true;
   }
 
   /** Reads the app's inbox for a caller that has proven access to the app. */

@@ -28,8 +28,7 @@ export async function receiveWebhook(c: Context<{ Bindings: Env }>): Promise<Res
   const bytes = await readCapped(c.req.raw.body, MAX_WEBHOOK_BYTES);
   if (!bytes) return tooLarge(c);
   const gateway = c.env.GATEWAY.get(c.env.GATEWAY.idFromName(appObjectName(appId)));
-  const result = await gateway.ingestWebhook(appId, parseJson(bytes), secret);
-  return result.accepted ? acknowledged(c) : unauthorized(c);
+  return (await gateway.ingestWebhook(appId, parseJson(bytes), secret)) ? acknowledged(c) : unauthorized(c);
 }
 
 /** The body as JSON, or undefined when it is not (a URL check's body is nothing we store). */

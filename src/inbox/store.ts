@@ -61,25 +61,21 @@ export class InboxStore {
     if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
   }
 
-  /** Stores events not seen before; returns how many were new. */
-  ingest(events: InboxEvent[], now: number): number {
-    let added = 0;
+  /** Stores events not seen before (template events are not kept: they only drop caches). */
+  ingest(events: InboxEvent[], now: number): void {
     for (const e of events) {
-      const cursor =
-        e.kind === "status"
-          ? this.sql.exec(
-              "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              e.key, e.messageId, e.whatsappId, e.status, e.recipient, e.code, e.reason, e.at, now,
-            )
-          : e.kind === "inbound"
-            ? this.sql.exec(
-                "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                e.key, e.messageId, e.sender, e.name, e.type, e.text, e.replyId, e.at, now,
-              )
-            : undefined;
-      added += cursor?.rowsWritten ? 1 : 0;
+      if (e.kind === "status") {
+        this.sql.exec(
+          "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          e.key, e.messageId, e.whatsappId, e.status, e.recipient, e.code, e.reason, e.at, now,
+        );
+      } else if (e.kind === "inbound") {
+        this.sql.exec(
+          "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          e.key, e.messageId, e.sender, e.name, e.type, e.text, e.replyId, e.at, now,
+        );
+      }
     }
-    return added;
   }
 
   recordSent(messageId: string, recipient: string, now: number): void {
