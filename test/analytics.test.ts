@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { COMPARE_RULES } from "../src/sandbox/rules";
+import { SEED_APP_IDS, seedState } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests, type ToolResult } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `5f0c6a1e-3b7d-4c2a-9e1f-${String(i + 1).padStart(12, "0")}`);
@@ -50,7 +51,7 @@ describe("template analytics", () => {
     expect(pending).toHaveLength(3);
     const fetched = ids(12).filter((id) => !pending.some((p) => p.templateId === id));
     expect((await upstreamRequests(/template\/analytics$/)).filter((r) => r.method === "GET").map((r) => r.query.template_ids).sort()).toEqual(fetched.sort());
-    expect(results.map((r) => r.templateId).sort()).toEqual(fetched.filter((id) => ids(5).includes(id)).sort());
+    expect(results.map((r) => r.templateId).sort()).toEqual(fetched.filter((id) => ids(7).includes(id)).sort());
     expect(pending.every((p) => p.retryAfterSeconds > 20 && p.retryAfterSeconds <= 62)).toBe(true);
     expect(progress.at(-1)).toBe(12);
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
@@ -72,37 +73,102 @@ describe("template analytics", () => {
 });
 
 describe("compare_templates", () => {
-  const [primary, other] = [ids(1)[0]!, "5f0c6a1e-3b7d-4c2a-9e1f-000000000002"];
-
-  it("queries with templateList/start/end and returns the ranking", async () => {
-    const client = await connect();
+  // Seeded store templates: 1, 2, 3, 6 and 7 are APPROVED; 4 is PENDING.
+  const [primary, sale, otp, welcomePending, , location, catalog] = ids(7) as [string, string, string, string, string, string, string];
+  type Compared = {
+    comparisons: { templateId: string; blockRateRanking: string[]; sends: { templateId: string; sends: number }[]; topBlockReasons: { templateId: string; reason: string }[] }[];
+    pending: { templateId: string; retryAfterSeconds: number }[];
+    failed: { templateId: string; error: string }[];
+  };
+  const compare = (templateList: string[], days = 30) => {
     const end = now();
-    const result = await callTool(client, "compare_templates", { appId, templateId: primary, templateList: [other], start: end - 30 * 86400, end });
+    return { appId, templateId: primary, templateList, start: end - days * 86400, end };
+  };
+
+  it("sends one pair per Gupshup call (templateList holds exactly one id), with progress, and returns one comparison per pair", async () => {
+    const client = await connect();
+    const args = compare([sale, otp, location, catalog]);
+    const progress: number[] = [];
+    const result = (await client.callTool({ name: "compare_templates", arguments: args }, undefined, { onprogress: (p) => progress.push(p.progress) })) as ToolResult;
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ windowDays: 30 });
-    expect((result.structuredContent!.blockRateRanking as string[]).sort()).toEqual([primary, other].sort());
-    const [call] = await upstreamRequests(/compare$/);
-    expect(call!.path).toBe(`/partner/app/${appId}/template/analytics/${primary}/compare`);
-    expect(call!.query).toEqual({ templateList: other, start: String(end - 30 * 86400), end: String(end) });
+    const { comparisons, pending, failed, windowDays } = result.structuredContent as Compared & { windowDays: number };
+    expect(windowDays).toBe(30);
+    expect(comparisons.map((c) => c.templateId)).toEqual([sale, otp, location, catalog]);
+    for (const c of comparisons) {
+      expect(c.blockRateRanking.sort()).toEqual([primary, c.templateId].sort());
+      expect(c.sends.map((s) => s.templateId)).toEqual([primary, c.templateId]);
+      expect(c.topBlockReasons).toHaveLength(2);
+    }
+    expect([pending, failed]).toEqual([[], []]);
+    expect(textOf(result)).toMatch(new RegExp(`Compared ${primary} with 4 of 4 template\\(s\\) over 30 days:\\n- vs ${sale}: block rate`));
+    expect(progress.at(-1)).toBe(4);
+
+    const calls = await upstreamRequests(/compare$/);
+    expect(calls.every((c) => c.path === `/partner/app/${appId}/template/analytics/${primary}/compare`)).toBe(true);
+    expect(calls.map((c) => c.query.templateList).sort()).toEqual([sale, otp, location, catalog].sort());
+    expect(calls[0]!.query).toEqual({ templateList: sale, start: String(args.start), end: String(args.end) });
   });
 
-  it("requires a window of exactly 7, 30, 60 or 90 days", async () => {
+  it("reports a pair Gupshup refuses under failed and still compares the others", async () => {
     const client = await connect();
-    const result = await callTool(client, "compare_templates", { appId, templateId: primary, templateList: [other], start: now() - 8 * 86400, end: now() });
+    const result = await callTool(client, "compare_templates", compare([welcomePending, sale]));
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const { comparisons, failed } = result.structuredContent as Compared;
+    expect(comparisons.map((c) => c.templateId)).toEqual([sale]);
+    expect(failed).toEqual([{ templateId: welcomePending, error: expect.stringMatching(/not approved/) }]);
+    expect(textOf(result)).toMatch(new RegExp(`${welcomePending} not compared: .*not approved`));
+    expect(await upstreamRequests(/compare$/)).toHaveLength(2);
+  });
+
+  it("returns pairs beyond the 10/hour budget as pending with the wait, never hitting a 429", async () => {
+    const client = await connect();
+    for (let i = 0; i < 8; i++) expect((await callTool(client, "compare_templates", compare([sale], 7))).isError).toBeFalsy();
+    const result = await callTool(client, "compare_templates", compare([sale, otp, location, catalog]));
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const { comparisons, pending, failed } = result.structuredContent as Compared;
+    expect(comparisons).toHaveLength(2);
+    expect(pending).toHaveLength(2);
+    expect([...comparisons.map((c) => c.templateId), ...pending.map((p) => p.templateId)].sort()).toEqual([sale, otp, location, catalog].sort());
+    expect(pending.every((p) => p.retryAfterSeconds > 3500 && p.retryAfterSeconds <= 3600)).toBe(true);
+    expect(failed).toEqual([]);
+    expect(textOf(result)).toMatch(/2 pending \(Gupshup allows 10 comparisons per hour\): ask again in 3[56]\d\ds/);
+    expect(await upstreamRequests(/compare$/)).toHaveLength(10);
+    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
+  it.each([
+    // An auth failure is retried once with a fresh app token: two calls, both for the first pair.
+    ["auth", 400, "Authentication Failed", /Gupshup rejected the app token .*Authentication Failed/, 2],
+    ["analytics not enabled", 404, `Template Analytics settings for app [${appId}] does not exist`, /Run enable_template_analytics first/, 1],
+  ])("fails the tool once for an app-wide reason (%s), without spending the budget on the other pairs", async (_label, status, message, advice, calls) => {
+    await sandbox().failNext({ path: "/compare$", status, body: JSON.stringify({ status: "error", message }), times: 10 });
+    const client = await connect();
+    const result = await callTool(client, "compare_templates", compare([sale, otp, location]));
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/exactly 7, 30, 60 or 90 days/);
+    expect(textOf(result)).toMatch(advice);
+    expect((await upstreamRequests(/compare$/)).map((c) => c.query.templateList)).toEqual(Array(calls).fill(sale));
+  });
+
+  it.each([
+    ["a window that is not 7, 30, 60 or 90 days", { start: now() - 8 * 86400, end: now() }, /exactly 7, 30, 60 or 90 days/],
+    ["the primary in templateList", { templateList: [primary] }, /must not contain the primary/],
+    ["duplicate ids", { templateList: [sale, sale] }, /templateList contains duplicates/],
+    ["11 ids", { templateList: ids(12).slice(1) }, /at most 10 templates/],
+  ])("rejects %s before any upstream call", async (_label, override, message) => {
+    const client = await connect();
+    const result = await callTool(client, "compare_templates", { ...compare([sale]), ...override });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
     expect(await upstreamRequests()).toHaveLength(0);
   });
 
-  it("answers the 11th comparison in an hour with the wait instead of calling Gupshup", async () => {
-    const client = await connect();
+  it("simulator: refuses a templateList with more than one id", async () => {
     const end = now();
-    const args = { appId, templateId: primary, templateList: [other], start: end - 7 * 86400, end };
-    for (let i = 0; i < 10; i++) expect((await callTool(client, "compare_templates", args)).isError).toBeFalsy();
-    const eleventh = await callTool(client, "compare_templates", args);
-    expect(eleventh.isError).toBe(true);
-    expect(textOf(eleventh)).toMatch(/Rate limited on .*compare \(10 calls per 1 hour\).*Retry in (3[5-6]\d\d)s/);
-    expect(await upstreamRequests(/compare$/)).toHaveLength(10);
-    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+    const query = new URLSearchParams({ templateList: `${sale},${otp}`, start: String(end - 7 * 86400), end: String(end) });
+    const response = await sandbox().fetch(
+      new Request(`https://sandbox.invalid/partner/app/${appId}/template/analytics/${primary}/compare?${query}`, { headers: { Authorization: seedState().apps[appId]!.appToken } }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ status: "error", message: COMPARE_RULES.notOneId });
   });
 });

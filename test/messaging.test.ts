@@ -1,10 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { TEMPLATE_SEND_RULES } from "../src/sandbox/rules";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
 const WELCOME_OFFER_PENDING = "5f0c6a1e-3b7d-4c2a-9e1f-000000000004";
+const PICKUP_LOCATION = "5f0c6a1e-3b7d-4c2a-9e1f-000000000006";
+const NEW_ARRIVALS_CATALOG = "5f0c6a1e-3b7d-4c2a-9e1f-000000000007";
+const location = { type: "location", location: { latitude: 12.9716, longitude: 77.5946, name: "DemoStore Indiranagar", address: "100 Feet Road, Bengaluru" } };
 
 const send = {
   appId,
@@ -34,6 +38,8 @@ describe("send_template_message", () => {
     expect(form.get("src.name")).toBe("DemoStore");
     expect(JSON.parse(form.get("template")!)).toEqual({ id: ORDER_UPDATE, params: ["Rahul", "ORD-12345"] });
     expect(JSON.parse(form.get("message")!)).toEqual(send.message);
+    expect(result.structuredContent!.warnings).toEqual([]);
+    expect(textOf(result)).not.toMatch(/Warning/);
   });
 
   it("sends media headers as the message object", async () => {
@@ -51,6 +57,10 @@ describe("send_template_message", () => {
     [{ template: { id: "../../etc/passwd", params: [] } }, /templateId must be/],
     [{ message: { type: "image", image: { link: "http://insecure.example.com/a.jpg" } } }, /https/],
     [{ message: { type: "image", image: {} } }, /exactly one of link or id/],
+    [{ message: { type: "location", location: { latitude: 91, longitude: 77.5 } } }, /latitude must be between -90 and 90/],
+    [{ message: { type: "location", location: { latitude: 12.9, longitude: -180.5 } } }, /longitude must be between -180 and 180/],
+    [{ message: { type: "location", location: { latitude: "12.9", longitude: 77.5 } } }, /latitude/],
+    [{ message: { type: "location", location: { longitude: 77.5 } } }, /latitude/],
   ])("rejects %j before any upstream call", async (override, message) => {
     const client = await connect();
     const result = await callTool(client, "send_template_message", { ...send, ...override });
@@ -69,6 +79,64 @@ describe("send_template_message", () => {
     expect(wrongCount.isError).toBe(true);
     expect(textOf(wrongCount)).toMatch(/has 2 variable\(s\) but 1 param/);
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
+  it("sends a LOCATION template with the location as the message object", async () => {
+    const client = await connect();
+    await callTool(client, "list_templates", { appId });
+    const result = await callTool(client, "send_template_message", { ...send, template: { id: PICKUP_LOCATION, params: ["ORD-12345"] }, message: location });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const [call] = await upstreamRequests(/\/template\/msg$/);
+    expect(JSON.parse(new URLSearchParams(call!.body).get("message")!)).toEqual(location);
+  });
+
+  it("refuses a LOCATION template without a location when the list is cached — saying what to pass, without sending", async () => {
+    const client = await connect();
+    await callTool(client, "list_templates", { appId });
+    const result = await callTool(client, "send_template_message", { ...send, template: { id: PICKUP_LOCATION, params: ["ORD-12345"] } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/pickup_location is a LOCATION template: pass message as \{ type: "location", location: \{ latitude, longitude, name, address \} \}/);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
+  it("simulator: refuses a LOCATION template whose message has no location (the list was not cached, so the server could not check)", async () => {
+    const client = await connect();
+    const result = await callTool(client, "send_template_message", { ...send, template: { id: PICKUP_LOCATION, params: ["ORD-12345"] } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`Gupshup said: "${TEMPLATE_SEND_RULES.missingLocation}"`);
+    const [call] = await upstreamRequests(/\/template\/msg$/);
+    expect(call!.status).toBe(400);
+  });
+
+  it("takes the product id as the last param of a CATALOG template, and warns instead of refusing when it seems missing", async () => {
+    const client = await connect();
+    await callTool(client, "list_templates", { appId });
+    const withProduct = await callTool(client, "send_template_message", { ...send, template: { id: NEW_ARRIVALS_CATALOG, params: ["Rahul", "SKU-123"] } });
+    expect(withProduct.isError, textOf(withProduct)).toBeFalsy();
+    expect(withProduct.structuredContent!.warnings).toEqual([]);
+    const without = await callTool(client, "send_template_message", { ...send, destination: "919886512228", template: { id: NEW_ARRIVALS_CATALOG, params: ["Rahul"] } });
+    expect(without.isError, textOf(without)).toBeFalsy();
+    expect(without.structuredContent!.warnings).toEqual([expect.stringMatching(/new_arrivals takes its product id as the last param: expected 2 param\(s\).*1 given/)]);
+    expect(textOf(without)).toMatch(/Warning: Template new_arrivals takes its product id/);
+    const sent = await upstreamRequests(/\/template\/msg$/);
+    expect(sent.map((r) => JSON.parse(new URLSearchParams(r.body).get("template")!).params)).toEqual([["Rahul", "SKU-123"], ["Rahul"]]);
+  });
+
+  it("warns instead of refusing when header or URL-button variables make the count uncertain", async () => {
+    const container = { data: "Hi {{1}}, order {{2}} shipped.", header: "Order {{1}}", buttons: [{ type: "URL", text: "Track", url: "https://shop.example.com/t/{{1}}" }] };
+    const listed = { id: ORDER_UPDATE, elementName: "order_update", status: "APPROVED", templateType: "TEXT", category: "UTILITY", containerMeta: JSON.stringify(container) };
+    await sandbox().failNext({ path: "/templates$", method: "GET", status: 200, body: JSON.stringify({ status: "success", templates: [listed] }), times: 1 });
+    const client = await connect();
+    await callTool(client, "list_templates", { appId });
+
+    const outcomes = [];
+    for (const [i, params] of [["a", "b"], ["h", "a", "b", "u"], ["a", "b", "c"]].entries()) {
+      const result = await callTool(client, "send_template_message", { ...send, destination: `91988651222${i}`, template: { id: ORDER_UPDATE, params } });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      outcomes.push(result.structuredContent!.warnings);
+    }
+    expect(outcomes).toEqual([[], [], [expect.stringMatching(/2 body variable\(s\) and 2 in its header or URL button; 3 param\(s\) were given.*2 or 4 is expected/)]]);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);
   });
 
   it("translates Gupshup's 'Invalid App Details' into what to check", async () => {

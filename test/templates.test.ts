@@ -1,10 +1,24 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, textOf, upstreamRequests } from "./helpers";
+import { TEMPLATE_RULES } from "../src/sandbox/rules";
+import { SEED_APP_IDS, seedState } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 type Template = { id: string; elementName: string; status: string; body: string | null; footer: string | null; buttons: Record<string, unknown>[]; variableCount: number };
 const templatesOf = (result: { structuredContent?: Record<string, unknown> }) => (result.structuredContent as { templates: Template[] }).templates;
+const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
+
+/** A form request straight to the simulator, as another Gupshup client would send it. */
+async function askSandbox(method: string, path: string, fields: Record<string, string>): Promise<{ status: number; body: { status?: string; message?: string } }> {
+  const response = await sandbox().fetch(
+    new Request(`https://sandbox.invalid/partner/app/${appId}${path}`, {
+      method,
+      headers: { Authorization: seedState().apps[appId]!.appToken, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    }),
+  );
+  return { status: response.status, body: await response.json() };
+}
 
 beforeEach(resetAll);
 
@@ -14,7 +28,7 @@ describe("list_templates", () => {
     const result = await callTool(client, "list_templates", { appId });
     expect(result.isError).toBeFalsy();
     const templates = templatesOf(result);
-    expect(templates.map((t) => t.status).sort()).toEqual(["APPROVED", "APPROVED", "APPROVED", "PENDING", "REJECTED"]);
+    expect(templates.map((t) => t.status).sort()).toEqual(["APPROVED", "APPROVED", "APPROVED", "APPROVED", "APPROVED", "PENDING", "REJECTED"]);
     const sale = templates.find((t) => t.elementName === "spring_sale")!;
     expect(sale.body).toBe("Spring sale: {{1}} off everything until Sunday.");
     expect(sale.footer).toBe("Reply STOP to opt out");
@@ -31,7 +45,7 @@ describe("list_templates", () => {
   it("filters by status, category and name", async () => {
     const client = await connect();
     const approved = templatesOf(await callTool(client, "list_templates", { appId, status: "APPROVED", category: "MARKETING" }));
-    expect(approved.map((t) => t.elementName)).toEqual(["spring_sale"]);
+    expect(approved.map((t) => t.elementName)).toEqual(["spring_sale", "new_arrivals"]);
     const search = await callTool(client, "list_templates", { appId, search: "OTP", limit: 1 });
     expect(templatesOf(search).map((t) => t.elementName)).toEqual(["login_otp"]);
     expect(search.structuredContent!.total).toBe(1);
@@ -81,6 +95,9 @@ describe("create_template", () => {
     expect(form.get("elementName")).toBe("shipping_update");
     expect(form.get("category")).toBe("UTILITY");
     expect(form.get("enableSample")).toBe("true");
+    expect(form.get("example")).toBe("Hi Asha, order ORD-7 is on its way.");
+    expect(form.get("vertical")).toBe("Shipping update");
+    expect(form.has("exampleHeader")).toBe(false);
     expect(JSON.parse(form.get("buttons")!)).toEqual([
       { type: "URL", text: "Track", url: "https://shop.example.com/track/{{1}}", example: ["https://shop.example.com/track/ORD-7"] },
       { type: "PHONE_NUMBER", text: "Call us", phone_number: "+919000000001" },
@@ -109,12 +126,50 @@ describe("create_template", () => {
     [{ buttons: [{ type: "QUICK_REPLY", text: "a" }, { type: "URL", text: "u", url: "https://x.example.com" }, { type: "QUICK_REPLY", text: "b" }] }, /grouped together/],
     [{ buttons: [{ type: "COPY_CODE", example: "SAVE10" }] }, /only for MARKETING/],
     [{ buttons: [{ type: "QUICK_REPLY", text: "x".repeat(26) }] }, /at most 25/],
+    [{ header: "Order {{1}} shipped" }, /header has a variable, so `exampleHeader` is required: the header with \{\{1\}\} replaced by a sample value/],
+    [{ header: "Order {{1}} shipped", exampleHeader: "Order {{1}} shipped" }, /exampleHeader must have \{\{1\}\} replaced/],
+    [{ exampleHeader: "Order ORD-7 shipped" }, /exampleHeader is only for a header with a variable/],
+    [{ vertical: "v".repeat(181) }, /at most 180/],
   ])("rejects %j before any upstream call", async (override, message) => {
     const client = await connect();
     const result = await callTool(client, "create_template", { ...valid, buttons: undefined, ...override });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
     expect(await upstreamRequests()).toHaveLength(0);
+  });
+
+  it("always sends vertical and example: the name humanised, and content without variables as its own example", async () => {
+    const client = await connect();
+    const plain = { appId, elementName: "__back_in__stock_", languageCode: "en", category: "MARKETING", templateType: "TEXT", content: "Your favourites are back in stock." };
+    const result = await callTool(client, "create_template", plain);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const labelled = await callTool(client, "create_template", { ...plain, elementName: "restock", vertical: "Retail", example: "Your favourites are back in stock!" });
+    expect(labelled.isError, textOf(labelled)).toBeFalsy();
+
+    const forms = (await upstreamRequests(/\/templates$/)).filter((r) => r.method === "POST").map((r) => new URLSearchParams(r.body));
+    expect(forms.map((f) => [f.get("vertical"), f.get("example")])).toEqual([
+      ["Back in stock", "Your favourites are back in stock."],
+      ["Retail", "Your favourites are back in stock!"],
+    ]);
+  });
+
+  it("sends exampleHeader for a header with a variable", async () => {
+    const client = await connect();
+    const result = await callTool(client, "create_template", { ...valid, buttons: undefined, header: "Order {{1}} shipped", exampleHeader: "Order ORD-7 shipped" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const [create] = await upstreamRequests(/\/templates$/);
+    const form = new URLSearchParams(create!.body);
+    expect([form.get("header"), form.get("exampleHeader")]).toEqual(["Order {{1}} shipped", "Order ORD-7 shipped"]);
+  });
+
+  it("simulator: refuses a create without vertical or example, or a header variable without exampleHeader, as Gupshup's type pages require", async () => {
+    const complete = { elementName: "direct_create", languageCode: "en", category: "UTILITY", templateType: "TEXT", content: "Your order shipped.", example: "Your order shipped.", vertical: "Orders", enableSample: "true" };
+    const without = (field: string) => Object.fromEntries(Object.entries(complete).filter(([key]) => key !== field));
+    expect(await askSandbox("POST", "/templates", without("vertical"))).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingVertical } });
+    expect(await askSandbox("POST", "/templates", without("example"))).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingExample } });
+    expect(await askSandbox("POST", "/templates", { ...complete, header: "Order {{1}}" })).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingExampleHeader } });
+    expect(await askSandbox("PUT", `/templates/${ORDER_UPDATE}`, { header: "Order {{1}}" })).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingExampleHeader } });
+    expect((await askSandbox("POST", "/templates", { ...complete, header: "Order {{1}}", exampleHeader: "Order 7" })).status).toBe(200);
   });
 
   it("accepts a valid AUTHENTICATION template", async () => {
@@ -157,9 +212,29 @@ describe("edit_template and delete_template", () => {
     expect(after.find((t) => t.id === order.id)).toMatchObject({ body: "Hello {{1}}, order {{2}} shipped.", status: "PENDING" });
   });
 
+  it("sends new content without variables as its own example, exampleHeader with a new header, and never vertical", async () => {
+    const client = await connect();
+    const plain = await callTool(client, "edit_template", { appId, templateId: ORDER_UPDATE, content: "Your order has shipped." });
+    expect(plain.isError, textOf(plain)).toBeFalsy();
+    const header = await callTool(client, "edit_template", { appId, templateId: ORDER_UPDATE, header: "Order {{1}}", exampleHeader: "Order ORD-7" });
+    expect(header.isError, textOf(header)).toBeFalsy();
+
+    const [first, second] = (await upstreamRequests()).filter((r) => r.method === "PUT").map((r) => Object.fromEntries(new URLSearchParams(r.body)));
+    expect(first).toEqual({ content: "Your order has shipped.", example: "Your order has shipped.", enableSample: "true" });
+    expect(second).toEqual({ header: "Order {{1}}", exampleHeader: "Order ORD-7", enableSample: "true" });
+  });
+
+  it("refuses an edit to a header with a variable but no exampleHeader, before any upstream call", async () => {
+    const client = await connect();
+    const result = await callTool(client, "edit_template", { appId, templateId: ORDER_UPDATE, header: "Order {{1}}" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/exampleHeader.*required/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
   it("refuses an edit that changes nothing", async () => {
     const client = await connect();
-    const result = await callTool(client, "edit_template", { appId, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001" });
+    const result = await callTool(client, "edit_template", { appId, templateId: ORDER_UPDATE });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/nothing to change/);
     expect(await upstreamRequests()).toHaveLength(0);

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 import { appOf, fail, type SandboxEnv } from "./routes";
 
 const DAY_SECONDS = 86_400;
@@ -30,13 +31,18 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     const form = await c.req.parseBody();
     if (form.source !== target.phone) return fail(c, 400, "Invalid App Details");
     if (typeof form.destination !== "string" || !/^\d{8,15}$/.test(form.destination)) return fail(c, 400, "Invalid Destination");
+    let templateId: string;
+    let message: unknown;
     try {
       const template = JSON.parse(String(form.template)) as { id?: unknown; params?: unknown };
       if (typeof template.id !== "string" || !Array.isArray(template.params)) throw new Error("shape");
-      if (form.message !== undefined) JSON.parse(String(form.message));
+      templateId = template.id;
+      if (form.message !== undefined) message = JSON.parse(String(form.message));
     } catch {
       return fail(c, 400, "Invalid template or message JSON");
     }
+    const templateType = target.templates.find((t) => t.id === templateId)?.templateType ?? "";
+    if (TEMPLATE_SEND_RULES.lacksLocation(templateType, message)) return fail(c, 400, TEMPLATE_SEND_RULES.missingLocation);
     const messageId = crypto.randomUUID();
     c.var.sandbox.recordSend(target, messageId, form.destination, false);
     return c.json({ status: "submitted", messageId });
@@ -82,7 +88,9 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     if (!COMPARE_WINDOWS.includes(end - start)) {
       return fail(c, 400, "The difference between start and end times should be the number of seconds in 604800(7 days), 2592000(30 days), 5184000(60 days), 7776000(90 days).");
     }
-    const ids = [c.req.param("templateId"), ...(c.req.query("templateList") ?? "").split(",").filter(Boolean)];
+    const others = (c.req.query("templateList") ?? "").split(",").filter(Boolean);
+    if (others.length !== COMPARE_RULES.idsPerCall) return fail(c, 400, COMPARE_RULES.notOneId);
+    const ids = [c.req.param("templateId"), ...others];
     const unknown = ids.filter((id) => !target.templates.some((t) => t.id === id && t.status === "APPROVED"));
     if (unknown.length > 0) return fail(c, 400, "One or more templates in the list is not approved.");
     const ranked = [...ids].sort((a, b) => figure(`${a}:block`, 100) - figure(`${b}:block`, 100));

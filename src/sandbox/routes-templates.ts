@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { appOf, fail, type SandboxContext, type SandboxEnv } from "./routes";
+import { TEMPLATE_RULES } from "./rules";
 import type { SandboxTemplate } from "./state";
 
 const CATEGORIES = ["AUTHENTICATION", "MARKETING", "UTILITY"];
@@ -31,7 +32,11 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
     }
     if (!TYPES.includes(templateType)) return fail(c, 400, "Invalid templateType provided");
     if (content === "" || content.length > 1024) return fail(c, 400, "Invalid content provided");
-    if (/\{\{\d+\}\}/.test(content) && !field("example")) return fail(c, 400, "enableSample is required with example for templates with variables");
+    if (!field("example")) return fail(c, 400, TEMPLATE_RULES.missingExample);
+    const vertical = field("vertical");
+    if (!vertical) return fail(c, 400, TEMPLATE_RULES.missingVertical);
+    if (vertical.length > TEMPLATE_RULES.maxVerticalLength) return fail(c, 400, TEMPLATE_RULES.verticalTooLong);
+    if (TEMPLATE_RULES.lacksExampleHeader(field("header"), field("exampleHeader"))) return fail(c, 400, TEMPLATE_RULES.missingExampleHeader);
     if (target.templates.some((t) => t.elementName === elementName && t.languageCode === languageCode)) {
       return fail(c, 400, "Template Already exists with same elementName and languageCode");
     }
@@ -51,7 +56,7 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
       modifiedOn: now,
       namespace: "sandbox_namespace",
       wabaId: "100000000000001",
-      vertical: field("vertical") ?? "",
+      vertical,
       data: content,
       containerMeta: JSON.stringify({
         appId: target.id,
@@ -77,6 +82,7 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
     const template = target.templates.find((t) => t.id === c.req.param("templateId"));
     if (!template) return fail(c, 400, "No Template found for given id");
     const form = await c.req.parseBody();
+    if (TEMPLATE_RULES.lacksExampleHeader(form.header, form.exampleHeader)) return fail(c, 400, TEMPLATE_RULES.missingExampleHeader);
     const meta = JSON.parse(template.containerMeta) as Record<string, unknown>;
     for (const [field, key] of [["content", "data"], ["header", "header"], ["footer", "footer"], ["example", "sampleText"], ["exampleMedia", "sampleMedia"]] as const) {
       if (typeof form[field] === "string") meta[key] = form[field];

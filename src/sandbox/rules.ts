@@ -56,3 +56,40 @@ export const V3_MESSAGE_RULES = {
   /** Apps without Callback Billing cannot use /v3/message. */
   noCallbackBilling: "Callback Billing must be enabled for this API",
 } as const;
+
+// ---- Template create and edit [§5, §6, §20, §24] ----
+
+export const TEMPLATE_RULES = {
+  /**
+   * The per-type create pages mark `vertical` and `example` Required (the newest Apply page
+   * says "NA"); the simulator takes the type pages' side and refuses a create without them.
+   */
+  missingVertical: "vertical is required (the template's use-case label, not more than 180 char.)",
+  maxVerticalLength: 180,
+  verticalTooLong: "vertical should not be more than 180 char.",
+  missingExample: "example is required with enableSample: the template content with sample values",
+  /** A header with a variable needs `exampleHeader` (Meta's example.header_text), on create and on edit. */
+  lacksExampleHeader: (header: unknown, exampleHeader: unknown) =>
+    typeof header === "string" && /\{\{\s*\d+\s*\}\}/.test(header) && (typeof exampleHeader !== "string" || exampleHeader === ""),
+  missingExampleHeader: "exampleHeader is required when the header has a variable: the header with sample values",
+} as const;
+
+// ---- Template sends on /template/msg [§9, §24] ----
+
+export const TEMPLATE_SEND_RULES = {
+  /** "Required when templateType is 'LOCATION'": message {"type":"location","location":{latitude, longitude, name?, address?}}. */
+  lacksLocation: (templateType: string, message: unknown) => {
+    if (templateType !== "LOCATION") return false;
+    const location = (message as { location?: { latitude?: unknown; longitude?: unknown } } | null)?.location;
+    return typeof location?.latitude !== "number" || typeof location.longitude !== "number";
+  },
+  missingLocation: "message with location (latitude and longitude) is required for LOCATION templates",
+} as const;
+
+// ---- Template comparison [§11, §24] ----
+
+export const COMPARE_RULES = {
+  /** templateList names the one template compared with the path's template. */
+  idsPerCall: 1,
+  notOneId: "The array should contain exactly one valid template id",
+} as const;

@@ -79,6 +79,23 @@ export function seedState(): SandboxState {
         template(store, 3, { elementName: "login_otp", category: "AUTHENTICATION", templateType: "TEXT", status: "APPROVED", data: "{{1}} is your verification code.", buttons: [{ type: "OTP", otp_type: "COPY_CODE", text: "Copy code" }] }),
         template(store, 4, { elementName: "welcome_offer", category: "MARKETING", templateType: "TEXT", status: "PENDING", data: "Welcome {{1}}! Here is 10% off your first order." }),
         template(store, 5, { elementName: "promo_blast", category: "MARKETING", templateType: "TEXT", status: "REJECTED", reason: "Invalid Format", data: "BUY NOW!!! {{1}}" }),
+        template(store, 6, {
+          elementName: "pickup_location",
+          category: "UTILITY",
+          templateType: "LOCATION",
+          status: "APPROVED",
+          data: "Your order {{1}} is ready for pickup at the store shown above.",
+          sampleText: "Your order ORD-12345 is ready for pickup at the store shown above.",
+        }),
+        template(store, 7, {
+          elementName: "new_arrivals",
+          category: "MARKETING",
+          templateType: "CATALOG",
+          status: "APPROVED",
+          data: "Hi {{1}}, new arrivals are in. Browse them in our catalog.",
+          sampleText: "Hi Rahul, new arrivals are in. Browse them in our catalog.",
+          buttons: [{ type: "CATALOG", text: "View catalog" }],
+        }),
       ], {
         ratings: { oldLimit: "TIER_250", currentLimit: "TIER_1K", event: "UPGRADE", eventTime: EPOCH + 3 * DAY, phoneQuality: "GREEN" },
       }),

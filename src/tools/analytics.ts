@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
-import type { UpstreamResult } from "../gateway/types";
+import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
 import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { translateFailure, unwrap } from "./errors";
@@ -18,6 +18,13 @@ export const analyticsRow = z.object({
   delivered: z.number(),
   read: z.number(),
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
+});
+
+const comparisonShape = z.object({
+  templateId: z.string().describe("The template compared with the primary."),
+  blockRateRanking: z.array(z.string()).describe("The two template ids ordered by block rate, as Gupshup ranks them."),
+  sends: z.array(z.object({ templateId: z.string(), sends: z.number() })).describe("Messages sent per template in the window."),
+  topBlockReasons: z.array(z.object({ templateId: z.string(), reason: z.string() })).describe("The most common reason users blocked each template."),
 });
 
 export const analyticsTools: ToolDefinition[] = [
@@ -133,12 +140,18 @@ export const analyticsTools: ToolDefinition[] = [
     "compare_templates",
     {
       title: "Compare templates",
-      description: "Compare templates side by side over exactly 7, 30, 60 or 90 days: block-rate ranking, sends and top block reason. Templates must be APPROVED with ≥1,000 sends in the range; Gupshup allows 10 comparisons per hour.",
+      description:
+        "Compare a template with others over exactly 7, 30, 60 or 90 days: for each pair, block-rate ranking, sends and top block reason. Templates must be APPROVED with ≥1,000 sends in the range. " +
+        "Gupshup compares one pair per call and allows 10 calls per hour: pairs beyond the budget come back under `pending` with the wait, pairs Gupshup refuses under `failed`.",
       input: z
         .object({
           appId: appIdInput,
           templateId: templateIdInput.describe("Primary template id."),
-          templateList: z.array(templateIdInput).min(1).max(10).describe("Template ids to compare with the primary."),
+          templateList: z
+            .array(templateIdInput)
+            .min(1, "give at least one template id to compare with")
+            .max(10, "at most 10 templates (Gupshup allows 10 comparisons per hour)")
+            .describe("Template ids to compare with the primary, one comparison (one Gupshup call) each; at most 10."),
           start: unixSecondsInput.describe("Start, Unix seconds."),
           end: unixSecondsInput.describe("End, Unix seconds: start + exactly 7, 30, 60 or 90 days."),
         })
@@ -148,38 +161,83 @@ export const analyticsTools: ToolDefinition[] = [
             rctx.addIssue({ code: "custom", path: ["end"], message: `end - start must be exactly 7, 30, 60 or 90 days (604800, 2592000, 5184000 or 7776000 s); it is ${a.end - a.start} s` });
           }
           if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
+          if (new Set(a.templateList).size !== a.templateList.length) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList contains duplicates" });
         }),
       output: z.object({
         appId: z.string(),
-        templateId: z.string(),
-        windowDays: z.number(),
-        blockRateRanking: z.array(z.string()).describe("Template ids ordered by block rate (as Gupshup ranks them)."),
-        sends: z.array(z.object({ templateId: z.string(), sends: z.number() })),
-        topBlockReasons: z.array(z.object({ templateId: z.string(), reason: z.string() })),
+        templateId: z.string().describe("The primary template."),
+        windowDays: z.number().describe("Length of the compared window, in days."),
+        comparisons: z.array(comparisonShape).describe("One entry per template compared with the primary."),
+        pending: z.array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() })).describe("Templates not compared because of the 10/hour limit: ask again for them after the wait."),
+        failed: z.array(z.object({ templateId: z.string(), error: z.string() })).describe("Templates Gupshup would not compare with the primary, and why (e.g. under 1,000 sends, not APPROVED)."),
       }),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
-      const result = await ctx.callApp(appId, {
-        endpoint: "compareTemplates",
-        params: { templateId: args.templateId },
-        query: { templateList: args.templateList.join(","), start: String(args.start), end: String(args.end) },
+      const report = progressReporter(extra);
+      const total = args.templateList.length;
+      const compareWith = (other: string) =>
+        ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(args.start), end: String(args.end) } });
+
+      // The first pair alone: an app-wide failure would repeat for every pair, so it fails the
+      // tool once, before the other pairs spend the 10/hour budget.
+      const [firstId, ...rest] = args.templateList;
+      const first = await compareWith(firstId!);
+      if (!first.ok && appWide(first.failure)) unwrap(first, { session: ctx.session, appId });
+      let done = 1;
+      await report(done, total, `compared with ${firstId}`);
+      const others = await Promise.all(
+        rest.map(async (id) => {
+          const result = await compareWith(id);
+          await report(++done, total, `compared with ${id}`);
+          return result;
+        }),
+      );
+
+      const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending: [] as { templateId: string; retryAfterSeconds: number }[], failed: [] as { templateId: string; error: string }[] };
+      [first, ...others].forEach((result: UpstreamResult, i) => {
+        const templateId = args.templateList[i]!;
+        if (!result.ok) {
+          if (result.failure.kind === "rate_limited") outcome.pending.push({ templateId, retryAfterSeconds: result.failure.retryAfterSeconds ?? 3600 });
+          else outcome.failed.push({ templateId, error: translateFailure(result.failure, { session: ctx.session, appId }) });
+          return;
+        }
+        const parsed = compareResponse.safeParse(result.data);
+        if (parsed.success) outcome.comparisons.push(comparisonOf(templateId, parsed.data.data));
+        else outcome.failed.push({ templateId, error: "Gupshup's answer did not have the expected shape, so it was not used. Try again later; if it persists, Gupshup may have changed this API." });
       });
-      const metrics = parseAnswer(compareResponse, unwrap(result, { session: ctx.session, appId }), "compare_templates").data;
-      const metric = (name: string) => metrics.find((m) => m.metric === name);
-      const structured = {
-        appId,
-        templateId: args.templateId,
-        windowDays: (args.end - args.start) / DAY,
-        blockRateRanking: metric("BLOCK_RATE")?.order_by_relative_metric ?? [],
-        sends: (metric("MESSAGE_SENDS")?.number_values ?? []).map((v) => ({ templateId: v.key, sends: v.value })),
-        topBlockReasons: (metric("TOP_BLOCK_REASON")?.string_values ?? []).map((v) => ({ templateId: v.key, reason: v.value })),
-      };
+
+      const windowDays = (args.end - args.start) / DAY;
+      const lines = outcome.comparisons.map(
+        (c) => `- vs ${c.templateId}: block rate ${c.blockRateRanking.join(" > ") || "(no ranking)"}; sends ${c.sends.map((s) => `${s.templateId}=${s.sends}`).join(", ") || "(none)"}`,
+      );
+      if (outcome.pending.length > 0) {
+        const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
+        lines.push(`${outcome.pending.length} pending (Gupshup allows 10 comparisons per hour): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
+      }
+      for (const f of outcome.failed) lines.push(`- ${f.templateId} not compared: ${f.error}`);
       return {
-        structured,
-        summary: `Block-rate ranking over ${structured.windowDays} days: ${structured.blockRateRanking.join(" > ") || "(none)"}. Sends: ${structured.sends.map((s) => `${s.templateId}=${s.sends}`).join(", ")}.`,
+        structured: { appId, templateId: args.templateId, windowDays, ...outcome },
+        summary: `Compared ${args.templateId} with ${outcome.comparisons.length} of ${total} template(s) over ${windowDays} days:\n${lines.join("\n")}`,
       };
     },
   ),
 ];
+
+/**
+ * A failure every pair would meet: auth, analytics not enabled, Gupshup down. Gupshup refuses a
+ * pair it cannot compare with 400 [§11], and a rate limit only delays the pairs.
+ */
+const appWide = (failure: UpstreamFailure) => failure.kind !== "rate_limited" && !(failure.kind === "rejected" && failure.status === 400);
+
+/** One pair's answer: Gupshup's three metrics, each keyed by template id. */
+function comparisonOf(templateId: string, metrics: z.infer<typeof compareResponse>["data"]): z.infer<typeof comparisonShape> {
+  const metric = (name: string) => metrics.find((m) => m.metric === name);
+  return {
+    templateId,
+    blockRateRanking: metric("BLOCK_RATE")?.order_by_relative_metric ?? [],
+    sends: (metric("MESSAGE_SENDS")?.number_values ?? []).map((v) => ({ templateId: v.key, sends: v.value })),
+    topBlockReasons: (metric("TOP_BLOCK_REASON")?.string_values ?? []).map((v) => ({ templateId: v.key, reason: v.value })),
+  };
+}

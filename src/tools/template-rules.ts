@@ -70,6 +70,7 @@ export interface TemplateFields {
   footer?: string;
   buttons?: ButtonInput[];
   example?: string;
+  exampleHeader?: string;
   exampleMedia?: string;
   limitedOfferText?: string;
 }
@@ -77,7 +78,8 @@ export interface TemplateFields {
 /**
  * Cross-field rules. Each problem is reported on the field to fix, with what to do.
  * For edits, rules that need a field the call does not change are skipped (an edited media
- * template keeps its sample media unless a new one is given).
+ * template keeps its sample media unless a new one is given; a new exampleHeader alone is
+ * for the header the template already has).
  */
 export function checkTemplate(t: TemplateFields, issue: (path: string, message: string) => void, mode: "create" | "edit" = "create"): void {
   const { category, templateType } = t;
@@ -100,10 +102,8 @@ export function checkTemplate(t: TemplateFields, issue: (path: string, message: 
     issue("exampleMedia", `${templateType} templates need a sample media handle: run upload_media and pass its handleId as exampleMedia`);
   }
   if (t.content !== undefined) checkVariables(t.content, t.example, issue);
-  if (t.header) {
-    const headerVariables = variablesIn(t.header);
-    if (headerVariables.length > 1) issue("header", "a text header can have at most one variable ({{1}})");
-  }
+  if (t.header !== undefined || mode === "create") checkHeader(t.header, t.exampleHeader, issue);
+  if (t.exampleHeader && variablesIn(t.exampleHeader).length > 0) issue("exampleHeader", "exampleHeader must have {{1}} replaced by a sample value");
   if (t.footer && variablesIn(t.footer).length > 0) issue("footer", "the footer cannot contain variables");
   if (t.buttons) checkButtons(t.buttons, category, issue);
 }
@@ -117,6 +117,17 @@ function checkVariables(content: string, example: string | undefined, issue: (pa
   }
   if (!example) issue("example", "content has variables, so `example` is required: the same text with every {{n}} replaced by a sample value");
   else if (variablesIn(example).length > 0) issue("example", "example must have every {{n}} replaced by a sample value");
+}
+
+/** A header with a variable needs `exampleHeader`: the header as it reads with the variable filled in. */
+function checkHeader(header: string | undefined, exampleHeader: string | undefined, issue: (path: string, message: string) => void): void {
+  const variables = header ? variablesIn(header).length : 0;
+  if (variables > 1) issue("header", "a text header can have at most one variable ({{1}})");
+  if (variables > 0 && !exampleHeader) {
+    issue("exampleHeader", 'header has a variable, so `exampleHeader` is required: the header with {{1}} replaced by a sample value (e.g. header "Order {{1}} shipped" → exampleHeader "Order ORD-7 shipped")');
+  } else if (variables === 0 && exampleHeader !== undefined) {
+    issue("exampleHeader", "exampleHeader is only for a header with a variable ({{1}}); remove it, or put {{1}} in header");
+  }
 }
 
 function checkButtons(buttons: ButtonInput[], category: string | undefined, issue: (path: string, message: string) => void): void {

@@ -3,20 +3,24 @@ import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
-import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields } from "./template-rules";
+import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, variablesIn, type TemplateFields } from "./template-rules";
 import { templateShape, toTemplate } from "./template-shape";
 
 const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
 const headerInput = z.string().min(1).max(60, "header must be at most 60 characters");
 const footerInput = z.string().min(1).max(60, "footer must be at most 60 characters");
 const exampleInput = z.string().min(1).max(1024);
+const exampleHeaderInput = z.string().min(1, "exampleHeader must not be empty").max(1024);
 const mediaHandleInput = z.string().min(1).max(1000);
 
 /** Adds template-rule violations to a zod refinement, one issue per problem. */
 const refineTemplate = (t: TemplateFields, ctx: z.RefinementCtx, mode: "create" | "edit" = "create") =>
   checkTemplate(t, (path, message) => ctx.addIssue({ code: "custom", path: [path], message }), mode);
 
-/** The form fields Gupshup wants, with objects as JSON strings (stringified only here, at the HTTP boundary). */
+/**
+ * The form fields Gupshup wants, with objects as JSON strings (stringified only here, at the HTTP
+ * boundary). The type pages require `example` [§24]: content without variables is its own example.
+ */
 function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<string, string> {
   const form: Record<string, string> = {};
   const put = (key: string, value: string | boolean | undefined) => {
@@ -31,11 +35,18 @@ function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<st
   put("content", t.content);
   put("header", t.header);
   put("footer", t.footer);
-  put("example", t.example);
+  put("example", t.example ?? (t.content !== undefined && variablesIn(t.content).length === 0 ? t.content : undefined));
+  put("exampleHeader", t.exampleHeader);
   put("exampleMedia", t.exampleMedia);
   if (t.buttons) form.buttons = JSON.stringify(t.buttons.map(buttonToWire));
   put("enableSample", t.enableSample ?? true);
   return form;
+}
+
+/** The use-case label the type pages require [§24], from the name when none is given: order_update → "Order update". */
+function verticalFrom(elementName: string): string {
+  const words = elementName.replace(/_+/g, " ").trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : elementName;
 }
 
 const mutating = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
@@ -45,7 +56,8 @@ export const templateTools: ToolDefinition[] = [
     "create_template",
     {
       title: "Create template",
-      description: "Create a WhatsApp message template and submit it to Meta for approval (status starts PENDING; check with list_templates). Body variables are {{1}}, {{2}}, … and need an `example`.",
+      description:
+        "Create a WhatsApp message template and submit it to Meta for approval (status starts PENDING; check with list_templates). Body variables are {{1}}, {{2}}, … and need an `example`; a header variable needs `exampleHeader`.",
       input: z
         .object({
           appId: appIdInput,
@@ -54,12 +66,15 @@ export const templateTools: ToolDefinition[] = [
           category: z.enum(CATEGORIES).describe("MARKETING, UTILITY or AUTHENTICATION."),
           templateType: z.enum(TEMPLATE_TYPES).describe("TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION, CAROUSEL, PRODUCT, CATALOG or LTO. PRODUCT/CATALOG/LTO/CAROUSEL: MARKETING and UTILITY only."),
           content: contentInput.describe("Body text, up to 1024 characters, with variables {{1}}, {{2}}, … AUTHENTICATION bodies must start with '{{1}} is your verification code'."),
-          header: headerInput.optional().describe("Header text, up to 60 characters, at most one variable. Not for AUTHENTICATION."),
+          header: headerInput.optional().describe("Header text, up to 60 characters, at most one variable ({{1}}, then exampleHeader is required). Not for AUTHENTICATION."),
           footer: footerInput.optional().describe("Footer text, up to 60 characters, no variables."),
           buttons: buttonsInput.optional(),
-          example: exampleInput.optional().describe("The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve."),
+          example: exampleInput
+            .optional()
+            .describe("The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve; without variables it defaults to content."),
+          exampleHeader: exampleHeaderInput.optional().describe("The header with its variable filled in (e.g. header 'Order {{1}} shipped' → 'Order ORD-7 shipped'). Required when header has {{1}}."),
           exampleMedia: mediaHandleInput.optional().describe("Sample media handle from upload_media (required for IMAGE, VIDEO and DOCUMENT templates)."),
-          vertical: z.string().min(1).max(180).optional().describe("Business use-case label, up to 180 characters."),
+          vertical: z.string().min(1, "vertical must not be empty").max(180, "vertical must be at most 180 characters").optional().describe("Business use-case label, up to 180 characters (default: the name humanised, order_update → 'Order update')."),
           allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
           limitedOfferText: z.string().min(1).max(16).optional().describe("LTO templates only: the offer headline, up to 16 characters."),
         })
@@ -69,8 +84,7 @@ export const templateTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const form: Record<string, string> = { elementName: args.elementName, languageCode: args.languageCode, ...templateForm(args) };
-      if (args.vertical) form.vertical = args.vertical;
+      const form: Record<string, string> = { elementName: args.elementName, languageCode: args.languageCode, vertical: args.vertical ?? verticalFrom(args.elementName), ...templateForm(args) };
       if (args.allowTemplateCategoryChange !== undefined) form.allowTemplateCategoryChange = String(args.allowTemplateCategoryChange);
       const data = unwrap(await ctx.callApp(appId, { endpoint: "createTemplate", form }), { session: ctx.session, appId, templateName: args.elementName });
       const created = parseAnswer(createdTemplateResponse, data, "create_template").template;
@@ -92,19 +106,20 @@ export const templateTools: ToolDefinition[] = [
           appId: appIdInput,
           templateId: templateIdInput.describe("Template id (UUID from list_templates)."),
           content: contentInput.optional().describe("New body text, up to 1024 characters."),
-          header: headerInput.optional().describe("New header text, up to 60 characters."),
+          header: headerInput.optional().describe("New header text, up to 60 characters, at most one variable ({{1}}, then exampleHeader is required)."),
           footer: footerInput.optional().describe("New footer text, up to 60 characters."),
           buttons: buttonsInput.optional(),
           category: z.enum(CATEGORIES).optional().describe("New category."),
           templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
-          example: exampleInput.optional().describe("The body with every variable filled in; required when the new content has variables."),
+          example: exampleInput.optional().describe("The body with every variable filled in; required when the new content has variables, and defaults to the new content when it has none."),
+          exampleHeader: exampleHeaderInput.optional().describe("The header with its variable filled in; required when the new header has {{1}}."),
           exampleMedia: mediaHandleInput.optional().describe("New sample media handle from upload_media."),
           enableSample: z.boolean().optional().describe("Send enableSample (Gupshup requires true; default true)."),
         })
         .superRefine((args, rctx) => {
-          const changes = ["content", "header", "footer", "buttons", "category", "templateType", "example", "exampleMedia"] as const;
+          const changes = ["content", "header", "footer", "buttons", "category", "templateType", "example", "exampleHeader", "exampleMedia"] as const;
           if (!changes.some((key) => args[key] !== undefined)) {
-            rctx.addIssue({ code: "custom", path: [], message: "nothing to change: pass at least one of content, header, footer, buttons, category, templateType, example, exampleMedia" });
+            rctx.addIssue({ code: "custom", path: [], message: `nothing to change: pass at least one of ${changes.join(", ")}` });
           }
           refineTemplate(args, rctx, "edit");
         }),
