@@ -20,7 +20,7 @@ export const analyticsRow = z.object({
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
 });
 
-const comparisonShape = z.object({
+export const comparisonShape = z.object({
   templateId: z.string().describe("The template compared with the primary."),
   blockRateRanking: z.array(z.string()).describe("The two template ids ordered by block rate, as Gupshup ranks them."),
   sends: z.array(z.object({ templateId: z.string(), sends: z.number() })).describe("Messages sent per template in the window."),

@@ -3,7 +3,7 @@
  * They are inferred from the same schemas the tools validate their output with, so they cannot drift.
  */
 import type { z } from "zod";
-import type { analyticsRow } from "../tools/analytics";
+import type { analyticsRow, comparisonShape } from "../tools/analytics";
 import type { appHealthShape } from "../tools/health";
 import type { templateShape } from "../tools/template-shape";
 import type { appSummary } from "../tools/apps";
@@ -13,6 +13,8 @@ import type { usageDay } from "../tools/utility";
 export type Template = z.infer<typeof templateShape>;
 /** One row of get_template_analytics: a template's counts over [start, end]. */
 export type AnalyticsResult = z.infer<typeof analyticsRow>;
+/** One pair of compare_templates: the primary against one other template. */
+export type TemplateComparison = z.infer<typeof comparisonShape>;
 /** One app as list_apps returns it. */
 export type App = z.infer<typeof appSummary>;
 /** One day of get_usage_summary. */
@@ -25,6 +27,8 @@ export interface SendResult {
   messageId: string;
   appId: string;
   destination: string;
+  /** Doubts that did not stop the send (e.g. a params count Gupshup documents loosely). */
+  warnings: string[];
 }
 
 export type TemplateCategory = "MARKETING" | "UTILITY" | "AUTHENTICATION";
