@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
-import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
+import type { UpstreamFailure } from "../gateway/types";
 import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
-import { translateFailure, unwrap } from "./errors";
+import { unwrap } from "./errors";
+import { fanOut } from "./fan-out";
 import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";
 
 const DAY = 86_400;
@@ -89,40 +90,20 @@ export const analyticsTools: ToolDefinition[] = [
       });
       const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
 
-      // The first call alone: an app-wide problem (analytics not enabled, auth) fails the tool once.
-      const [firstId, ...rest] = args.templateIds;
-      const first = await fetchOne(firstId!);
-      if (!first.ok && first.failure.kind !== "rate_limited") unwrap(first, { session: ctx.session, appId });
-      let done = 1;
-      await report(done, args.templateIds.length, `fetched ${firstId}`);
-      const others = await Promise.all(
-        rest.map(async (id) => {
-          const result = await fetchOne(id);
-          await report(++done, args.templateIds.length, `fetched ${id}`);
-          return result;
-        }),
+      const context = { session: ctx.session, appId };
+      const { answered, pending, failed } = await fanOut(args.templateIds, fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context, report });
+      const results = answered.flatMap(({ data }) =>
+        parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => ({
+          templateId: row.template_id,
+          start: row.start ?? null,
+          end: row.end ?? null,
+          sent: row.sent ?? 0,
+          delivered: row.delivered ?? 0,
+          read: row.read ?? 0,
+          clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
+        })),
       );
-
-      const outcome = { results: [] as z.infer<typeof analyticsRow>[], pending: [] as { templateId: string; retryAfterSeconds: number }[], failed: [] as { templateId: string; error: string }[] };
-      [first, ...others].forEach((result: UpstreamResult, i) => {
-        const templateId = args.templateIds[i]!;
-        if (!result.ok) {
-          if (result.failure.kind === "rate_limited") outcome.pending.push({ templateId, retryAfterSeconds: result.failure.retryAfterSeconds ?? 60 });
-          else outcome.failed.push({ templateId, error: translateFailure(result.failure, { session: ctx.session, appId }) });
-          return;
-        }
-        for (const row of parseAnswer(analyticsResponse, result.data, "get_template_analytics").template_analytics) {
-          outcome.results.push({
-            templateId: row.template_id,
-            start: row.start ?? null,
-            end: row.end ?? null,
-            sent: row.sent ?? 0,
-            delivered: row.delivered ?? 0,
-            read: row.read ?? 0,
-            clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
-          });
-        }
-      });
+      const outcome = { results, pending, failed };
       const lines = outcome.results.map((r) => `- ${r.templateId}: sent ${r.sent}, delivered ${r.delivered}, read ${r.read}`);
       if (outcome.pending.length > 0) {
         const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
@@ -176,37 +157,16 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
-      const total = args.templateList.length;
       const compareWith = (other: string) =>
         ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(args.start), end: String(args.end) } });
 
-      // The first pair alone: an app-wide failure would repeat for every pair, so it fails the
-      // tool once, before the other pairs spend the 10/hour budget.
-      const [firstId, ...rest] = args.templateList;
-      const first = await compareWith(firstId!);
-      if (!first.ok && appWide(first.failure)) unwrap(first, { session: ctx.session, appId });
-      let done = 1;
-      await report(done, total, `compared with ${firstId}`);
-      const others = await Promise.all(
-        rest.map(async (id) => {
-          const result = await compareWith(id);
-          await report(++done, total, `compared with ${id}`);
-          return result;
-        }),
-      );
-
-      const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending: [] as { templateId: string; retryAfterSeconds: number }[], failed: [] as { templateId: string; error: string }[] };
-      [first, ...others].forEach((result: UpstreamResult, i) => {
-        const templateId = args.templateList[i]!;
-        if (!result.ok) {
-          if (result.failure.kind === "rate_limited") outcome.pending.push({ templateId, retryAfterSeconds: result.failure.retryAfterSeconds ?? 3600 });
-          else outcome.failed.push({ templateId, error: translateFailure(result.failure, { session: ctx.session, appId }) });
-          return;
-        }
-        const parsed = compareResponse.safeParse(result.data);
+      const { answered, pending, failed } = await fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report });
+      const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
+      for (const { templateId, data } of answered) {
+        const parsed = compareResponse.safeParse(data);
         if (parsed.success) outcome.comparisons.push(comparisonOf(templateId, parsed.data.data));
         else outcome.failed.push({ templateId, error: "Gupshup's answer did not have the expected shape, so it was not used. Try again later; if it persists, Gupshup may have changed this API." });
-      });
+      }
 
       const windowDays = (args.end - args.start) / DAY;
       const lines = outcome.comparisons.map(
@@ -219,7 +179,7 @@ export const analyticsTools: ToolDefinition[] = [
       for (const f of outcome.failed) lines.push(`- ${f.templateId} not compared: ${f.error}`);
       return {
         structured: { appId, templateId: args.templateId, windowDays, ...outcome },
-        summary: `Compared ${args.templateId} with ${outcome.comparisons.length} of ${total} template(s) over ${windowDays} days:\n${lines.join("\n")}`,
+        summary: `Compared ${args.templateId} with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days:\n${lines.join("\n")}`,
       };
     },
   ),
