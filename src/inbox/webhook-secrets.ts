@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "../utils/secrets";
+import { randomHexSecret, timingSafeEqual } from "../utils/secrets";
 
 /**
  * The shared secrets one app's callbacks may carry (Gupshup sends them back through the
@@ -52,7 +52,7 @@ export class WebhookSecrets {
       case "read":
         break;
       case "propose":
-        proposed = randomSecret();
+        proposed = randomHexSecret();
         this.sql.exec("INSERT INTO webhook_secret (secret, state, since) VALUES (?, 'pending', ?)", proposed, now);
         break;
       case "registered":
@@ -81,8 +81,4 @@ export class WebhookSecrets {
     this.sql.exec("INSERT OR IGNORE INTO webhook_setup (id, configured_at) SELECT 1, configured_at FROM inbox_webhook");
     this.sql.exec("DROP TABLE inbox_webhook");
   }
-}
-
-function randomSecret(): string {
-  return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

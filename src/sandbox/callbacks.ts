@@ -103,9 +103,7 @@ function gupshupStatus(app: SandboxApp, messageId: string, wamid: string, destin
     status === "enqueued"
       ? { id: messageId, type: "enqueued", destination, payload: { whatsappMessageId: wamid, type: "session" } }
       : status === "failed" && outcome.kind === "failed"
-        ? EVENT_RULES.isSyncFailure(outcome.code)
-          ? { id: messageId, type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
-          : { id: wamid, gsId: messageId, type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
+        ? { ...(EVENT_RULES.isSyncFailure(outcome.code) ? { id: messageId } : { id: wamid, gsId: messageId }), type: "failed", destination, payload: { code: outcome.code, reason: outcome.reason } }
         : { id: wamid, gsId: messageId, type: status, destination, payload: { ts } };
   return { app: app.name, timestamp: at, version: 2, type: "message-event", payload };
 }

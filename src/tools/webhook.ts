@@ -59,15 +59,17 @@ async function replace(plan: Plan, ours: Subscription[]): Promise<Outcome> {
     throw new ToolError(translateFailure(result.failure, plan.failure));
   }
   const created = parseAnswer(subscriptionAnswer, result.data, "configure_webhook").subscription;
-  let setup = await ctx.webhookSecrets(appId, { kind: "registered", secret, confirmed: false });
   const action = ours.length === 0 ? "created" : "replaced";
-  const pending = (why: string): Outcome => ({
-    subscriptionId: created.id,
-    action,
-    modes,
-    secretStatus: "pending",
-    notes: [`Gupshup took the new subscription, but ${why}, so ${ours.length > 0 ? "the previous secret stays accepted too and the older subscription stays" : "the set-up is not confirmed yet"}. Run configure_webhook again in a minute to finish.`],
-  });
+  const pending = async (why: string): Promise<Outcome> => {
+    await ctx.webhookSecrets(appId, { kind: "registered", secret, confirmed: false });
+    return {
+      subscriptionId: created.id,
+      action,
+      modes,
+      secretStatus: "pending",
+      notes: [`Gupshup took the new subscription, but ${why}, so ${ours.length > 0 ? "the previous secret stays accepted too and the older subscription stays" : "the set-up is not confirmed yet"}. Run configure_webhook again in a minute to finish.`],
+    };
+  };
 
   const readBack = await listOurs(ctx, appId);
   if ("failure" in readBack) return pending(`its subscription list could not be read back (${translateFailure(readBack.failure, plan.failure)})`);
@@ -77,7 +79,7 @@ async function replace(plan: Plan, ours: Subscription[]): Promise<Outcome> {
   // Where Gupshup's list shows no headers at all, the create answer's echo (or the acceptance) is all there is.
   const confirmed = listed !== undefined && (shown === secret || (shown === undefined && (echoed === secret || echoed === undefined)));
   if (!confirmed) return pending("its subscription list does not show the new secret yet");
-  setup = await ctx.webhookSecrets(appId, { kind: "registered", secret, confirmed: true });
+  const setup = await ctx.webhookSecrets(appId, { kind: "registered", secret, confirmed: true });
   const { remaining, notes } = await removeSubscriptions(ctx, appId, readBack.ours.filter((s) => s !== listed));
   await reconcileSecrets(ctx, appId, [listed, ...remaining], setup);
   return { subscriptionId: created.id, action, modes, secretStatus: "confirmed", notes };

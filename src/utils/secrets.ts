@@ -1,8 +1,12 @@
 /** Hex SHA-256, used to remember *which* token proved something without storing the token. */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
+
+/** A random secret of 32 bytes, as 64 hex characters. */
+export const randomHexSecret = () => hex(crypto.getRandomValues(new Uint8Array(32)));
+
+const hex = (bytes: ArrayBuffer | Uint8Array) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** Constant-time string comparison (length is not secret-dependent beyond the early exit). */
 export function timingSafeEqual(a: string, b: string): boolean {
