@@ -11,6 +11,8 @@ export interface Settings {
   operatorCredential?: PartnerCredential;
   mcpAuthToken?: string;
   defaultAppId?: string;
+  /** The origin clients reach this server on (PUBLIC_URL), when it is not the request's own. */
+  publicOrigin?: string;
   /** A configuration mistake that makes serving unsafe or impossible; /mcp refuses with it. */
   problem?: string;
 }
@@ -27,11 +29,19 @@ export function readSettings(env: Env): Settings {
     defaultAppId: set(env.GUPSHUP_DEFAULT_APP_ID),
   };
 
+  const publicUrl = set(env.PUBLIC_URL);
+  if (publicUrl) {
+    const url = parseUrl(publicUrl);
+    if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHostname(url.hostname)))) {
+      settings.problem = `PUBLIC_URL must be this server's https origin, such as https://gupshup-mcp.example.workers.dev.`;
+    } else settings.publicOrigin = url.origin;
+  }
+
   const base = set(env.GUPSHUP_BASE_URL);
   if (base?.toLowerCase() === "sandbox") settings.upstream = "sandbox";
   else if (base) {
     const url = parseUrl(base);
-    const loopback = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    const loopback = url && isLoopbackHostname(url.hostname);
     if (!url || (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))) {
       settings.problem = `GUPSHUP_BASE_URL must be "sandbox" or an https URL such as ${DEFAULT_BASE_URL}.`;
     } else settings.upstream = url.origin + url.pathname.replace(/\/+$/, "");
@@ -51,6 +61,10 @@ export function readSettings(env: Env): Settings {
       "Set MCP_AUTH_TOKEN (wrangler secret put MCP_AUTH_TOKEN) and send it as 'Authorization: Bearer <MCP_AUTH_TOKEN>'.";
   }
   return settings;
+}
+
+function isLoopbackHostname(hostname: string): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
 }
 
 function parseUrl(value: string): URL | undefined {

@@ -1,3 +1,4 @@
+import type { OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { GupshupGateway } from "./gateway/gateway";
 import type { GupshupSandbox } from "./sandbox/sandbox";
 import type { GupshupMcpSettings } from "./types";
@@ -7,4 +8,8 @@ export interface Env extends GupshupMcpSettings {
   GATEWAY: DurableObjectNamespace<GupshupGateway>;
   SANDBOX: DurableObjectNamespace<GupshupSandbox>;
   TEMPLATE_CACHE: KVNamespace;
+  /** OAuth clients, grants and tokens (tokens only as hashes, grant props encrypted). */
+  OAUTH_KV: KVNamespace;
+  /** Set by the OAuth provider on the env copy of each request it handles. */
+  OAUTH_PROVIDER?: OAuthHelpers;
 }

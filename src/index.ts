@@ -1,50 +1,30 @@
-import { createMcpHandler } from "agents/mcp/server";
 import { Hono } from "hono";
-import { readSettings } from "./config";
+import { readSettings, type Settings } from "./config";
 import type { Env } from "./env";
 import { authenticate, isLoopback } from "./http/auth";
-import { rejectForeignHostOrOrigin } from "./http/guard";
-import { receiveWebhook } from "./http/webhook";
+import { connectionRoutes } from "./http/connections";
 import { docsMetadata } from "./http/docs";
+import { rejectForeignHostOrOrigin } from "./http/guard";
+import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
+import { oauthProviderFor, PROTECTED_RESOURCE_PATH, resourceMetadataUrl } from "./http/oauth";
 import { renderSetupPage } from "./http/setup-page";
-import { buildServer } from "./server";
-import { ToolContext } from "./tools/context";
-import { readCapped } from "./utils/read-capped";
+import { signInRoutes } from "./http/sign-in";
+import { receiveWebhook } from "./http/webhook";
 
 export { GupshupGateway } from "./gateway/gateway";
 export { GupshupSandbox } from "./sandbox/sandbox";
-
-const CORS = {
-  origin: "*",
-  headers: "Content-Type, Accept, Authorization, mcp-session-id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, X-Gupshup-App-Id, X-Gupshup-Partner-Token",
-  methods: "GET, POST, DELETE, OPTIONS",
-  exposeHeaders: "mcp-session-id, WWW-Authenticate",
-  maxAge: 86400,
-};
-
-const CORS_HEADERS = {
-  "Access-Control-Allow-Origin": CORS.origin,
-  "Access-Control-Allow-Headers": CORS.headers,
-  "Access-Control-Allow-Methods": CORS.methods,
-  "Access-Control-Expose-Headers": CORS.exposeHeaders,
-};
-
-/** Stateless MCP over Streamable HTTP; a fresh McpServer is built for every request. */
-const mcpHandler = createMcpHandler(({ authInfo }) => buildServer(authInfo?.extra?.toolContext as ToolContext, authInfo?.extra?.onlyTool as string | undefined), {
-  route: "/mcp",
-  corsOptions: CORS,
-});
 
 let announcedSandbox = false;
 
 const app = new Hono<{ Bindings: Env }>();
 
+/** /mcp with a static bearer (MCP_AUTH_TOKEN or a partner token: CLIs, scripts) or the open loopback sandbox. */
 app.all("/mcp", async (c) => {
   const request = c.req.raw;
   if (request.method === "GET" && wantsHtml(request)) return c.redirect("/", 302);
   const foreign = rejectForeignHostOrOrigin(request);
   if (foreign) return withCors(foreign);
-  if (request.method === "OPTIONS") return mcpHandler.fetch(request);
+  if (request.method === "OPTIONS") return mcpPreflight(request);
 
   const settings = readSettings(c.env);
   if (settings.upstream === "sandbox" && !announcedSandbox) {
@@ -54,19 +34,14 @@ app.all("/mcp", async (c) => {
   const auth = authenticate(request, settings);
   if (!auth.ok) {
     const headers: Record<string, string> = { ...CORS_HEADERS };
-    if (auth.status !== 503) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message);
+    if (auth.status !== 503) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message, publicOrigin(request, settings));
     return c.json({ error: auth.error, message: auth.message }, auth.status, headers);
   }
-  const body = await readJsonRpcBody(request);
-  if (body.tooLarge) {
-    return c.json({ jsonrpc: "2.0", error: { code: -32000, message: `Request body must not exceed ${MAX_MCP_BODY_BYTES} bytes` }, id: null }, 413, CORS_HEADERS);
-  }
-  const toolContext = new ToolContext(c.env, auth.session, request.url);
-  return mcpHandler.fetch(body.request, {
-    authInfo: { token: "session", clientId: auth.session.mode, scopes: [], extra: { toolContext, onlyTool: calledTool(body.parsed) } },
-    ...(body.parsed !== undefined ? { parsedBody: body.parsed } : {}),
-  });
+  return serveMcp(await readMcpRequest(request), c.env, auth.session);
 });
+
+app.route("/", signInRoutes);
+app.route("/connections", connectionRoutes);
 
 app.on(["GET", "HEAD", "POST"], "/webhooks/gupshup/:appId", receiveWebhook);
 
@@ -87,47 +62,64 @@ app.onError((error, c) => {
   return c.json({ error: "internal_error", message: "Internal error in gupshup-mcp. Try again." }, 500);
 });
 
-/** The MCP handler's own limit, applied here because the body is read here. */
-const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
+function bearerChallenge(error: string, description: string, origin: string): string {
+  const code = error === "invalid_request" || error === "invalid_token" ? `, error="${error}", error_description="${description.replace(/"/g, "'")}"` : "";
+  return `Bearer realm="gupshup-mcp"${code}, resource_metadata="${resourceMetadataUrl(origin)}"`;
+}
 
 /**
- * Reads a POST body once: parsed JSON for the MCP handler (so it need not read it again), or —
- * when it is not JSON — a request carrying the text, so the handler answers the parse error.
+ * The worker's entry. /mcp requests with a static bearer (or on the open loopback sandbox) go
+ * straight to the MCP route; everything else passes the OAuth provider, which serves the OAuth
+ * endpoints, checks OAuth access tokens on /mcp, and hands the rest to the routes above.
  */
-async function readJsonRpcBody(request: Request): Promise<{ request: Request; parsed?: unknown; tooLarge?: boolean }> {
-  if (request.method !== "POST" || !request.body) return { request };
-  const bytes = await readCapped(request.body, MAX_MCP_BODY_BYTES);
-  if (!bytes) return { request, tooLarge: true };
-  const text = new TextDecoder().decode(bytes);
-  try {
-    return { request, parsed: JSON.parse(text) };
-  } catch {
-    return { request: new Request(request.url, { method: "POST", headers: request.headers, body: text }) };
-  }
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> | Response {
+    const settings = readSettings(env);
+    const url = new URL(request.url);
+    const mcp = url.pathname === "/mcp";
+    if (mcp && usesStaticAuth(request, settings)) return app.fetch(request, env, ctx);
+    if (mcp) {
+      const foreign = rejectForeignHostOrOrigin(request);
+      if (foreign) return withCors(foreign);
+    }
+    // RFC 9728 clients may ask at the root; the metadata is the /mcp resource's.
+    const forwarded = url.pathname === PROTECTED_RESOURCE_PATH ? new Request(new URL(`${PROTECTED_RESOURCE_PATH}/mcp`, url), request) : request;
+    // The provider caches its helpers on the env it is given: a copy per request keeps origins apart.
+    const requestEnv: Env = { ...env };
+    delete requestEnv.OAUTH_PROVIDER;
+    const provider = oauthProviderFor(publicOrigin(request, settings), app);
+    if (!provider) return app.fetch(request, env, ctx);
+    const response = provider.fetch(forwarded, requestEnv, ctx);
+    return mcp && !request.headers.has("Authorization") ? response.then((r) => explainSignIn(r, request, settings)) : response;
+  },
+} satisfies ExportedHandler<Env>;
+
+/** The /mcp requests that do not go through OAuth: static bearers, preflight, browsers, the open sandbox, a misconfiguration. */
+function usesStaticAuth(request: Request, settings: Settings): boolean {
+  if (request.method === "OPTIONS" || settings.problem || (request.method === "GET" && wantsHtml(request))) return true;
+  const header = request.headers.get("Authorization");
+  if (header) return !isOAuthAccessToken(header);
+  return settings.upstream === "sandbox" && !settings.mcpAuthToken && isLoopback(request);
 }
 
-/** The tool a single `tools/call` request names (the only tool its server needs). */
-function calledTool(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
-  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
-  return method === "tools/call" && typeof params?.name === "string" ? params.name : undefined;
+/** Access tokens the provider issues are shaped `userId:grantId:secret`; partner JWTs and MCP_AUTH_TOKEN are not. */
+function isOAuthAccessToken(authorization: string): boolean {
+  const token = authorization.match(/^Bearer +(\S+)\s*$/i)?.[1];
+  return token !== undefined && token.split(":").length === 3;
 }
 
-/** A browser opening /mcp (MCP clients ask for JSON or an event stream). */
-function wantsHtml(request: Request): boolean {
-  const accept = request.headers.get("Accept") ?? "";
-  return accept.includes("text/html") && !accept.includes("text/event-stream");
-}
-
-function bearerChallenge(error: string, description: string): string {
-  const code = error === "invalid_request" || error === "invalid_token" ? `, error="${error}", error_description="${description.replace(/"/g, "'")}"` : "";
-  return `Bearer realm="gupshup-mcp"${code}`;
-}
-
-function withCors(response: Response): Response {
+/** The provider's bare 401 on /mcp, with a body that says both ways in (people reading a CLI's error see it). */
+function explainSignIn(response: Response, request: Request, settings: Settings): Response {
+  if (response.status !== 401) return response;
+  const denied = authenticate(request, settings);
+  const bearerWay = denied.ok ? "" : `, or ${denied.message.charAt(0).toLowerCase()}${denied.message.slice(1)}`;
+  const message = `Sign in with OAuth (claude.ai and ChatGPT connectors do this for you)${bearerWay}`;
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
-  return new Response(response.body, { status: response.status, headers });
+  headers.set("Content-Type", "application/json");
+  return new Response(JSON.stringify({ error: "unauthorized", message }), { status: 401, headers });
 }
 
-export default app;
+function publicOrigin(request: Request, settings: Settings): string {
+  return settings.publicOrigin ?? new URL(request.url).origin;
+}

@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { analyticsTools } from "./tools/analytics";
 import type { ToolContext } from "./tools/context";
 import { registerTool, type ToolDefinition } from "./tools/define";
+import type { Scope } from "./tools/scopes";
 import { deviceTools } from "./tools/devices";
 import { freeFormTools } from "./tools/free-form";
 import { healthTools } from "./tools/health";
@@ -46,6 +47,18 @@ const TOOLS_BY_NAME = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
 export function buildServer(ctx: ToolContext, onlyTool?: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
   const only = onlyTool === undefined ? undefined : TOOLS_BY_NAME.get(onlyTool);
-  for (const tool of only ? [only] : ALL_TOOLS) registerTool(server, tool, ctx);
+  for (const tool of only ? [only] : ALL_TOOLS) {
+    if (mayUse(ctx.session.scopes, tool)) registerTool(server, tool, ctx);
+  }
   return server;
+}
+
+/** Whether a session's scopes cover a tool (bearer sessions, without scopes, cover every tool). */
+export function mayUse(scopes: readonly Scope[] | undefined, tool: ToolDefinition): boolean {
+  return scopes === undefined || scopes.includes(tool.spec.scope);
+}
+
+/** The tool named `name`, if this server has one. */
+export function toolNamed(name: string): ToolDefinition | undefined {
+  return TOOLS_BY_NAME.get(name);
 }

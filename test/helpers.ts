@@ -19,6 +19,8 @@ export const operatorEnv: Partial<Env> = { GUPSHUP_PARTNER_TOKEN: OPERATOR_PARTN
 
 /** Every response body and log line of this test file, for the secrets scan in test/setup.ts. */
 export const producedOutput: string[] = [];
+/** Secrets a test came to hold (OAuth access and refresh tokens, client secrets): the scan looks for them too. */
+export const heldSecrets: string[] = [];
 let deliberateSecrets = 0;
 
 /** Runs `fn` whose output may contain a secret on purpose (get_app_token with reveal: true). */
@@ -36,7 +38,9 @@ export async function callWorker(request: Request, overrides: Partial<Env> = {})
   const headers = new Headers(request.headers);
   if (!headers.has("host")) headers.set("host", new URL(request.url).host);
   const response = await worker.fetch(new Request(request, { headers }), { ...testEnv, ...overrides }, createExecutionContext());
-  if (deliberateSecrets === 0) producedOutput.push(await response.clone().text());
+  // The token endpoint is the one place OAuth tokens are meant to appear.
+  const issuesTokens = new URL(request.url).pathname === "/token";
+  if (deliberateSecrets === 0 && !issuesTokens) producedOutput.push(await response.clone().text());
   return response;
 }
 

@@ -25,10 +25,10 @@ describe("operator mode", () => {
     expect(await upstreamRequests()).toHaveLength(0);
   });
 
-  it("answers a missing bearer with 401 and an RFC 6750 challenge", async () => {
+  it("answers a missing bearer with 401 and a challenge that leads to OAuth sign-in", async () => {
     const res = await callWorker(initialize(), operatorEnv);
     expect(res.status).toBe(401);
-    expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="gupshup-mcp"');
+    expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="OAuth", resource_metadata="http://localhost/.well-known/oauth-protected-resource/mcp", scope="read send manage"');
     expect(((await res.json()) as { message: string }).message).toMatch(/Authorization: Bearer/);
   });
 

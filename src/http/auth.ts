@@ -3,12 +3,24 @@ import type { Caller } from "../gateway/types";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../sandbox/credentials";
 import { timingSafeEqual } from "../utils/secrets";
 import { APP_ID_PATTERN } from "../tools/schemas";
+import type { Scope } from "../tools/scopes";
+
+/** An app an OAuth grant is limited to, as the person saw it when approving. */
+export interface GrantApp {
+  id: string;
+  name: string | null;
+}
 
 /** Who a /mcp request acts as, decided once per request. */
 export interface Session {
-  mode: "operator" | "pass-through" | "sandbox-demo";
+  /** "hosted": an OAuth grant holding the partner's own Gupshup credential. */
+  mode: "operator" | "pass-through" | "sandbox-demo" | "hosted";
   caller: Caller;
   defaultAppId?: string;
+  /** OAuth grants only: the scopes approved at sign-in. Bearer sessions may use every tool. */
+  scopes?: readonly Scope[];
+  /** OAuth grants only, when the person limited the grant: the only apps it may touch. */
+  apps?: readonly GrantApp[];
 }
 
 export type AuthOutcome = { ok: true; session: Session } | { ok: false; status: 401 | 400 | 503; error: string; message: string };
@@ -29,11 +41,9 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
   if (header && !bearer) return deny("invalid_request", "The Authorization header must be 'Bearer <token>'.");
   if (bearer && bearer.length > MAX_TOKEN_LENGTH) return deny("invalid_token", "The bearer token is too long.");
 
-  const appHeader = request.headers.get("X-Gupshup-App-Id")?.trim();
-  if (appHeader && !APP_ID_PATTERN.test(appHeader)) {
-    return { ok: false, status: 400, error: "invalid_request", message: "X-Gupshup-App-Id is not a valid Gupshup app id." };
-  }
-  const defaultAppId = appHeader || settings.defaultAppId;
+  const app = defaultAppFor(request, settings);
+  if (!app.ok) return app;
+  const { defaultAppId } = app;
   const session = (mode: Session["mode"], partnerToken: Caller["partner"]): AuthOutcome => ({
     ok: true,
     session: { mode, caller: { upstream: settings.upstream, partner: partnerToken }, ...(defaultAppId ? { defaultAppId } : {}) },
@@ -54,6 +64,16 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
     return session("sandbox-demo", { kind: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
   }
   return deny(undefined, "Send your Gupshup partner token as 'Authorization: Bearer <partner token>'.");
+}
+
+/** The app tools use when a call names none: the X-Gupshup-App-Id header, else GUPSHUP_DEFAULT_APP_ID. */
+export function defaultAppFor(request: Request, settings: Settings): { ok: true; defaultAppId?: string } | Extract<AuthOutcome, { ok: false }> {
+  const appHeader = request.headers.get("X-Gupshup-App-Id")?.trim();
+  if (appHeader && !APP_ID_PATTERN.test(appHeader)) {
+    return { ok: false, status: 400, error: "invalid_request", message: "X-Gupshup-App-Id is not a valid Gupshup app id." };
+  }
+  const defaultAppId = appHeader || settings.defaultAppId;
+  return defaultAppId ? { ok: true, defaultAppId } : { ok: true };
 }
 
 function deny(error: "invalid_request" | "invalid_token" | undefined, message: string): AuthOutcome {

@@ -17,7 +17,7 @@ export function authAdvice(settings: Settings): { mode: string; header: string |
   return { mode: "pass-through", header: "Authorization: Bearer <your Gupshup partner token>", note: "Each client sends its own Gupshup partner token; add X-Gupshup-App-Id: <appId> to pick a default app." };
 }
 
-const STYLE = `
+export const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;background:#f6f8fa}
 main{max-width:860px;margin:0 auto;padding:24px 16px 48px}h1{font-size:1.7rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px}
 .lead{color:#57606a;margin:0 0 20px}.card{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:16px;margin:12px 0}

@@ -36,6 +36,7 @@ export const analyticsTools: ToolDefinition[] = [
       description: "Turn Meta template analytics on (or off) for an app. Required once before get_template_analytics and compare_templates return data.",
       input: z.object({ appId: appIdInput, enable: z.boolean().describe("true to enable, false to disable.") }),
       output: z.object({ appId: z.string(), enabled: z.boolean() }),
+      scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
@@ -75,6 +76,7 @@ export const analyticsTools: ToolDefinition[] = [
         pending: z.array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() })).describe("Ids not fetched because of the rate limit: ask again after the wait."),
         failed: z.array(z.object({ templateId: z.string(), error: z.string() })),
       }),
+      scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {
@@ -152,6 +154,7 @@ export const analyticsTools: ToolDefinition[] = [
         pending: z.array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() })).describe("Templates not compared because of the 10/hour limit: ask again for them after the wait."),
         failed: z.array(z.object({ templateId: z.string(), error: z.string() })).describe("Templates Gupshup would not compare with the primary, and why (e.g. under 1,000 sends, not APPROVED)."),
       }),
+      scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {

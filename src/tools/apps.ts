@@ -14,10 +14,11 @@ export const appSummary = z.object({
 });
 export type AppSummary = z.infer<typeof appSummary>;
 
-/** The partner account's apps (one account-scope call). */
+/** The partner account's apps this session may use (one account-scope call). */
 export async function listAccountApps(ctx: ToolContext): Promise<AppSummary[]> {
   const data = unwrap(await ctx.callAccount({ endpoint: "listApps" }), { session: ctx.session });
-  return parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.map((app) => ({
+  const apps = parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.filter((app) => ctx.allowsApp(app.id));
+  return apps.map((app) => ({
     appId: app.id,
     name: app.name ?? null,
     phone: app.phone ?? null,

@@ -22,16 +22,31 @@ export class ToolContext {
     if (!appId) {
       throw new ToolError("No appId given and no default app is configured. Pass appId (run list_apps to find it), or set GUPSHUP_DEFAULT_APP_ID / the X-Gupshup-App-Id header.");
     }
+    this.requireApp(appId);
     return appId;
+  }
+
+  /** Whether this session may touch the app (an OAuth grant may be limited to some apps). */
+  allowsApp(appId: string): boolean {
+    return !this.session.apps || this.session.apps.some((app) => app.id === appId);
+  }
+
+  /** Refuses, before any upstream call, an app outside the session's grant. */
+  private requireApp(appId: string): void {
+    if (this.allowsApp(appId)) return;
+    const allowed = this.session.apps!.map((app) => (app.name ? `${app.name} (${app.id})` : app.id)).join(", ");
+    throw new ToolError(`This connection may only use ${allowed}; app '${appId}' was not allowed when it was approved. Use an allowed app, or disconnect and reconnect the connector to allow more apps.`);
   }
 
   /** One upstream call through the app's gateway object (token, rate limits, queue). */
   callApp(appId: string, request: Omit<UpstreamRequest, "appId">): Promise<UpstreamResult> {
+    this.requireApp(appId);
     return this.gateway(appId).request({ ...request, appId }, this.session.caller) as Promise<UpstreamResult>;
   }
 
   /** Reads the app's delivery inbox (after the caller's access to the app is proven). */
   async readInbox<Q extends InboxQuery>(appId: string, query: Q): Promise<InboxReply<Q["kind"]>> {
+    this.requireApp(appId);
     const result = await this.gateway(appId).readInbox(appId, query, this.session.caller);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
     return result.reply as InboxReply<Q["kind"]>;
@@ -39,6 +54,7 @@ export class ToolContext {
 
   /** Reads or changes the app's webhook secrets (see WebhookSecrets). */
   async webhookSecrets(appId: string, change: SecretChange): Promise<WebhookSetup & { proposed?: string }> {
+    this.requireApp(appId);
     const result = await this.gateway(appId).changeWebhookSecrets(appId, this.session.caller, change);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
     return result.setup;

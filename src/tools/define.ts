@@ -3,12 +3,15 @@ import type { z } from "zod";
 import { redactSecrets } from "../utils/secrets";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
+import type { Scope } from "./scopes";
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   title: string;
   description: string;
   input: I;
   output: O;
+  /** The OAuth scope a grant needs to list and call this tool. */
+  scope: Scope;
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
 }
 

@@ -61,6 +61,7 @@ export const deviceTools: ToolDefinition[] = [
       description: "One app's (WhatsApp number's) connection status: connected/unhealthy/not live/stopped, phone, quality rating and messaging tier.",
       input: z.object({ appId: appIdInput }),
       output: deviceShape,
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
@@ -79,6 +80,7 @@ export const deviceTools: ToolDefinition[] = [
       description: "Every app of the account with its connection status, quality and tier, in one call (each app's checks go through that app's own rate limits).",
       input: z.object({}),
       output: z.object({ devices: z.array(deviceShape), count: z.number() }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (_args, extra) => {
@@ -109,6 +111,7 @@ export const deviceTools: ToolDefinition[] = [
         today: z.object({ date: z.string(), messages: z.number(), fees: z.number() }).nullable(),
         errors: z.object({ wallet: z.string().optional(), usage: z.string().optional() }),
       }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {

@@ -105,6 +105,11 @@ function partnerTokenAdvice(context: FailureContext, said: string): string {
         `Gupshup rejected your partner token${said}: it has expired or is wrong${target}. Partner tokens expire after 24 h — ` +
         "log in to Gupshup again and update the token your MCP client sends."
       );
+    case "hosted":
+      return (
+        `Gupshup rejected the partner credential you signed in with${said}: it has expired or changed${target}. ` +
+        "Sign in again: in claude.ai or ChatGPT, disconnect and reconnect this connector."
+      );
     case "sandbox-demo":
       return `The sandbox rejected the partner token${said}${target}. Run list_apps to see the sandbox apps.`;
   }

@@ -56,6 +56,7 @@ export const freeFormTools: ToolDefinition[] = [
         idempotencyKey: idempotencyKeyInput,
       }),
       output: sendOutput,
+      scope: "send",
       annotations: sending,
     },
     (ctx) => (args) => sendFreeForm(ctx, args, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
@@ -83,6 +84,7 @@ export const freeFormTools: ToolDefinition[] = [
           if (a.filename && a.mediaType !== "document") rctx.addIssue({ code: "custom", path: ["filename"], message: "filename is only for documents" });
         }),
       output: sendOutput,
+      scope: "send",
       annotations: sending,
     },
     (ctx) => (args) => {
@@ -108,6 +110,7 @@ export const freeFormTools: ToolDefinition[] = [
         idempotencyKey: idempotencyKeyInput,
       }),
       output: sendOutput,
+      scope: "send",
       annotations: sending,
     },
     (ctx) => (args) =>

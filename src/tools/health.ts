@@ -81,6 +81,7 @@ export const healthTools: ToolDefinition[] = [
       description: "An app's health, quality rating / messaging limit, and wallet balance in one call. Parts are fetched in parallel; one failing part does not hide the others. Ratings are cached for 24 h (Gupshup's limit) and show their age.",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
+      scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {

@@ -39,6 +39,7 @@ export const inboxTools: ToolDefinition[] = [
         numbers: z.array(z.string()).describe("Distinct recipients that had a failure."),
         failures: z.array(z.object({ number: z.string().nullable(), messageId: z.string(), code: z.string().nullable(), reason: z.string().nullable(), at: z.string() })),
       }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
@@ -70,6 +71,7 @@ export const inboxTools: ToolDefinition[] = [
         status: z.string(),
         history: z.array(z.object({ status: z.string(), at: z.string(), code: z.string().nullable(), reason: z.string().nullable() })),
       }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
@@ -112,6 +114,7 @@ export const inboxTools: ToolDefinition[] = [
           }),
         ),
       }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {

@@ -21,6 +21,7 @@ export const mediaTools: ToolDefinition[] = [
         fileType: z.enum(MEDIA_TYPES).describe("MIME type: image/jpeg, image/png (≤5 MB), video/mp4 or application/pdf (≤16 MB)."),
       }),
       output: z.object({ appId: z.string(), handleId: z.string(), bytes: z.number() }),
+      scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {

@@ -68,6 +68,7 @@ export const messagingTools: ToolDefinition[] = [
         ...sendReceiptOutput,
         warnings: z.array(z.string()).describe("Doubts found before sending that did not stop the send (e.g. a params count Gupshup documents loosely); empty when none."),
       }),
+      scope: "send",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {

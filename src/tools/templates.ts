@@ -80,6 +80,7 @@ export const templateTools: ToolDefinition[] = [
         })
         .superRefine((args, rctx) => refineTemplate(args, rctx)),
       output: z.object({ appId: z.string(), template: templateShape }),
+      scope: "manage",
       annotations: mutating,
     },
     (ctx) => async (args) => {
@@ -124,6 +125,7 @@ export const templateTools: ToolDefinition[] = [
           refineTemplate(args, rctx, "edit");
         }),
       output: z.object({ appId: z.string(), templateId: z.string(), status: z.literal("PENDING") }),
+      scope: "manage",
       annotations: mutating,
     },
     (ctx) => async (args) => {
@@ -157,6 +159,7 @@ export const templateTools: ToolDefinition[] = [
         cached: z.boolean(),
         cacheAgeSeconds: z.number().nullable(),
       }),
+      scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
@@ -193,6 +196,7 @@ export const templateTools: ToolDefinition[] = [
         templateId: templateIdInput.optional().describe("Delete only this template id (one language) instead of every language of the name."),
       }),
       output: z.object({ appId: z.string(), elementName: z.string(), templateId: z.string().nullable(), deleted: z.literal(true) }),
+      scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {

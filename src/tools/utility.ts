@@ -32,6 +32,7 @@ export const utilityTools: ToolDefinition[] = [
       description: "List the Gupshup WhatsApp apps (WABAs) linked to the partner account: app id, name, phone, live/healthy/stopped. Start here to find the appId other tools need.",
       input: z.object({}),
       output: z.object({ apps: z.array(appSummary), count: z.number() }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async () => {
@@ -54,6 +55,7 @@ export const utilityTools: ToolDefinition[] = [
         })
         .refine((a) => a.from <= a.to, { message: "`from` must not be after `to`", path: ["to"] }),
       output: z.object({ appId: z.string(), from: z.string(), to: z.string(), currency: z.string().nullable(), days: z.array(usageDay), totals: usageDay.omit({ date: true }) }),
+      scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
@@ -99,6 +101,7 @@ export const utilityTools: ToolDefinition[] = [
         reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),
       }),
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
+      scope: "manage",
       annotations: readOnly,
     },
     (ctx) => async (args) => {

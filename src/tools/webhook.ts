@@ -112,6 +112,7 @@ export const webhookTools: ToolDefinition[] = [
         templateEvents: z.boolean().describe("Whether template approval/rejection events will arrive (otherwise check list_templates)."),
         secretHeader: z.string().describe("Header Gupshup sends with the shared secret (the secret itself is never shown)."),
       }),
+      scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {

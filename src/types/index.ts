@@ -42,6 +42,8 @@ export interface GupshupMcpSettings {
   GUPSHUP_DEFAULT_APP_ID?: string;
   GUPSHUP_BASE_URL?: string;
   MCP_AUTH_TOKEN?: string;
+  /** This server's public origin (e.g. https://gupshup-mcp.you.workers.dev), for OAuth metadata; default: the request's origin. */
+  PUBLIC_URL?: string;
   /** How long the delivery inbox keeps events, in days (default 30). */
   INBOX_RETENTION_DAYS?: string;
   /** Longest wait for one Gupshup answer, in ms (default 15000). */

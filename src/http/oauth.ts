@@ -1,0 +1,84 @@
+import { insufficientScope, OAuthProvider, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
+import { readSettings } from "../config";
+import type { Env } from "../env";
+import { mayUse, toolNamed } from "../server";
+import { SCOPES } from "../tools/scopes";
+import { recordGrantUse } from "./connections-store";
+import { ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, sessionFromGrant, type GrantProps } from "./grant";
+import { rejectForeignHostOrOrigin } from "./guard";
+import { calledTool, CORS_HEADERS, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
+
+export const AUTHORIZE_PATH = "/authorize";
+export const PROTECTED_RESOURCE_PATH = "/.well-known/oauth-protected-resource";
+
+const providers = new Map<string, OAuthProvider<Env>>();
+
+/**
+ * The OAuth 2.1 authorization server and resource guard for one public origin. The resource URL
+ * is fixed when a provider is built, so there is one per origin (PUBLIC_URL, else the request's).
+ */
+export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler<Env> & Pick<Required<ExportedHandler<Env>>, "fetch">): OAuthProvider<Env> | undefined {
+  const cached = providers.get(origin);
+  if (cached) return cached;
+  // OAuth needs https (or a loopback http origin, for local development): elsewhere, bearers only.
+  const { protocol, hostname } = new URL(origin);
+  if (protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) return undefined;
+  const provider = new OAuthProvider<Env>({
+    apiRoute: "/mcp",
+    apiHandler: { fetch: serveGrantedMcp as never },
+    defaultHandler,
+    authorizeEndpoint: AUTHORIZE_PATH,
+    tokenEndpoint: "/token",
+    clientRegistrationEndpoint: "/register",
+    scopesSupported: [...SCOPES],
+    requiredScopes: [...SCOPES],
+    accessTokenTTL: ACCESS_TOKEN_TTL,
+    refreshTokenTTL: REFRESH_TOKEN_TTL,
+    clientIdMetadataDocumentEnabled: true,
+    resourceMetadata: {
+      resource: `${origin}/mcp`,
+      authorization_servers: [origin],
+      bearer_methods_supported: ["header"],
+      resource_name: "gupshup-mcp (WhatsApp Business on Gupshup)",
+    },
+    // A refused token or a bad client request is the client's business, not a server fault.
+    onError: ({ status, code, description }) => {
+      if (status >= 500) console.error(`[gupshup-mcp] OAuth ${status} ${code}: ${description}`);
+    },
+  });
+  providers.set(origin, provider);
+  return provider;
+}
+
+/** RFC 9728 metadata URL for this origin's MCP resource. */
+export function resourceMetadataUrl(origin: string): string {
+  return `${origin}${PROTECTED_RESOURCE_PATH}/mcp`;
+}
+
+type GrantedContext = ExecutionContext & { props: GrantProps; auth: OAuthResourceAuth };
+
+/** /mcp with a valid OAuth access token: the grant's session, its scopes and its apps. */
+async function serveGrantedMcp(request: Request, env: Env, ctx: GrantedContext): Promise<Response> {
+  const foreign = rejectForeignHostOrOrigin(request);
+  if (foreign) return withCors(foreign);
+  const settings = readSettings(env);
+  if (settings.problem) return Response.json({ error: "server_misconfigured", message: settings.problem }, { status: 503, headers: CORS_HEADERS });
+
+  const granted = await sessionFromGrant(ctx.props, ctx.auth.scope, settings, request);
+  const origin = new URL(ctx.auth.audience).origin;
+  if (!granted.ok) {
+    const challenge = `Bearer realm="OAuth", error="invalid_token", error_description="${granted.message.replace(/"/g, "'")}", resource_metadata="${resourceMetadataUrl(origin)}"`;
+    return Response.json({ error: "invalid_token", message: granted.message }, { status: 401, headers: { ...CORS_HEADERS, "WWW-Authenticate": challenge } });
+  }
+  const { session } = granted;
+  const mcp = await readMcpRequest(request);
+  const name = calledTool(mcp.parsed);
+  const tool = name === undefined ? undefined : toolNamed(name);
+  if (tool && !mayUse(session.scopes, tool)) {
+    const needed = [...new Set([...(session.scopes ?? []), tool.spec.scope])];
+    const why = `${tool.name} needs the '${tool.spec.scope}' permission, which this connection was not given. Reconnect and allow it to use ${tool.name}.`;
+    return withCors(insufficientScope(ctx.auth, needed, why));
+  }
+  ctx.waitUntil(recordGrantUse(env, ctx.auth.token));
+  return serveMcp(mcp, env, session);
+}

@@ -1,0 +1,117 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { expect } from "vitest";
+import type { Env } from "../src/env";
+import { callWorker, heldSecrets } from "./helpers";
+
+export const MCP_URL = "http://localhost/mcp";
+export const CLAUDE_REDIRECT = "https://claude.ai/api/mcp/auth_callback";
+
+/** What a connector like claude.ai keeps: its registration, PKCE verifier, tokens — in memory. */
+export class MemoryOAuthClient implements OAuthClientProvider {
+  readonly redirectUrl = CLAUDE_REDIRECT;
+  readonly clientMetadata: OAuthClientMetadata = {
+    client_name: "Claude",
+    redirect_uris: [CLAUDE_REDIRECT],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    token_endpoint_auth_method: "none",
+  };
+  registration?: OAuthClientInformationMixed;
+  stored?: OAuthTokens;
+  verifier = "";
+  /** Where the client sent the person's browser (the sign-in page). */
+  authorizationUrl?: URL;
+
+  clientInformation() {
+    return this.registration;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.registration = info;
+  }
+  tokens() {
+    return this.stored;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.stored = tokens;
+    heldSecrets.push(tokens.access_token, ...(tokens.refresh_token ? [tokens.refresh_token] : []));
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+export function oauthTransport(oauth: MemoryOAuthClient, env: Partial<Env>, mcpUrl = MCP_URL): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth, fetch: (url, init) => callWorker(new Request(url, init), env) });
+}
+
+export const newClient = () => new Client({ name: "gupshup-mcp-oauth-tests", version: "1.0.0" });
+
+/** The sign-in page as a browser gets it: the page, its form handle and the cookie binding it to this browser. */
+export async function openSignInPage(url: URL, env: Partial<Env>): Promise<{ status: number; html: string; handle: string; cookie: string; headers: Headers }> {
+  const res = await callWorker(new Request(url), env);
+  const html = await res.text();
+  return {
+    status: res.status,
+    html,
+    headers: res.headers,
+    handle: html.match(/name="handle" value="([^"]+)"/)?.[1] ?? "",
+    cookie: (res.headers.get("Set-Cookie") ?? "").split(";")[0]!,
+  };
+}
+
+/** Posts the sign-in form the way a browser would (same URL, the page's cookie). */
+export async function submitSignIn(url: URL, page: { handle: string; cookie: string }, fields: Record<string, string | string[]>, env: Partial<Env>): Promise<Response> {
+  const body = new URLSearchParams({ handle: page.handle, action: "approve" });
+  for (const [name, value] of Object.entries(fields)) {
+    body.delete(name);
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  }
+  return callWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: page.cookie }, body }), env);
+}
+
+/** The authorization code in a redirect back to the client. */
+export function codeFrom(res: Response): string {
+  expect(res.status).toBe(302);
+  const location = new URL(res.headers.get("Location")!);
+  expect(location.origin + location.pathname).toBe(CLAUDE_REDIRECT);
+  return location.searchParams.get("code")!;
+}
+
+/**
+ * The whole connector flow, as claude.ai runs it: the first /mcp request gets 401, the client
+ * discovers the metadata, registers, sends the person to the sign-in page; the person fills it
+ * in; the client exchanges the code (PKCE) and connects with the token.
+ */
+export async function connectWithOAuth(env: Partial<Env>, fields: Record<string, string | string[]>, mcpUrl = MCP_URL): Promise<{ client: Client; oauth: MemoryOAuthClient }> {
+  const oauth = new MemoryOAuthClient();
+  const first = oauthTransport(oauth, env, mcpUrl);
+  await expect(newClient().connect(first)).rejects.toThrow(/Unauthorized/);
+  const url = oauth.authorizationUrl!;
+  const page = await openSignInPage(url, env);
+  expect(page.status).toBe(200);
+  await first.finishAuth(codeFrom(await submitSignIn(url, page, fields, env)));
+  const client = newClient();
+  await client.connect(oauthTransport(oauth, env, mcpUrl));
+  return { client, oauth };
+}
+
+/** A raw MCP POST with a bearer, for checking status codes and headers. */
+export function mcpPost(token: string, body: unknown, env: Partial<Env>): Promise<Response> {
+  return callWorker(
+    new Request(MCP_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    }),
+    env,
+  );
+}

@@ -1,0 +1,305 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import type { Env } from "../src/env";
+import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, testEnv, textOf, upstreamRequests } from "./helpers";
+import { codeFrom, connectWithOAuth, MCP_URL, MemoryOAuthClient, mcpPost, newClient, oauthTransport, openSignInPage, submitSignIn } from "./oauth-client";
+
+/** A hosted deployment on the simulator: no Gupshup credentials on the worker, an access secret (the test default). */
+const hostedEnv: Partial<Env> = {};
+const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } };
+const toolsCall = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name, arguments: args } });
+
+beforeEach(async () => {
+  await resetAll();
+  for (const key of (await testEnv.OAUTH_KV.list()).keys) await testEnv.OAUTH_KV.delete(key.name);
+});
+
+describe("discovery", () => {
+  it("answers an unauthenticated /mcp with 401 naming the resource metadata and the scopes", async () => {
+    const res = await callWorker(new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }), operatorEnv);
+    expect(res.status).toBe(401);
+    const challenge = res.headers.get("WWW-Authenticate")!;
+    expect(challenge).toContain('resource_metadata="http://localhost/.well-known/oauth-protected-resource/mcp"');
+    expect(challenge).toContain('scope="read send manage"');
+    expect(((await res.json()) as { message: string }).message).toMatch(/Sign in.*or send 'Authorization: Bearer <MCP_AUTH_TOKEN>'/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
+  it("publishes RFC 9728 metadata at the /mcp and the root path, and RFC 8414 metadata with PKCE S256, registration and metadata documents", async () => {
+    for (const path of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]) {
+      const res = await callWorker(new Request(`http://localhost${path}`));
+      expect(res.status, path).toBe(200);
+      const metadata = (await res.json()) as { resource: string; authorization_servers: string[]; scopes_supported: string[] };
+      expect(metadata.resource).toBe(MCP_URL);
+      expect(metadata.authorization_servers).toEqual(["http://localhost"]);
+      expect(metadata.scopes_supported).toEqual(["read", "send", "manage"]);
+    }
+    const as = (await (await callWorker(new Request("http://localhost/.well-known/oauth-authorization-server"))).json()) as Record<string, unknown>;
+    expect(as).toMatchObject({
+      issuer: "http://localhost",
+      authorization_endpoint: "http://localhost/authorize",
+      token_endpoint: "http://localhost/token",
+      registration_endpoint: "http://localhost/register",
+      code_challenge_methods_supported: ["S256"],
+      client_id_metadata_document_supported: true,
+    });
+    expect(as.revocation_endpoint).toBeDefined();
+  });
+
+  it("builds every URL from PUBLIC_URL when it is set", async () => {
+    const env = { PUBLIC_URL: "https://gupshup-mcp.example.com" };
+    const metadata = (await (await callWorker(new Request("https://gupshup-mcp.example.com/.well-known/oauth-protected-resource/mcp"), env)).json()) as { resource: string };
+    expect(metadata.resource).toBe("https://gupshup-mcp.example.com/mcp");
+    const res = await callWorker(new Request("https://gupshup-mcp.example.com/mcp", { method: "POST", body: "{}" }), { ...operatorEnv, ...env });
+    expect(res.headers.get("WWW-Authenticate")).toContain('resource_metadata="https://gupshup-mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+  });
+
+  it("offers no OAuth on a plain-http origin that is not loopback (bearers still work there)", async () => {
+    const res = await callWorker(new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }), operatorEnv);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toBe("Send 'Authorization: Bearer <MCP_AUTH_TOKEN>'.");
+    expect((await callWorker(new Request("http://192.168.1.20:8787/authorize"), operatorEnv)).status).toBe(404);
+    const bearer = await callWorker(new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${MCP_AUTH_TOKEN}` }, body: JSON.stringify(initialize) }), operatorEnv);
+    expect(bearer.status).toBe(200);
+  });
+});
+
+describe("operator deployment (Gupshup credentials on the worker)", () => {
+  it("runs the whole connector flow: registration, sign-in with the access secret, PKCE code exchange, tools, refresh, revocation", async () => {
+    const { client, oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send", "manage"] });
+    expect(oauth.registration?.client_id).toBeTruthy();
+    expect(oauth.stored?.scope?.split(" ").sort()).toEqual(["manage", "read", "send"]);
+
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    expect(tools).toHaveLength(23);
+    const apps = await callTool(client, "list_apps");
+    expect(textOf(apps)).toContain("DemoStore");
+    const listed = await upstreamRequests(/partnerApps/);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.headers.token).toBe(SANDBOX_DEMO_PARTNER_TOKEN);
+
+    // Refresh: a new access token, and the old refresh token no longer works (rotation).
+    const before = oauth.stored!;
+    const refreshed = await callWorker(
+      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: oauth.registration!.client_id }) }),
+    );
+    expect(refreshed.status).toBe(200);
+    const renewed = (await refreshed.json()) as { access_token: string; refresh_token: string };
+    oauth.saveTokens({ ...renewed, token_type: "bearer" });
+    expect(renewed.access_token).not.toBe(before.access_token);
+    expect((await mcpPost(renewed.access_token, initialize, operatorEnv)).status).toBe(200);
+
+    // Revocation: POST /token with the token; /mcp then answers 401 again.
+    const revoked = await callWorker(new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: renewed.access_token, client_id: oauth.registration!.client_id }) }));
+    expect(revoked.status).toBe(200);
+    const after = await mcpPost(renewed.access_token, initialize, operatorEnv);
+    expect(after.status).toBe(401);
+    expect(after.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+  });
+
+  it("gives no code for a wrong access secret, and shows the page again with the reason", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
+    expect(page.html).toContain('id="client-name">Claude<');
+    expect(page.html).toContain("claude.ai");
+    expect(page.headers.get("X-Frame-Options")).toBe("DENY");
+    const res = await submitSignIn(oauth.authorizationUrl!, page, { access: "not-the-secret", scope: ["read"] }, operatorEnv);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("Location")).toBeNull();
+    expect(await res.text()).toMatch(/not this server&#39;s access secret/);
+  });
+
+  it("refuses a form posted without the page's cookie (CSRF) or posted twice", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const url = oauth.authorizationUrl!;
+    const page = await openSignInPage(url, operatorEnv);
+    const forged = await submitSignIn(url, { handle: page.handle, cookie: "" }, { access: MCP_AUTH_TOKEN, scope: ["read"] }, operatorEnv);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toMatch(/not started in this browser/);
+    codeFrom(await submitSignIn(url, page, { access: MCP_AUTH_TOKEN, scope: ["read"] }, operatorEnv));
+    const replayed = await submitSignIn(url, page, { access: MCP_AUTH_TOKEN, scope: ["read"] }, operatorEnv);
+    expect(replayed.status).toBe(400);
+    expect(replayed.headers.get("Location")).toBeNull();
+  });
+
+  it("sends the person back to the client with access_denied when they deny", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
+    const res = await submitSignIn(oauth.authorizationUrl!, page, { action: "deny" }, operatorEnv);
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get("Location")!).searchParams.get("error")).toBe("access_denied");
+  });
+
+  it("a read-only grant neither lists nor runs send tools: a call gets 403 insufficient_scope naming the scope to add", async () => {
+    const { client, oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    expect(tools).toContain("list_templates");
+    expect(tools.filter((t) => t.startsWith("send_") || ["create_template", "delete_template", "get_app_token", "configure_webhook"].includes(t))).toEqual([]);
+
+    const res = await mcpPost(oauth.stored!.access_token, toolsCall("send_text_message", { appId: SEED_APP_IDS.store, destination: "919876543210", text: "hi" }), operatorEnv);
+    expect(res.status).toBe(403);
+    const challenge = res.headers.get("WWW-Authenticate")!;
+    expect(challenge).toContain('error="insufficient_scope"');
+    expect(challenge).toContain('scope="read send"');
+    expect(challenge).toContain("resource_metadata=");
+    expect(((await res.json()) as { error_description: string }).error_description).toMatch(/send_text_message needs the 'send' permission/);
+    expect(await upstreamRequests(/msg|message/)).toHaveLength(0);
+  });
+
+  it("never grants more than the client asked for", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const url = new URL(oauth.authorizationUrl!);
+    url.searchParams.set("scope", "read");
+    const page = await openSignInPage(url, operatorEnv);
+    expect(page.html).not.toContain('value="send"');
+    const code = codeFrom(await submitSignIn(url, page, { access: MCP_AUTH_TOKEN, scope: ["read", "send", "manage"] }, operatorEnv));
+    const token = await callWorker(
+      new Request("http://localhost/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: oauth.redirectUrl, client_id: oauth.registration!.client_id, code_verifier: oauth.verifier }),
+      }),
+    );
+    const tokens = (await token.json()) as { access_token: string; scope: string };
+    oauth.saveTokens({ ...tokens, token_type: "bearer" });
+    expect(tokens.scope).toBe("read");
+  });
+
+  it("an app-limited grant lists only its app and refuses another before any upstream call", async () => {
+    const { client } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send"], apps: "DemoStore" });
+    const apps = await callTool(client, "list_apps");
+    expect(textOf(apps)).toContain("DemoStore");
+    expect(textOf(apps)).not.toContain("DemoClinic");
+
+    const before = (await upstreamRequests()).length;
+    const refused = await callTool(client, "list_templates", { appId: SEED_APP_IDS.clinic });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/may only use DemoStore .*'5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e02' was not allowed/);
+    expect(await upstreamRequests()).toHaveLength(before);
+
+    // The one allowed app is the default.
+    const own = await callTool(client, "list_templates", {});
+    expect(own.isError).toBeFalsy();
+    expect((await upstreamRequests(/template/)).every((r) => r.path.includes(SEED_APP_IDS.store))).toBe(true);
+  });
+
+  it("refuses an app the account does not have, on the page", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
+    const res = await submitSignIn(oauth.authorizationUrl!, page, { access: MCP_AUTH_TOKEN, scope: ["read"], apps: "OtherPartnerApp" }, operatorEnv);
+    expect(res.status).toBe(401);
+    expect(await res.text()).toMatch(/&quot;OtherPartnerApp&quot; is not an app of this Gupshup account/);
+  });
+
+  it("ends every grant when the access secret changes", async () => {
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const res = await mcpPost(oauth.stored!.access_token, initialize, { ...operatorEnv, MCP_AUTH_TOKEN: "a-new-access-secret-0123456789" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+    expect(((await res.json()) as { message: string }).message).toMatch(/access secret .* changed .* Sign in again/);
+  });
+});
+
+describe("hosted deployment (partners sign in with their own Gupshup credentials)", () => {
+  it("signs in with partner email and client secret, checked by Gupshup's login; the OAuth token never goes upstream", async () => {
+    const { client, oauth } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret });
+    const logins = await upstreamRequests(/login/);
+    expect(logins).toHaveLength(1);
+    expect(logins[0]!.body).toContain(encodeURIComponent(SANDBOX_DEMO_LOGIN.email));
+
+    const apps = await callTool(client, "list_apps");
+    expect(textOf(apps)).toContain("DemoStore");
+    const accessToken = oauth.stored!.access_token;
+    const refreshToken = oauth.stored!.refresh_token!;
+    for (const request of await upstreamRequests()) {
+      const seen = JSON.stringify(request);
+      expect(seen).not.toContain(accessToken);
+      expect(seen).not.toContain(refreshToken);
+      expect(seen).not.toContain(accessToken.split(":")[2]);
+    }
+    // The login-obtained token is what Gupshup saw on list_apps.
+    const listed = await upstreamRequests(/partnerApps/);
+    expect(listed.at(-1)!.headers.token).toMatch(/^eyJ/);
+  });
+
+  it("signs in with a pasted partner token", async () => {
+    const { client } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
+    expect(textOf(await callTool(client, "list_apps"))).toContain("DemoClinic");
+    expect((await upstreamRequests(/partnerApps/)).every((r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN)).toBe(true);
+  });
+
+  it("gives no code for a wrong Gupshup login", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, hostedEnv))).rejects.toThrow(/Unauthorized/);
+    const page = await openSignInPage(oauth.authorizationUrl!, hostedEnv);
+    const res = await submitSignIn(oauth.authorizationUrl!, page, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: "wrong-secret" }, hostedEnv);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("Location")).toBeNull();
+    const html = await res.text();
+    expect(html).toMatch(/Gupshup did not accept this email and client secret/);
+    expect(html).toContain(`value="${SANDBOX_DEMO_LOGIN.email}"`);
+    expect(html).not.toContain("wrong-secret");
+  });
+
+  it("signs in to the simulator's demo partner with one click (a public sandbox deployment without an access secret)", async () => {
+    const { client } = await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, "https://sandbox-demo.example.com/mcp");
+    expect(textOf(await callTool(client, "list_apps"))).toContain("DemoStore");
+    expect((await upstreamRequests(/partnerApps/)).every((r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN)).toBe(true);
+  });
+});
+
+describe("connections", () => {
+  const connectionsRequest = (init: RequestInit = {}, path = "") => new Request(`http://localhost/connections${path}`, init);
+  const form = (fields: Record<string, string>) => ({ method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) });
+
+  it("lists the operator's grants for a script holding MCP_AUTH_TOKEN, and revokes one (its token then gets 401)", async () => {
+    const { oauth, client } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], apps: "DemoStore" });
+    await callTool(client, "list_apps");
+    const auth = { Authorization: `Bearer ${MCP_AUTH_TOKEN}` };
+    expect((await callWorker(connectionsRequest({ headers: { Authorization: "Bearer wrong" } }), operatorEnv)).status).toBe(401);
+
+    let listed: { connections: { id: string; client: string; scopes: string[]; apps: string[] | null; createdAt: string; lastUsedAt: string | null }[] } = { connections: [] };
+    for (let i = 0; i < 20 && !listed.connections[0]?.lastUsedAt; i++) {
+      listed = await (await callWorker(connectionsRequest({ headers: auth }), operatorEnv)).json();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(listed.connections).toHaveLength(1);
+    expect(listed.connections[0]).toMatchObject({ client: "Claude", scopes: ["read"], apps: ["DemoStore"] });
+    expect(Date.parse(listed.connections[0]!.lastUsedAt!)).toBeGreaterThanOrEqual(Date.parse(listed.connections[0]!.createdAt));
+
+    const revoked = await callWorker(connectionsRequest({ method: "DELETE", headers: auth }, `/${listed.connections[0]!.id}`), operatorEnv);
+    expect(revoked.status).toBe(200);
+    expect((await mcpPost(oauth.stored!.access_token, initialize, operatorEnv)).status).toBe(401);
+    expect(((await (await callWorker(connectionsRequest({ headers: auth }), operatorEnv)).json()) as { connections: unknown[] }).connections).toEqual([]);
+  });
+
+  it("lets a partner see and end their own connections in the browser, with a proof that cannot be forged", async () => {
+    const { oauth } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret });
+    const signInPage = await callWorker(connectionsRequest(), hostedEnv);
+    expect(signInPage.status).toBe(200);
+    expect(await signInPage.text()).toContain('name="email"');
+
+    const wrong = await callWorker(connectionsRequest(form({ action: "sign-in", access: MCP_AUTH_TOKEN, method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: "wrong" })), hostedEnv);
+    expect(wrong.status).toBe(401);
+
+    const page = await callWorker(connectionsRequest(form({ action: "sign-in", access: MCP_AUTH_TOKEN, method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret })), hostedEnv);
+    const html = await page.text();
+    expect(html).toContain('<div class="who">Claude</div>');
+    const field = (name: string) => html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1]!;
+    const [owner, proof, grant] = [field("owner"), field("proof"), field("grant")];
+
+    const forged = await callWorker(connectionsRequest(form({ action: "revoke", owner, proof: proof.replace(/.$/, (c) => (c === "0" ? "1" : "0")), grant })), hostedEnv);
+    expect(forged.status).toBe(401);
+    expect((await mcpPost(oauth.stored!.access_token, initialize, hostedEnv)).status).toBe(200);
+
+    const ended = await callWorker(connectionsRequest(form({ action: "revoke", owner, proof, grant })), hostedEnv);
+    expect(await ended.text()).toContain("No connections.");
+    expect((await mcpPost(oauth.stored!.access_token, initialize, hostedEnv)).status).toBe(401);
+  });
+});
