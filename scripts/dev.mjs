@@ -20,7 +20,9 @@ if (useSandbox) args.push("--var", "GUPSHUP_BASE_URL:sandbox");
 console.log(
   useSandbox
     ? "\n  gupshup-mcp: no Gupshup credentials in .dev.vars — serving the built-in Gupshup SANDBOX (simulated apps, no real messages).\n" +
-        "  MCP endpoint: http://127.0.0.1:8787/mcp (no auth needed on loopback in sandbox mode)\n"
+        "  MCP endpoint: http://127.0.0.1:8787/mcp (no auth needed on loopback in sandbox mode)\n" +
+        "  Try the OAuth sign-in (as claude.ai and ChatGPT use it) at the same URL: npx @modelcontextprotocol/inspector,\n" +
+        "  Streamable HTTP, URL http://127.0.0.1:8787/mcp, Open Auth Settings → Quick OAuth Flow (one-click simulator partner).\n"
     : "\n  gupshup-mcp: using the Gupshup credentials from .dev.vars (real partner API). MCP endpoint: http://127.0.0.1:8787/mcp\n",
 );
 

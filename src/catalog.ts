@@ -1,6 +1,7 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { ALL_TOOLS } from "./server";
+import type { Scope } from "./tools/scopes";
 
 export interface CatalogTool {
   name: string;
@@ -8,6 +9,8 @@ export interface CatalogTool {
   description: string;
   inputSchema: unknown;
   annotations: ToolAnnotations;
+  /** The OAuth scope a connector's grant needs to see and call this tool (bearer clients have all). */
+  scope: Scope;
 }
 
 let catalog: CatalogTool[] | undefined;
@@ -20,6 +23,7 @@ export function toolCatalog(): CatalogTool[] {
     description: spec.description,
     inputSchema: z.toJSONSchema(spec.input, { io: "input", unrepresentable: "any" }),
     annotations: { title: spec.title, ...spec.annotations },
+    scope: spec.scope,
   }));
   return catalog;
 }

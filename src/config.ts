@@ -63,7 +63,7 @@ export function readSettings(env: Env): Settings {
   return settings;
 }
 
-function isLoopbackHostname(hostname: string): boolean {
+export function isLoopbackHostname(hostname: string): boolean {
   return ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
 }
 

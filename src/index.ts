@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { readSettings, type Settings } from "./config";
 import type { Env } from "./env";
-import { authenticate, isLoopback } from "./http/auth";
+import { authenticate, bearerToken, isLoopback } from "./http/auth";
 import { connectionRoutes } from "./http/connections";
 import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
 import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
-import { oauthProviderFor, PROTECTED_RESOURCE_PATH, resourceMetadataUrl } from "./http/oauth";
+import { oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl } from "./http/oauth";
 import { renderSetupPage } from "./http/setup-page";
 import { signInRoutes } from "./http/sign-in";
 import { receiveWebhook } from "./http/webhook";
@@ -64,7 +64,8 @@ app.onError((error, c) => {
 
 function bearerChallenge(error: string, description: string, origin: string): string {
   const code = error === "invalid_request" || error === "invalid_token" ? `, error="${error}", error_description="${description.replace(/"/g, "'")}"` : "";
-  return `Bearer realm="gupshup-mcp"${code}, resource_metadata="${resourceMetadataUrl(origin)}"`;
+  const metadata = offersOAuth(origin) ? `, resource_metadata="${resourceMetadataUrl(origin)}"` : "";
+  return `Bearer realm="gupshup-mcp"${code}${metadata}`;
 }
 
 /**
@@ -97,14 +98,12 @@ export default {
 /** The /mcp requests that do not go through OAuth: static bearers, preflight, browsers, the open sandbox, a misconfiguration. */
 function usesStaticAuth(request: Request, settings: Settings): boolean {
   if (request.method === "OPTIONS" || settings.problem || (request.method === "GET" && wantsHtml(request))) return true;
-  const header = request.headers.get("Authorization");
-  if (header) return !isOAuthAccessToken(header);
+  if (request.headers.has("Authorization")) return !isOAuthAccessToken(bearerToken(request));
   return settings.upstream === "sandbox" && !settings.mcpAuthToken && isLoopback(request);
 }
 
 /** Access tokens the provider issues are shaped `userId:grantId:secret`; partner JWTs and MCP_AUTH_TOKEN are not. */
-function isOAuthAccessToken(authorization: string): boolean {
-  const token = authorization.match(/^Bearer +(\S+)\s*$/i)?.[1];
+function isOAuthAccessToken(token: string | undefined): boolean {
   return token !== undefined && token.split(":").length === 3;
 }
 

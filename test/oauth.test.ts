@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { Env } from "../src/env";
-import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, testEnv, textOf, upstreamRequests } from "./helpers";
-import { codeFrom, connectWithOAuth, MCP_URL, MemoryOAuthClient, mcpPost, newClient, oauthTransport, openSignInPage, submitSignIn } from "./oauth-client";
+import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { CLAUDE_REDIRECT, codeFrom, connectWithOAuth, MCP_URL, MemoryOAuthClient, mcpPost, newClient, oauthTransport, openSignInPage, submitSignIn } from "./oauth-client";
 
 /** A hosted deployment on the simulator: no Gupshup credentials on the worker, an access secret (the test default). */
 const hostedEnv: Partial<Env> = {};
@@ -45,6 +45,22 @@ describe("discovery", () => {
       client_id_metadata_document_supported: true,
     });
     expect(as.revocation_endpoint).toBeDefined();
+  });
+
+  it("lets browser-based clients (the MCP Inspector) discover, register and exchange codes across origins", async () => {
+    const origin = { Origin: "http://localhost:6274" };
+    for (const path of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-authorization-server"]) {
+      const res = await callWorker(new Request(`http://localhost${path}`, { headers: origin }));
+      expect(res.headers.get("Access-Control-Allow-Origin"), path).toMatch(/^(\*|http:\/\/localhost:6274)$/);
+    }
+    for (const path of ["/register", "/token"]) {
+      const res = await callWorker(new Request(`http://localhost${path}`, { method: "OPTIONS", headers: { ...origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } }));
+      expect(res.status, path).toBeLessThan(300);
+      expect(res.headers.get("Access-Control-Allow-Origin"), path).toMatch(/^(\*|http:\/\/localhost:6274)$/);
+    }
+    const challenge = await callWorker(new Request(MCP_URL, { method: "POST", headers: { ...origin, "Content-Type": "application/json" }, body: JSON.stringify(initialize) }), operatorEnv);
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers.get("Access-Control-Expose-Headers")).toContain("WWW-Authenticate");
   });
 
   it("builds every URL from PUBLIC_URL when it is set", async () => {
@@ -96,6 +112,22 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     const after = await mcpPost(renewed.access_token, initialize, operatorEnv);
     expect(after.status).toBe(401);
     expect(after.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+  });
+
+  it("signs no one in while the deployment is misconfigured (Gupshup credentials without MCP_AUTH_TOKEN)", async () => {
+    const env = { ...operatorEnv, MCP_AUTH_TOKEN: "" };
+    const registered = await callWorker(new Request("http://localhost/register", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Claude", redirect_uris: [CLAUDE_REDIRECT], token_endpoint_auth_method: "none" }) }), env);
+    const { client_id } = (await registered.json()) as { client_id: string };
+    const url = new URL("http://localhost/authorize");
+    for (const [k, v] of Object.entries({ response_type: "code", client_id, redirect_uri: CLAUDE_REDIRECT, code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256", state: "s" })) url.searchParams.set(k, v);
+    const page = await callWorker(new Request(url), env);
+    expect(page.status).toBe(503);
+    expect(await page.text()).toMatch(/MCP_AUTH_TOKEN/);
+    const post = await callWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=approve&scope=read" }), env);
+    expect(post.status).toBe(503);
+    expect(post.headers.get("Location")).toBeNull();
+    const connections = await callWorker(new Request("http://localhost/connections", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=sign-in" }), env);
+    expect(connections.status).toBe(503);
   });
 
   it("gives no code for a wrong access secret, and shows the page again with the reason", async () => {
@@ -228,6 +260,15 @@ describe("hosted deployment (partners sign in with their own Gupshup credentials
     expect(listed.at(-1)!.headers.token).toMatch(/^eyJ/);
   });
 
+  it("renews the partner token through Gupshup's login when Gupshup refuses it, without a new sign-in", async () => {
+    const { client } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret });
+    await sandbox().failNext({ path: "/partnerApps$", status: 401, body: JSON.stringify({ status: "error", message: "Token expired" }), times: 1 });
+    const apps = await callTool(client, "list_apps");
+    expect(apps.isError).toBeFalsy();
+    expect(textOf(apps)).toContain("DemoStore");
+    expect(await upstreamRequests(/login/)).toHaveLength(2);
+  });
+
   it("signs in with a pasted partner token", async () => {
     const { client } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
     expect(textOf(await callTool(client, "list_apps"))).toContain("DemoClinic");
@@ -277,6 +318,15 @@ describe("connections", () => {
     expect(revoked.status).toBe(200);
     expect((await mcpPost(oauth.stored!.access_token, initialize, operatorEnv)).status).toBe(401);
     expect(((await (await callWorker(connectionsRequest({ headers: auth }), operatorEnv)).json()) as { connections: unknown[] }).connections).toEqual([]);
+  });
+
+  it("does not list a public simulator's shared demo connections to any visitor", async () => {
+    await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, "https://sandbox-demo.example.com/mcp");
+    const res = await callWorker(new Request("https://sandbox-demo.example.com/connections", form({ action: "sign-in", method: "demo" })), { MCP_AUTH_TOKEN: "" });
+    expect(res.status).toBe(401);
+    const html = await res.text();
+    expect(html).toMatch(/shared by every visitor/);
+    expect(html).not.toContain('name="proof"');
   });
 
   it("lets a partner see and end their own connections in the browser, with a proof that cannot be forged", async () => {

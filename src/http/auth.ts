@@ -37,7 +37,7 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
   if (settings.problem) return { ok: false, status: 503, error: "server_misconfigured", message: settings.problem };
 
   const header = request.headers.get("Authorization");
-  const bearer = header?.match(/^Bearer +(\S+)\s*$/i)?.[1];
+  const bearer = bearerToken(request);
   if (header && !bearer) return deny("invalid_request", "The Authorization header must be 'Bearer <token>'.");
   if (bearer && bearer.length > MAX_TOKEN_LENGTH) return deny("invalid_token", "The bearer token is too long.");
 
@@ -64,6 +64,11 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
     return session("sandbox-demo", { kind: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
   }
   return deny(undefined, "Send your Gupshup partner token as 'Authorization: Bearer <partner token>'.");
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(request: Request): string | undefined {
+  return request.headers.get("Authorization")?.match(/^Bearer +(\S+)\s*$/i)?.[1];
 }
 
 /** The app tools use when a call names none: the X-Gupshup-App-Id header, else GUPSHUP_DEFAULT_APP_ID. */

@@ -2,9 +2,10 @@ import type { GrantSummary, OAuthHelpers } from "@cloudflare/workers-oauth-provi
 import { Hono, type Context } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
-import { randomHexSecret, timingSafeEqual } from "../utils/secrets";
+import { hmacSha256Hex, randomHexSecret, timingSafeEqual } from "../utils/secrets";
 import { forgetGrantUse, grantLastUsed } from "./connections-store";
 import { renderConnectionsPage, type Connection } from "./connections-page";
+import { bearerToken, isLoopback } from "./auth";
 import { identify } from "./identity";
 import { readForm, requireOAuth, signInOptions } from "./sign-in";
 
@@ -55,6 +56,10 @@ connectionRoutes.post("/", async (c) => {
   } else {
     const identity = await identify(c.env, settings, form, c.req.url);
     if (!identity.ok) return page(c, settings, { kind: "sign-in", error: identity.message }, 401);
+    // Without an access secret, every visitor of a public simulator is the same demo partner: its list is no one's to end.
+    if (identity.kind === "sandbox" && !settings.mcpAuthToken && !isLoopback(c.req.raw)) {
+      return page(c, settings, { kind: "sign-in", error: "Demo connections of a public simulator are shared by every visitor, so they are not listed here. They end on their own after 30 days unused." }, 401);
+    }
     owner = identity.userId;
   }
   const proof = await signProof(c.env, owner);
@@ -63,7 +68,7 @@ connectionRoutes.post("/", async (c) => {
 
 /** With the operator's bearer: the owners of the deployment's own grants (operator sign-ins, the simulator's demo). */
 function operatorOwners(c: Ctx, settings: Settings): string[] | null {
-  const bearer = c.req.header("Authorization")?.match(/^Bearer +(\S+)\s*$/i)?.[1];
+  const bearer = bearerToken(c.req.raw);
   if (!bearer || !settings.mcpAuthToken || !timingSafeEqual(bearer, settings.mcpAuthToken)) return null;
   return ["operator", "sandbox"];
 }
@@ -138,7 +143,5 @@ async function hmac(env: Env, message: string): Promise<string> {
     secret = randomHexSecret();
     await env.OAUTH_KV.put(KEY_NAME, secret);
   }
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hmacSha256Hex(secret, message);
 }

@@ -1,5 +1,5 @@
 import { insufficientScope, OAuthProvider, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
-import { readSettings } from "../config";
+import { isLoopbackHostname, readSettings } from "../config";
 import type { Env } from "../env";
 import { mayUse, toolNamed } from "../server";
 import { SCOPES } from "../tools/scopes";
@@ -20,9 +20,7 @@ const providers = new Map<string, OAuthProvider<Env>>();
 export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler<Env> & Pick<Required<ExportedHandler<Env>>, "fetch">): OAuthProvider<Env> | undefined {
   const cached = providers.get(origin);
   if (cached) return cached;
-  // OAuth needs https (or a loopback http origin, for local development): elsewhere, bearers only.
-  const { protocol, hostname } = new URL(origin);
-  if (protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) return undefined;
+  if (!offersOAuth(origin)) return undefined;
   const provider = new OAuthProvider<Env>({
     apiRoute: "/mcp",
     apiHandler: { fetch: serveGrantedMcp as never },
@@ -48,6 +46,12 @@ export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler
   });
   providers.set(origin, provider);
   return provider;
+}
+
+/** Whether this origin serves OAuth: https, or http on loopback for local development. Elsewhere, bearers only. */
+export function offersOAuth(origin: string): boolean {
+  const { protocol, hostname } = new URL(origin);
+  return protocol === "https:" || isLoopbackHostname(hostname);
 }
 
 /** RFC 9728 metadata URL for this origin's MCP resource. */

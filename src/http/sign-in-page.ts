@@ -32,7 +32,8 @@ input[type=text],input[type=email],input[type=password]{width:100%;font:inherit;
 input[type=checkbox],input[type=radio]{width:1.1em;height:1.1em;margin-right:6px;vertical-align:-2px}
 .buttons{display:flex;gap:10px;flex-wrap:wrap;margin-top:18px}button{font:600 1rem system-ui,sans-serif;padding:12px 20px;border-radius:8px;border:1px solid #d0d7de;background:#f6f8fa;cursor:pointer}
 button.primary{background:#1f883d;border-color:#1a7f37;color:#fff;flex:1}.error{background:#ffebe9;border:1px solid #ff8182;border-radius:8px;padding:10px 12px;margin:12px 0}
-.who{font-size:1.15rem;font-weight:600;word-break:break-word}.muted{color:#57606a}.method{display:none}
+.who{font-size:1.15rem;font-weight:600;word-break:break-word}.muted{color:#57606a}.method{display:none}.nowrap{white-space:nowrap}
+label.choice{display:inline-block;width:calc(100% - 2.2em);margin:4px 0;vertical-align:top}label.scope small{padding-left:1.7em}
 #m-demo:checked~.demo,#m-login:checked~.login,#m-token:checked~.token{display:block}`;
 
 /** The sign-in and consent page for one authorization request. Every client-given string is escaped. */
@@ -48,12 +49,12 @@ export function renderSignInPage(client: ConsentDescription, options: SignInOpti
 </head>
 <body>
 <main>
-<h1>Connect to ${SERVER_NAME}</h1>
+<h1>Connect to <span class="nowrap">${SERVER_NAME}</span></h1>
 <p class="lead">WhatsApp Business on Gupshup, for your assistant.</p>
 <div class="card">
   <div class="who" id="client-name">${client.clientName}</div>
-  ${client.clientDomain ? html`<div>verified domain: <strong>${client.clientDomain}</strong></div>` : html`<div class="muted">The name above is what the app calls itself; it is not verified.</div>`}
   <div>wants access to this server and will receive it at <strong id="redirect-host">${client.redirectHost}</strong></div>
+  ${client.clientDomain ? html`<div>verified domain: <strong>${client.clientDomain}</strong></div>` : html`<div class="muted">The name is what the app calls itself; it is not verified.</div>`}
   ${client.redirectIsLoopback ? html`<div class="card warn">The answer goes to a program on this computer (${client.redirectHost}). Approve only if you started this connection yourself.</div>` : ""}
 </div>
 ${form.error ? html`<div class="error" role="alert" id="sign-in-error">${form.error}</div>` : ""}
@@ -61,7 +62,7 @@ ${form.error ? html`<div class="error" role="alert" id="sign-in-error">${form.er
 <input type="hidden" name="handle" value="${form.handle}">
 <fieldset><legend>Allow it to</legend>
 ${form.offered.map(
-  (scope) => html`<label><input type="checkbox" name="scope" value="${scope}"${form.checked.includes(scope) ? raw(" checked") : ""}><strong>${scope}</strong><small>${SCOPE_DESCRIPTIONS[scope]}</small></label>`,
+  (scope) => html`<label class="scope"><input type="checkbox" name="scope" value="${scope}"${form.checked.includes(scope) ? raw(" checked") : ""}><strong>${scope}</strong><small>${SCOPE_DESCRIPTIONS[scope]}</small></label>`,
 )}
 </fieldset>
 <fieldset><legend>Only these apps (optional)</legend>
@@ -91,9 +92,9 @@ export function credentialFields(options: SignInOptions, form: Pick<SignInForm, 
 <input type="password" name="access" required autocomplete="current-password"></label>`
   : ""}
 ${partner
-  ? html`${options.sandbox ? html`<input type="radio" name="method" value="demo" id="m-demo"${method === "demo" ? raw(" checked") : ""}><label for="m-demo" style="display:inline">Simulator demo partner (one click)</label><br>` : ""}
-<input type="radio" name="method" value="login" id="m-login"${method === "login" ? raw(" checked") : ""}><label for="m-login" style="display:inline">Gupshup partner email and client secret</label><br>
-<input type="radio" name="method" value="token" id="m-token"${method === "token" ? raw(" checked") : ""}><label for="m-token" style="display:inline">Gupshup partner token</label>
+  ? html`${options.sandbox ? html`<input type="radio" name="method" value="demo" id="m-demo"${method === "demo" ? raw(" checked") : ""}><label for="m-demo" class="choice">Simulator demo partner (one click)</label><br>` : ""}
+<input type="radio" name="method" value="login" id="m-login"${method === "login" ? raw(" checked") : ""}><label for="m-login" class="choice">Gupshup partner email and client secret</label><br>
+<input type="radio" name="method" value="token" id="m-token"${method === "token" ? raw(" checked") : ""}><label for="m-token" class="choice">Gupshup partner token</label>
 ${options.sandbox ? html`<p class="method demo muted">The built-in Gupshup simulator: sample apps and templates, no real WhatsApp messages.</p>` : ""}
 <div class="method login"><label>Partner email<input type="email" name="email" value="${form.email ?? ""}" autocomplete="username"></label>
 <label>Client secret<input type="password" name="secret" autocomplete="current-password"></label>

@@ -21,6 +21,9 @@ export const signInRoutes = new Hono<{ Bindings: Env }>();
 /** Sign-in exists only where the OAuth provider runs (https, or loopback http): elsewhere these routes are not found. */
 export const requireOAuth: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   if (!c.env.OAUTH_PROVIDER) return c.json({ error: "not_found", message: "Sign-in is only offered over https (or on this computer's loopback address). Use a bearer token here." }, 404);
+  // A misconfigured deployment (e.g. Gupshup credentials without MCP_AUTH_TOKEN) signs no one in.
+  const { problem } = readSettings(c.env);
+  if (problem) return c.html(await renderSignInProblem("This server is not set up correctly", problem), 503, { "Cache-Control": "no-store" });
   await next();
 };
 signInRoutes.use(AUTHORIZE_PATH, requireOAuth);

@@ -6,6 +6,12 @@ export async function sha256Hex(text: string): Promise<string> {
 /** A random secret of 32 bytes, as 64 hex characters. */
 export const randomHexSecret = () => hex(crypto.getRandomValues(new Uint8Array(32)));
 
+/** HMAC-SHA256 of `message` under `secret`, as hex. */
+export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return hex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+}
+
 const hex = (bytes: ArrayBuffer | Uint8Array) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** Constant-time string comparison (length is not secret-dependent beyond the early exit). */
