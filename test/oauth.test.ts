@@ -1,3 +1,4 @@
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
@@ -95,16 +96,21 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]!.headers.token).toBe(SANDBOX_DEMO_PARTNER_TOKEN);
 
-    // Refresh: a new access token, and the old refresh token no longer works (rotation).
+    // Refresh, as the SDK client does it: new tokens each time. Rotation: a refresh token stays good
+    // only until its successor has been used (so one lost answer does not sign the connector out).
+    const refresh = () => auth(oauth, { serverUrl: MCP_URL, fetchFn: (url, init) => callWorker(new Request(url, init)) });
     const before = oauth.stored!;
-    const refreshed = await callWorker(
-      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: oauth.registration!.client_id }) }),
-    );
-    expect(refreshed.status).toBe(200);
-    const renewed = (await refreshed.json()) as { access_token: string; refresh_token: string };
-    oauth.saveTokens({ ...renewed, token_type: "bearer" });
+    expect(await refresh()).toBe("AUTHORIZED");
+    expect(oauth.stored!.refresh_token).not.toBe(before.refresh_token);
+    expect(await refresh()).toBe("AUTHORIZED");
+    const renewed = oauth.stored!;
     expect(renewed.access_token).not.toBe(before.access_token);
     expect((await mcpPost(renewed.access_token, initialize, operatorEnv)).status).toBe(200);
+    const reused = await callWorker(
+      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: oauth.registration!.client_id }) }),
+    );
+    expect(reused.status).toBe(400);
+    expect(((await reused.json()) as { error: string }).error).toBe("invalid_grant");
 
     // Revocation: POST /token with the token; /mcp then answers 401 again.
     const revoked = await callWorker(new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: renewed.access_token, client_id: oauth.registration!.client_id }) }));
