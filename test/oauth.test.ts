@@ -92,10 +92,9 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(tools).toHaveLength(23);
     const apps = await callTool(client, "list_apps");
     expect(textOf(apps)).toContain("DemoStore");
-    // One listing for the sign-in page's app boxes, one for list_apps: both with the worker's own credential.
     const listed = await upstreamRequests(/partnerApps/);
-    expect(listed).toHaveLength(2);
-    expect(listed.every((r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN)).toBe(true);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.headers.token).toBe(SANDBOX_DEMO_PARTNER_TOKEN);
 
     // Refresh, as the SDK client does it: new tokens each time. Rotation: a refresh token stays good
     // only until its successor has been used (so one lost answer does not sign the connector out).
@@ -142,8 +141,6 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
     const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
     expect(page.html).toContain('id="client-name">Claude<');
-    // An operator deployment offers its apps as boxes to tick.
-    for (const id of [SEED_APP_IDS.store, SEED_APP_IDS.clinic]) expect(page.html).toContain(`name="app" value="${id}"`);
     expect(page.html).toContain("claude.ai");
     expect(page.headers.get("X-Frame-Options")).toBe("DENY");
     const res = await submitSignIn(oauth.authorizationUrl!, page, { access: "not-the-secret", scope: ["read"] }, operatorEnv);
@@ -212,7 +209,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("an app-limited grant lists only its app and refuses another before any upstream call", async () => {
-    const { client } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send"], app: SEED_APP_IDS.store });
+    const { client } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send"], apps: "DemoStore" });
     const apps = await callTool(client, "list_apps");
     expect(textOf(apps)).toContain("DemoStore");
     expect(textOf(apps)).not.toContain("DemoClinic");

@@ -2,7 +2,6 @@ import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html, raw } from "hono/html";
 import { SERVER_NAME } from "../server";
 import { SCOPE_DESCRIPTIONS, type Scope } from "../tools/scopes";
-import type { GrantApp } from "./auth";
 import { STYLE } from "./setup-page";
 
 /** Which ways to sign in this deployment offers. */
@@ -22,10 +21,7 @@ export interface SignInForm {
   checked: readonly Scope[];
   method?: "demo" | "login" | "token";
   email?: string;
-  /** The apps chosen so far, comma-separated names or ids. */
   apps?: string;
-  /** An operator deployment's apps, offered as boxes to tick instead of a text field. */
-  appChoices?: readonly GrantApp[];
   error?: string;
 }
 
@@ -70,8 +66,8 @@ ${form.offered.map(
 )}
 </fieldset>
 <fieldset><legend>Only these apps (optional)</legend>
-${form.appChoices ? appBoxes(form.appChoices, form.apps ?? "") : html`<label>App names or ids, separated by commas. Leave empty for every app of the account.
-<input type="text" name="apps" value="${form.apps ?? ""}" placeholder="e.g. DemoStore"></label>`}
+<label>App names or ids, separated by commas. Leave empty for every app of the account.
+<input type="text" name="apps" value="${form.apps ?? ""}" placeholder="e.g. DemoStore"></label>
 </fieldset>
 <fieldset><legend>Sign in</legend>
 ${credentialFields(options, form)}
@@ -85,13 +81,6 @@ ${credentialFields(options, form)}
 </main>
 </body>
 </html>`;
-}
-
-/** One box per app; none ticked means every app. */
-function appBoxes(apps: readonly GrantApp[], chosen: string) {
-  const picked = new Set(chosen.split(",").map((s) => s.trim()));
-  return html`<p class="muted">Tick none for every app of the account.</p>
-${apps.map((app) => html`<label class="scope"><input type="checkbox" name="app" value="${app.id}"${picked.has(app.id) ? raw(" checked") : ""}><strong>${app.name ?? app.id}</strong><small>${app.id}</small></label>`)}`;
 }
 
 /** The sign-in fields this deployment needs: its access secret, and for partners how they sign in. */

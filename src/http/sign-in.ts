@@ -7,8 +7,7 @@ import { readCapped } from "../utils/read-capped";
 import { gateFingerprint, type GrantProps } from "./grant";
 import { identify } from "./identity";
 import { AUTHORIZE_PATH } from "./oauth";
-import type { GrantApp } from "./auth";
-import { accountApps, pickApps } from "./partner-check";
+import { pickApps } from "./partner-check";
 import { renderSignInPage, renderSignInProblem, type SignInForm, type SignInOptions } from "./sign-in-page";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -61,7 +60,7 @@ signInRoutes.post(AUTHORIZE_PATH, async (c) => {
 
   const identity = await identify(c.env, settings, form, c.req.url);
   if (!identity.ok) return again(identity.message);
-  const apps = await pickApps(chosenApps(form), identity);
+  const apps = await pickApps(form.get("apps") ?? "", identity);
   if (!apps.ok) return again(apps.message);
 
   const props: GrantProps = {
@@ -95,32 +94,18 @@ export function signInOptions(settings: Settings): SignInOptions {
 }
 
 async function showPage(c: Ctx, helpers: OAuthHelpers, request: AuthRequest, form: Omit<SignInForm, "handle">, status: 200 | 401): Promise<Response> {
-  const settings = readSettings(c.env);
   const client = await helpers.describeConsent(request);
   const { handle, headers } = await helpers.beginConsent(request);
-  const appChoices = await deploymentApps(c, settings);
-  const page = await renderSignInPage(client, signInOptions(settings), { ...form, handle, ...(appChoices ? { appChoices } : {}) });
+  const page = await renderSignInPage(client, signInOptions(readSettings(c.env)), { ...form, handle });
   headers.set("Content-Type", "text/html; charset=utf-8");
   return new Response(String(page), { status, headers });
-}
-
-/** An operator deployment's apps, to tick on the page (partners' apps are known only after their sign-in). */
-async function deploymentApps(c: Ctx, settings: Settings): Promise<GrantApp[] | undefined> {
-  if (!settings.operatorCredential) return undefined;
-  const listed = await accountApps(c.env, "operator", { upstream: settings.upstream, partner: settings.operatorCredential }, c.req.url);
-  return listed.ok ? listed.apps : undefined;
-}
-
-/** The apps the person chose: ticked boxes and typed names or ids, comma-separated. */
-function chosenApps(form: URLSearchParams): string {
-  return [...form.getAll("app"), form.get("apps") ?? ""].filter((s) => s.trim() !== "").join(", ");
 }
 
 /** The non-secret fields to show again after an error. */
 function methodFields(form: URLSearchParams, settings: Settings): Pick<SignInForm, "method" | "email" | "apps"> {
   const method = form.get("method");
   const known = method === "login" || method === "token" || (method === "demo" && settings.upstream === "sandbox") ? method : undefined;
-  return { ...(known ? { method: known } : {}), email: form.get("email") ?? "", apps: chosenApps(form) };
+  return { ...(known ? { method: known } : {}), email: form.get("email") ?? "", apps: form.get("apps") ?? "" };
 }
 
 /** The urlencoded form, capped in size (null when larger) and in field length (longer fields dropped). */
