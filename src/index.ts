@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { readSettings, type Settings } from "./config";
 import type { Env } from "./env";
-import { authenticate, bearerToken, isLoopback } from "./http/auth";
+import { authenticate, bearerToken, grantIdOf, isLoopback } from "./http/auth";
+import { timingSafeEqual } from "./utils/secrets";
 import { connectionRoutes } from "./http/connections";
 import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
@@ -83,13 +84,16 @@ export default {
       const foreign = rejectForeignHostOrOrigin(request);
       if (foreign) return withCors(foreign);
     }
-    // RFC 9728 clients may ask at the root; the metadata is the /mcp resource's.
-    const forwarded = url.pathname === PROTECTED_RESOURCE_PATH ? new Request(new URL(`${PROTECTED_RESOURCE_PATH}/mcp`, url), request) : request;
+    const origin = settings.publicOrigin ?? url.origin;
+    const provider = oauthProviderFor(origin, app);
+    if (!provider) return app.fetch(request, env, ctx);
+    // The provider checks URLs against the public origin (PUBLIC_URL behind a proxy); RFC 9728
+    // clients may also ask at the root, where the metadata is the /mcp resource's.
+    const path = url.pathname === PROTECTED_RESOURCE_PATH ? `${PROTECTED_RESOURCE_PATH}/mcp` : url.pathname;
+    const forwarded = origin === url.origin && path === url.pathname ? request : new Request(`${origin}${path}${url.search}`, request);
     // The provider caches its helpers on the env it is given: a copy per request keeps origins apart.
     const requestEnv: Env = { ...env };
     delete requestEnv.OAUTH_PROVIDER;
-    const provider = oauthProviderFor(publicOrigin(request, settings), app);
-    if (!provider) return app.fetch(request, env, ctx);
     const response = provider.fetch(forwarded, requestEnv, ctx);
     return mcp && !request.headers.has("Authorization") ? response.then((r) => explainSignIn(r, request, settings)) : response;
   },
@@ -98,13 +102,11 @@ export default {
 /** The /mcp requests that do not go through OAuth: static bearers, preflight, browsers, the open sandbox, a misconfiguration. */
 function usesStaticAuth(request: Request, settings: Settings): boolean {
   if (request.method === "OPTIONS" || settings.problem || (request.method === "GET" && wantsHtml(request))) return true;
-  if (request.headers.has("Authorization")) return !isOAuthAccessToken(bearerToken(request));
+  if (request.headers.has("Authorization")) {
+    const token = bearerToken(request);
+    return grantIdOf(token) === undefined || (token !== undefined && settings.mcpAuthToken !== undefined && timingSafeEqual(token, settings.mcpAuthToken));
+  }
   return settings.upstream === "sandbox" && !settings.mcpAuthToken && isLoopback(request);
-}
-
-/** Access tokens the provider issues are shaped `userId:grantId:secret`; partner JWTs and MCP_AUTH_TOKEN are not. */
-function isOAuthAccessToken(token: string | undefined): boolean {
-  return token !== undefined && token.split(":").length === 3;
 }
 
 /** The provider's bare 401 on /mcp, with a body that says both ways in (people reading a CLI's error see it). */
@@ -113,10 +115,9 @@ function explainSignIn(response: Response, request: Request, settings: Settings)
   const denied = authenticate(request, settings);
   const bearerWay = denied.ok ? "" : `, or ${denied.message.charAt(0).toLowerCase()}${denied.message.slice(1)}`;
   const message = `Sign in with OAuth (claude.ai and ChatGPT connectors do this for you)${bearerWay}`;
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
-  headers.set("Content-Type", "application/json");
-  return new Response(JSON.stringify({ error: "unauthorized", message }), { status: 401, headers });
+  const explained = new Response(JSON.stringify({ error: "unauthorized", message }), { status: 401, headers: response.headers });
+  explained.headers.set("Content-Type", "application/json");
+  return withCors(explained);
 }
 
 function publicOrigin(request: Request, settings: Settings): string {

@@ -49,15 +49,28 @@ export class MemoryOAuthClient implements OAuthClientProvider {
   }
 }
 
-export function oauthTransport(oauth: MemoryOAuthClient, env: Partial<Env>, mcpUrl = MCP_URL): StreamableHTTPClientTransport {
-  return new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth, fetch: (url, init) => callWorker(new Request(url, init), env) });
+/** Where a client reaches the server, and (behind a proxy) the origin requests arrive on at the worker. */
+export interface Route {
+  mcpUrl?: string;
+  arrivesOn?: string;
+}
+
+/** Sends a client's request to the worker, as a proxy in front of it would when `arrivesOn` is set. */
+export function deliver(request: Request, env: Partial<Env>, route: Route = {}): Promise<Response> {
+  if (!route.arrivesOn) return callWorker(request, env);
+  const url = new URL(request.url);
+  return callWorker(new Request(`${route.arrivesOn}${url.pathname}${url.search}`, request), env);
+}
+
+export function oauthTransport(oauth: MemoryOAuthClient, env: Partial<Env>, route: Route = {}): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(route.mcpUrl ?? MCP_URL), { authProvider: oauth, fetch: (url, init) => deliver(new Request(url, init), env, route) });
 }
 
 export const newClient = () => new Client({ name: "gupshup-mcp-oauth-tests", version: "1.0.0" });
 
 /** The sign-in page as a browser gets it: the page, its form handle and the cookie binding it to this browser. */
-export async function openSignInPage(url: URL, env: Partial<Env>): Promise<{ status: number; html: string; handle: string; cookie: string; headers: Headers }> {
-  const res = await callWorker(new Request(url), env);
+export async function openSignInPage(url: URL, env: Partial<Env>, route: Route = {}): Promise<{ status: number; html: string; handle: string; cookie: string; headers: Headers }> {
+  const res = await deliver(new Request(url), env, route);
   const html = await res.text();
   return {
     status: res.status,
@@ -69,13 +82,13 @@ export async function openSignInPage(url: URL, env: Partial<Env>): Promise<{ sta
 }
 
 /** Posts the sign-in form the way a browser would (same URL, the page's cookie). */
-export async function submitSignIn(url: URL, page: { handle: string; cookie: string }, fields: Record<string, string | string[]>, env: Partial<Env>): Promise<Response> {
+export async function submitSignIn(url: URL, page: { handle: string; cookie: string }, fields: Record<string, string | string[]>, env: Partial<Env>, route: Route = {}): Promise<Response> {
   const body = new URLSearchParams({ handle: page.handle, action: "approve" });
   for (const [name, value] of Object.entries(fields)) {
     body.delete(name);
     for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   }
-  return callWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: page.cookie }, body }), env);
+  return deliver(new Request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: page.cookie }, body }), env, route);
 }
 
 /** The authorization code in a redirect back to the client. */
@@ -91,16 +104,16 @@ export function codeFrom(res: Response): string {
  * discovers the metadata, registers, sends the person to the sign-in page; the person fills it
  * in; the client exchanges the code (PKCE) and connects with the token.
  */
-export async function connectWithOAuth(env: Partial<Env>, fields: Record<string, string | string[]>, mcpUrl = MCP_URL): Promise<{ client: Client; oauth: MemoryOAuthClient }> {
+export async function connectWithOAuth(env: Partial<Env>, fields: Record<string, string | string[]>, route: Route = {}): Promise<{ client: Client; oauth: MemoryOAuthClient }> {
   const oauth = new MemoryOAuthClient();
-  const first = oauthTransport(oauth, env, mcpUrl);
+  const first = oauthTransport(oauth, env, route);
   await expect(newClient().connect(first)).rejects.toThrow(/Unauthorized/);
   const url = oauth.authorizationUrl!;
-  const page = await openSignInPage(url, env);
+  const page = await openSignInPage(url, env, route);
   expect(page.status).toBe(200);
-  await first.finishAuth(codeFrom(await submitSignIn(url, page, fields, env)));
+  await first.finishAuth(codeFrom(await submitSignIn(url, page, fields, env, route)));
   const client = newClient();
-  await client.connect(oauthTransport(oauth, env, mcpUrl));
+  await client.connect(oauthTransport(oauth, env, route));
   return { client, oauth };
 }
 

@@ -11,6 +11,12 @@ const hostedEnv: Partial<Env> = {};
 const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } } };
 const toolsCall = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name, arguments: args } });
 
+/** Asserts the list is not empty and every item passes (an empty list proves nothing). */
+function expectAll<T>(items: T[], check: (item: T) => boolean): void {
+  expect(items.length).toBeGreaterThan(0);
+  expect(items.every(check)).toBe(true);
+}
+
 beforeEach(async () => {
   await resetAll();
   for (const key of (await testEnv.OAUTH_KV.list()).keys) await testEnv.OAUTH_KV.delete(key.name);
@@ -64,12 +70,20 @@ describe("discovery", () => {
     expect(challenge.headers.get("Access-Control-Expose-Headers")).toContain("WWW-Authenticate");
   });
 
-  it("builds every URL from PUBLIC_URL when it is set", async () => {
-    const env = { PUBLIC_URL: "https://gupshup-mcp.example.com" };
-    const metadata = (await (await callWorker(new Request("https://gupshup-mcp.example.com/.well-known/oauth-protected-resource/mcp"), env)).json()) as { resource: string };
-    expect(metadata.resource).toBe("https://gupshup-mcp.example.com/mcp");
-    const res = await callWorker(new Request("https://gupshup-mcp.example.com/mcp", { method: "POST", body: "{}" }), { ...operatorEnv, ...env });
+  it("behind a proxy, builds every URL from PUBLIC_URL and runs the whole flow there", async () => {
+    const env = { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example.com" };
+    const proxy = { mcpUrl: "https://gupshup-mcp.example.com/mcp", arrivesOn: "http://localhost" };
+    for (const path of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]) {
+      const metadata = (await (await callWorker(new Request(`http://localhost${path}`), env)).json()) as { resource: string; authorization_servers: string[] };
+      expect(metadata).toMatchObject({ resource: "https://gupshup-mcp.example.com/mcp", authorization_servers: ["https://gupshup-mcp.example.com"] });
+    }
+    const as = (await (await callWorker(new Request("http://localhost/.well-known/oauth-authorization-server"), env)).json()) as { issuer: string };
+    expect(as.issuer).toBe("https://gupshup-mcp.example.com");
+    const res = await callWorker(new Request("http://localhost/mcp", { method: "POST", body: "{}" }), env);
     expect(res.headers.get("WWW-Authenticate")).toContain('resource_metadata="https://gupshup-mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+
+    const { client } = await connectWithOAuth(env, { access: MCP_AUTH_TOKEN, scope: ["read"] }, proxy);
+    expect(textOf(await callTool(client, "list_apps"))).toContain("DemoStore");
   });
 
   it("offers no OAuth on a plain-http origin that is not loopback (bearers still work there)", async () => {
@@ -143,10 +157,16 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(page.html).toContain('id="client-name">Claude<');
     expect(page.html).toContain("claude.ai");
     expect(page.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(await upstreamRequests()).toHaveLength(0); // the page reveals nothing of the account before sign-in
     const res = await submitSignIn(oauth.authorizationUrl!, page, { access: "not-the-secret", scope: ["read"] }, operatorEnv);
     expect(res.status).toBe(401);
     expect(res.headers.get("Location")).toBeNull();
     expect(await res.text()).toMatch(/not this server&#39;s access secret/);
+    expect(await upstreamRequests()).toHaveLength(0);
+    // The used form's binding cookie is cleared, a new one set for the page shown again.
+    const cookies = res.headers.getAll("Set-Cookie");
+    expect(cookies.some((c) => c.startsWith(`${page.cookie.split("=")[0]}=;`) || (c.startsWith(page.cookie.split("=")[0]!) && /Max-Age=0/i.test(c)))).toBe(true);
+    expect(cookies).toHaveLength(2);
   });
 
   it("refuses a form posted without the page's cookie (CSRF) or posted twice", async () => {
@@ -188,6 +208,15 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(await upstreamRequests(/msg|message/)).toHaveLength(0);
   });
 
+  it("offers every scope to a client that asked only for scopes this server does not know", async () => {
+    const oauth = new MemoryOAuthClient();
+    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const url = new URL(oauth.authorizationUrl!);
+    url.searchParams.set("scope", "openid profile");
+    const page = await openSignInPage(url, operatorEnv);
+    for (const scope of ["read", "send", "manage"]) expect(page.html).toContain(`value="${scope}" checked`);
+  });
+
   it("never grants more than the client asked for", async () => {
     const oauth = new MemoryOAuthClient();
     await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
@@ -223,7 +252,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     // The one allowed app is the default.
     const own = await callTool(client, "list_templates", {});
     expect(own.isError).toBeFalsy();
-    expect((await upstreamRequests(/template/)).every((r) => r.path.includes(SEED_APP_IDS.store))).toBe(true);
+    expectAll(await upstreamRequests(/template/), (r) => r.path.includes(SEED_APP_IDS.store));
   });
 
   it("refuses an app the account does not have, on the page", async () => {
@@ -241,6 +270,38 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
     expect(((await res.json()) as { message: string }).message).toMatch(/access secret .* changed .* Sign in again/);
+    // The grant is ended, so the connector cannot refresh its way back in: it is sent to sign in.
+    const refreshed = await callWorker(
+      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: oauth.stored!.refresh_token!, client_id: oauth.registration!.client_id }) }),
+    );
+    expect(refreshed.status).toBe(400);
+    expect(((await refreshed.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
+  it("answers a bad X-Gupshup-App-Id on an OAuth request with 400, not a token failure", async () => {
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const res = await callWorker(
+      new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${oauth.stored!.access_token}`, "X-Gupshup-App-Id": "../x" }, body: JSON.stringify(initialize) }),
+      operatorEnv,
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_request");
+    expect((await mcpPost(oauth.stored!.access_token, initialize, operatorEnv)).status).toBe(200);
+  });
+
+  it("a second person connecting the same client does not end the first one's connection", async () => {
+    const first = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const second = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    for (const { oauth } of [first, second]) expect((await mcpPost(oauth.stored!.access_token, initialize, operatorEnv)).status).toBe(200);
+  });
+
+  it("keeps MCP_AUTH_TOKEN working as a bearer even when it is shaped like an OAuth token", async () => {
+    const colons = "operator:bearer:0123456789abcdef0123456789";
+    const res = await callWorker(
+      new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${colons}` }, body: JSON.stringify(initialize) }),
+      { ...operatorEnv, MCP_AUTH_TOKEN: colons },
+    );
+    expect(res.status).toBe(200);
   });
 });
 
@@ -278,7 +339,7 @@ describe("hosted deployment (partners sign in with their own Gupshup credentials
   it("signs in with a pasted partner token", async () => {
     const { client } = await connectWithOAuth(hostedEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
     expect(textOf(await callTool(client, "list_apps"))).toContain("DemoClinic");
-    expect((await upstreamRequests(/partnerApps/)).every((r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN)).toBe(true);
+    expectAll(await upstreamRequests(/partnerApps/), (r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN);
   });
 
   it("gives no code for a wrong Gupshup login", async () => {
@@ -295,9 +356,9 @@ describe("hosted deployment (partners sign in with their own Gupshup credentials
   });
 
   it("signs in to the simulator's demo partner with one click (a public sandbox deployment without an access secret)", async () => {
-    const { client } = await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, "https://sandbox-demo.example.com/mcp");
+    const { client } = await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, { mcpUrl: "https://sandbox-demo.example.com/mcp" });
     expect(textOf(await callTool(client, "list_apps"))).toContain("DemoStore");
-    expect((await upstreamRequests(/partnerApps/)).every((r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN)).toBe(true);
+    expectAll(await upstreamRequests(/partnerApps/), (r) => r.headers.token === SANDBOX_DEMO_PARTNER_TOKEN);
   });
 });
 
@@ -327,7 +388,7 @@ describe("connections", () => {
   });
 
   it("does not list a public simulator's shared demo connections to any visitor", async () => {
-    await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, "https://sandbox-demo.example.com/mcp");
+    await connectWithOAuth({ MCP_AUTH_TOKEN: "" }, { method: "demo", scope: ["read"] }, { mcpUrl: "https://sandbox-demo.example.com/mcp" });
     const res = await callWorker(new Request("https://sandbox-demo.example.com/connections", form({ action: "sign-in", method: "demo" })), { MCP_AUTH_TOKEN: "" });
     expect(res.status).toBe(401);
     const html = await res.text();
@@ -357,5 +418,17 @@ describe("connections", () => {
     const ended = await callWorker(connectionsRequest(form({ action: "revoke", owner, proof, grant })), hostedEnv);
     expect(await ended.text()).toContain("No connections.");
     expect((await mcpPost(oauth.stored!.access_token, initialize, hostedEnv)).status).toBe(401);
+  });
+});
+
+describe("where OAuth is not offered", () => {
+  it("never passes an OAuth-shaped token to Gupshup as a partner token", async () => {
+    const res = await callWorker(
+      new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: "Bearer partner-abc:grant:secret0123456789" }, body: JSON.stringify(initialize) }),
+      { MCP_AUTH_TOKEN: "", GUPSHUP_PARTNER_TOKEN: "" },
+    );
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toMatch(/sign-in \(OAuth\) token/);
+    expect(await upstreamRequests()).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Settings } from "../config";
+import { isLoopbackHostname, type Settings } from "../config";
 import type { Caller } from "../gateway/types";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../sandbox/credentials";
 import { timingSafeEqual } from "../utils/secrets";
@@ -26,7 +26,6 @@ export interface Session {
 export type AuthOutcome = { ok: true; session: Session } | { ok: false; status: 401 | 400 | 503; error: string; message: string };
 
 const MAX_TOKEN_LENGTH = 4096;
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /**
  * Operator mode: the bearer must be MCP_AUTH_TOKEN; Gupshup credentials are the worker's.
@@ -59,6 +58,9 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
     return deny(undefined, "This server has no Gupshup credentials: send your partner token in the X-Gupshup-Partner-Token header.");
   }
 
+  if (bearer && grantIdOf(bearer)) {
+    return deny("invalid_token", "This is a sign-in (OAuth) token, which this server accepts only over https or on loopback; it is never passed to Gupshup. Send your Gupshup partner token instead.");
+  }
   if (bearer) return session("pass-through", { kind: "token", token: bearer });
   if (settings.upstream === "sandbox" && isLoopback(request)) {
     return session("sandbox-demo", { kind: "token", token: SANDBOX_DEMO_PARTNER_TOKEN });
@@ -69,6 +71,12 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
 /** The token of an `Authorization: Bearer <token>` header, if the request has one. */
 export function bearerToken(request: Request): string | undefined {
   return request.headers.get("Authorization")?.match(/^Bearer +(\S+)\s*$/i)?.[1];
+}
+
+/** The grant id of an OAuth token the provider issued (shaped `userId:grantId:secret`); MCP_AUTH_TOKEN and partner JWTs have none. */
+export function grantIdOf(token: string | undefined): string | undefined {
+  const parts = token?.split(":");
+  return parts?.length === 3 ? parts[1] : undefined;
 }
 
 /** The app tools use when a call names none: the X-Gupshup-App-Id header, else GUPSHUP_DEFAULT_APP_ID. */
@@ -89,5 +97,5 @@ function deny(error: "invalid_request" | "invalid_token" | undefined, message: s
 export function isLoopback(request: Request): boolean {
   const hostname = new URL(request.url).hostname;
   const client = request.headers.get("CF-Connecting-IP");
-  return LOOPBACK.has(hostname) && (client === null || client === "127.0.0.1" || client === "::1");
+  return isLoopbackHostname(hostname) && (client === null || client === "127.0.0.1" || client === "::1");
 }

@@ -1,23 +1,19 @@
 import type { Env } from "../env";
-import { REFRESH_TOKEN_TTL } from "./grant";
+import { grantIdOf } from "./auth";
+import { REFRESH_TOKEN_IDLE_TTL } from "./grant";
 
 /** When a grant was last used, kept beside the provider's records (at most one write per 5 min per grant and isolate). */
 const USED_PREFIX = "gupshup-mcp:grant-used:";
 const WRITE_EVERY_MS = 5 * 60_000;
 const lastWritten = new Map<string, number>();
 
-/** The grant id inside an access token shaped `userId:grantId:secret`. */
-function grantIdOf(token: string): string | undefined {
-  const parts = token.split(":");
-  return parts.length === 3 ? parts[1] : undefined;
-}
 
 export async function recordGrantUse(env: Env, token: string): Promise<void> {
   const grantId = grantIdOf(token);
   const now = Date.now();
   if (!grantId || now - (lastWritten.get(grantId) ?? 0) < WRITE_EVERY_MS) return;
   lastWritten.set(grantId, now);
-  await env.OAUTH_KV.put(USED_PREFIX + grantId, String(now), { expirationTtl: REFRESH_TOKEN_TTL }).catch(() => lastWritten.delete(grantId));
+  await env.OAUTH_KV.put(USED_PREFIX + grantId, String(now), { expirationTtl: REFRESH_TOKEN_IDLE_TTL }).catch(() => lastWritten.delete(grantId));
 }
 
 /** Epoch ms of the grant's last use, when known. */

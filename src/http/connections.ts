@@ -28,13 +28,14 @@ connectionRoutes.get("/", async (c) => {
   const settings = readSettings(c.env);
   if (!c.req.header("Authorization")) return page(c, settings, { kind: "sign-in" }, 200);
   const owners = operatorOwners(c, settings);
-  if (!owners) return c.json({ error: "unauthorized", message: "Send 'Authorization: Bearer <MCP_AUTH_TOKEN>', or open /connections in a browser and sign in." }, 401);
+  if (!owners) return c.json({ error: "unauthorized", message: unauthorized(settings) }, 401);
   return c.json({ connections: await connectionsOf(c.env, owners) }, 200, { "Cache-Control": "no-store" });
 });
 
 connectionRoutes.delete("/:grantId", async (c) => {
-  const owners = operatorOwners(c, readSettings(c.env));
-  if (!owners) return c.json({ error: "unauthorized", message: "Send 'Authorization: Bearer <MCP_AUTH_TOKEN>'." }, 401);
+  const settings = readSettings(c.env);
+  const owners = operatorOwners(c, settings);
+  if (!owners) return c.json({ error: "unauthorized", message: unauthorized(settings) }, 401);
   const grant = await findGrant(c.env, owners, c.req.param("grantId"));
   if (!grant) return c.json({ error: "not_found", message: "No connection with that id. GET /connections lists them." }, 404);
   await revoke(c.env, grant);
@@ -65,6 +66,12 @@ connectionRoutes.post("/", async (c) => {
   const proof = await signProof(c.env, owner);
   return page(c, settings, { kind: "list", owner, proof, connections: await connectionsOf(c.env, [owner]) }, 200);
 });
+
+function unauthorized(settings: Settings): string {
+  return settings.mcpAuthToken
+    ? "Send 'Authorization: Bearer <MCP_AUTH_TOKEN>', or open /connections in a browser and sign in."
+    : "This server has no access secret (MCP_AUTH_TOKEN), so scripts cannot list connections: open /connections in a browser and sign in.";
+}
 
 /** With the operator's bearer: the owners of the deployment's own grants (operator sign-ins, the simulator's demo). */
 function operatorOwners(c: Ctx, settings: Settings): string[] | null {

@@ -2,8 +2,7 @@ import { toolCatalog } from "../catalog";
 import type { Settings } from "../config";
 import { SERVER_NAME, SERVER_VERSION } from "../server";
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from "../tools/scopes";
-import { AUTHORIZE_PATH, resourceMetadataUrl } from "./oauth";
-import { offersOAuth } from "./oauth";
+import { AUTHORIZE_PATH, offersOAuth, resourceMetadataUrl } from "./oauth";
 import { authAdvice, signInAdvice } from "./setup-page";
 
 /** GET /docs/mcp — public, read-only metadata for AI clients, generated from the tool registrations. */

@@ -5,9 +5,9 @@ import { isScope } from "../tools/scopes";
 import { sha256Hex } from "../utils/secrets";
 import { defaultAppFor, type GrantApp, type Session } from "./auth";
 
-/** Access tokens live an hour; a connector stays connected while it refreshes at least monthly. */
+/** Access tokens live an hour; a connector stays connected while it refreshes at least once in 30 days. */
 export const ACCESS_TOKEN_TTL = 3600;
-export const REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+export const REFRESH_TOKEN_IDLE_TTL = 30 * 24 * 3600;
 
 /** How a person proved they may use this deployment on the sign-in page. */
 export type SignInKind = "operator" | "partner" | "sandbox";
@@ -25,7 +25,8 @@ export interface GrantProps {
   gate?: string;
 }
 
-export type GrantSession = { ok: true; session: Session } | { ok: false; message: string };
+/** `stale`: the grant no longer fits this deployment (it is ended); `bad_request`: the request itself is wrong. */
+export type GrantSession = { ok: true; session: Session } | { ok: false; reason: "stale" | "bad_request"; message: string };
 
 /** A non-secret fingerprint of the deployment's access secret. */
 export async function gateFingerprint(mcpAuthToken: string): Promise<string> {
@@ -34,7 +35,7 @@ export async function gateFingerprint(mcpAuthToken: string): Promise<string> {
 
 /** The session an OAuth request acts as, or why the grant no longer fits this deployment. */
 export async function sessionFromGrant(props: GrantProps, scopes: readonly string[], settings: Settings, request: Request): Promise<GrantSession> {
-  const signInAgain = (why: string): GrantSession => ({ ok: false, message: `${why} Sign in again (in claude.ai or ChatGPT: reconnect the connector).` });
+  const signInAgain = (why: string): GrantSession => ({ ok: false, reason: "stale", message: `${why} Sign in again (in claude.ai or ChatGPT: reconnect the connector).` });
   if (settings.mcpAuthToken && props.gate !== (await gateFingerprint(settings.mcpAuthToken))) {
     return signInAgain("This server's access secret (MCP_AUTH_TOKEN) changed after you signed in.");
   }
@@ -56,7 +57,7 @@ export async function sessionFromGrant(props: GrantProps, scopes: readonly strin
   }
 
   const app = defaultAppFor(request, settings);
-  if (!app.ok) return { ok: false, message: app.message };
+  if (!app.ok) return { ok: false, reason: "bad_request", message: app.message };
   const allowed = (id: string) => !props.apps || props.apps.some((a) => a.id === id);
   const defaultAppId = app.defaultAppId && allowed(app.defaultAppId) ? app.defaultAppId : props.apps?.length === 1 ? props.apps[0]!.id : undefined;
   return {

@@ -4,8 +4,8 @@ import type { Env } from "../env";
 import { mayUse, toolNamed } from "../server";
 import { SCOPES } from "../tools/scopes";
 import { recordGrantUse } from "./connections-store";
-import { ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, sessionFromGrant, type GrantProps } from "./grant";
-import { rejectForeignHostOrOrigin } from "./guard";
+import { grantIdOf } from "./auth";
+import { ACCESS_TOKEN_TTL, REFRESH_TOKEN_IDLE_TTL, sessionFromGrant, type GrantProps } from "./grant";
 import { calledTool, CORS_HEADERS, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
 
 export const AUTHORIZE_PATH = "/authorize";
@@ -31,7 +31,8 @@ export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler
     scopesSupported: [...SCOPES],
     requiredScopes: [...SCOPES],
     accessTokenTTL: ACCESS_TOKEN_TTL,
-    refreshTokenTTL: REFRESH_TOKEN_TTL,
+    refreshTokenTTL: REFRESH_TOKEN_IDLE_TTL,
+    refreshTokenIdleTTL: REFRESH_TOKEN_IDLE_TTL,
     clientIdMetadataDocumentEnabled: true,
     resourceMetadata: {
       resource: `${origin}/mcp`,
@@ -61,17 +62,21 @@ export function resourceMetadataUrl(origin: string): string {
 
 type GrantedContext = ExecutionContext & { props: GrantProps; auth: OAuthResourceAuth };
 
-/** /mcp with a valid OAuth access token: the grant's session, its scopes and its apps. */
+/**
+ * /mcp with a valid OAuth access token (the entry has already applied the Host/Origin guard and
+ * sent misconfigured deployments elsewhere): the grant's session, its scopes and its apps.
+ */
 async function serveGrantedMcp(request: Request, env: Env, ctx: GrantedContext): Promise<Response> {
-  const foreign = rejectForeignHostOrOrigin(request);
-  if (foreign) return withCors(foreign);
-  const settings = readSettings(env);
-  if (settings.problem) return Response.json({ error: "server_misconfigured", message: settings.problem }, { status: 503, headers: CORS_HEADERS });
-
-  const granted = await sessionFromGrant(ctx.props, ctx.auth.scope, settings, request);
-  const origin = new URL(ctx.auth.audience).origin;
+  const granted = await sessionFromGrant(ctx.props, ctx.auth.scope, readSettings(env), request);
+  if (!granted.ok && granted.reason === "bad_request") {
+    return Response.json({ error: "invalid_request", message: granted.message }, { status: 400, headers: CORS_HEADERS });
+  }
   if (!granted.ok) {
-    const challenge = `Bearer realm="OAuth", error="invalid_token", error_description="${granted.message.replace(/"/g, "'")}", resource_metadata="${resourceMetadataUrl(origin)}"`;
+    // Ended, so its refresh token cannot bring back a connection that no longer fits.
+    const grantId = grantIdOf(ctx.auth.token);
+    if (grantId && ctx.auth.userId) await env.OAUTH_PROVIDER!.revokeGrant(grantId, ctx.auth.userId);
+    const metadata = resourceMetadataUrl(new URL(ctx.auth.audience).origin);
+    const challenge = `Bearer realm="OAuth", error="invalid_token", error_description="${granted.message.replace(/"/g, "'")}", resource_metadata="${metadata}"`;
     return Response.json({ error: "invalid_token", message: granted.message }, { status: 401, headers: { ...CORS_HEADERS, "WWW-Authenticate": challenge } });
   }
   const { session } = granted;

@@ -20,7 +20,7 @@ export const signInRoutes = new Hono<{ Bindings: Env }>();
 
 /** Sign-in exists only where the OAuth provider runs (https, or loopback http): elsewhere these routes are not found. */
 export const requireOAuth: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  if (!c.env.OAUTH_PROVIDER) return c.json({ error: "not_found", message: "Sign-in is only offered over https (or on this computer's loopback address). Use a bearer token here." }, 404);
+  if (!c.env.OAUTH_PROVIDER) return c.json({ error: "not_found", message: "Sign-in and connections are only offered over https (or on this computer's loopback address). Here, MCP clients send a bearer token to /mcp." }, 404);
   // A misconfigured deployment (e.g. Gupshup credentials without MCP_AUTH_TOKEN) signs no one in.
   const { problem } = readSettings(c.env);
   if (problem) return c.html(await renderSignInProblem("This server is not set up correctly", problem), 503, { "Cache-Control": "no-store" });
@@ -38,24 +38,24 @@ signInRoutes.get(AUTHORIZE_PATH, async (c) => {
 
 signInRoutes.post(AUTHORIZE_PATH, async (c) => {
   const helpers = c.env.OAUTH_PROVIDER!;
-  const original = await parse(helpers, c.req.raw);
-  if (!original.ok) return original.response;
   const form = await readForm(c.req.raw);
   if (!form) return problem(c, "Sign-in form too large", "The form was larger than a sign-in needs. Start again from your assistant.", 413);
   const handle = form.get("handle") ?? "";
 
+  // The handle works once, only in the browser that opened the page: CSRF first, credentials after.
   if (form.get("action") === "deny") {
     const denied = await consume(() => helpers.denyConsent(c.req.raw, handle));
     return denied.ok ? new Response(null, { status: 302, headers: denied.value.headers }) : problem(c, "This sign-in has expired", denied.message, 400);
   }
+  const approved = await consume(() => helpers.approveConsent(c.req.raw, handle));
+  if (!approved.ok) return problem(c, "This sign-in has expired", approved.message, 400);
+  const request = approved.value.request;
 
-  const offered = offeredScopes(original.request);
+  const offered = offeredScopes(request);
   const checked = form.getAll("scope").filter((s): s is Scope => isScope(s) && offered.includes(s));
   const settings = readSettings(c.env);
   const entered: Omit<SignInForm, "handle"> = { offered, checked, ...methodFields(form, settings) };
-  const approved = await consume(() => helpers.approveConsent(c.req.raw, handle, { scope: checked }));
-  if (!approved.ok) return problem(c, "This sign-in has expired", approved.message, 400);
-  const again = (error: string) => showPage(c, helpers, original.request, { ...entered, error }, 401);
+  const again = (error: string) => showPage(c, helpers, request, { ...entered, error }, 401, approved.value.headers);
   if (checked.length === 0) return again("Choose at least one thing the assistant may do.");
 
   const identity = await identify(c.env, settings, form, c.req.url);
@@ -70,32 +70,37 @@ signInRoutes.post(AUTHORIZE_PATH, async (c) => {
     ...(apps.apps ? { apps: apps.apps } : {}),
     ...(settings.mcpAuthToken ? { gate: await gateFingerprint(settings.mcpAuthToken) } : {}),
   };
-  const client = await helpers.describeConsent(original.request);
+  const client = await helpers.describeConsent(request);
   const { redirectTo } = await helpers.completeAuthorization({
-    request: approved.value.request,
+    request,
     userId: identity.userId,
     metadata: { clientName: client.clientName, signIn: identity.kind, apps: apps.apps?.map((a) => a.name ?? a.id) ?? null },
     scope: checked,
     props,
+    // Operator and demo sign-ins share one owner: a new connection must not end someone else's.
+    // A partner reconnecting the same client replaces their own earlier connection.
+    revokeExistingGrants: identity.kind === "partner",
   });
   const headers = new Headers(approved.value.headers);
   headers.set("Location", redirectTo);
   return new Response(null, { status: 302, headers });
 });
 
-/** What the page may offer: the scopes the client asked for (all of them when it named none), never more. */
+/** What the page may offer: the scopes the client asked for (all of them when it named none of ours), never more. */
 function offeredScopes(request: AuthRequest): Scope[] {
-  const asked = request.scope.filter(isScope);
-  return request.scope.length === 0 ? [...SCOPES] : SCOPES.filter((s) => asked.includes(s));
+  const asked = SCOPES.filter((s) => request.scope.includes(s));
+  return asked.length === 0 ? [...SCOPES] : asked;
 }
 
 export function signInOptions(settings: Settings): SignInOptions {
   return { accessSecret: Boolean(settings.mcpAuthToken), operator: Boolean(settings.operatorCredential), sandbox: settings.upstream === "sandbox" && !settings.operatorCredential };
 }
 
-async function showPage(c: Ctx, helpers: OAuthHelpers, request: AuthRequest, form: Omit<SignInForm, "handle">, status: 200 | 401): Promise<Response> {
+/** The page with a fresh consent handle; `extra` carries cookies to clear (the used handle's binding). */
+async function showPage(c: Ctx, helpers: OAuthHelpers, request: AuthRequest, form: Omit<SignInForm, "handle">, status: 200 | 401, extra?: Headers): Promise<Response> {
   const client = await helpers.describeConsent(request);
   const { handle, headers } = await helpers.beginConsent(request);
+  for (const cookie of extra?.getAll("Set-Cookie") ?? []) headers.append("Set-Cookie", cookie);
   const page = await renderSignInPage(client, signInOptions(readSettings(c.env)), { ...form, handle });
   headers.set("Content-Type", "text/html; charset=utf-8");
   return new Response(String(page), { status, headers });
@@ -132,7 +137,7 @@ async function consume<T>(step: () => Promise<T>): Promise<{ ok: true; value: T 
   try {
     return { ok: true, value: await step() };
   } catch (error) {
-    if (error instanceof AuthorizationError) return { ok: false, message: `${error.message}. Start the connection again from your assistant.` };
+    if (error instanceof AuthorizationError) return { ok: false, message: `${error.message.replace(/; start again$/, "")}. Start the connection again from your assistant.` };
     throw error;
   }
 }
