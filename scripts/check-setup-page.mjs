@@ -26,6 +26,15 @@ function chromium(args) {
   }
 }
 
+/** fetch, tried again once when the connection itself fails (a kept-alive connection workerd closed while Chromium ran). */
+async function fetchRetrying(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 let passed = 0;
 const failures = [];
 const check = (ok, what) => (ok ? (passed++, console.log(`ok   ${what}`)) : (failures.push(what), console.log(`FAIL ${what}`)));
@@ -33,7 +42,7 @@ const check = (ok, what) => (ok ? (passed++, console.log(`ok   ${what}`)) : (fai
 /** A fresh authorization request, as claude.ai makes one: register (dynamic client registration), then PKCE S256. */
 async function signInUrl(base) {
   const redirectUri = "https://claude.ai/api/mcp/auth_callback";
-  const registered = await fetch(`${base}/register`, {
+  const registered = await fetchRetrying(`${base}/register`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ client_name: "Claude", redirect_uris: [redirectUri], token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] }),
@@ -49,7 +58,7 @@ async function signInUrl(base) {
 
 const { base: BASE, stop } = await startWranglerDev({ port: 8799, vars: { GUPSHUP_BASE_URL: "sandbox", MCP_AUTH_TOKEN: "" } });
 try {
-  const docs = await (await fetch(`${BASE}/docs/mcp`)).json();
+  const docs = await (await fetchRetrying(`${BASE}/docs/mcp`)).json();
   const tools = docs.tools.map((t) => t.name);
   const dom = chromium(["--dump-dom", `${BASE}/`]);
   check(dom.includes(`id="mcp-url">${BASE}/mcp</div>`), "the page shows this deployment's MCP URL");
