@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { readSettings, type Settings } from "./config";
 import type { Env } from "./env";
 import { authenticate, bearerToken, grantIdOf, isLoopback } from "./http/auth";
-import { timingSafeEqual } from "./utils/secrets";
 import { connectionRoutes } from "./http/connections";
 import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
@@ -11,6 +10,7 @@ import { oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadat
 import { renderSetupPage } from "./http/setup-page";
 import { signInRoutes } from "./http/sign-in";
 import { receiveWebhook } from "./http/webhook";
+import { timingSafeEqual } from "./utils/secrets";
 
 export { GupshupGateway } from "./gateway/gateway";
 export { GupshupSandbox } from "./sandbox/sandbox";
@@ -84,7 +84,7 @@ export default {
       const foreign = rejectForeignHostOrOrigin(request);
       if (foreign) return withCors(foreign);
     }
-    const origin = settings.publicOrigin ?? url.origin;
+    const origin = publicOrigin(request, settings);
     const provider = oauthProviderFor(origin, app);
     if (!provider) return app.fetch(request, env, ctx);
     // The provider checks URLs against the public origin (PUBLIC_URL behind a proxy); RFC 9728

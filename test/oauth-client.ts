@@ -99,19 +99,24 @@ export function codeFrom(res: Response): string {
   return location.searchParams.get("code")!;
 }
 
+/** A client that has registered and sent the person to the sign-in page (`authorizationUrl`). */
+export async function startAuthorization(env: Partial<Env>, route: Route = {}): Promise<MemoryOAuthClient> {
+  const oauth = new MemoryOAuthClient();
+  await expect(newClient().connect(oauthTransport(oauth, env, route))).rejects.toThrow(/Unauthorized/);
+  return oauth;
+}
+
 /**
  * The whole connector flow, as claude.ai runs it: the first /mcp request gets 401, the client
  * discovers the metadata, registers, sends the person to the sign-in page; the person fills it
  * in; the client exchanges the code (PKCE) and connects with the token.
  */
 export async function connectWithOAuth(env: Partial<Env>, fields: Record<string, string | string[]>, route: Route = {}): Promise<{ client: Client; oauth: MemoryOAuthClient }> {
-  const oauth = new MemoryOAuthClient();
-  const first = oauthTransport(oauth, env, route);
-  await expect(newClient().connect(first)).rejects.toThrow(/Unauthorized/);
+  const oauth = await startAuthorization(env, route);
   const url = oauth.authorizationUrl!;
   const page = await openSignInPage(url, env, route);
   expect(page.status).toBe(200);
-  await first.finishAuth(codeFrom(await submitSignIn(url, page, fields, env, route)));
+  await oauthTransport(oauth, env, route).finishAuth(codeFrom(await submitSignIn(url, page, fields, env, route)));
   const client = newClient();
   await client.connect(oauthTransport(oauth, env, route));
   return { client, oauth };

@@ -4,7 +4,7 @@ import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/c
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { Env } from "../src/env";
 import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
-import { CLAUDE_REDIRECT, codeFrom, connectWithOAuth, MCP_URL, MemoryOAuthClient, mcpPost, newClient, oauthTransport, openSignInPage, submitSignIn } from "./oauth-client";
+import { CLAUDE_REDIRECT, codeFrom, connectWithOAuth, MCP_URL, mcpPost, openSignInPage, startAuthorization, submitSignIn } from "./oauth-client";
 
 /** A hosted deployment on the simulator: no Gupshup credentials on the worker, an access secret (the test default). */
 const hostedEnv: Partial<Env> = {};
@@ -151,8 +151,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("gives no code for a wrong access secret, and shows the page again with the reason", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
     expect(page.html).toContain('id="client-name">Claude<');
     expect(page.html).toContain("claude.ai");
@@ -170,8 +169,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("refuses a form posted without the page's cookie (CSRF) or posted twice", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const url = oauth.authorizationUrl!;
     const page = await openSignInPage(url, operatorEnv);
     const forged = await submitSignIn(url, { handle: page.handle, cookie: "" }, { access: MCP_AUTH_TOKEN, scope: ["read"] }, operatorEnv);
@@ -184,8 +182,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("sends the person back to the client with access_denied when they deny", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
     const res = await submitSignIn(oauth.authorizationUrl!, page, { action: "deny" }, operatorEnv);
     expect(res.status).toBe(302);
@@ -209,8 +206,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("offers every scope to a client that asked only for scopes this server does not know", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const url = new URL(oauth.authorizationUrl!);
     url.searchParams.set("scope", "openid profile");
     const page = await openSignInPage(url, operatorEnv);
@@ -218,8 +214,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("never grants more than the client asked for", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const url = new URL(oauth.authorizationUrl!);
     url.searchParams.set("scope", "read");
     const page = await openSignInPage(url, operatorEnv);
@@ -256,8 +251,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   });
 
   it("refuses an app the account does not have, on the page", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, operatorEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(operatorEnv);
     const page = await openSignInPage(oauth.authorizationUrl!, operatorEnv);
     const res = await submitSignIn(oauth.authorizationUrl!, page, { access: MCP_AUTH_TOKEN, scope: ["read"], apps: "OtherPartnerApp" }, operatorEnv);
     expect(res.status).toBe(401);
@@ -343,8 +337,7 @@ describe("hosted deployment (partners sign in with their own Gupshup credentials
   });
 
   it("gives no code for a wrong Gupshup login", async () => {
-    const oauth = new MemoryOAuthClient();
-    await expect(newClient().connect(oauthTransport(oauth, hostedEnv))).rejects.toThrow(/Unauthorized/);
+    const oauth = await startAuthorization(hostedEnv);
     const page = await openSignInPage(oauth.authorizationUrl!, hostedEnv);
     const res = await submitSignIn(oauth.authorizationUrl!, page, { access: MCP_AUTH_TOKEN, scope: ["read"], method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: "wrong-secret" }, hostedEnv);
     expect(res.status).toBe(401);
