@@ -48,6 +48,17 @@ describe("tools/list", () => {
     expect(byName.send_template_message!.idempotentHint).toBe(false);
     expect(byName.send_template_message!.readOnlyHint).toBe(false);
     expect(byName.list_templates!.readOnlyHint).toBe(true);
+    expect(byName.edit_template!.destructiveHint).toBe(true);
+    expect(byName.configure_webhook!.idempotentHint).toBe(false);
+    expect(byName.get_app_token!.idempotentHint).toBe(false);
+  });
+
+  it("matches the committed contract: any change to what clients see is a reviewed diff of test/contract/tools-list.json", async () => {
+    const client = await connect();
+    const { tools } = await client.listTools();
+    const contract = { instructions: client.getInstructions(), tools };
+    // After a deliberate change: npx vitest run test/tools-list.test.ts -u, and review the diff.
+    await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot("./contract/tools-list.json");
   });
 
   it("tells the model the workflow in its instructions", async () => {

@@ -126,7 +126,8 @@ export const templateTools: ToolDefinition[] = [
         }),
       output: z.object({ appId: z.string(), templateId: z.string(), status: z.literal("PENDING") }),
       scope: "manage",
-      annotations: mutating,
+      // Overwrites the approved content and sends the template back to Meta's review.
+      annotations: { ...mutating, destructiveHint: true },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);

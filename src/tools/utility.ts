@@ -102,7 +102,8 @@ export const utilityTools: ToolDefinition[] = [
       }),
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
       scope: "manage",
-      annotations: readOnly,
+      // Each call fetches a fresh token from Gupshup and spends the app's token budget.
+      annotations: { ...readOnly, idempotentHint: false },
     },
     (ctx) => async (args) => {
       const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });

@@ -113,7 +113,8 @@ export const webhookTools: ToolDefinition[] = [
         secretHeader: z.string().describe("Header Gupshup sends with the shared secret (the secret itself is never shown)."),
       }),
       scope: "manage",
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      // rotateSecret replaces the secret (and the subscription): not the same result twice.
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
