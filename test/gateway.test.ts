@@ -117,6 +117,22 @@ describe("rate limits", () => {
     expect((await upstreamRequests(/template\/msg$/)).map((r) => r.status)).toEqual(Array(11).fill(200));
   });
 
+  it("a slow Gupshup does not slow the rate: up to the limit, sends are in flight together, and the next goes once the first answers", async () => {
+    const client = await connect();
+    await callTool(client, "get_usage_summary", { appId, from: "2026-03-01", to: "2026-03-01" }); // token fetched
+    await sandbox().failNext({ path: "/template/msg$", times: 12, delayMs: 600 }); // every send takes 600 ms
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => callTool(client, "send_template_message", sendArgs(i))));
+    expect(results.filter((r) => r.isError).map(textOf)).toEqual([]);
+    const sends = await upstreamRequests(/template\/msg$/);
+    expect(sends).toHaveLength(12);
+    // One after another, the tenth would arrive at least 9 × 600 ms after the first; in flight
+    // together, only the tool calls' own processing separates them.
+    expect(sends[9]!.at - sends[0]!.at).toBeLessThan(3000);
+    // The eleventh counts the first from its answer: a whole window after that.
+    expect(sends[10]!.at - sends[0]!.at).toBeGreaterThanOrEqual(1600);
+    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
   it("a burst beyond the templates limit (10/min) is answered with the wait, without calling Gupshup", async () => {
     const client = await connect();
     const results = await Promise.all(Array.from({ length: 14 }, () => callTool(client, "list_templates", { appId, refresh: true })));

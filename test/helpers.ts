@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import worker from "../src/index";
 import type { Env } from "../src/env";
 import { ACCOUNT_OBJECT, appObjectName, type GupshupGateway } from "../src/gateway/gateway";
-import { SlidingWindowLimiter } from "../src/gateway/rate-limiter";
+import { Scheduler } from "../src/gateway/scheduler";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
@@ -92,7 +92,7 @@ export async function evictGateway(name: string): Promise<void> {
 export async function afterRateWindows(appId: string): Promise<void> {
   await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), async (gateway: GupshupGateway, state) => {
     for (const prefix of ["rate-log:", "rate-cooldown:"]) await state.storage.delete([...(await state.storage.list({ prefix })).keys()]);
-    gateway["limiter"] = await SlidingWindowLimiter.load(state.storage);
+    gateway["scheduler"] = await Scheduler.load(state.storage);
   });
   await sandbox().clearRateLimits();
 }

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { buildRequest, readResponse } from "../api/client";
-import { ENDPOINTS, RATE_LIMITS, type EndpointName, type RateGroup } from "../api/endpoints";
+import { ENDPOINTS, RATE_LIMITS, type EndpointName } from "../api/endpoints";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -8,11 +8,9 @@ import { sentMessageOf } from "../inbox/sent";
 import { InboxStore } from "../inbox/store";
 import { WebhookSecrets, type SecretChange, type WebhookSetup } from "../inbox/webhook-secrets";
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
-import { sleep } from "../utils/time";
-import { SlidingWindowLimiter } from "./rate-limiter";
 import { SendLedger } from "./send-ledger";
 import { SendOnce } from "./send-once";
-import { SerialQueues } from "./serial-queue";
+import { Scheduler } from "./scheduler";
 import { GatewayStore } from "./store";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 import { upstreamFor } from "./upstream";
@@ -47,14 +45,11 @@ export const appObjectName = (appId: string) => `app:${appId}`;
  * through here, so its token cache, rate-limit logs and per-endpoint queues are in one place.
  */
 export class GupshupGateway extends DurableObject<Env> {
-  private limiter!: SlidingWindowLimiter;
+  private scheduler!: Scheduler;
   private readonly store: GatewayStore;
   private readonly inbox: InboxStore;
   private readonly webhookSecrets: WebhookSecrets;
   private readonly sends: SendOnce;
-  private readonly lanes = new SerialQueues();
-  /** Calls admitted to a group's lane that have not been sent yet (for the wait estimate). */
-  private readonly unsent = new Map<RateGroup, number>();
   private readonly inFlight = new Map<string, Promise<TokenResult>>();
   private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
@@ -64,7 +59,7 @@ export class GupshupGateway extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.limiter = await SlidingWindowLimiter.load(ctx.storage);
+      this.scheduler = await Scheduler.load(ctx.storage);
     });
     this.store = new GatewayStore(ctx.storage.sql);
     this.inbox = new InboxStore(ctx.storage.sql);
@@ -258,41 +253,22 @@ export class GupshupGateway extends DurableObject<Env> {
   }
 
   /**
-   * Sends one request in its rate-limit group's lane, at the earliest moment the group's sliding
-   * window allows. A call that could not start before `deadline` is answered with the wait
-   * instead of being sent; an upstream 429 is retried after the group's cooldown with
-   * exponential backoff and jitter while that still fits before `deadline`.
+   * Sends one request when its rate-limit group's scheduler gives it a turn (the earliest moment
+   * the sliding window allows; calls are in flight together). A call that could not start before
+   * `deadline` is answered with the wait instead of being sent; an upstream 429 is retried after
+   * the group's cooldown with exponential backoff and jitter while that still fits before `deadline`.
    */
   private async send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const group = ENDPOINTS[req.endpoint].group;
-    const estimate = this.limiter.nextSlot(group, Date.now(), this.unsent.get(group) ?? 0);
-    if (estimate > deadline) return rateLimited(req, estimate - Date.now());
-
-    this.unsent.set(group, (this.unsent.get(group) ?? 0) + 1);
-    let counted = true;
-    const release = () => {
-      if (counted) this.unsent.set(group, (this.unsent.get(group) ?? 1) - 1);
-      counted = false;
-    };
-    try {
-      return await this.lanes.run(group, async () => {
-        for (let attempt = 0; ; attempt++) {
-          const slot = this.limiter.nextSlot(group, Date.now());
-          if (slot > deadline) return rateLimited(req, slot - Date.now());
-          await sleep(slot - Date.now());
-          const sentAt = Date.now();
-          this.limiter.record(group, sentAt);
-          release();
-          const res = await this.exchange(req, token, caller, deadline);
-          this.limiter.settle(group, sentAt, Date.now());
-          if (res.ok || res.failure.kind !== "rate_limited") return res;
-          const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
-          this.limiter.coolDown(group, Date.now() + backoff);
-          if (Date.now() + backoff > deadline) return { ok: false, failure: { ...res.failure, retryAfterSeconds: Math.ceil(backoff / 1000) } };
-        }
-      });
-    } finally {
-      release();
+    for (let attempt = 0; ; attempt++) {
+      const turn = await this.scheduler.turn(group, deadline);
+      if (!turn.ok) return rateLimited(req, turn.waitMs);
+      const res = await this.exchange(req, token, caller, deadline);
+      this.scheduler.answered(group, turn.sentAt);
+      if (res.ok || res.failure.kind !== "rate_limited") return res;
+      const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
+      this.scheduler.coolDown(group, Date.now() + backoff);
+      if (Date.now() + backoff > deadline) return { ok: false, failure: { ...res.failure, retryAfterSeconds: Math.ceil(backoff / 1000) } };
     }
   }
 

@@ -6,15 +6,18 @@ import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
  * whole window, so we count exactly.
  *
  * Gupshup counts when a request *arrives*, which we cannot see: it is somewhere between our send
- * and its answer. So a call is logged when it is sent and moved to when its answer came (the
- * latest it can have arrived); the next call starts no earlier than that plus the window, and on
- * Gupshup's side no window ever holds N+1. Each group's log and any cooldown Gupshup imposed are
- * kept in the Durable Object's storage, so an eviction does not reset them; the writes do not
- * hold the caller's answer back (allowUnconfirmed), and calls still in flight are counted in
- * memory only.
+ * and its answer. So a call counts from its answer (the latest it can have arrived), and a call
+ * still in flight counts as later than every answered one: the next call goes once the N-th most
+ * recent call has been answered for a whole window, and on Gupshup's side no window ever holds
+ * N+1. Up to N calls may be in flight at once. Each group's log and any cooldown Gupshup imposed
+ * are kept in the Durable Object's storage, so an eviction does not reset them; the writes do not
+ * hold the caller's answer back (allowUnconfirmed), and calls in flight are counted in memory only.
  */
 export class SlidingWindowLimiter {
+  /** Answer times of settled calls, oldest first, per group (persisted). */
   private readonly log = new Map<RateGroup, number[]>();
+  /** Send times of calls still waiting for their answer (memory only). */
+  private readonly inFlight = new Map<RateGroup, number[]>();
   private readonly cooldownUntil = new Map<RateGroup, number>();
 
   private constructor(private readonly storage: DurableObjectStorage) {}
@@ -27,12 +30,27 @@ export class SlidingWindowLimiter {
   }
 
   /**
-   * The earliest time ≥ `now` at which one more call fits, assuming `queuedAhead` calls that
-   * have not been sent yet will each take the earliest slot before it.
+   * When one more call may be sent, as of `now`: `now` itself when it fits, a later time when a
+   * settled call or a cooldown holds it back, or Infinity when the call holding it back is still
+   * in flight (its answer time, from which it counts, is not known yet).
    */
-  nextSlot(group: RateGroup, now: number, queuedAhead = 0): number {
+  slot(group: RateGroup, now: number): number {
     const { limit, windowMs } = RATE_LIMITS[group];
-    const times = [...this.times(group)];
+    const settled = this.times(group);
+    const blocking = settled.length + this.flying(group).length - limit;
+    const start = Math.max(now, this.cooldownUntil.get(group) ?? 0);
+    if (blocking < 0) return start;
+    return blocking < settled.length ? Math.max(start, settled[blocking]! + windowMs) : Infinity;
+  }
+
+  /**
+   * An estimate of the earliest time ≥ `now` at which one more call fits behind `queuedAhead`
+   * calls not sent yet, counting calls in flight from their send (optimistic: used only to turn
+   * away a call whose turn is surely too far off).
+   */
+  estimate(group: RateGroup, now: number, queuedAhead = 0): number {
+    const { limit, windowMs } = RATE_LIMITS[group];
+    const times = [...this.times(group), ...this.flying(group)].sort((a, b) => a - b);
     let slot = Math.max(now, this.cooldownUntil.get(group) ?? 0);
     for (let i = 0; ; i++) {
       const blocking = times[times.length - limit];
@@ -42,17 +60,18 @@ export class SlidingWindowLimiter {
     }
   }
 
-  /** Logs a call being sent at `at` (until its answer, it counts from its send). */
+  /** Logs a call being sent at `at`; until its answer it is in flight. */
   record(group: RateGroup, at: number): void {
-    this.times(group).push(at);
+    this.flying(group).push(at);
   }
 
   /** The call sent at `sentAt` got its answer at `answeredAt`: count it from then on, durably. */
   settle(group: RateGroup, sentAt: number, answeredAt: number): void {
     const { windowMs } = RATE_LIMITS[group];
+    const flying = this.flying(group);
+    const index = flying.indexOf(sentAt);
+    if (index >= 0) flying.splice(index, 1);
     const times = this.times(group);
-    const index = times.lastIndexOf(sentAt);
-    if (index >= 0) times.splice(index, 1);
     let position = times.length;
     while (position > 0 && times[position - 1]! > answeredAt) position--;
     times.splice(position, 0, answeredAt);
@@ -69,6 +88,12 @@ export class SlidingWindowLimiter {
   private times(group: RateGroup): number[] {
     let times = this.log.get(group);
     if (!times) this.log.set(group, (times = []));
+    return times;
+  }
+
+  private flying(group: RateGroup): number[] {
+    let times = this.inFlight.get(group);
+    if (!times) this.inFlight.set(group, (times = []));
     return times;
   }
 }
