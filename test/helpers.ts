@@ -4,7 +4,8 @@ import { abortAllDurableObjects, createExecutionContext, runInDurableObject } fr
 import { env } from "cloudflare:workers";
 import worker from "../src/index";
 import type { Env } from "../src/env";
-import { ACCOUNT_OBJECT, appObjectName, type GupshupGateway } from "../src/gateway/gateway";
+import type { GupshupGateway } from "../src/gateway/gateway";
+import { ACCOUNT_OBJECT, appObjectName } from "../src/gateway/names";
 import { Scheduler } from "../src/gateway/scheduler";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";

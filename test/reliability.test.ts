@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { appObjectName } from "../src/gateway/gateway";
+import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, connect, evictGateway, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 

@@ -4,7 +4,7 @@ import { WEBHOOK_SECRET_HEADER } from "../src/http/webhook";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";
-import { appObjectName } from "../src/gateway/gateway";
+import { appObjectName } from "../src/gateway/names";
 import { afterRateWindows, callTool, callWorker, connect, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;

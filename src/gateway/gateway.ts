@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { buildRequest, readResponse } from "../api/client";
-import { ENDPOINTS, RATE_LIMITS, type EndpointName } from "../api/endpoints";
+import { exchange } from "../api/exchange";
+import { upstreamFor } from "../api/upstream";
+import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -13,7 +14,7 @@ import { SendOnce } from "./send-once";
 import { Scheduler } from "./scheduler";
 import { GatewayStore } from "./store";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
-import { upstreamFor } from "./upstream";
+import { ACCOUNT_OBJECT, cacheKeyOf } from "./names";
 
 /** A call whose turn is further away than this is answered with a wait message instead. */
 export const MAX_WAIT_MS = 20_000;
@@ -35,10 +36,6 @@ const PARTNER_TOKEN_MARGIN_MS = 5 * 60_000;
 
 type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
 
-/** The object that owns account-scope traffic (login, list_apps). */
-export const ACCOUNT_OBJECT = "account";
-/** The object that owns one app's traffic. */
-export const appObjectName = (appId: string) => `app:${appId}`;
 
 /**
  * One per Gupshup app (and one for the account): every upstream call for that app passes
@@ -273,23 +270,9 @@ export class GupshupGateway extends DurableObject<Env> {
   }
 
   /** One HTTP round trip, bounded by the timeout and by what is left of the request's budget. */
-  private async exchange(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
-    const upstream = upstreamFor(this.env, caller.upstream);
-    const secrets = [token ?? "", ...partnerSecrets(caller.partner)];
+  private exchange(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const limitMs = Math.max(1000, Math.min(this.timeoutMs(), budgetEnd(deadline) - Date.now()));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), limitMs)));
-    try {
-      const response = await Promise.race([upstream.fetch(buildRequest(upstream.baseUrl, req, token)), timeout]);
-      if (response === "timeout") {
-        return { ok: false, failure: { kind: "timeout", endpoint: req.endpoint, message: `Gupshup did not answer within ${Math.round(limitMs / 100) / 10} s` } };
-      }
-      return await readResponse(response, req.endpoint, secrets);
-    } catch {
-      return { ok: false, failure: { kind: "network", endpoint: req.endpoint, message: "Could not reach Gupshup" } };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+    return exchange(upstreamFor(this.env, caller.upstream), req, token, [token ?? "", ...partnerSecrets(caller.partner)], limitMs);
   }
 
   private async forgetTemplates(appId: string): Promise<void> {
@@ -325,8 +308,6 @@ export class GupshupGateway extends DurableObject<Env> {
   }
 }
 
-/** Where a cached answer of one app's endpoint lives (KV key or object-cache key). */
-export const cacheKeyOf = (endpoint: EndpointName, appId: string) => `${endpoint}:${appId}`;
 
 function partnerSecrets(cred: PartnerCredential): string[] {
   return cred.kind === "token" ? [cred.token] : [cred.secret, cred.token ?? ""];

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
-import { appObjectName } from "../gateway/gateway";
+import { appObjectName } from "../gateway/names";
 import { APP_ID_PATTERN } from "../tools/schemas";
 import { readCapped } from "../utils/read-capped";
 

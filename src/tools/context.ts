@@ -1,6 +1,6 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
 import type { Env } from "../env";
-import { ACCOUNT_OBJECT, appObjectName } from "../gateway/gateway";
+import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
 import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
