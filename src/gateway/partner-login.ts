@@ -1,0 +1,51 @@
+import { jwtExpiry, sha256Hex } from "../utils/secrets";
+import { JoinedWork } from "./joined-work";
+import type { GatewayStore } from "./store";
+import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
+
+export type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
+
+/** Renew a login-obtained partner token this long before it expires. */
+const PARTNER_TOKEN_MARGIN_MS = 5 * 60_000;
+/** When Gupshup's token carries no expiry, assume a little less than its documented 24 h. */
+const ASSUMED_TOKEN_LIFETIME_MS = 23 * 3_600_000;
+
+/**
+ * The partner token for login credentials (email + client secret): kept until shortly before it
+ * expires, then renewed through Gupshup's login; concurrent renewals join into one login.
+ */
+export class PartnerLogin {
+  private readonly logins = new JoinedWork<TokenResult>();
+
+  constructor(
+    private readonly store: GatewayStore,
+    /** Sends one request in the login's rate-limit group. */
+    private readonly call: (req: UpstreamRequest, caller: Caller) => Promise<UpstreamResult>,
+  ) {}
+
+  async token(caller: Caller, force: boolean): Promise<TokenResult> {
+    const cred = caller.partner;
+    if (cred.kind !== "login") return { ok: true, token: cred.token };
+    const key = await sha256Hex(`login\n${cred.email}\n${cred.secret}`);
+    const now = Date.now();
+    const saved = this.store.partnerLogin(key);
+    if (!force && saved && saved.expiresAt - now > PARTNER_TOKEN_MARGIN_MS) return { ok: true, token: saved.token };
+    if (!force && !saved && cred.token) {
+      const expiresAt = jwtExpiry(cred.token) ?? now + ASSUMED_TOKEN_LIFETIME_MS;
+      if (expiresAt - now > PARTNER_TOKEN_MARGIN_MS) {
+        this.store.savePartnerLogin(key, cred.token, expiresAt);
+        return { ok: true, token: cred.token };
+      }
+    }
+    return this.logins.run(key, async () => {
+      const res = await this.call({ endpoint: "login", form: { email: cred.email, password: cred.secret, secret: cred.secret } }, caller);
+      if (!res.ok) return { ok: false, failure: { ...res.failure, partnerToken: true } };
+      const token = (res.data as { token?: unknown }).token;
+      if (typeof token !== "string" || token === "") {
+        return { ok: false, failure: { kind: "malformed", endpoint: "login", message: "Gupshup's login answer had no token", partnerToken: true } };
+      }
+      this.store.savePartnerLogin(key, token, jwtExpiry(token) ?? Date.now() + ASSUMED_TOKEN_LIFETIME_MS);
+      return { ok: true, token };
+    });
+  }
+}
