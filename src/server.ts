@@ -1,4 +1,5 @@
 import { McpServer } from "@modelcontextprotocol/server";
+import { name, version } from "../package.json";
 import { analyticsTools } from "./tools/analytics";
 import type { ToolContext } from "./tools/context";
 import { registerTool, type ToolDefinition } from "./tools/define";
@@ -13,8 +14,9 @@ import { templateTools } from "./tools/templates";
 import { utilityTools } from "./tools/utility";
 import { webhookTools } from "./tools/webhook";
 
-export const SERVER_NAME = "gupshup-mcp";
-export const SERVER_VERSION = "0.2.0";
+/** Name and version as package.json says (one source). */
+export const SERVER_NAME = name;
+export const SERVER_VERSION = version;
 
 const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
 Workflow: run list_apps to find the appId (optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (use its id and one param per {{n}} variable; CATALOG/PRODUCT templates take the product id as the last param; LOCATION templates need message.location).
