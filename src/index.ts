@@ -90,7 +90,7 @@ export default {
     // The provider checks URLs against the public origin (PUBLIC_URL behind a proxy); RFC 9728
     // clients may also ask at the root, where the metadata is the /mcp resource's.
     const path = url.pathname === PROTECTED_RESOURCE_PATH ? `${PROTECTED_RESOURCE_PATH}/mcp` : url.pathname;
-    const forwarded = origin === url.origin && path === url.pathname ? request : new Request(`${origin}${path}${url.search}`, request);
+    const forwarded = origin === url.origin && path === url.pathname ? request : onOrigin(request, origin, `${path}${url.search}`);
     // The provider caches its helpers on the env it is given: a copy per request keeps origins apart.
     const requestEnv: Env = { ...env };
     delete requestEnv.OAUTH_PROVIDER;
@@ -118,6 +118,13 @@ function explainSignIn(response: Response, request: Request, settings: Settings)
   const explained = new Response(JSON.stringify({ error: "unauthorized", message }), { status: 401, headers: response.headers });
   explained.headers.set("Content-Type", "application/json");
   return withCors(explained);
+}
+
+/** The request as if it had arrived on `origin` (Host header included, for the MCP handler's Host check). */
+function onOrigin(request: Request, origin: string, pathAndQuery: string): Request {
+  const moved = new Request(`${origin}${pathAndQuery}`, request);
+  moved.headers.set("Host", new URL(origin).host);
+  return moved;
 }
 
 function publicOrigin(request: Request, settings: Settings): string {

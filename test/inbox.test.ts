@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { appObjectName } from "../src/gateway/names";
-import { WEBHOOK_SECRET_HEADER } from "../src/http/webhook";
+import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, callWorker, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 

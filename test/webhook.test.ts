@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { WEBHOOK_SECRET_HEADER } from "../src/http/webhook";
+import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";

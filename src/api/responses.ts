@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ToolError } from "../tools/errors";
 
 /**
  * The parts of Gupshup's answers we rely on. Anything else in an answer is ignored; an answer
@@ -122,11 +121,17 @@ export const usageResponse = z.object({
   ),
 });
 
-/** Reads an answer with its schema, or fails the tool call with a "malformed answer" message. */
+/** An answer from Gupshup that does not have the shape its schema expects; its message is for the user. */
+export class AnswerShapeError extends Error {
+  constructor(what: string) {
+    super(`Gupshup's answer to ${what} did not have the expected shape, so it was not used. Try again; if it persists, Gupshup may have changed this API.`);
+    this.name = "AnswerShapeError";
+  }
+}
+
+/** Reads an answer with its schema, or throws AnswerShapeError (the tool wrapper shows its message). */
 export function parseAnswer<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw new ToolError(`Gupshup's answer to ${what} did not have the expected shape, so it was not used. Try again; if it persists, Gupshup may have changed this API.`);
-  }
+  if (!parsed.success) throw new AnswerShapeError(what);
   return parsed.data;
 }

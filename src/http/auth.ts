@@ -1,8 +1,7 @@
 import { isLoopbackHostname, type Settings } from "../config";
 import type { Caller } from "../gateway/types";
-import { SANDBOX_DEMO_PARTNER_TOKEN } from "../sandbox/credentials";
 import { timingSafeEqual } from "../utils/secrets";
-import { APP_ID_PATTERN } from "../tools/schemas";
+import { APP_ID_PATTERN, SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Scope } from "../tools/scopes";
 
 /** An app an OAuth grant is limited to, as the person saw it when approving. */

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import { appObjectName } from "../gateway/names";
-import { APP_ID_PATTERN } from "../tools/schemas";
+import { APP_ID_PATTERN, WEBHOOK_SECRET_HEADER } from "../constants";
 import { readCapped } from "../utils/read-capped";
 
 /** The header Gupshup sends back on every callback (set through the subscription's meta.headers). */
-export const WEBHOOK_SECRET_HEADER = "X-Gupshup-Mcp-Secret";
 /** Callbacks are small; anything bigger than this is refused with 413. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 

@@ -1,5 +1,6 @@
 import type { McpServer, ServerContext, ToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import { AnswerShapeError } from "../api/responses";
 import { redactSecrets } from "../utils/secrets";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
@@ -53,7 +54,7 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
         const outcome = await run(args, extra);
         return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
       } catch (error) {
-        if (error instanceof ToolError) return { isError: true, content: [{ type: "text", text: error.message }] };
+        if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
         const reference = crypto.randomUUID().slice(0, 8);
         console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);
         return { isError: true, content: [{ type: "text", text: `${name} failed because of an internal error in gupshup-mcp (ref ${reference}). Try again; if it persists, report the reference.` }] };

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { APP_ID_PATTERN } from "../constants";
 
 /** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
-
-export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const appIdValue = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseAnswer } from "../api/responses";
-import { WEBHOOK_SECRET_HEADER } from "../http/webhook";
+import { WEBHOOK_SECRET_HEADER } from "../constants";
 import type { WebhookSetup } from "../inbox/webhook-secrets";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
