@@ -15,8 +15,6 @@ import { timingSafeEqual } from "./utils/secrets";
 export { GupshupGateway } from "./gateway/gateway";
 export { GupshupSandbox } from "./sandbox/sandbox";
 
-let announcedSandbox = false;
-
 const app = new Hono<{ Bindings: Env }>();
 
 /** /mcp with a static bearer (MCP_AUTH_TOKEN or a partner token: CLIs, scripts) or the open loopback sandbox. */
@@ -28,10 +26,6 @@ app.all("/mcp", async (c) => {
   if (request.method === "OPTIONS") return mcpPreflight(request);
 
   const settings = readSettings(c.env);
-  if (settings.upstream === "sandbox" && !announcedSandbox) {
-    announcedSandbox = true;
-    console.log("[gupshup-mcp] Upstream is the built-in Gupshup SANDBOX: simulated apps and templates, no real WhatsApp messages.");
-  }
   const auth = authenticate(request, settings);
   if (!auth.ok) {
     const headers: Record<string, string> = { ...CORS_HEADERS };

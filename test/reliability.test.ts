@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, connect, evictGateway, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
@@ -97,12 +97,16 @@ describe("an ambiguous failure is never retried blindly", () => {
   it("a send interrupted by an eviction is reported as unknown, not sent again", async () => {
     const client = await connect();
     await sandbox().failNext({ path: "/template/msg$", status: 200, body: '{"status":"submitted","messageId":"m-evicted"}', times: 1, delayMs: 1500 });
-    const first = callTool(client, "send_template_message", template({ idempotencyKey: "k-interrupted" })).catch(() => undefined);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const first = callTool(client, "send_template_message", template({ idempotencyKey: "k-interrupted" }));
     await new Promise((r) => setTimeout(r, 500));
     await evictGateway(appObjectName(appId));
     const again = await callTool(client, "send_template_message", template({ idempotencyKey: "k-interrupted" }));
     expect(textOf(again)).toMatch(/Outcome unknown.*interrupted/);
-    await first;
+    // The interrupted call itself ends in an internal error, logged once with a reference.
+    expect(textOf(await first)).toMatch(/internal error in gupshup-mcp \(ref [0-9a-f]{8}\)/);
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
     expect(await sends()).toHaveLength(1);
   });
 
