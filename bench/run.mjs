@@ -1,15 +1,15 @@
 #!/usr/bin/env node
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 // `npm run bench`: what gupshup-mcp costs over the bare Workers MCP stack, how many upstream calls
 // it makes, and how close sends run to Gupshup's per-app limit. Everything runs on loopback:
 // `wrangler dev` for the project and for bench/baseline (one echo tool), and a Gupshup stand-in
 // with a fixed latency (0 ms and 50 ms). Writes bench/RESULTS.md and bench/sends.svg.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, freemem, totalmem, tmpdir } from "node:os";
-import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { startWranglerDev } from "../scripts/lib/wrangler-dev.mjs";
 import { startStandin } from "./standin.mjs";
 
@@ -90,7 +90,14 @@ const session = [
   ["list_templates", { appId: "bench-session" }, 1, "list (cache dropped by create)"],
   ...Array.from({ length: SESSION_SENDS }, (_, i) => [
     "send_template_message",
-    { appId: "bench-session", source: "919000000001", destination: `91987650${String(1000 + i)}`, srcName: "Bench", template: { id: "bench-session-t1", params: [`P${i}`] }, message: { type: "text", text: `Hello P${i}` } },
+    {
+      appId: "bench-session",
+      source: "919000000001",
+      destination: `91987650${String(1000 + i)}`,
+      srcName: "Bench",
+      template: { id: "bench-session-t1", params: [`P${i}`] },
+      message: { type: "text", text: `Hello P${i}` },
+    },
     1,
     "send",
   ]),
@@ -124,16 +131,30 @@ async function sendBurst(appIds, perApp, latency) {
         const { appId, i, a } = jobs[next++];
         const result = await client.callTool({
           name: "send_template_message",
-          arguments: { appId, source: "919000000001", destination: `9198${String(a).padStart(2, "0")}${String(latency).padStart(2, "0")}${String(i).padStart(5, "0")}`, srcName: "Bench", template: { id: `${appId}-t1`, params: [`N${i}`] }, message: { type: "text", text: `N${i}` }, idempotencyKey: `burst-${latency}-${appId}-${i}` },
+          arguments: {
+            appId,
+            source: "919000000001",
+            destination: `9198${String(a).padStart(2, "0")}${String(latency).padStart(2, "0")}${String(i).padStart(5, "0")}`,
+            srcName: "Bench",
+            template: { id: `${appId}-t1`, params: [`N${i}`] },
+            message: { type: "text", text: `N${i}` },
+            idempotencyKey: `burst-${latency}-${appId}-${i}`,
+          },
         });
         if (!result.isError) confirmed++;
       }
     }),
   );
-  const sends = standin.requests().slice(from).filter((r) => r.path.endsWith("/template/msg"));
+  const sends = standin
+    .requests()
+    .slice(from)
+    .filter((r) => r.path.endsWith("/template/msg"));
   const accepted = sends.filter((r) => r.status === 200);
   const perAppRates = appIds.map((appId) => {
-    const times = accepted.filter((r) => r.app === appId).map((r) => r.at).sort((x, y) => x - y);
+    const times = accepted
+      .filter((r) => r.app === appId)
+      .map((r) => r.at)
+      .sort((x, y) => x - y);
     return times.length > LIMIT ? (times.length - LIMIT) / ((times.at(-1) - times[LIMIT - 1]) / 1000) : NaN;
   });
   const bodies = accepted.map((r) => r.body);
@@ -153,7 +174,13 @@ async function sendBurst(appIds, perApp, latency) {
 const ceiling = [];
 for (const latency of [0, 50]) {
   ceiling.push(await sendBurst([`bench-send-${latency}`], SENDS, latency));
-  ceiling.push(await sendBurst([0, 1, 2, 3].map((k) => `bench-multi-${latency}-${k}`), SENDS / 2, latency));
+  ceiling.push(
+    await sendBurst(
+      [0, 1, 2, 3].map((k) => `bench-multi-${latency}-${k}`),
+      SENDS / 2,
+      latency,
+    ),
+  );
   log(`ceiling at ${latency} ms: one app ${f1(ceiling.at(-2).rate)}/s, four apps ${f1(ceiling.at(-1).rate)}/s per app`);
 }
 
@@ -193,7 +220,12 @@ const goals = [
     const ceilingNote = l === 0 ? "" : ` (a limiter that never risks a 429 can reach at most ${f1((1000 / (1000 + l)) * 100)} % here)`;
     return [`sends ≥ 95 % of the per-app limit (one app, ${l} ms upstream latency)`, fraction, -0.95, `${f1(fraction * 100)} %${ceilingNote}`];
   }),
-  ["0 upstream 429s, 0 duplicate sends", ceiling.reduce((s, c) => s + c.tooMany + c.duplicates, 0), 0, `${ceiling.reduce((s, c) => s + c.tooMany, 0)} / ${ceiling.reduce((s, c) => s + c.duplicates, 0)}`],
+  [
+    "0 upstream 429s, 0 duplicate sends",
+    ceiling.reduce((s, c) => s + c.tooMany + c.duplicates, 0),
+    0,
+    `${ceiling.reduce((s, c) => s + c.tooMany, 0)} / ${ceiling.reduce((s, c) => s + c.duplicates, 0)}`,
+  ],
   ["bundle (minified, gzip) ≤ 1.5 × baseline", bundles.project.minified / bundles.baseline.minified, 1.5, `${f2(bundles.project.minified / bundles.baseline.minified)}×`],
 ].map(([goal, value, bound, shown]) => ({ goal, shown, met: bound < 0 ? value >= -bound : value <= bound }));
 
@@ -275,7 +307,10 @@ function chart(runs) {
     ...Array.from({ length: Math.floor(maxX / 2) + 1 }, (_, k) => k * 2).map((s) => `<text x="${x(s)}" y="${height - pad + 14}" font-size="11" text-anchor="middle">${s}</text>`),
   ].join("");
   const lines = series
-    .map((s, k) => `<polyline fill="none" stroke="${colors[k % 2]}" stroke-width="2" points="${s.counts.map((c, i) => `${x(i + 0.5).toFixed(1)},${y(c).toFixed(1)}`).join(" ")}"/><text x="${width - pad - 150}" y="${pad + 16 * k}" fill="${colors[k % 2]}" font-size="12">${s.label}</text>`)
+    .map(
+      (s, k) =>
+        `<polyline fill="none" stroke="${colors[k % 2]}" stroke-width="2" points="${s.counts.map((c, i) => `${x(i + 0.5).toFixed(1)},${y(c).toFixed(1)}`).join(" ")}"/><text x="${width - pad - 150}" y="${pad + 16 * k}" fill="${colors[k % 2]}" font-size="12">${s.label}</text>`,
+    )
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>

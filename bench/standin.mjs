@@ -1,8 +1,9 @@
 // A Gupshup stand-in on loopback for `npm run bench`: the partner-API endpoints the benchmark
 // uses, a fixed configurable latency, Gupshup's per-app rate limits (429 with a whole-window
 // cooldown), and a log of what arrived when.
-import { createServer } from "node:http";
+
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 
 const LIMITS = [
   [/\/token\/?$/, "token", 10, 60_000],
@@ -35,7 +36,23 @@ export function startStandin(port) {
   const answer = (path, method, app) => {
     if (path.endsWith("/token") || path.endsWith("/token/")) return { status: "success", token: { token: `sk_bench${app.replace(/\W/g, "")}`, expiresOn: 0, active: true } };
     if (path.endsWith("/templates") && method === "GET") {
-      return { status: "success", templates: Array.from({ length: 20 }, (_, i) => ({ id: `${app}-t${i}`, elementName: `template_${i}`, category: "UTILITY", status: "APPROVED", templateType: "TEXT", languageCode: "en", quality: "GREEN", reason: null, createdOn: 1, modifiedOn: 1, containerMeta: JSON.stringify({ data: `Hello {{1}}, update ${i}` }), data: `Hello {{1}}, update ${i}` })) };
+      return {
+        status: "success",
+        templates: Array.from({ length: 20 }, (_, i) => ({
+          id: `${app}-t${i}`,
+          elementName: `template_${i}`,
+          category: "UTILITY",
+          status: "APPROVED",
+          templateType: "TEXT",
+          languageCode: "en",
+          quality: "GREEN",
+          reason: null,
+          createdOn: 1,
+          modifiedOn: 1,
+          containerMeta: JSON.stringify({ data: `Hello {{1}}, update ${i}` }),
+          data: `Hello {{1}}, update ${i}`,
+        })),
+      };
     }
     if (path.endsWith("/templates") && method === "POST") return { status: "success", template: { id: randomUUID(), elementName: "bench_new", status: "PENDING", category: "UTILITY" } };
     if (path.endsWith("/template/msg")) return { status: "submitted", messageId: randomUUID() };

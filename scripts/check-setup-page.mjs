@@ -18,7 +18,18 @@ function chromium(args) {
   try {
     return execFileSync(
       CHROMIUM,
-      ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`, ...args],
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${profile}`,
+        ...args,
+      ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 },
     );
   } finally {
@@ -37,7 +48,11 @@ async function fetchRetrying(url, init) {
 
 let passed = 0;
 const failures = [];
-const check = (ok, what) => (ok ? (passed++, console.log(`ok   ${what}`)) : (failures.push(what), console.log(`FAIL ${what}`)));
+const check = (ok, what) => {
+  if (ok) passed++;
+  else failures.push(what);
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+};
 
 /** A fresh authorization request, as claude.ai makes one: register (dynamic client registration), then PKCE S256. */
 async function signInUrl(base) {
@@ -51,7 +66,15 @@ async function signInUrl(base) {
   const { client_id: clientId } = await registered.json();
   const verifier = randomBytes(32).toString("base64url");
   const url = new URL(`${base}/authorize`);
-  const params = { response_type: "code", client_id: clientId, redirect_uri: redirectUri, code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256", state: "xyz", scope: "read send manage" };
+  const params = {
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+    state: "xyz",
+    scope: "read send manage",
+  };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url.href;
 }
@@ -62,7 +85,10 @@ try {
   const tools = docs.tools.map((t) => t.name);
   const dom = chromium(["--dump-dom", `${BASE}/`]);
   check(dom.includes(`id="mcp-url">${BASE}/mcp</div>`), "the page shows this deployment's MCP URL");
-  check(tools.every((name) => dom.includes(`<td>${name}</td>`)), `the page lists all ${tools.length} tools`);
+  check(
+    tools.every((name) => dom.includes(`<td>${name}</td>`)),
+    `the page lists all ${tools.length} tools`,
+  );
   check(/Never paste real tokens/.test(dom), "the page carries the security advice");
   check(/claude mcp add --transport http/.test(dom), "the page has the Claude Code command");
   check(dom.includes("Settings → Connectors → Add custom connector") && /Developer mode/.test(dom), "the page says how to add the connector in claude.ai and ChatGPT");

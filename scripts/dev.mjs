@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from "node:fs";
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
 const configured = (name) => {
   const line = devVars.split(/\r?\n/).find((l) => l.trim().startsWith(`${name}=`) || l.trim().startsWith(`${name} =`));
-  const value = line?.slice(line.indexOf("=") + 1).trim().replace(/^["']|["']$/g, "");
+  const value = line
+    ?.slice(line.indexOf("=") + 1)
+    .trim()
+    .replace(/^["']|["']$/g, "");
   return Boolean(value || process.env[name]);
 };
 

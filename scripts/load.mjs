@@ -1,18 +1,21 @@
 #!/usr/bin/env node
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 // `npm run load`: many concurrent MCP clients against `wrangler dev` on the built-in sandbox, on
 // loopback, for a bounded time. Reports calls/s, latency percentiles, errors by kind, upstream
 // 429s (must be 0) and duplicate sends (must be 0). LOAD_CLIENTS (20) and LOAD_SECONDS (30) tune it.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 20);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 const APPS = ["5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e01", "5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e02"];
-const SOURCES = { [APPS[0]]: ["919000000001", "DemoStore", "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"], [APPS[1]]: ["919000000002", "DemoClinic", "5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e02".slice(0, 24) + "000000000001"] };
+const SOURCES = {
+  [APPS[0]]: ["919000000001", "DemoStore", "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"],
+  [APPS[1]]: ["919000000002", "DemoClinic", `${"5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e02".slice(0, 24)}000000000001`],
+};
 
 const state = mkdtempSync(join(tmpdir(), "gupshup-load-"));
 const { base, stop } = await startWranglerDev({ port: 8791, vars: { GUPSHUP_BASE_URL: "sandbox", MCP_AUTH_TOKEN: "" }, persistTo: state });
@@ -40,7 +43,18 @@ async function runClient(index, until) {
     let name;
     let args;
     if (roll < 8) [name, args] = ["list_templates", { appId }];
-    else if (roll < 12) [name, args] = ["send_template_message", { appId, source, srcName, destination: `9198${String(index).padStart(3, "0")}${String(n).padStart(5, "0")}`, template: { id: templateId, params: [`C${index}`, `N${n}`] }, message: { type: "text", text: "load" } }];
+    else if (roll < 12)
+      [name, args] = [
+        "send_template_message",
+        {
+          appId,
+          source,
+          srcName,
+          destination: `9198${String(index).padStart(3, "0")}${String(n).padStart(5, "0")}`,
+          template: { id: templateId, params: [`C${index}`, `N${n}`] },
+          message: { type: "text", text: "load" },
+        },
+      ];
     else if (roll < 15 && sent.length > 0) [name, args] = ["get_message_status", sent[n % sent.length]];
     else if (roll < 17) [name, args] = ["get_device_balance", { appId }];
     else [name, args] = ["list_apps", {}];

@@ -1,15 +1,17 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { name, version } from "../package.json";
+import { limitInWords } from "./api/endpoints";
+import { MAX_WAIT_MS } from "./gateway/limits";
 import { analyticsTools } from "./tools/analytics";
 import type { ToolContext } from "./tools/context";
 import { registerTool, type ToolDefinition } from "./tools/define";
-import type { Scope } from "./tools/scopes";
 import { deviceTools } from "./tools/devices";
 import { freeFormTools } from "./tools/free-form";
 import { healthTools } from "./tools/health";
 import { inboxTools } from "./tools/inbox";
 import { mediaTools } from "./tools/media";
 import { messagingTools } from "./tools/messaging";
+import type { Scope } from "./tools/scopes";
 import { templateTools } from "./tools/templates";
 import { utilityTools } from "./tools/utility";
 import { webhookTools } from "./tools/webhook";
@@ -23,7 +25,7 @@ Workflow: run list_apps to find the appId (optional when a default app is set). 
 Free-form messages (send_text_message, send_media_message, send_location_message) only reach users who wrote in the last 24 hours; otherwise send a template.
 Delivery tracking: run configure_webhook once per app; then get_message_status, get_failed_numbers and list_inbound_messages answer from the inbox.
 Analytics: run enable_template_analytics once per app before get_template_analytics or compare_templates return data.
-Gupshup rate-limits each endpoint per app (e.g. templates 10/min, analytics 10/min, compare 10/hour). The server queues calls for up to ~20 s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
+Gupshup rate-limits each endpoint per app (e.g. templates ${limitInWords("templates")}, analytics ${limitInWords("analytics")}, compare ${limitInWords("compare")}). The server queues calls for up to ${MAX_WAIT_MS / 1000} s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
 Errors say what to do next: follow them (e.g. "Run list_apps").`;
 
 /** Every tool, in the order tools/list shows them. */

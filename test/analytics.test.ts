@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { COMPARE_RULES } from "../src/sandbox/rules";
 import { SEED_APP_IDS, seedState } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests, type ToolResult } from "./helpers";
+import { callTool, connect, resetAll, sandbox, type ToolResult, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `5f0c6a1e-3b7d-4c2a-9e1f-${String(i + 1).padStart(12, "0")}`);
@@ -41,16 +41,19 @@ describe("template analytics", () => {
     const client = await connect();
     await callTool(client, "enable_template_analytics", { appId, enable: true }); // 1 of 10 analytics calls
     const progress: number[] = [];
-    const result = (await client.callTool(
-      { name: "get_template_analytics", arguments: { appId, start: now() - 86400, end: now(), templateIds: ids(12) } },
-      undefined,
-      { onprogress: (p) => progress.push(p.progress) },
-    )) as { structuredContent: unknown };
+    const result = (await client.callTool({ name: "get_template_analytics", arguments: { appId, start: now() - 86400, end: now(), templateIds: ids(12) } }, undefined, {
+      onprogress: (p) => progress.push(p.progress),
+    })) as { structuredContent: unknown };
     // 1 enable + 9 fetches fill the window; which 3 ids wait depends on arrival order at the gateway.
     const { results, pending } = result.structuredContent as { results: { templateId: string }[]; pending: { templateId: string; retryAfterSeconds: number }[] };
     expect(pending).toHaveLength(3);
     const fetched = ids(12).filter((id) => !pending.some((p) => p.templateId === id));
-    expect((await upstreamRequests(/template\/analytics$/)).filter((r) => r.method === "GET").map((r) => r.query.template_ids).sort()).toEqual(fetched.sort());
+    expect(
+      (await upstreamRequests(/template\/analytics$/))
+        .filter((r) => r.method === "GET")
+        .map((r) => r.query.template_ids)
+        .sort(),
+    ).toEqual(fetched.sort());
     expect(results.map((r) => r.templateId).sort()).toEqual(fetched.filter((id) => ids(7).includes(id)).sort());
     expect(pending.every((p) => p.retryAfterSeconds > 20 && p.retryAfterSeconds <= 62)).toBe(true);
     expect(progress.at(-1)).toBe(12);

@@ -26,7 +26,14 @@ describe("free-form messages (POST /v3/message, Meta format)", () => {
 
   it("send_media_message sends a document by link with caption and filename", async () => {
     const client = await connect();
-    const result = await callTool(client, "send_media_message", { appId, destination: "919876543210", mediaType: "document", url: "https://cdn.example.com/invoice.pdf", caption: "Invoice", filename: "invoice-42.pdf" });
+    const result = await callTool(client, "send_media_message", {
+      appId,
+      destination: "919876543210",
+      mediaType: "document",
+      url: "https://cdn.example.com/invoice.pdf",
+      caption: "Invoice",
+      filename: "invoice-42.pdf",
+    });
     expect(result.isError, textOf(result)).toBeFalsy();
     const [call] = await upstreamRequests(/v3\/message$/);
     expect(JSON.parse(call!.body)).toMatchObject({ type: "document", document: { link: "https://cdn.example.com/invoice.pdf", caption: "Invoice", filename: "invoice-42.pdf" } });

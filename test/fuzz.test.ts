@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENDPOINTS } from "../src/api/endpoints";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, upstreamRequests, type ToolResult } from "./helpers";
+import { callTool, connect, resetAll, type ToolResult, upstreamRequests } from "./helpers";
 
 /** Strings an attacker or a confused model would try. */
 const hostileString = fc.oneof(
@@ -39,6 +39,8 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.array(hostileString, { maxLength: 4 }),
   fc.dictionary(fc.constantFrom("__proto__", "constructor", "prototype", "id", "type", "params"), hostileString, { maxKeys: 3 }),
+  // What a careless merge would copy onto Object.prototype (the probe below looks for "polluted").
+  fc.constant(JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}')),
 );
 
 /** Valid calls whose one field is replaced by a hostile value: these get past the other checks. */
@@ -47,7 +49,13 @@ const VALID: Record<string, Record<string, unknown>> = {
   edit_template: { appId: SEED_APP_IDS.store, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000004", content: "Welcome {{1}}!", example: "Welcome Asha!" },
   get_message_status: { appId: SEED_APP_IDS.store, messageId: "m-1" },
   send_text_message: { appId: SEED_APP_IDS.store, destination: "919876543210", text: "hello" },
-  compare_templates: { appId: SEED_APP_IDS.store, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", templateList: ["5f0c6a1e-3b7d-4c2a-9e1f-000000000002"], start: 1_790_000_000, end: 1_790_604_800 },
+  compare_templates: {
+    appId: SEED_APP_IDS.store,
+    templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001",
+    templateList: ["5f0c6a1e-3b7d-4c2a-9e1f-000000000002"],
+    start: 1_790_000_000,
+    end: 1_790_604_800,
+  },
   get_usage_summary: { appId: SEED_APP_IDS.store, from: "2026-03-01", to: "2026-03-02" },
 };
 
@@ -102,7 +110,10 @@ describe("hostile input through /mcp", () => {
     const requests = await upstreamRequests();
     expect(requests.length).toBeGreaterThan(0);
     for (const request of requests) {
-      expect(ENDPOINT_PATHS.some((p) => p.test(request.path)), `${request.method} ${request.path}`).toBe(true);
+      expect(
+        ENDPOINT_PATHS.some((p) => p.test(request.path)),
+        `${request.method} ${request.path}`,
+      ).toBe(true);
       expect(decodeURIComponent(request.path)).not.toMatch(/\.\.|\/\/|%/);
     }
   });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { appObjectName } from "../src/gateway/names";
 import { SANDBOX_DEMO_LOGIN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { appObjectName } from "../src/gateway/names";
 import { callTool, connect, deliberatelyRevealing, evictGateway, MCP_AUTH_TOKEN, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;

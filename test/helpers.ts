@@ -1,12 +1,12 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { abortAllDurableObjects, createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../src/index";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Env } from "../src/env";
 import type { GupshupGateway } from "../src/gateway/gateway";
 import { ACCOUNT_OBJECT, appObjectName } from "../src/gateway/names";
 import { Scheduler } from "../src/gateway/scheduler";
+import worker from "../src/index";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
@@ -93,6 +93,7 @@ export async function evictGateway(name: string): Promise<void> {
 export async function afterRateWindows(appId: string): Promise<void> {
   await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), async (gateway: GupshupGateway, state) => {
     for (const prefix of ["rate-log:", "rate-cooldown:"]) await state.storage.delete([...(await state.storage.list({ prefix })).keys()]);
+    // biome-ignore lint/complexity/useLiteralKeys: the scheduler is private; the test replaces it on purpose.
     gateway["scheduler"] = await Scheduler.load(state.storage);
   });
   await sandbox().clearRateLimits();

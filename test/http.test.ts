@@ -128,7 +128,10 @@ describe("sandbox demo mode", () => {
 describe("browser safety", () => {
   it("answers CORS preflight without auth", async () => {
     const res = await callWorker(
-      new Request("http://localhost/mcp", { method: "OPTIONS", headers: { Origin: "http://localhost:6274", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" } }),
+      new Request("http://localhost/mcp", {
+        method: "OPTIONS",
+        headers: { Origin: "http://localhost:6274", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" },
+      }),
       operatorEnv,
     );
     expect(res.status).toBe(200);

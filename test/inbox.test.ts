@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { appObjectName } from "../src/gateway/names";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
+import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, callWorker, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
@@ -114,7 +114,13 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
     await callTool(client, "configure_webhook", { appId });
     const secret = await registeredSecret();
     const old = Date.now() - 25 * 3_600_000;
-    const event = { app: "DemoStore", timestamp: old, version: 2, type: "message", payload: { id: "wamid.old1", source: "919822233344", type: "text", payload: { text: "hi" }, sender: { phone: "919822233344", name: "Old" } } };
+    const event = {
+      app: "DemoStore",
+      timestamp: old,
+      version: 2,
+      type: "message",
+      payload: { id: "wamid.old1", source: "919822233344", type: "text", payload: { text: "hi" }, sender: { phone: "919822233344", name: "Old" } },
+    };
     expect((await postWebhook(JSON.stringify(event), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
     const result = await callTool(client, "send_text_message", { appId, destination: "919822233344", text: "hello again" });
     expect(result.isError).toBe(true);
@@ -124,7 +130,14 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
 });
 
 describe("the delivery inbox", () => {
-  const event = (id: string) => JSON.stringify({ app: "DemoStore", timestamp: Date.now(), version: 2, type: "message-event", payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } } });
+  const event = (id: string) =>
+    JSON.stringify({
+      app: "DemoStore",
+      timestamp: Date.now(),
+      version: 2,
+      type: "message-event",
+      payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },
+    });
 
   it("stores an event once even when Gupshup delivers it twice, and keeps it across an eviction", async () => {
     const client = await connect();
@@ -154,7 +167,13 @@ describe("the delivery inbox", () => {
     await callTool(client, "configure_webhook", { appId });
     await callTool(client, "list_templates", { appId });
     expect((await callTool(client, "list_templates", { appId })).structuredContent!.cached).toBe(true);
-    const update = { app: "DemoStore", timestamp: Date.now(), version: 2, type: "template-event", payload: { id: ORDER_UPDATE, elementName: "order_update", languageCode: "en", status: "rejected", type: "status-update", rejectedReason: "Policy" } };
+    const update = {
+      app: "DemoStore",
+      timestamp: Date.now(),
+      version: 2,
+      type: "template-event",
+      payload: { id: ORDER_UPDATE, elementName: "order_update", languageCode: "en", status: "rejected", type: "status-update", rejectedReason: "Policy" },
+    };
     expect((await postWebhook(JSON.stringify(update), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() })).status).toBe(200);
     expect((await callTool(client, "list_templates", { appId })).structuredContent!.cached).toBe(false);
   });

@@ -130,7 +130,11 @@ describe("send_template_message", () => {
     await callTool(client, "list_templates", { appId });
 
     const outcomes = [];
-    for (const [i, params] of [["a", "b"], ["h", "a", "b", "u"], ["a", "b", "c"]].entries()) {
+    for (const [i, params] of [
+      ["a", "b"],
+      ["h", "a", "b", "u"],
+      ["a", "b", "c"],
+    ].entries()) {
       const result = await callTool(client, "send_template_message", { ...send, destination: `91988651222${i}`, template: { id: ORDER_UPDATE, params } });
       expect(result.isError, textOf(result)).toBeFalsy();
       outcomes.push(result.structuredContent!.warnings);

@@ -1,8 +1,8 @@
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Env } from "../src/env";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import type { Env } from "../src/env";
 import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 import { CLAUDE_REDIRECT, codeFrom, connectWithOAuth, MCP_URL, mcpPost, openSignInPage, startAuthorization, submitSignIn } from "./oauth-client";
 
@@ -24,7 +24,10 @@ beforeEach(async () => {
 
 describe("discovery", () => {
   it("answers an unauthenticated /mcp with 401 naming the resource metadata and the scopes", async () => {
-    const res = await callWorker(new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }), operatorEnv);
+    const res = await callWorker(
+      new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }),
+      operatorEnv,
+    );
     expect(res.status).toBe(401);
     const challenge = res.headers.get("WWW-Authenticate")!;
     expect(challenge).toContain('resource_metadata="http://localhost/.well-known/oauth-protected-resource/mcp"');
@@ -61,7 +64,9 @@ describe("discovery", () => {
       expect(res.headers.get("Access-Control-Allow-Origin"), path).toMatch(/^(\*|http:\/\/localhost:6274)$/);
     }
     for (const path of ["/register", "/token"]) {
-      const res = await callWorker(new Request(`http://localhost${path}`, { method: "OPTIONS", headers: { ...origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } }));
+      const res = await callWorker(
+        new Request(`http://localhost${path}`, { method: "OPTIONS", headers: { ...origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } }),
+      );
       expect(res.status, path).toBeLessThan(300);
       expect(res.headers.get("Access-Control-Allow-Origin"), path).toMatch(/^(\*|http:\/\/localhost:6274)$/);
     }
@@ -87,11 +92,21 @@ describe("discovery", () => {
   });
 
   it("offers no OAuth on a plain-http origin that is not loopback (bearers still work there)", async () => {
-    const res = await callWorker(new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }), operatorEnv);
+    const res = await callWorker(
+      new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) }),
+      operatorEnv,
+    );
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toBe("Send 'Authorization: Bearer <MCP_AUTH_TOKEN>'.");
     expect((await callWorker(new Request("http://192.168.1.20:8787/authorize"), operatorEnv)).status).toBe(404);
-    const bearer = await callWorker(new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${MCP_AUTH_TOKEN}` }, body: JSON.stringify(initialize) }), operatorEnv);
+    const bearer = await callWorker(
+      new Request("http://192.168.1.20:8787/mcp", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${MCP_AUTH_TOKEN}` },
+        body: JSON.stringify(initialize),
+      }),
+      operatorEnv,
+    );
     expect(bearer.status).toBe(200);
   });
 });
@@ -121,13 +136,23 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(renewed.access_token).not.toBe(before.access_token);
     expect((await mcpPost(renewed.access_token, initialize, operatorEnv)).status).toBe(200);
     const reused = await callWorker(
-      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: oauth.registration!.client_id }) }),
+      new Request("http://localhost/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: before.refresh_token!, client_id: oauth.registration!.client_id }),
+      }),
     );
     expect(reused.status).toBe(400);
     expect(((await reused.json()) as { error: string }).error).toBe("invalid_grant");
 
     // Revocation: POST /token with the token; /mcp then answers 401 again.
-    const revoked = await callWorker(new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: renewed.access_token, client_id: oauth.registration!.client_id }) }));
+    const revoked = await callWorker(
+      new Request("http://localhost/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: renewed.access_token, client_id: oauth.registration!.client_id }),
+      }),
+    );
     expect(revoked.status).toBe(200);
     const after = await mcpPost(renewed.access_token, initialize, operatorEnv);
     expect(after.status).toBe(401);
@@ -136,17 +161,35 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
 
   it("signs no one in while the deployment is misconfigured (Gupshup credentials without MCP_AUTH_TOKEN)", async () => {
     const env = { ...operatorEnv, MCP_AUTH_TOKEN: "" };
-    const registered = await callWorker(new Request("http://localhost/register", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Claude", redirect_uris: [CLAUDE_REDIRECT], token_endpoint_auth_method: "none" }) }), env);
+    const registered = await callWorker(
+      new Request("http://localhost/register", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_name: "Claude", redirect_uris: [CLAUDE_REDIRECT], token_endpoint_auth_method: "none" }),
+      }),
+      env,
+    );
     const { client_id } = (await registered.json()) as { client_id: string };
     const url = new URL("http://localhost/authorize");
-    for (const [k, v] of Object.entries({ response_type: "code", client_id, redirect_uri: CLAUDE_REDIRECT, code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256", state: "s" })) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      response_type: "code",
+      client_id,
+      redirect_uri: CLAUDE_REDIRECT,
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
+      state: "s",
+    }))
+      url.searchParams.set(k, v);
     const page = await callWorker(new Request(url), env);
     expect(page.status).toBe(503);
     expect(await page.text()).toMatch(/MCP_AUTH_TOKEN/);
     const post = await callWorker(new Request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=approve&scope=read" }), env);
     expect(post.status).toBe(503);
     expect(post.headers.get("Location")).toBeNull();
-    const connections = await callWorker(new Request("http://localhost/connections", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=sign-in" }), env);
+    const connections = await callWorker(
+      new Request("http://localhost/connections", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=sign-in" }),
+      env,
+    );
     expect(connections.status).toBe(503);
   });
 
@@ -266,7 +309,11 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/access secret .* changed .* Sign in again/);
     // The grant is ended, so the connector cannot refresh its way back in: it is sent to sign in.
     const refreshed = await callWorker(
-      new Request("http://localhost/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: oauth.stored!.refresh_token!, client_id: oauth.registration!.client_id }) }),
+      new Request("http://localhost/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: oauth.stored!.refresh_token!, client_id: oauth.registration!.client_id }),
+      }),
     );
     expect(refreshed.status).toBe(400);
     expect(((await refreshed.json()) as { error: string }).error).toBe("invalid_grant");
@@ -275,7 +322,11 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   it("answers a bad X-Gupshup-App-Id on an OAuth request with 400, not a token failure", async () => {
     const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
     const res = await callWorker(
-      new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${oauth.stored!.access_token}`, "X-Gupshup-App-Id": "../x" }, body: JSON.stringify(initialize) }),
+      new Request(MCP_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${oauth.stored!.access_token}`, "X-Gupshup-App-Id": "../x" },
+        body: JSON.stringify(initialize),
+      }),
       operatorEnv,
     );
     expect(res.status).toBe(400);
@@ -292,7 +343,11 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
   it("keeps MCP_AUTH_TOKEN working as a bearer even when it is shaped like an OAuth token", async () => {
     const colons = "operator:bearer:0123456789abcdef0123456789";
     const res = await callWorker(
-      new Request(MCP_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${colons}` }, body: JSON.stringify(initialize) }),
+      new Request(MCP_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${colons}` },
+        body: JSON.stringify(initialize),
+      }),
       { ...operatorEnv, MCP_AUTH_TOKEN: colons },
     );
     expect(res.status).toBe(200);
@@ -398,7 +453,10 @@ describe("connections", () => {
     const wrong = await callWorker(connectionsRequest(form({ action: "sign-in", access: MCP_AUTH_TOKEN, method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: "wrong" })), hostedEnv);
     expect(wrong.status).toBe(401);
 
-    const page = await callWorker(connectionsRequest(form({ action: "sign-in", access: MCP_AUTH_TOKEN, method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret })), hostedEnv);
+    const page = await callWorker(
+      connectionsRequest(form({ action: "sign-in", access: MCP_AUTH_TOKEN, method: "login", email: SANDBOX_DEMO_LOGIN.email, secret: SANDBOX_DEMO_LOGIN.secret })),
+      hostedEnv,
+    );
     const html = await page.text();
     expect(html).toContain('<div class="who">Claude</div>');
     const field = (name: string) => html.match(new RegExp(`name="${name}" value="([^"]+)"`))![1]!;
@@ -417,7 +475,11 @@ describe("connections", () => {
 describe("where OAuth is not offered", () => {
   it("never passes an OAuth-shaped token to Gupshup as a partner token", async () => {
     const res = await callWorker(
-      new Request("http://192.168.1.20:8787/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: "Bearer partner-abc:grant:secret0123456789" }, body: JSON.stringify(initialize) }),
+      new Request("http://192.168.1.20:8787/mcp", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: "Bearer partner-abc:grant:secret0123456789" },
+        body: JSON.stringify(initialize),
+      }),
       { MCP_AUTH_TOKEN: "", GUPSHUP_PARTNER_TOKEN: "" },
     );
     expect(res.status).toBe(401);

@@ -9,7 +9,7 @@ import { heldSecrets, MCP_AUTH_TOKEN, OPERATOR_PARTNER_TOKEN, producedOutput } f
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
   const original = console[level].bind(console);
   console[level] = (...args: unknown[]) => {
-    producedOutput.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a) ?? String(a))).join(" "));
+    producedOutput.push(args.map((a) => (typeof a === "string" ? a : (JSON.stringify(a) ?? String(a)))).join(" "));
     original(...args);
   };
 }

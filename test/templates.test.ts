@@ -122,8 +122,25 @@ describe("create_template", () => {
     [{ templateType: "CATALOG", category: "AUTHENTICATION" }, /only available for MARKETING and UTILITY/],
     [{ templateType: "IMAGE" }, /run upload_media/],
     [{ buttons: Array.from({ length: 11 }, (_, i) => ({ type: "QUICK_REPLY", text: `r${i}` })) }, /at most 10 buttons/],
-    [{ buttons: [{ type: "PHONE_NUMBER", text: "a", phoneNumber: "+919000000001" }, { type: "PHONE_NUMBER", text: "b", phoneNumber: "+919000000002" }] }, /at most one PHONE_NUMBER/],
-    [{ buttons: [{ type: "QUICK_REPLY", text: "a" }, { type: "URL", text: "u", url: "https://x.example.com" }, { type: "QUICK_REPLY", text: "b" }] }, /grouped together/],
+    [
+      {
+        buttons: [
+          { type: "PHONE_NUMBER", text: "a", phoneNumber: "+919000000001" },
+          { type: "PHONE_NUMBER", text: "b", phoneNumber: "+919000000002" },
+        ],
+      },
+      /at most one PHONE_NUMBER/,
+    ],
+    [
+      {
+        buttons: [
+          { type: "QUICK_REPLY", text: "a" },
+          { type: "URL", text: "u", url: "https://x.example.com" },
+          { type: "QUICK_REPLY", text: "b" },
+        ],
+      },
+      /grouped together/,
+    ],
     [{ buttons: [{ type: "COPY_CODE", example: "SAVE10" }] }, /only for MARKETING/],
     [{ buttons: [{ type: "QUICK_REPLY", text: "x".repeat(26) }] }, /at most 25/],
     [{ header: "Order {{1}} shipped" }, /header has a variable, so `exampleHeader` is required: the header with \{\{1\}\} replaced by a sample value/],
@@ -163,7 +180,16 @@ describe("create_template", () => {
   });
 
   it("simulator: refuses a create without vertical or example, or a header variable without exampleHeader, as Gupshup's type pages require", async () => {
-    const complete = { elementName: "direct_create", languageCode: "en", category: "UTILITY", templateType: "TEXT", content: "Your order shipped.", example: "Your order shipped.", vertical: "Orders", enableSample: "true" };
+    const complete = {
+      elementName: "direct_create",
+      languageCode: "en",
+      category: "UTILITY",
+      templateType: "TEXT",
+      content: "Your order shipped.",
+      example: "Your order shipped.",
+      vertical: "Orders",
+      enableSample: "true",
+    };
     const without = (field: string) => Object.fromEntries(Object.entries(complete).filter(([key]) => key !== field));
     expect(await askSandbox("POST", "/templates", without("vertical"))).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingVertical } });
     expect(await askSandbox("POST", "/templates", without("example"))).toEqual({ status: 400, body: { status: "error", message: TEMPLATE_RULES.missingExample } });

@@ -58,7 +58,7 @@ describe("tools/list", () => {
     const { tools } = await client.listTools();
     const contract = { instructions: client.getInstructions(), tools };
     // After a deliberate change: npx vitest run test/tools-list.test.ts -u, and review the diff.
-    await expect(JSON.stringify(contract, null, 2) + "\n").toMatchFileSnapshot("./contract/tools-list.json");
+    await expect(`${JSON.stringify(contract, null, 2)}\n`).toMatchFileSnapshot("./contract/tools-list.json");
   });
 
   it("tells the model the workflow in its instructions", async () => {

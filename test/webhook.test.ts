@@ -1,21 +1,26 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
+import { appObjectName } from "../src/gateway/names";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";
-import { appObjectName } from "../src/gateway/names";
 import { afterRateWindows, callTool, callWorker, connect, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const route = `http://localhost/webhooks/gupshup/${appId}`;
 
-const hook = (method: string, headers: Record<string, string> = {}, body?: string) =>
-  callWorker(new Request(route, { method, headers: { "Content-Type": "application/json", ...headers }, body }));
+const hook = (method: string, headers: Record<string, string> = {}, body?: string) => callWorker(new Request(route, { method, headers: { "Content-Type": "application/json", ...headers }, body }));
 
 /** A delivery event for message `id`, as Gupshup (v2) posts it. */
 const event = (id: string) =>
-  JSON.stringify({ app: "DemoStore", timestamp: Date.now(), version: 2, type: "message-event", payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } } });
+  JSON.stringify({
+    app: "DemoStore",
+    timestamp: Date.now(),
+    version: 2,
+    type: "message-event",
+    payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },
+  });
 
 /** The subscriptions "Gupshup" holds for the app, and the secret each sends back. */
 async function gupshupHolds(): Promise<{ id: string; tag: string; secret: string }[]> {
@@ -184,7 +189,13 @@ describe("an app object set up by the previous version", () => {
       state.storage.sql.exec("INSERT INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, Date.now());
     });
     await abortAllDurableObjects();
-    const reply = { app: "DemoStore", timestamp: Date.now(), version: 2, type: "message", payload: { id: "wamid.old-schema", source: "919811100009", type: "button_reply", payload: { title: "Yes", id: "yes-1", reply: "Yes 1" }, sender: { phone: "919811100009", name: "Old" } } };
+    const reply = {
+      app: "DemoStore",
+      timestamp: Date.now(),
+      version: 2,
+      type: "message",
+      payload: { id: "wamid.old-schema", source: "919811100009", type: "button_reply", payload: { title: "Yes", id: "yes-1", reply: "Yes 1" }, sender: { phone: "919811100009", name: "Old" } },
+    };
     expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: secret }, JSON.stringify(reply))).status).toBe(200);
     const client = await connect();
     const inbound = await callTool(client, "list_inbound_messages", { appId });

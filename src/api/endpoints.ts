@@ -3,18 +3,7 @@
  * entirely by it: method, path template, body encoding, which token authorises the call, and
  * which rate-limit group the call counts against.
  */
-export type RateGroup =
-  | "login"
-  | "account"
-  | "token"
-  | "templates"
-  | "health"
-  | "ratings"
-  | "analytics"
-  | "compare"
-  | "subscription"
-  | "media"
-  | "default";
+export type RateGroup = "login" | "account" | "token" | "templates" | "health" | "ratings" | "analytics" | "compare" | "subscription" | "media" | "default";
 
 /** "At most `limit` calls in any `windowMs` window" (Gupshup partner rate-limit page + spec). */
 export const RATE_LIMITS: Record<RateGroup, { limit: number; windowMs: number }> = {
@@ -30,6 +19,13 @@ export const RATE_LIMITS: Record<RateGroup, { limit: number; windowMs: number }>
   media: { limit: 10, windowMs: 1_000 },
   default: { limit: 10, windowMs: 1_000 },
 };
+
+/** A group's limit in words: "10/min", "10/hour", "10/s" (for texts the model reads). */
+export function limitInWords(group: RateGroup): string {
+  const { limit, windowMs } = RATE_LIMITS[group];
+  const per = windowMs === 3_600_000 ? "hour" : windowMs === 60_000 ? "min" : windowMs === 1_000 ? "s" : `${windowMs / 1000} s`;
+  return `${limit}/${per}`;
+}
 
 export type Encoding = "none" | "form" | "json" | "multipart";
 /** none: no auth header (login); partner: the partner JWT; app: the app token (sk_…). */

@@ -4,7 +4,13 @@ import { z } from "zod";
  * The parts of Gupshup's answers we rely on. Anything else in an answer is ignored; an answer
  * without these parts is reported as malformed instead of being half-read.
  */
-const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const str = z.union([z.string(), z.number().transform(String)]);
 const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 

@@ -7,9 +7,10 @@ import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
 import { sentMessageOf } from "../inbox/sent";
 import { InboxStore } from "../inbox/store";
-import { WebhookSecrets, type SecretChange, type WebhookSetup } from "../inbox/webhook-secrets";
+import { type SecretChange, WebhookSecrets, type WebhookSetup } from "../inbox/webhook-secrets";
 import { AnswerCache } from "./answer-cache";
 import { AppAccess } from "./app-access";
+import { MAX_WAIT_MS, REQUEST_BUDGET_MS, retentionDays, UPSTREAM_TIMEOUT_MS } from "./limits";
 import { ACCOUNT_OBJECT } from "./names";
 import { PartnerLogin, type TokenResult } from "./partner-login";
 import { Scheduler } from "./scheduler";
@@ -18,12 +19,6 @@ import { SendOnce } from "./send-once";
 import { GatewayStore } from "./store";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 
-/** A call whose turn is further away than this is answered with a wait message instead. */
-export const MAX_WAIT_MS = 20_000;
-/** Longest we wait for one Gupshup answer (GUPSHUP_TIMEOUT_MS overrides). */
-export const UPSTREAM_TIMEOUT_MS = 15_000;
-/** Longest one gateway request may take in total, waits and retries included. */
-export const REQUEST_BUDGET_MS = 30_000;
 /** The end of a request's total budget, from its queue-wait deadline. */
 const budgetEnd = (deadline: number) => deadline - MAX_WAIT_MS + REQUEST_BUDGET_MS;
 
@@ -51,7 +46,11 @@ export class GupshupGateway extends DurableObject<Env> {
     this.webhookSecrets = new WebhookSecrets(ctx.storage.sql);
     this.sends = new SendOnce(new SendLedger(ctx.storage.sql));
     this.answers = new AnswerCache(env.TEMPLATE_CACHE, store);
-    this.access = new AppAccess(store, (req, token, caller, deadline) => this.send(req, token, caller, deadline), (caller, force) => this.partnerToken(caller, force));
+    this.access = new AppAccess(
+      store,
+      (req, token, caller, deadline) => this.send(req, token, caller, deadline),
+      (caller, force) => this.partnerToken(caller, force),
+    );
     this.login = new PartnerLogin(store, (req, caller) => this.send(req, undefined, caller, Date.now() + MAX_WAIT_MS));
   }
 
@@ -174,8 +173,7 @@ export class GupshupGateway extends DurableObject<Env> {
   }
 
   private retentionMs(): number {
-    const days = Number(this.env.INBOX_RETENTION_DAYS);
-    return (Number.isFinite(days) && days > 0 ? days : 30) * 86_400_000;
+    return retentionDays(this.env.INBOX_RETENTION_DAYS) * 86_400_000;
   }
 }
 

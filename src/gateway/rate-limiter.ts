@@ -1,4 +1,5 @@
 import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
+import { getOrCreate } from "../utils/maps";
 
 /**
  * "At most N calls in any W-long window", per rate-limit group, as a sliding log. A token bucket
@@ -86,14 +87,10 @@ export class SlidingWindowLimiter {
   }
 
   private times(group: RateGroup): number[] {
-    let times = this.log.get(group);
-    if (!times) this.log.set(group, (times = []));
-    return times;
+    return getOrCreate(this.log, group, () => []);
   }
 
   private flying(group: RateGroup): number[] {
-    let times = this.inFlight.get(group);
-    if (!times) this.inFlight.set(group, (times = []));
-    return times;
+    return getOrCreate(this.inFlight, group, () => []);
   }
 }

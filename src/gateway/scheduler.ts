@@ -1,4 +1,5 @@
 import type { RateGroup } from "../api/endpoints";
+import { getOrCreate } from "../utils/maps";
 import { SlidingWindowLimiter } from "./rate-limiter";
 
 /** A call's turn: send now (and report its answer with `sentAt`), or how long it would have had to wait. */
@@ -80,8 +81,6 @@ export class Scheduler {
   }
 
   private queue(group: RateGroup): Waiter[] {
-    let queue = this.queues.get(group);
-    if (!queue) this.queues.set(group, (queue = []));
-    return queue;
+    return getOrCreate(this.queues, group, () => []);
   }
 }

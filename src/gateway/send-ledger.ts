@@ -46,10 +46,7 @@ export class SendLedger {
 
   begin(key: string, contentHash: string, explicitKey: boolean, now: number): void {
     this.sql.exec("DELETE FROM send_ledger WHERE created_at <= ?", now - KEY_TTL_MS);
-    this.sql.exec(
-      "INSERT OR REPLACE INTO send_ledger (key, content_hash, state, result, created_at, explicit_key) VALUES (?, ?, 'in_flight', NULL, ?, ?)",
-      key, contentHash, now, explicitKey ? 1 : 0,
-    );
+    this.sql.exec("INSERT OR REPLACE INTO send_ledger (key, content_hash, state, result, created_at, explicit_key) VALUES (?, ?, 'in_flight', NULL, ?, ?)", key, contentHash, now, explicitKey ? 1 : 0);
   }
 
   finish(key: string, state: "done" | "unknown", result: UpstreamResult): void {

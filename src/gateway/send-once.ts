@@ -22,7 +22,10 @@ export class SendOnce {
     const found = this.ledger.find(req.idempotencyKey, contentHash, now);
     if (found) {
       if (req.idempotencyKey && found.contentHash !== contentHash) {
-        return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `idempotencyKey '${req.idempotencyKey}' was already used for a different message; use a new key to send different content` } };
+        return {
+          ok: false,
+          failure: { kind: "rejected", endpoint: req.endpoint, message: `idempotencyKey '${req.idempotencyKey}' was already used for a different message; use a new key to send different content` },
+        };
       }
       return this.replay(found.key, found.state, found.result, found.createdAt);
     }

@@ -75,5 +75,5 @@ export interface SendReceipt {
 }
 
 export type UpstreamResult =
-  | { ok: true; status: number; data: unknown; /** epoch ms when a cached answer was fetched */ cachedAt?: number; send?: SendReceipt }
+  | { ok: true; status: number; data: unknown /** epoch ms when a cached answer was fetched */; cachedAt?: number; send?: SendReceipt }
   | { ok: false; failure: UpstreamFailure };

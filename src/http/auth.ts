@@ -1,8 +1,8 @@
 import { isLoopbackHostname, type Settings } from "../config";
-import type { Caller } from "../gateway/types";
-import { timingSafeEqual } from "../utils/secrets";
 import { APP_ID_PATTERN, SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
+import type { Caller } from "../gateway/types";
 import type { Scope } from "../tools/scopes";
+import { timingSafeEqual } from "../utils/secrets";
 
 /** An app an OAuth grant is limited to, as the person saw it when approving. */
 export interface GrantApp {

@@ -30,22 +30,24 @@ export function renderConnectionsPage(options: SignInOptions, view: ConnectionsV
 <main>
 <h1>Connections</h1>
 <p class="lead">Assistants you connected to ${SERVER_NAME} (claude.ai, ChatGPT and other OAuth clients).</p>
-${view.kind === "sign-in"
-  ? html`${view.error ? html`<div class="error" role="alert">${view.error}</div>` : ""}
+${
+  view.kind === "sign-in"
+    ? html`${view.error ? html`<div class="error" role="alert">${view.error}</div>` : ""}
 <form method="post" autocomplete="off"><input type="hidden" name="action" value="sign-in">
 <fieldset><legend>Sign in to see your connections</legend>${credentialFields(options, {})}</fieldset>
 <div class="buttons"><button class="primary" type="submit">Show my connections</button></div></form>`
-  : view.connections.length === 0
-    ? html`<div class="card">No connections. Add this server as a connector in your assistant to make one.</div>`
-    : view.connections.map(
-        (c) => html`<div class="card connection">
+    : view.connections.length === 0
+      ? html`<div class="card">No connections. Add this server as a connector in your assistant to make one.</div>`
+      : view.connections.map(
+          (c) => html`<div class="card connection">
 <div class="who">${c.client}</div>
 <div>May: <strong>${c.scopes.join(", ") || "nothing"}</strong> · Apps: <strong>${c.apps ? c.apps.join(", ") : "all"}</strong></div>
 <div class="muted">Connected ${c.createdAt.slice(0, 16).replace("T", " ")} UTC · last used ${c.lastUsedAt ? `${c.lastUsedAt.slice(0, 16).replace("T", " ")} UTC` : "not yet"}</div>
 <form method="post"><input type="hidden" name="action" value="revoke"><input type="hidden" name="owner" value="${view.owner}"><input type="hidden" name="proof" value="${view.proof}"><input type="hidden" name="grant" value="${c.id}">
 <div class="buttons"><button type="submit">Disconnect</button></div></form>
 </div>`,
-      )}
+        )
+}
 </main>
 </body>
 </html>`;

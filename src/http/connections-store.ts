@@ -7,7 +7,6 @@ const USED_PREFIX = "gupshup-mcp:grant-used:";
 const WRITE_EVERY_MS = 5 * 60_000;
 const lastWritten = new Map<string, number>();
 
-
 export async function recordGrantUse(env: Env, token: string): Promise<void> {
   const grantId = grantIdOf(token);
   const now = Date.now();

@@ -1,11 +1,12 @@
 import type { GrantSummary, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
 import { hmacSha256Hex, randomHexSecret, timingSafeEqual } from "../utils/secrets";
-import { forgetGrantUse, grantLastUsed } from "./connections-store";
-import { renderConnectionsPage, type Connection } from "./connections-page";
 import { bearerToken, isLoopback } from "./auth";
+import { type Connection, renderConnectionsPage } from "./connections-page";
+import { forgetGrantUse, grantLastUsed } from "./connections-store";
+import { REFRESH_TOKEN_IDLE_TTL } from "./grant";
 import { identify } from "./identity";
 import { readForm, requireOAuth, signInOptions } from "./sign-in";
 
@@ -59,7 +60,15 @@ connectionRoutes.post("/", async (c) => {
     if (!identity.ok) return page(c, settings, { kind: "sign-in", error: identity.message }, 401);
     // Without an access secret, every visitor of a public simulator is the same demo partner: its list is no one's to end.
     if (identity.kind === "sandbox" && !settings.mcpAuthToken && !isLoopback(c.req.raw)) {
-      return page(c, settings, { kind: "sign-in", error: "Demo connections of a public simulator are shared by every visitor, so they are not listed here. They end on their own after 30 days unused." }, 401);
+      return page(
+        c,
+        settings,
+        {
+          kind: "sign-in",
+          error: `Demo connections of a public simulator are shared by every visitor, so they are not listed here. They end on their own after ${REFRESH_TOKEN_IDLE_TTL / 86_400} days unused.`,
+        },
+        401,
+      );
     }
     owner = identity.userId;
   }

@@ -35,9 +35,10 @@ export function docsMetadata(requestOrigin: string, settings: Settings) {
               dynamic: `${origin}/register`,
               clientIdMetadataDocuments: true,
             },
-            scopes: Object.fromEntries(
-              SCOPES.map((scope) => [scope, { description: SCOPE_DESCRIPTIONS[scope], tools: tools.filter((t) => t.scope === scope).map((t) => t.name) }]),
-            ) as Record<Scope, { description: string; tools: string[] }>,
+            scopes: Object.fromEntries(SCOPES.map((scope) => [scope, { description: SCOPE_DESCRIPTIONS[scope], tools: tools.filter((t) => t.scope === scope).map((t) => t.name) }])) as Record<
+              Scope,
+              { description: string; tools: string[] }
+            >,
             signIn: signInAdvice(settings),
             appLimits: "The person may limit a connection to some apps; other apps are refused before any Gupshup call.",
             connections: `${origin}/connections`,

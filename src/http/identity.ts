@@ -1,11 +1,11 @@
 import type { Settings } from "../config";
+import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Env } from "../env";
 import type { Caller, PartnerCredential } from "../gateway/types";
-import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import { sha256Hex, timingSafeEqual } from "../utils/secrets";
 import type { GrantApp, Session } from "./auth";
 import type { GrantProps } from "./grant";
-import { accountApps, type AccountApps } from "./partner-check";
+import { type AccountApps, accountApps } from "./partner-check";
 
 /**
  * Who filled in a sign-in form (the OAuth sign-in page, the connections page), checked against
@@ -62,4 +62,3 @@ export async function identify(env: Env, settings: Settings, form: URLSearchPara
 export async function partnerUserId(identity: string): Promise<string> {
   return `partner-${(await sha256Hex(`gupshup-mcp partner\n${identity}`)).slice(0, 24)}`;
 }
-

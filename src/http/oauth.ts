@@ -3,10 +3,10 @@ import { isLoopbackHostname, readSettings } from "../config";
 import type { Env } from "../env";
 import { mayUse, toolNamed } from "../server";
 import { SCOPES } from "../tools/scopes";
-import { recordGrantUse } from "./connections-store";
 import { grantIdOf } from "./auth";
-import { ACCESS_TOKEN_TTL, REFRESH_TOKEN_IDLE_TTL, sessionFromGrant, type GrantProps } from "./grant";
-import { calledTool, CORS_HEADERS, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
+import { recordGrantUse } from "./connections-store";
+import { ACCESS_TOKEN_TTL, type GrantProps, REFRESH_TOKEN_IDLE_TTL, sessionFromGrant } from "./grant";
+import { CORS_HEADERS, calledTool, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
 
 export const AUTHORIZE_PATH = "/authorize";
 export const PROTECTED_RESOURCE_PATH = "/.well-known/oauth-protected-resource";

@@ -16,8 +16,19 @@ export async function accountApps(env: Env, mode: Session["mode"], caller: Calle
     const { failure } = result;
     if (failure.kind === "rate_limited") return { ok: false, message: `Gupshup is limiting sign-ins right now. Try again in ${failure.retryAfterSeconds ?? 60} seconds.` };
     if (failure.partnerToken || failure.kind === "auth" || failure.kind === "rejected") {
-      if (mode !== "hosted") return { ok: false, message: "Gupshup refused this server's own credentials, so its apps cannot be listed. Tell whoever deployed it to renew GUPSHUP_PARTNER_TOKEN (or set GUPSHUP_PARTNER_EMAIL and GUPSHUP_PARTNER_SECRET), or leave the apps field empty." };
-      return { ok: false, message: caller.partner.kind === "login" ? "Gupshup did not accept this email and client secret. Check them in the Gupshup partner portal and try again." : "Gupshup did not accept this partner token: it may have expired (they last 24 hours). Get a new one and try again." };
+      if (mode !== "hosted")
+        return {
+          ok: false,
+          message:
+            "Gupshup refused this server's own credentials, so its apps cannot be listed. Tell whoever deployed it to renew GUPSHUP_PARTNER_TOKEN (or set GUPSHUP_PARTNER_EMAIL and GUPSHUP_PARTNER_SECRET), or leave the apps field empty.",
+        };
+      return {
+        ok: false,
+        message:
+          caller.partner.kind === "login"
+            ? "Gupshup did not accept this email and client secret. Check them in the Gupshup partner portal and try again."
+            : "Gupshup did not accept this partner token: it may have expired (they last 24 hours). Get a new one and try again.",
+      };
     }
     return { ok: false, message: "Gupshup could not be reached to check your sign-in. Try again in a minute." };
   }
@@ -31,7 +42,10 @@ export async function accountApps(env: Env, mode: Session["mode"], caller: Calle
  * Empty means every app (no limit, and no call to Gupshup).
  */
 export async function pickApps(typed: string, account: { apps?: GrantApp[]; listApps: () => Promise<AccountApps> }): Promise<{ ok: true; apps?: GrantApp[] } | { ok: false; message: string }> {
-  const wanted = typed.split(",").map((s) => s.trim()).filter(Boolean);
+  const wanted = typed
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (wanted.length === 0) return { ok: true };
   const listed = account.apps ? { ok: true as const, apps: account.apps } : await account.listApps();
   if (!listed.ok) return listed;

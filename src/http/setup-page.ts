@@ -1,9 +1,9 @@
 import { html, raw } from "hono/html";
 import { toolCatalog } from "../catalog";
 import type { Settings } from "../config";
-import { offersOAuth } from "./oauth";
 import { SERVER_NAME, SERVER_VERSION } from "../server";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "../tools/scopes";
+import { offersOAuth } from "./oauth";
 
 /** How bearer clients (Claude Code, Cursor, scripts) of this deployment authenticate, in words and as the header to send. */
 export function authAdvice(settings: Settings): { mode: string; header: string | null; note: string } {
@@ -17,9 +17,17 @@ export function authAdvice(settings: Settings): { mode: string; header: string |
     return { mode: "sandbox", header: "Authorization: Bearer <MCP_AUTH_TOKEN>", note: "Built-in Gupshup sandbox: simulated apps, no real messages. Clients send this server's MCP_AUTH_TOKEN." };
   }
   if (settings.mcpAuthToken) {
-    return { mode: "pass-through", header: "Authorization: Bearer <MCP_AUTH_TOKEN>", note: "Command-line clients send this server's MCP_AUTH_TOKEN, and their own Gupshup partner token in X-Gupshup-Partner-Token." };
+    return {
+      mode: "pass-through",
+      header: "Authorization: Bearer <MCP_AUTH_TOKEN>",
+      note: "Command-line clients send this server's MCP_AUTH_TOKEN, and their own Gupshup partner token in X-Gupshup-Partner-Token.",
+    };
   }
-  return { mode: "pass-through", header: "Authorization: Bearer <your Gupshup partner token>", note: "Command-line clients send their own Gupshup partner token; add X-Gupshup-App-Id: <appId> to pick a default app." };
+  return {
+    mode: "pass-through",
+    header: "Authorization: Bearer <your Gupshup partner token>",
+    note: "Command-line clients send their own Gupshup partner token; add X-Gupshup-App-Id: <appId> to pick a default app.",
+  };
 }
 
 /** What the OAuth sign-in page (/authorize) of this deployment asks for. */
@@ -36,7 +44,6 @@ export function signInAdvice(settings: Settings): { mode: "operator" | "partner"
     asks: `${capitalise(secretFirst)}your Gupshup partner email and client secret (checked with Gupshup's login), or a partner token you paste. The server keeps that credential encrypted inside the connection; the assistant's OAuth token never goes to Gupshup.`,
   };
 }
-
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -71,7 +78,16 @@ export function renderSetupPage(requestOrigin: string, settings: Settings) {
   const claudeCode = `claude mcp add --transport http gupshup ${mcpUrl}${auth.header ? ` \\\n  --header "${auth.header}"` : ""}`;
   const cursor = JSON.stringify({ mcpServers: { gupshup: { url: mcpUrl, ...(headerValue ? { headers: { Authorization: headerValue } } : {}) } } }, null, 2);
   const desktop = JSON.stringify(
-    { mcpServers: { gupshup: { command: "npx", args: ["-y", "mcp-remote", mcpUrl, ...(headerValue ? ["--header", "Authorization: ${AUTH_HEADER}"] : [])], ...(headerValue ? { env: { AUTH_HEADER: headerValue } } : {}) } } },
+    {
+      mcpServers: {
+        gupshup: {
+          command: "npx",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: mcp-remote expands ${AUTH_HEADER} from env itself.
+          args: ["-y", "mcp-remote", mcpUrl, ...(headerValue ? ["--header", "Authorization: ${AUTH_HEADER}"] : [])],
+          ...(headerValue ? { env: { AUTH_HEADER: headerValue } } : {}),
+        },
+      },
+    },
     null,
     2,
   );
@@ -94,8 +110,9 @@ ${settings.problem ? html`<div class="card warn" role="alert" id="server-problem
 <div class="url" id="mcp-url">${mcpUrl}</div>
 
 <h2 id="connectors">Connect claude.ai or ChatGPT</h2>
-${oauth
-  ? html`<div class="grid">
+${
+  oauth
+    ? html`<div class="grid">
 <div class="card"><strong>claude.ai</strong><ol class="steps">
 <li><span class="path">Settings → Connectors → Add custom connector</span></li>
 <li>Paste the MCP URL <code>${mcpUrl}</code> and add it</li>
@@ -113,7 +130,8 @@ ${oauth
 ${SCOPES.map((scope) => html`<li><span class="scope">${scope}</span>${SCOPE_DESCRIPTIONS[scope]}</li>`)}
 </ul>
 <p>Tools outside the permissions you gave are not shown to the assistant. See and end your connections at <a href="/connections">/connections</a>.</p></div>`
-  : html`<div class="card warn" id="no-oauth">Sign-in for connectors needs https: open this server on its https address (or set <code>PUBLIC_URL</code>). Over plain http only the bearer clients below work.</div>`}
+    : html`<div class="card warn" id="no-oauth">Sign-in for connectors needs https: open this server on its https address (or set <code>PUBLIC_URL</code>). Over plain http only the bearer clients below work.</div>`
+}
 
 <h2>Claude Code, Cursor, scripts (bearer token)</h2>
 <p>${auth.note}${auth.header ? html` Header: <code>${auth.header}</code>` : ""}</p>
@@ -121,9 +139,11 @@ ${SCOPES.map((scope) => html`<li><span class="scope">${scope}</span>${SCOPE_DESC
 <div class="card"><strong>Claude Code</strong><pre>${claudeCode}</pre></div>
 <div class="card"><strong>Cursor</strong> — <code>~/.cursor/mcp.json</code><pre>${cursor}</pre></div>
 <div class="card"><strong>Claude Desktop</strong> — <code>claude_desktop_config.json</code> (through <code>mcp-remote</code>)<pre>${desktop}</pre></div>
-<div class="card"><strong>MCP Inspector</strong><pre>npx @modelcontextprotocol/inspector</pre>Transport <em>Streamable HTTP</em>, URL <code>${mcpUrl}</code>${auth.header ? html`, header <code>${auth.header}</code>` : ""}.${oauth
-    ? html` To try the sign-in flow${auth.header ? " instead, leave the header out and" : ", choose"} <span class="path">Open Auth Settings → Quick OAuth Flow</span> (or the Guided one, step by step).`
-    : ""}</div>
+<div class="card"><strong>MCP Inspector</strong><pre>npx @modelcontextprotocol/inspector</pre>Transport <em>Streamable HTTP</em>, URL <code>${mcpUrl}</code>${auth.header ? html`, header <code>${auth.header}</code>` : ""}.${
+    oauth
+      ? html` To try the sign-in flow${auth.header ? " instead, leave the header out and" : ", choose"} <span class="path">Open Auth Settings → Quick OAuth Flow</span> (or the Guided one, step by step).`
+      : ""
+  }</div>
 <p id="pass-through">Pass-through (a Gupshup partner token as the bearer) is for command-line clients only: the MCP authorization spec forbids passing a client's token through to an upstream API, so assistants in the browser sign in with OAuth instead.</p>
 
 <h2>Delivery tracking</h2>

@@ -62,7 +62,8 @@ ${form.error ? html`<div class="error" role="alert" id="sign-in-error">${form.er
 <input type="hidden" name="handle" value="${form.handle}">
 <fieldset><legend>Allow it to</legend>
 ${form.offered.map(
-  (scope) => html`<label class="scope"><input type="checkbox" name="scope" value="${scope}"${form.checked.includes(scope) ? raw(" checked") : ""}><strong>${scope}</strong><small>${SCOPE_DESCRIPTIONS[scope]}</small></label>`,
+  (scope) =>
+    html`<label class="scope"><input type="checkbox" name="scope" value="${scope}"${form.checked.includes(scope) ? raw(" checked") : ""}><strong>${scope}</strong><small>${SCOPE_DESCRIPTIONS[scope]}</small></label>`,
 )}
 </fieldset>
 <fieldset><legend>Only these apps (optional)</legend>
@@ -87,12 +88,15 @@ ${credentialFields(options, form)}
 export function credentialFields(options: SignInOptions, form: Pick<SignInForm, "method" | "email">) {
   const method = form.method ?? (options.sandbox ? "demo" : "login");
   const partner = !options.operator;
-  return html`${options.accessSecret
-  ? html`<label>${options.operator ? "This server's access secret" : "This server's access secret (it is private)"}<small>MCP_AUTH_TOKEN, from whoever deployed this server.</small>
+  return html`${
+    options.accessSecret
+      ? html`<label>${options.operator ? "This server's access secret" : "This server's access secret (it is private)"}<small>MCP_AUTH_TOKEN, from whoever deployed this server.</small>
 <input type="password" name="access" required autocomplete="current-password"></label>`
-  : ""}
-${partner
-  ? html`${options.sandbox ? html`<input type="radio" name="method" value="demo" id="m-demo"${method === "demo" ? raw(" checked") : ""}><label for="m-demo" class="choice">Simulator demo partner (one click)</label><br>` : ""}
+      : ""
+  }
+${
+  partner
+    ? html`${options.sandbox ? html`<input type="radio" name="method" value="demo" id="m-demo"${method === "demo" ? raw(" checked") : ""}><label for="m-demo" class="choice">Simulator demo partner (one click)</label><br>` : ""}
 <input type="radio" name="method" value="login" id="m-login"${method === "login" ? raw(" checked") : ""}><label for="m-login" class="choice">Gupshup partner email and client secret</label><br>
 <input type="radio" name="method" value="token" id="m-token"${method === "token" ? raw(" checked") : ""}><label for="m-token" class="choice">Gupshup partner token</label>
 ${options.sandbox ? html`<p class="method demo muted">The built-in Gupshup simulator: sample apps and templates, no real WhatsApp messages.</p>` : ""}
@@ -101,7 +105,8 @@ ${options.sandbox ? html`<p class="method demo muted">The built-in Gupshup simul
 <p class="muted">Checked with Gupshup's partner login. The server keeps it only inside this connection, encrypted, to renew your 24-hour partner token.</p></div>
 <div class="method token"><label>Partner token<input type="password" name="token"></label>
 <p class="muted">Partner tokens expire after 24 hours; then you sign in again.</p></div>`
-  : ""}`;
+    : ""
+}`;
 }
 
 /** A page for a request that cannot go on (a bad link, an expired form). */

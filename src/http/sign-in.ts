@@ -1,10 +1,10 @@
 import { AuthorizationError, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
 import { isScope, SCOPES, type Scope } from "../tools/scopes";
 import { readCapped } from "../utils/read-capped";
-import { gateFingerprint, type GrantProps } from "./grant";
+import { type GrantProps, gateFingerprint } from "./grant";
 import { identify } from "./identity";
 import { AUTHORIZE_PATH } from "./oauth";
 import { pickApps } from "./partner-check";
@@ -20,7 +20,8 @@ export const signInRoutes = new Hono<{ Bindings: Env }>();
 
 /** Sign-in exists only where the OAuth provider runs (https, or loopback http): elsewhere these routes are not found. */
 export const requireOAuth: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  if (!c.env.OAUTH_PROVIDER) return c.json({ error: "not_found", message: "Sign-in and connections are only offered over https (or on this computer's loopback address). Here, MCP clients send a bearer token to /mcp." }, 404);
+  if (!c.env.OAUTH_PROVIDER)
+    return c.json({ error: "not_found", message: "Sign-in and connections are only offered over https (or on this computer's loopback address). Here, MCP clients send a bearer token to /mcp." }, 404);
   // A misconfigured deployment (e.g. Gupshup credentials without MCP_AUTH_TOKEN) signs no one in.
   const { problem } = readSettings(c.env);
   if (problem) return c.html(await renderSignInProblem("This server is not set up correctly", problem), 503, { "Cache-Control": "no-store" });

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import { APP_ID_PATTERN, WEBHOOK_SECRET_HEADER } from "../constants";
 import type { Env } from "../env";
 import { appObjectName } from "../gateway/names";
-import { APP_ID_PATTERN, WEBHOOK_SECRET_HEADER } from "../constants";
 import { readCapped } from "../utils/read-capped";
 
 /** The header Gupshup sends back on every callback (set through the subscription's meta.headers). */

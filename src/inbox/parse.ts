@@ -136,7 +136,14 @@ function parseMeta(root: Json, now: number): InboxEvent[] {
       if (field === "message_template_status_update") {
         const status = str(v.event);
         if (status) {
-          events.push({ kind: "template", key: `template:${str(v.message_template_id)}:${status}:${now}`, templateId: str(v.message_template_id), elementName: str(v.message_template_name), status: status.toUpperCase(), at: now });
+          events.push({
+            kind: "template",
+            key: `template:${str(v.message_template_id)}:${status}:${now}`,
+            templateId: str(v.message_template_id),
+            elementName: str(v.message_template_name),
+            status: status.toUpperCase(),
+            at: now,
+          });
         }
         continue;
       }
@@ -158,7 +165,11 @@ function parseMeta(root: Json, now: number): InboxEvent[] {
           at: epochMs(s.timestamp, now),
         });
       }
-      const names = new Map(list(v.contacts).map(obj).map((c) => [str(c.wa_id), str(obj(c.profile).name)] as const));
+      const names = new Map(
+        list(v.contacts)
+          .map(obj)
+          .map((c) => [str(c.wa_id), str(obj(c.profile).name)] as const),
+      );
       for (const m of list(v.messages).map(obj)) {
         const id = str(m.id);
         const sender = str(m.from);

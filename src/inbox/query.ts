@@ -1,4 +1,4 @@
-import { SERVICE_WINDOW_MS, type FailedEntry, type InboundEntry, type InboxStore, type MessageStatus, type WindowState } from "./store";
+import { type FailedEntry, type InboundEntry, type InboxStore, type MessageStatus, SERVICE_WINDOW_MS, type WindowState } from "./store";
 
 /** What a tool can ask an app's inbox (through the gateway, after the caller's access check). */
 export type InboxQuery =

@@ -67,12 +67,28 @@ export class InboxStore {
       if (e.kind === "status") {
         this.sql.exec(
           "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          e.key, e.messageId, e.whatsappId, e.status, e.recipient, e.code, e.reason, e.at, now,
+          e.key,
+          e.messageId,
+          e.whatsappId,
+          e.status,
+          e.recipient,
+          e.code,
+          e.reason,
+          e.at,
+          now,
         );
       } else if (e.kind === "inbound") {
         this.sql.exec(
           "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          e.key, e.messageId, e.sender, e.name, e.type, e.text, e.replyId, e.at, now,
+          e.key,
+          e.messageId,
+          e.sender,
+          e.name,
+          e.type,
+          e.text,
+          e.replyId,
+          e.at,
+          now,
         );
       }
     }
@@ -94,12 +110,18 @@ export class InboxStore {
     type Row = { message_id: string; whatsapp_id: string | null; status: DeliveryStatus; recipient: string | null; code: string | null; reason: string | null; at: number };
     const find = (ids: string[]) =>
       this.sql
-        .exec<Row>(`SELECT message_id, whatsapp_id, status, recipient, code, reason, at FROM inbox_status WHERE message_id IN (${ids.map(() => "?").join(",")}) OR whatsapp_id IN (${ids.map(() => "?").join(",")})`, ...ids, ...ids)
+        .exec<Row>(
+          `SELECT message_id, whatsapp_id, status, recipient, code, reason, at FROM inbox_status WHERE message_id IN (${ids.map(() => "?").join(",")}) OR whatsapp_id IN (${ids.map(() => "?").join(",")})`,
+          ...ids,
+          ...ids,
+        )
         .toArray();
     let rows = find([id]);
     const ids = new Set([id, ...rows.flatMap((r) => [r.message_id, r.whatsapp_id ?? r.message_id])]);
     if (ids.size > 1) rows = find([...ids]);
-    const sent = this.sql.exec<{ message_id: string; recipient: string; at: number }>("SELECT message_id, recipient, at FROM inbox_sent WHERE message_id IN (" + [...ids].map(() => "?").join(",") + ")", ...ids).toArray()[0];
+    const sent = this.sql
+      .exec<{ message_id: string; recipient: string; at: number }>(`SELECT message_id, recipient, at FROM inbox_sent WHERE message_id IN (${[...ids].map(() => "?").join(",")})`, ...ids)
+      .toArray()[0];
     if (rows.length === 0 && !sent) return undefined;
     const history: StatusEntry[] = [
       ...(sent ? [{ status: "submitted" as const, at: sent.at, code: null, reason: null }] : []),
@@ -121,7 +143,9 @@ export class InboxStore {
         `SELECT COALESCE(f.recipient, s.recipient) AS recipient, f.message_id, f.code, f.reason, f.at
          FROM inbox_status f LEFT JOIN inbox_sent s ON s.message_id = f.message_id
          WHERE f.status = 'failed' AND f.at >= ? AND f.at <= ? ORDER BY f.at DESC LIMIT ?`,
-        since, until, limit,
+        since,
+        until,
+        limit,
       )
       .toArray()
       .map((r) => ({ recipient: r.recipient, messageId: r.message_id, code: r.code, reason: r.reason, at: r.at }));
@@ -131,7 +155,9 @@ export class InboxStore {
     return this.sql
       .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; reply_id: string | null; at: number }>(
         "SELECT sender, name, message_id, type, text, reply_id, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
-        since, until, limit,
+        since,
+        until,
+        limit,
       )
       .toArray()
       .map((r) => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, replyId: r.reply_id, at: r.at }));

@@ -45,7 +45,10 @@ export function messageCallbacks(subscription: SandboxSubscription, messageId: s
   const wamid = `wamid.sandbox${messageId.replace(/-/g, "").slice(0, 20)}`;
   const steps: { status: "enqueued" | "sent" | "delivered" | "read" | "failed"; at: number }[] =
     outcome.kind === "failed"
-      ? [{ status: "enqueued", at: now + STEPS_MS.enqueued }, { status: "failed", at: now + STEPS_MS.sent }]
+      ? [
+          { status: "enqueued", at: now + STEPS_MS.enqueued },
+          { status: "failed", at: now + STEPS_MS.sent },
+        ]
       : (["enqueued", "sent", "delivered", "read"] as const).map((status) => ({ status, at: now + STEPS_MS[status] }));
   return steps.map(({ status, at }) => ({
     dueAt: at,
@@ -57,7 +60,13 @@ export function messageCallbacks(subscription: SandboxSubscription, messageId: s
 }
 
 export function inboundCallback(subscription: SandboxSubscription, id: string, from: string, name: string, text: string, now: number, reply?: InboundReply): PendingCallback {
-  return { dueAt: now, url: subscription.url, headers: subscriptionHeaders(subscription), version: subscription.version, event: { type: "inbound", id, from, name, text, ...(reply ? { reply } : {}) } };
+  return {
+    dueAt: now,
+    url: subscription.url,
+    headers: subscriptionHeaders(subscription),
+    version: subscription.version,
+    event: { type: "inbound", id, from, name, text, ...(reply ? { reply } : {}) },
+  };
 }
 
 /** The callback's body as Gupshup would post it at `at` (stamped when it is actually sent). */
@@ -65,12 +74,19 @@ export function callbackBody(app: SandboxApp, callback: PendingCallback, at: num
   const e = callback.event;
   if (e.type === "inbound") {
     return callback.version === 3
-      ? metaEnvelope(app, { contacts: [{ profile: { name: e.name }, wa_id: e.from }], messages: [{ from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), ...metaContent(e.text, e.reply) }] })
-      : { app: app.name, timestamp: at, version: 2, type: "message", payload: { id: e.id, source: e.from, ...gupshupContent(e.text, e.reply), sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) } } };
+      ? metaEnvelope(app, {
+          contacts: [{ profile: { name: e.name }, wa_id: e.from }],
+          messages: [{ from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), ...metaContent(e.text, e.reply) }],
+        })
+      : {
+          app: app.name,
+          timestamp: at,
+          version: 2,
+          type: "message",
+          payload: { id: e.id, source: e.from, ...gupshupContent(e.text, e.reply), sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) } },
+        };
   }
-  return callback.version === 3
-    ? metaStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome)
-    : gupshupStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome);
+  return callback.version === 3 ? metaStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome) : gupshupStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome);
 }
 
 /** An inbound message's type and content in Gupshup's format (docs: inbound messages, interactive, postback text). */
@@ -118,6 +134,11 @@ function metaEnvelope(app: SandboxApp, value: Record<string, unknown>) {
   return {
     object: "whatsapp_business_account",
     gs_app_id: app.id,
-    entry: [{ id: "100000000000001", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: app.phone, phone_number_id: "200000000000001" }, ...value } }] }],
+    entry: [
+      {
+        id: "100000000000001",
+        changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: app.phone, phone_number_id: "200000000000001" }, ...value } }],
+      },
+    ],
   };
 }

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 import { appOf, fail, type SandboxEnv } from "./routes";
+import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 
 const DAY_SECONDS = 86_400;
 const COMPARE_WINDOWS = [604_800, 2_592_000, 5_184_000, 7_776_000];
@@ -144,9 +144,29 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
       const totalFees = Math.round((waFees + gsFees) * 10_000) / 10_000;
       cumulative = Math.round((cumulative + totalFees) * 10_000) / 10_000;
       rows.push({
-        appId: target.id, appName: target.name, date, currency: "USD", authentication, internationalAuthentication: 0, marketing, utility, service,
-        incomingMsg, outgoingMsg: templateMsg + service, outgoingMediaMsg: 0, templateMsg, templateMediaMsg: 0, totalMsg: incomingMsg + templateMsg + service,
-        fep: 0, ftc: 0, gsCap: 0, gsFees, waFees, discount: 0, totalFees, cumulativeBill: cumulative,
+        appId: target.id,
+        appName: target.name,
+        date,
+        currency: "USD",
+        authentication,
+        internationalAuthentication: 0,
+        marketing,
+        utility,
+        service,
+        incomingMsg,
+        outgoingMsg: templateMsg + service,
+        outgoingMediaMsg: 0,
+        templateMsg,
+        templateMediaMsg: 0,
+        totalMsg: incomingMsg + templateMsg + service,
+        fep: 0,
+        ftc: 0,
+        gsCap: 0,
+        gsFees,
+        waFees,
+        discount: 0,
+        totalFees,
+        cumulativeBill: cumulative,
       });
     }
     return c.json({ status: "success", partnerAppUsageList: rows });

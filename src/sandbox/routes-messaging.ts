@@ -14,7 +14,7 @@ export function messagingRoutes(app: Hono<SandboxEnv>): void {
     if (target.cloud === false) return fail(c, 400, V3_MESSAGE_RULES.notCloud);
     if (target.callbackBilling === false) return fail(c, 400, V3_MESSAGE_RULES.noCallbackBilling);
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || body.messaging_product !== "whatsapp") return fail(c, 400, "messaging_product must be whatsapp");
+    if (body?.messaging_product !== "whatsapp") return fail(c, 400, "messaging_product must be whatsapp");
     const to = body.to;
     if (typeof to !== "string" || !/^\d{8,15}$/.test(to)) return fail(c, 400, "Invalid Destination");
     const type = String(body.type);
@@ -91,7 +91,10 @@ function checkSubscription(form: Record<string, unknown>) {
   if (typeof form.tag !== "string" || form.tag === "") return "tag is required";
   const version = Number(form.version ?? 2);
   if (![0, 1, 2, 3].includes(version)) return "Invalid version";
-  const modes = String(form.modes ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+  const modes = String(form.modes ?? "")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
   if (version === 3 && modes.some((m) => (SUBSCRIPTION_RULES.unsupportedInVersion3 as readonly string[]).includes(m))) return SUBSCRIPTION_RULES.unsupportedModesMessage;
   const meta = typeof form.meta === "string" ? form.meta : "{}";
   try {
@@ -103,5 +106,17 @@ function checkSubscription(form: Record<string, unknown>) {
 }
 
 function publicSubscription(s: { id: string; tag: string; url: string; version: number; modes: string[]; meta: string; active: boolean; createdOn: number; modifiedOn: number }) {
-  return { active: s.active, createdOn: s.createdOn, id: s.id, mode: s.modes.length, modes: s.modes, meta: s.meta, modifiedOn: s.modifiedOn, showOnUI: false, tag: s.tag, url: s.url, version: s.version };
+  return {
+    active: s.active,
+    createdOn: s.createdOn,
+    id: s.id,
+    mode: s.modes.length,
+    modes: s.modes,
+    meta: s.meta,
+    modifiedOn: s.modifiedOn,
+    showOnUI: false,
+    tag: s.tag,
+    url: s.url,
+    version: s.version,
+  };
 }

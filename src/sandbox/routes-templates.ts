@@ -84,7 +84,13 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
     const form = await c.req.parseBody();
     if (TEMPLATE_RULES.lacksExampleHeader(form.header, form.exampleHeader)) return fail(c, 400, TEMPLATE_RULES.missingExampleHeader);
     const meta = JSON.parse(template.containerMeta) as Record<string, unknown>;
-    for (const [field, key] of [["content", "data"], ["header", "header"], ["footer", "footer"], ["example", "sampleText"], ["exampleMedia", "sampleMedia"]] as const) {
+    for (const [field, key] of [
+      ["content", "data"],
+      ["header", "header"],
+      ["footer", "footer"],
+      ["example", "sampleText"],
+      ["exampleMedia", "sampleMedia"],
+    ] as const) {
       if (typeof form[field] === "string") meta[key] = form[field];
     }
     if (typeof form.buttons === "string") meta.buttons = parseJson(form.buttons) ?? [];

@@ -1,17 +1,16 @@
-import { Hono, type Context } from "hono";
-import type { GupshupSandbox } from "./sandbox";
+import { type Context, Hono } from "hono";
 import { accountRoutes } from "./routes-account";
 import { appRoutes } from "./routes-app";
 import { messagingRoutes } from "./routes-messaging";
 import { templateRoutes } from "./routes-templates";
+import type { GupshupSandbox } from "./sandbox";
 import type { SandboxApp, SandboxPartner } from "./state";
 
 export type SandboxEnv = { Variables: { sandbox: GupshupSandbox } };
 export type SandboxContext = Context<SandboxEnv>;
 
 /** Gupshup's error body: `{"status":"error","message":…}`. */
-export const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, message: string) =>
-  c.json({ status: "error", message }, status);
+export const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, message: string) => c.json({ status: "error", message }, status);
 
 /** The token a request carries, from `Authorization` (raw or Bearer) or the `token` header. */
 function tokenOf(c: Context): string | undefined {

@@ -69,8 +69,7 @@ export const TEMPLATE_RULES = {
   verticalTooLong: "vertical should not be more than 180 char.",
   missingExample: "example is required with enableSample: the template content with sample values",
   /** A header with a variable needs `exampleHeader` (Meta's example.header_text), on create and on edit. */
-  lacksExampleHeader: (header: unknown, exampleHeader: unknown) =>
-    typeof header === "string" && /\{\{\s*\d+\s*\}\}/.test(header) && (typeof exampleHeader !== "string" || exampleHeader === ""),
+  lacksExampleHeader: (header: unknown, exampleHeader: unknown) => typeof header === "string" && /\{\{\s*\d+\s*\}\}/.test(header) && (typeof exampleHeader !== "string" || exampleHeader === ""),
   missingExampleHeader: "exampleHeader is required when the header has a variable: the header with sample values",
 } as const;
 

@@ -1,9 +1,9 @@
 import { DurableObject, exports } from "cloudflare:workers";
 import type { Env } from "../env";
-import { callbackBody, inboundCallback, messageCallbacks, outcomeFor, type InboundReply, type PendingCallback } from "./callbacks";
+import { callbackBody, type InboundReply, inboundCallback, messageCallbacks, outcomeFor, type PendingCallback } from "./callbacks";
 import { SandboxLimits } from "./limits";
-import { SUBSCRIPTION_RULES } from "./rules";
 import { sandboxRoutes } from "./routes";
+import { SUBSCRIPTION_RULES } from "./rules";
 import { seedState } from "./seed";
 import type { FailureRule, RecordedRequest, SandboxApp, SandboxState } from "./state";
 

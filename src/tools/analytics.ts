@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { limitInWords } from "../api/endpoints";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
 import type { UpstreamFailure } from "../gateway/types";
 import { progressReporter } from "./context";
@@ -109,7 +110,7 @@ export const analyticsTools: ToolDefinition[] = [
       const lines = outcome.results.map((r) => `- ${r.templateId}: sent ${r.sent}, delivered ${r.delivered}, read ${r.read}`);
       if (outcome.pending.length > 0) {
         const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
-        lines.push(`${outcome.pending.length} template(s) pending (rate limit 10/min): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
+        lines.push(`${outcome.pending.length} template(s) pending (rate limit ${limitInWords("analytics")}): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
       }
       for (const f of outcome.failed) lines.push(`- ${f.templateId}: ${f.error}`);
       return {
@@ -151,7 +152,9 @@ export const analyticsTools: ToolDefinition[] = [
         templateId: z.string().describe("The primary template."),
         windowDays: z.number().describe("Length of the compared window, in days."),
         comparisons: z.array(comparisonShape).describe("One entry per template compared with the primary."),
-        pending: z.array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() })).describe("Templates not compared because of the 10/hour limit: ask again for them after the wait."),
+        pending: z
+          .array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() }))
+          .describe(`Templates not compared because of the ${limitInWords("compare")} limit: ask again for them after the wait.`),
         failed: z.array(z.object({ templateId: z.string(), error: z.string() })).describe("Templates Gupshup would not compare with the primary, and why (e.g. under 1,000 sends, not APPROVED)."),
       }),
       scope: "read",

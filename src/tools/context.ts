@@ -2,9 +2,9 @@ import type { ServerContext } from "@modelcontextprotocol/server";
 import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
 import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
+import type { Session } from "../http/auth";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
-import type { Session } from "../http/auth";
 import { ToolError, translateFailure } from "./errors";
 
 /** Everything a tool needs for one request: who is calling, and the way to Gupshup. */
@@ -35,7 +35,9 @@ export class ToolContext {
   private requireApp(appId: string): void {
     if (this.allowsApp(appId)) return;
     const allowed = this.session.apps!.map((app) => (app.name ? `${app.name} (${app.id})` : app.id)).join(", ");
-    throw new ToolError(`This connection may only use ${allowed}; app '${appId}' was not allowed when it was approved. Use an allowed app, or disconnect and reconnect the connector to allow more apps.`);
+    throw new ToolError(
+      `This connection may only use ${allowed}; app '${appId}' was not allowed when it was approved. Use an allowed app, or disconnect and reconnect the connector to allow more apps.`,
+    );
   }
 
   /** One upstream call through the app's gateway object (token, rate limits, queue). */

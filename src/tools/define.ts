@@ -46,19 +46,18 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: s
 export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolContext): void {
   const { name, spec } = tool;
   const run = tool.bind(ctx);
-  server.registerTool(
-    name,
-    { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { title: spec.title, ...spec.annotations } },
-    (async (args: Record<string, unknown>, extra: ServerContext) => {
-      try {
-        const outcome = await run(args, extra);
-        return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
-      } catch (error) {
-        if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
-        const reference = crypto.randomUUID().slice(0, 8);
-        console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);
-        return { isError: true, content: [{ type: "text", text: `${name} failed because of an internal error in gupshup-mcp (ref ${reference}). Try again; if it persists, report the reference.` }] };
-      }
-    }) as never,
-  );
+  server.registerTool(name, { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { title: spec.title, ...spec.annotations } }, (async (
+    args: Record<string, unknown>,
+    extra: ServerContext,
+  ) => {
+    try {
+      const outcome = await run(args, extra);
+      return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
+    } catch (error) {
+      if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
+      const reference = crypto.randomUUID().slice(0, 8);
+      console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);
+      return { isError: true, content: [{ type: "text", text: `${name} failed because of an internal error in gupshup-mcp (ref ${reference}). Try again; if it persists, report the reference.` }] };
+    }
+  }) as never);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseAnswer, usageResponse } from "../api/responses";
-import { listAccountApps, type AppSummary } from "./apps";
+import { type AppSummary, listAccountApps } from "./apps";
 import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, translateFailure } from "./errors";
@@ -117,10 +117,7 @@ export const deviceTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const date = new Date().toISOString().slice(0, 10);
-      const [walletResult, usageResult] = await Promise.all([
-        ctx.callApp(appId, { endpoint: "wallet" }),
-        ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } }),
-      ]);
+      const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
       const wallet = walletPart(ctx, appId, walletResult);
       let today: { date: string; messages: number; fees: number } | null = null;
       let usageError: string | undefined;

@@ -1,6 +1,6 @@
-import { RATE_LIMITS, ENDPOINTS } from "../api/endpoints";
-import type { Session } from "../http/auth";
+import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
+import type { Session } from "../http/auth";
 
 /** An error whose message is written for the user: it becomes an `isError` tool result as-is. */
 export class ToolError extends Error {
@@ -101,15 +101,9 @@ function partnerTokenAdvice(context: FailureContext, said: string): string {
         "update GUPSHUP_PARTNER_TOKEN, or set GUPSHUP_PARTNER_EMAIL and GUPSHUP_PARTNER_SECRET so the server renews it itself."
       );
     case "pass-through":
-      return (
-        `Gupshup rejected your partner token${said}: it has expired or is wrong${target}. Partner tokens expire after 24 h — ` +
-        "log in to Gupshup again and update the token your MCP client sends."
-      );
+      return `Gupshup rejected your partner token${said}: it has expired or is wrong${target}. Partner tokens expire after 24 h — log in to Gupshup again and update the token your MCP client sends.`;
     case "hosted":
-      return (
-        `Gupshup rejected the partner credential you signed in with${said}: it has expired or changed${target}. ` +
-        "Sign in again: in claude.ai or ChatGPT, disconnect and reconnect this connector."
-      );
+      return `Gupshup rejected the partner credential you signed in with${said}: it has expired or changed${target}. Sign in again: in claude.ai or ChatGPT, disconnect and reconnect this connector.`;
     case "sandbox-demo":
       return `The sandbox rejected the partner token${said}${target}. Run list_apps to see the sandbox apps.`;
   }

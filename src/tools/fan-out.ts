@@ -1,6 +1,6 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
-import { translateFailure, unwrap, type FailureContext } from "./errors";
+import { type FailureContext, translateFailure, unwrap } from "./errors";
 
 export interface FanOutResult {
   answered: { templateId: string; data: unknown }[];

@@ -73,7 +73,11 @@ export const freeFormTools: ToolDefinition[] = [
           destination: destinationInput,
           mediaType: z.enum(["image", "video", "audio", "document", "sticker"]).describe("image, video, audio, document or sticker."),
           url: httpsUrl.optional().describe("Public https URL of the media (give url or mediaId)."),
-          mediaId: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, "mediaId must be a Gupshup/Meta media id").optional().describe("Id of media uploaded to Gupshup (give url or mediaId)."),
+          mediaId: z
+            .string()
+            .regex(/^[A-Za-z0-9_.:-]{1,200}$/, "mediaId must be a Gupshup/Meta media id")
+            .optional()
+            .describe("Id of media uploaded to Gupshup (give url or mediaId)."),
           caption: z.string().min(1).max(1024).optional().describe("Caption, up to 1024 characters (image, video, document)."),
           filename: z.string().min(1).max(240).optional().describe("File name shown to the user (document only)."),
           idempotencyKey: idempotencyKeyInput,
@@ -114,9 +118,14 @@ export const freeFormTools: ToolDefinition[] = [
       annotations: sending,
     },
     (ctx) => (args) =>
-      sendFreeForm(ctx, args, {
-        type: "location",
-        location: { latitude: args.latitude, longitude: args.longitude, ...(args.name ? { name: args.name } : {}), ...(args.address ? { address: args.address } : {}) },
-      }, "location"),
+      sendFreeForm(
+        ctx,
+        args,
+        {
+          type: "location",
+          location: { latitude: args.latitude, longitude: args.longitude, ...(args.name ? { name: args.name } : {}), ...(args.address ? { address: args.address } : {}) },
+        },
+        "location",
+      ),
   ),
 ];

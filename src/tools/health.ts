@@ -39,38 +39,56 @@ function part<T>(ctx: ToolContext, appId: string, result: UpstreamResult, read: 
 /** health: a 4xx such as "App is not live." is an answer (unhealthy), not a failure. */
 export function healthPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof healthShape>> {
   if (!result.ok && result.failure.kind === "rejected") return { value: { healthy: false, reason: result.failure.message } };
-  return part(ctx, appId, result, (data) => {
-    const parsed = healthResponse.safeParse(data);
-    return parsed.success ? { healthy: parsed.data.healthy, reason: null } : undefined;
-  }, "health");
+  return part(
+    ctx,
+    appId,
+    result,
+    (data) => {
+      const parsed = healthResponse.safeParse(data);
+      return parsed.success ? { healthy: parsed.data.healthy, reason: null } : undefined;
+    },
+    "health",
+  );
 }
 
 export function ratingsPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof ratingsShape>> {
-  return part(ctx, appId, result, (data, cachedAt) => {
-    const parsed = ratingsResponse.safeParse(data);
-    if (!parsed.success) return undefined;
-    const r = parsed.data;
-    const fetchedAt = cachedAt ?? Date.now();
-    return {
-      qualityRating: r.phoneQuality ?? null,
-      messagingLimit: r.currentLimit ?? null,
-      phoneQuality: r.phoneQuality ?? null,
-      previousLimit: r.oldLimit ?? null,
-      event: r.event ?? null,
-      eventTime: r.eventTime ?? null,
-      fetchedAt,
-      ageSeconds: Math.round((Date.now() - fetchedAt) / 1000),
-    };
-  }, "ratings");
+  return part(
+    ctx,
+    appId,
+    result,
+    (data, cachedAt) => {
+      const parsed = ratingsResponse.safeParse(data);
+      if (!parsed.success) return undefined;
+      const r = parsed.data;
+      const fetchedAt = cachedAt ?? Date.now();
+      return {
+        qualityRating: r.phoneQuality ?? null,
+        messagingLimit: r.currentLimit ?? null,
+        phoneQuality: r.phoneQuality ?? null,
+        previousLimit: r.oldLimit ?? null,
+        event: r.event ?? null,
+        eventTime: r.eventTime ?? null,
+        fetchedAt,
+        ageSeconds: Math.round((Date.now() - fetchedAt) / 1000),
+      };
+    },
+    "ratings",
+  );
 }
 
 export function walletPart(ctx: ToolContext, appId: string, result: UpstreamResult): Part<z.infer<typeof walletShape>> {
-  return part(ctx, appId, result, (data) => {
-    const parsed = walletResponse.safeParse(data);
-    if (!parsed.success) return undefined;
-    const w = parsed.data.walletResponse;
-    return { balance: w.currentBalance, currency: w.currency, overDraftLimit: w.overDraftLimit ?? null };
-  }, "wallet");
+  return part(
+    ctx,
+    appId,
+    result,
+    (data) => {
+      const parsed = walletResponse.safeParse(data);
+      if (!parsed.success) return undefined;
+      const w = parsed.data.walletResponse;
+      return { balance: w.currentBalance, currency: w.currency, overDraftLimit: w.overDraftLimit ?? null };
+    },
+    "wallet",
+  );
 }
 
 export const healthTools: ToolDefinition[] = [
@@ -78,7 +96,8 @@ export const healthTools: ToolDefinition[] = [
     "get_app_health",
     {
       title: "App health",
-      description: "An app's health, quality rating / messaging limit, and wallet balance in one call. Parts are fetched in parallel; one failing part does not hide the others. Ratings are cached for 24 h (Gupshup's limit) and show their age.",
+      description:
+        "An app's health, quality rating / messaging limit, and wallet balance in one call. Parts are fetched in parallel; one failing part does not hide the others. Ratings are cached for 24 h (Gupshup's limit) and show their age.",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
       scope: "read",

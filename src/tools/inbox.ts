@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { retentionDays } from "../gateway/limits";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
 import { appIdInput, limitInput, timeInput, toEpochMs } from "./schemas";
@@ -62,7 +63,13 @@ export const inboxTools: ToolDefinition[] = [
     {
       title: "Message status",
       description: "The latest known status (submitted/enqueued/sent/delivered/read/failed) and history of one message, by the messageId a send tool returned.",
-      input: z.object({ appId: appIdInput, messageId: z.string().regex(/^[A-Za-z0-9_.:=+-]{1,200}$/, "messageId must be the id a send tool returned").describe("The messageId returned by send_template_message / send_text_message / …") }),
+      input: z.object({
+        appId: appIdInput,
+        messageId: z
+          .string()
+          .regex(/^[A-Za-z0-9_.:=+-]{1,200}$/, "messageId must be the id a send tool returned")
+          .describe("The messageId returned by send_template_message / send_text_message / …"),
+      }),
       output: z.object({
         appId: z.string(),
         messageId: z.string(),
@@ -80,7 +87,9 @@ export const inboxTools: ToolDefinition[] = [
       const found = reply.data;
       if (!found) {
         if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
-        throw new ToolError(`No record of message ${args.messageId} for app ${appId}. Gupshup posts events a few seconds after a send — try again shortly; events are kept 30 days.`);
+        throw new ToolError(
+          `No record of message ${args.messageId} for app ${appId}. Gupshup posts events a few seconds after a send — try again shortly; events are kept ${retentionDays(ctx.env.INBOX_RETENTION_DAYS)} days.`,
+        );
       }
       const history = found.history.map((h) => ({ ...h, at: iso(h.at) }));
       const last = found.history.at(-1)!;

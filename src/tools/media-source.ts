@@ -32,7 +32,10 @@ export async function loadMedia(file: string, fileType: MediaType, serverUrl: st
   if (/^https?:\/\//i.test(value)) {
     const url = checkedUrl(value, serverUrl);
     bytes = await fetchCapped(url, max, serverUrl);
-    filename = decodeURIComponent(url.pathname.split("/").pop() || filename).replace(/[^\w.-]/g, "_").slice(0, 100) || filename;
+    filename =
+      decodeURIComponent(url.pathname.split("/").pop() || filename)
+        .replace(/[^\w.-]/g, "_")
+        .slice(0, 100) || filename;
   } else if (/^data:/i.test(value)) {
     const match = value.match(/^data:([\w/+.-]+)?(;[^,]*)?;base64,(.*)$/is);
     if (!match) throw new ToolError("file is a data: URI but not base64 — pass data:<type>;base64,<data>.");

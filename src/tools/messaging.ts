@@ -5,11 +5,15 @@ import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
 import { variablesIn } from "./template-rules";
-import { toTemplate, type TemplateShape } from "./template-shape";
+import { type TemplateShape, toTemplate } from "./template-shape";
 
 const mediaRef = z
   .object({
-    link: z.url({ protocol: /^https$/, error: "link must be an https URL" }).max(2000).optional().describe("Public https URL of the media."),
+    link: z
+      .url({ protocol: /^https$/, error: "link must be an https URL" })
+      .max(2000)
+      .optional()
+      .describe("Public https URL of the media."),
     id: z.string().min(1).max(200).optional().describe("Media id from Gupshup instead of a link."),
   })
   .refine((m) => (m.link === undefined) !== (m.id === undefined), "give exactly one of link or id");
@@ -88,9 +92,7 @@ export const messagingTools: ToolDefinition[] = [
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
         structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings },
-        summary:
-          `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${note}` +
-          warnings.map((w) => `\nWarning: ${w}`).join(""),
+        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${note}${warnings.map((w) => `\nWarning: ${w}`).join("")}`,
       };
     },
   ),
@@ -132,7 +134,9 @@ function checkParamCount(template: TemplateShape, given: number): string[] {
   const productId = template.templateType === "CATALOG" || template.templateType === "PRODUCT" || template.buttons.some((b) => b.type === "CATALOG" || b.type === "MPM") ? 1 : 0;
   if (given === body + productId || given === body + extras + productId) return [];
   if (productId) {
-    return [`Template ${name} takes its product id as the last param: expected ${body + productId} param(s) (${body} variable(s) + the product id), ${given} given. Check params before relying on this send.`];
+    return [
+      `Template ${name} takes its product id as the last param: expected ${body + productId} param(s) (${body} variable(s) + the product id), ${given} given. Check params before relying on this send.`,
+    ];
   }
   if (extras) {
     return [

@@ -3,17 +3,13 @@ import { APP_ID_PATTERN } from "../constants";
 
 /** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
 
-export const appIdValue = z
-  .string()
-  .regex(APP_ID_PATTERN, "appId must be a Gupshup app id (letters, digits, '-' or '_'); run list_apps to find it");
+export const appIdValue = z.string().regex(APP_ID_PATTERN, "appId must be a Gupshup app id (letters, digits, '-' or '_'); run list_apps to find it");
 
 export const appIdInput = appIdValue
   .optional()
   .describe("Gupshup app id (the UUID list_apps shows). Optional when the server has a default app (GUPSHUP_DEFAULT_APP_ID or the X-Gupshup-App-Id header).");
 
-export const templateIdInput = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
+export const templateIdInput = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
 
 export const elementNameInput = z
   .string()

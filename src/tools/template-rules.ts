@@ -16,13 +16,19 @@ export const buttonInput = z
     z.object({
       type: z.literal("URL"),
       text: label.describe("Button label, up to 25 characters."),
-      url: z.url({ protocol: /^https?$/, error: "url must be an http(s) URL" }).max(2000).describe("Target URL; may end with {{1}} for a dynamic suffix."),
+      url: z
+        .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
+        .max(2000)
+        .describe("Target URL; may end with {{1}} for a dynamic suffix."),
       example: z.string().max(2000).optional().describe("The full URL with {{1}} filled in; required when url contains {{1}}."),
     }),
     z.object({
       type: z.literal("PHONE_NUMBER"),
       text: label.describe("Button label, up to 25 characters."),
-      phoneNumber: z.string().regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210").describe("Number to call, with country code."),
+      phoneNumber: z
+        .string()
+        .regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210")
+        .describe("Number to call, with country code."),
     }),
     z.object({ type: z.literal("COPY_CODE"), example: z.string().min(1).max(15).describe("Sample coupon code (MARKETING only), up to 15 characters.") }),
     z.object({
@@ -93,7 +99,7 @@ export function checkTemplate(t: TemplateFields, issue: (path: string, message: 
   if (category === "AUTHENTICATION") {
     if (templateType && templateType !== "TEXT") issue("templateType", "AUTHENTICATION templates must be templateType TEXT");
     if (t.header) issue("header", "AUTHENTICATION templates cannot have a header");
-    if (mode === "create" && !t.buttons) issue("buttons", "AUTHENTICATION templates need exactly one OTP button, e.g. [{ type: \"OTP\", otpType: \"COPY_CODE\", text: \"Copy code\" }]");
+    if (mode === "create" && !t.buttons) issue("buttons", 'AUTHENTICATION templates need exactly one OTP button, e.g. [{ type: "OTP", otpType: "COPY_CODE", text: "Copy code" }]');
     if (t.content !== undefined && !t.content.startsWith(AUTH_PREFIX)) {
       issue("content", `AUTHENTICATION templates must start with "${AUTH_PREFIX}." — e.g. "{{1}} is your verification code. For your security, do not share this code."`);
     }
@@ -124,7 +130,10 @@ function checkHeader(header: string | undefined, exampleHeader: string | undefin
   const variables = header ? variablesIn(header).length : 0;
   if (variables > 1) issue("header", "a text header can have at most one variable ({{1}})");
   if (variables > 0 && !exampleHeader) {
-    issue("exampleHeader", 'header has a variable, so `exampleHeader` is required: the header with {{1}} replaced by a sample value (e.g. header "Order {{1}} shipped" → exampleHeader "Order ORD-7 shipped")');
+    issue(
+      "exampleHeader",
+      'header has a variable, so `exampleHeader` is required: the header with {{1}} replaced by a sample value (e.g. header "Order {{1}} shipped" → exampleHeader "Order ORD-7 shipped")',
+    );
   } else if (variables === 0 && exampleHeader !== undefined) {
     issue("exampleHeader", "exampleHeader is only for a header with a variable ({{1}}); remove it, or put {{1}} in header");
   }

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { limitInWords } from "../api/endpoints";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
+import { TEMPLATE_CACHE_SECONDS } from "../gateway/limits";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
-import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, variablesIn, type TemplateFields } from "./template-rules";
+import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn } from "./template-rules";
 import { templateShape, toTemplate } from "./template-shape";
 
 const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
@@ -62,7 +64,10 @@ export const templateTools: ToolDefinition[] = [
         .object({
           appId: appIdInput,
           elementName: elementNameInput.describe("Template name: lowercase letters, digits and underscores, up to 180 characters (e.g. order_update)."),
-          languageCode: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "languageCode must look like en, hi or en_US").describe("Language code, e.g. en, en_US, hi."),
+          languageCode: z
+            .string()
+            .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "languageCode must look like en, hi or en_US")
+            .describe("Language code, e.g. en, en_US, hi."),
           category: z.enum(CATEGORIES).describe("MARKETING, UTILITY or AUTHENTICATION."),
           templateType: z.enum(TEMPLATE_TYPES).describe("TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION, CAROUSEL, PRODUCT, CATALOG or LTO. PRODUCT/CATALOG/LTO/CAROUSEL: MARKETING and UTILITY only."),
           content: contentInput.describe("Body text, up to 1024 characters, with variables {{1}}, {{2}}, … AUTHENTICATION bodies must start with '{{1}} is your verification code'."),
@@ -71,10 +76,17 @@ export const templateTools: ToolDefinition[] = [
           buttons: buttonsInput.optional(),
           example: exampleInput
             .optional()
-            .describe("The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve; without variables it defaults to content."),
+            .describe(
+              "The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve; without variables it defaults to content.",
+            ),
           exampleHeader: exampleHeaderInput.optional().describe("The header with its variable filled in (e.g. header 'Order {{1}} shipped' → 'Order ORD-7 shipped'). Required when header has {{1}}."),
           exampleMedia: mediaHandleInput.optional().describe("Sample media handle from upload_media (required for IMAGE, VIDEO and DOCUMENT templates)."),
-          vertical: z.string().min(1, "vertical must not be empty").max(180, "vertical must be at most 180 characters").optional().describe("Business use-case label, up to 180 characters (default: the name humanised, order_update → 'Order update')."),
+          vertical: z
+            .string()
+            .min(1, "vertical must not be empty")
+            .max(180, "vertical must be at most 180 characters")
+            .optional()
+            .describe("Business use-case label, up to 180 characters (default: the name humanised, order_update → 'Order update')."),
           allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
           limitedOfferText: z.string().min(1).max(16).optional().describe("LTO templates only: the offer headline, up to 16 characters."),
         })
@@ -151,7 +163,10 @@ export const templateTools: ToolDefinition[] = [
         templateType: z.enum(TEMPLATE_TYPES).optional().describe("Only templates of this type."),
         search: z.string().min(1).max(180).optional().describe("Only templates whose name contains this text (case-insensitive)."),
         limit: z.number().int().min(1).max(500).optional().describe("Return at most this many (default 100)."),
-        refresh: z.boolean().optional().describe("Skip the 60 s cache and ask Gupshup now (counts against the 10/min templates limit)."),
+        refresh: z
+          .boolean()
+          .optional()
+          .describe(`Skip the ${TEMPLATE_CACHE_SECONDS} s cache and ask Gupshup now (counts against the ${limitInWords("templates")} templates limit).`),
       }),
       output: z.object({
         appId: z.string(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { appTokenResponse, parseAnswer, usageResponse } from "../api/responses";
-import { appSummary, listAccountApps } from "./apps";
 import { maskToken } from "../utils/secrets";
+import { appSummary, listAccountApps } from "./apps";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue, isoDateInput } from "./schemas";
@@ -95,7 +95,8 @@ export const utilityTools: ToolDefinition[] = [
     "get_app_token",
     {
       title: "Get app token",
-      description: "Fetch the app-level token (sk_…) that the server uses for app calls — for debugging auth problems. The server manages this token itself; the result is masked unless reveal is true.",
+      description:
+        "Fetch the app-level token (sk_…) that the server uses for app calls — for debugging auth problems. The server manages this token itself; the result is masked unless reveal is true.",
       input: z.object({
         appId: appIdValue.describe("Gupshup app id to fetch the token for."),
         reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),

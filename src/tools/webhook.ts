@@ -4,9 +4,9 @@ import { WEBHOOK_SECRET_HEADER } from "../constants";
 import type { WebhookSetup } from "../inbox/webhook-secrets";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
-import { ToolError, translateFailure, unwrap, type FailureContext } from "./errors";
+import { type FailureContext, ToolError, translateFailure, unwrap } from "./errors";
 import { appIdInput } from "./schemas";
-import { freshTag, heldSecret, listOurs, reconcileSecrets, removeSubscriptions, subscriptionAnswer, SUBSCRIPTION_TAG, withTemplateFallback, type Subscription } from "./webhook-subscriptions";
+import { freshTag, heldSecret, listOurs, reconcileSecrets, removeSubscriptions, SUBSCRIPTION_TAG, type Subscription, subscriptionAnswer, withTemplateFallback } from "./webhook-subscriptions";
 
 /** Delivery events, inbound messages and template status (TEMPLATE is dropped if version 3 refuses it). */
 const MODES = ["ENQUEUED", "FAILED", "SENT", "DELIVERED", "READ", "MESSAGE", "TEMPLATE"] as const;
@@ -53,7 +53,9 @@ async function replace(plan: Plan, ours: Subscription[]): Promise<Outcome> {
   const { result, modes } = await withTemplateFallback(version, MODES, (m) => ctx.callApp(appId, { endpoint: "createSubscription", form: form(m) }));
   if (!result.ok) {
     if (AMBIGUOUS.has(result.failure.kind)) {
-      throw new ToolError(`${translateFailure(result.failure, plan.failure)} Gupshup may or may not have created the subscription, so its new secret is accepted meanwhile. Run configure_webhook again: it checks what Gupshup holds and finishes or cleans up.`);
+      throw new ToolError(
+        `${translateFailure(result.failure, plan.failure)} Gupshup may or may not have created the subscription, so its new secret is accepted meanwhile. Run configure_webhook again: it checks what Gupshup holds and finishes or cleans up.`,
+      );
     }
     await ctx.webhookSecrets(appId, { kind: "forget", secret });
     throw new ToolError(translateFailure(result.failure, plan.failure));
@@ -67,7 +69,9 @@ async function replace(plan: Plan, ours: Subscription[]): Promise<Outcome> {
       action,
       modes,
       secretStatus: "pending",
-      notes: [`Gupshup took the new subscription, but ${why}, so ${ours.length > 0 ? "the previous secret stays accepted too and the older subscription stays" : "the set-up is not confirmed yet"}. Run configure_webhook again in a minute to finish.`],
+      notes: [
+        `Gupshup took the new subscription, but ${why}, so ${ours.length > 0 ? "the previous secret stays accepted too and the older subscription stays" : "the set-up is not confirmed yet"}. Run configure_webhook again in a minute to finish.`,
+      ],
     };
   };
 
@@ -80,7 +84,11 @@ async function replace(plan: Plan, ours: Subscription[]): Promise<Outcome> {
   const confirmed = listed !== undefined && (shown === secret || (shown === undefined && (echoed === secret || echoed === undefined)));
   if (!confirmed) return pending("its subscription list does not show the new secret yet");
   const setup = await ctx.webhookSecrets(appId, { kind: "registered", secret, confirmed: true });
-  const { remaining, notes } = await removeSubscriptions(ctx, appId, readBack.ours.filter((s) => s !== listed));
+  const { remaining, notes } = await removeSubscriptions(
+    ctx,
+    appId,
+    readBack.ours.filter((s) => s !== listed),
+  );
   await reconcileSecrets(ctx, appId, [listed, ...remaining], setup);
   return { subscriptionId: created.id, action, modes, secretStatus: "confirmed", notes };
 }
@@ -121,7 +129,9 @@ export const webhookTools: ToolDefinition[] = [
       const format = args.format ?? "gupshup";
       const base = new URL(args.webhookBaseUrl ?? ctx.requestUrl);
       if (base.protocol !== "https:" && ctx.session.caller.upstream !== "sandbox") {
-        throw new ToolError(`Gupshup can only call an https webhook, and this server was reached at ${base.origin}. Pass webhookBaseUrl with the public https URL of this server (your workers.dev URL, or a tunnel to it).`);
+        throw new ToolError(
+          `Gupshup can only call an https webhook, and this server was reached at ${base.origin}. Pass webhookBaseUrl with the public https URL of this server (your workers.dev URL, or a tunnel to it).`,
+        );
       }
       const plan: Plan = { ctx, appId, url: `${base.origin}/webhooks/gupshup/${encodeURIComponent(appId)}`, version: format === "meta" ? "3" : "2", failure: { session: ctx.session, appId } };
 
@@ -130,10 +140,20 @@ export const webhookTools: ToolDefinition[] = [
       const setup = await reconcileSecrets(ctx, appId, listing.ours, await ctx.webhookSecrets(appId, { kind: "read" }));
       const current = setup.secrets.find((s) => s.state === "current")?.secret;
       const keeper = current === undefined || args.rotateSecret ? undefined : (listing.ours.find((s) => heldSecret(s) === current) ?? listing.ours.find((s) => heldSecret(s) === undefined));
-      const result = keeper ? await update(plan, keeper, listing.ours.filter((s) => s !== keeper), setup) : await replace(plan, listing.ours);
+      const result = keeper
+        ? await update(
+            plan,
+            keeper,
+            listing.ours.filter((s) => s !== keeper),
+            setup,
+          )
+        : await replace(plan, listing.ours);
 
       const templateEvents = result.modes.includes("TEMPLATE");
-      if (!templateEvents) result.notes.push("Gupshup refused template-status events (TEMPLATE mode) for the Meta format, so approvals and rejections will not arrive here: check them with list_templates, or use format gupshup.");
+      if (!templateEvents)
+        result.notes.push(
+          "Gupshup refused template-status events (TEMPLATE mode) for the Meta format, so approvals and rejections will not arrive here: check them with list_templates, or use format gupshup.",
+        );
       const kind = format === "meta" ? "Meta-format (v3)" : "Gupshup-format (v2)";
       return {
         structured: { appId, url: plan.url, format, templateEvents, secretHeader: WEBHOOK_SECRET_HEADER, ...result },

@@ -4,9 +4,9 @@
  */
 import type { z } from "zod";
 import type { analyticsRow, comparisonShape } from "../tools/analytics";
+import type { appSummary } from "../tools/apps";
 import type { appHealthShape } from "../tools/health";
 import type { templateShape } from "../tools/template-shape";
-import type { appSummary } from "../tools/apps";
 import type { usageDay } from "../tools/utility";
 
 /** A template as list_templates / create_template return it (containerMeta parsed). */
@@ -50,4 +50,4 @@ export interface GupshupMcpSettings {
   GUPSHUP_TIMEOUT_MS?: string;
 }
 
-export type { UpstreamFailure, FailureKind } from "../gateway/types";
+export type { FailureKind, UpstreamFailure } from "../gateway/types";
