@@ -1,5 +1,6 @@
 import type { OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { GupshupGateway } from "./gateway/gateway";
+import type { GupshupPartnerLogin } from "./gateway/login-object";
 import type { GupshupSandbox } from "./sandbox/sandbox";
 import type { GupshupMcpSettings } from "./types";
 
@@ -7,6 +8,7 @@ import type { GupshupMcpSettings } from "./types";
 export interface Env extends GupshupMcpSettings {
   GATEWAY: DurableObjectNamespace<GupshupGateway>;
   SANDBOX: DurableObjectNamespace<GupshupSandbox>;
+  PARTNER_LOGIN: DurableObjectNamespace<GupshupPartnerLogin>;
   TEMPLATE_CACHE: KVNamespace;
   /** OAuth clients, grants and tokens (tokens only as hashes, grant props encrypted). */
   OAUTH_KV: KVNamespace;

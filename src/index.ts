@@ -13,6 +13,7 @@ import { receiveWebhook } from "./http/webhook";
 import { timingSafeEqual } from "./utils/secrets";
 
 export { GupshupGateway } from "./gateway/gateway";
+export { GupshupPartnerLogin } from "./gateway/login-object";
 export { GupshupSandbox } from "./sandbox/sandbox";
 
 const app = new Hono<{ Bindings: Env }>();

@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, createExecutionContext, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -78,6 +78,9 @@ export async function resetAll(): Promise<void> {
   const names = [ACCOUNT_OBJECT, ...Object.values(SEED_APP_IDS).map(appObjectName)];
   for (const name of names) {
     await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.storage.deleteAll());
+  }
+  for (const id of await listDurableObjectIds(testEnv.PARTNER_LOGIN)) {
+    await runInDurableObject(testEnv.PARTNER_LOGIN.get(id), (_, state) => state.storage.deleteAll());
   }
   await abortAllDurableObjects();
   for (const key of (await testEnv.TEMPLATE_CACHE.list()).keys) await testEnv.TEMPLATE_CACHE.delete(key.name);

@@ -1,4 +1,4 @@
-import type { AnalyticsResult, App, Template } from "gupshup-mcp";
+import type { AnalyticsResult, App, SendResult, Template, TemplateCategory } from "gupshup-mcp";
 import { describe, expectTypeOf, it } from "vitest";
 
 // These are compile-time checks: `npm run typecheck` (tsc over test/) fails when a type drifts.
@@ -8,5 +8,8 @@ describe("typed exports", () => {
     expectTypeOf<Template["variableCount"]>().toEqualTypeOf<number>();
     expectTypeOf<AnalyticsResult["delivered"]>().toEqualTypeOf<number>();
     expectTypeOf<App["appId"]>().toEqualTypeOf<string>();
+    expectTypeOf<SendResult["status"]>().toEqualTypeOf<"submitted">();
+    expectTypeOf<SendResult["replayed"]>().toEqualTypeOf<boolean>();
+    expectTypeOf<TemplateCategory>().toEqualTypeOf<"MARKETING" | "UTILITY" | "AUTHENTICATION">();
   });
 });

@@ -1,7 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
-import { exchange } from "../api/exchange";
-import { upstreamFor } from "../api/upstream";
+import { ENDPOINTS } from "../api/endpoints";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -10,17 +8,15 @@ import { InboxStore } from "../inbox/store";
 import { type SecretChange, WebhookSecrets, type WebhookSetup } from "../inbox/webhook-secrets";
 import { AnswerCache } from "./answer-cache";
 import { AppAccess } from "./app-access";
-import { MAX_WAIT_MS, REQUEST_BUDGET_MS, retentionDays, UPSTREAM_TIMEOUT_MS } from "./limits";
-import { ACCOUNT_OBJECT } from "./names";
-import { PartnerLogin, type TokenResult } from "./partner-login";
+import { MAX_WAIT_MS, retentionDays } from "./limits";
+import { loginObjectName } from "./names";
+import type { TokenResult } from "./partner-login";
+import { scheduledCall } from "./scheduled-call";
 import { Scheduler } from "./scheduler";
 import { SendLedger } from "./send-ledger";
 import { SendOnce } from "./send-once";
 import { GatewayStore } from "./store";
-import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
-
-/** The end of a request's total budget, from its queue-wait deadline. */
-const budgetEnd = (deadline: number) => deadline - MAX_WAIT_MS + REQUEST_BUDGET_MS;
+import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 
 /**
  * One per Gupshup app (and one for the account): every upstream call for that app passes
@@ -34,7 +30,6 @@ export class GupshupGateway extends DurableObject<Env> {
   private readonly sends: SendOnce;
   private readonly answers: AnswerCache;
   private readonly access: AppAccess;
-  private readonly login: PartnerLogin;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,7 +46,6 @@ export class GupshupGateway extends DurableObject<Env> {
       (req, token, caller, deadline) => this.send(req, token, caller, deadline),
       (caller, force) => this.partnerToken(caller, force),
     );
-    this.login = new PartnerLogin(store, (req, caller) => this.send(req, undefined, caller, Date.now() + MAX_WAIT_MS));
   }
 
   /**
@@ -99,11 +93,6 @@ export class GupshupGateway extends DurableObject<Env> {
     return this.appCall(req, caller, deadline);
   }
 
-  /** The partner token for login credentials, logging in (or renewing) when needed. Account object only. */
-  loginToken(caller: Caller, force: boolean): Promise<TokenResult> {
-    return this.login.token(caller, force);
-  }
-
   /** A message send: at most once (see SendOnce), for a caller with proven access. */
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.access.appToken(req.appId!, caller, deadline);
@@ -140,55 +129,18 @@ export class GupshupGateway extends DurableObject<Env> {
     return res;
   }
 
-  private partnerToken(caller: Caller, force: boolean): Promise<TokenResult> {
-    if (caller.partner.kind === "token") return Promise.resolve({ ok: true, token: caller.partner.token });
-    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
-    return account.loginToken(caller, force) as Promise<TokenResult>;
+  /** The caller's partner token: as given, or from the partner's own login object. */
+  private async partnerToken(caller: Caller, force: boolean): Promise<TokenResult> {
+    if (caller.partner.kind === "token") return { ok: true, token: caller.partner.token };
+    const login = this.env.PARTNER_LOGIN.get(this.env.PARTNER_LOGIN.idFromName(await loginObjectName(caller.partner)));
+    return login.token(caller, force) as Promise<TokenResult>;
   }
 
-  /**
-   * Sends one request when its rate-limit group's scheduler gives it a turn (the earliest moment
-   * the sliding window allows; calls are in flight together). A call that could not start before
-   * `deadline` is answered with the wait instead of being sent; an upstream 429 is retried after
-   * the group's cooldown with exponential backoff and jitter while that still fits before `deadline`.
-   */
-  private async send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
-    const group = ENDPOINTS[req.endpoint].group;
-    for (let attempt = 0; ; attempt++) {
-      const turn = await this.scheduler.turn(group, deadline);
-      if (!turn.ok) return rateLimited(req, turn.waitMs);
-      const limitMs = Math.max(1000, Math.min(this.timeoutMs(), budgetEnd(deadline) - Date.now()));
-      const res = await exchange(upstreamFor(this.env, caller.upstream), req, token, [token ?? "", ...partnerSecrets(caller.partner)], limitMs);
-      this.scheduler.answered(group, turn.sentAt);
-      if (res.ok || res.failure.kind !== "rate_limited") return res;
-      const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
-      this.scheduler.coolDown(group, Date.now() + backoff);
-      if (Date.now() + backoff > deadline) return { ok: false, failure: { ...res.failure, retryAfterSeconds: Math.ceil(backoff / 1000) } };
-    }
-  }
-
-  private timeoutMs(): number {
-    const ms = Number(this.env.GUPSHUP_TIMEOUT_MS);
-    return Number.isFinite(ms) && ms > 0 ? ms : UPSTREAM_TIMEOUT_MS;
+  private send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
+    return scheduledCall(this.scheduler, this.env, req, token, caller, deadline);
   }
 
   private retentionMs(): number {
     return retentionDays(this.env.INBOX_RETENTION_DAYS) * 86_400_000;
   }
-}
-
-function partnerSecrets(cred: PartnerCredential): string[] {
-  return cred.kind === "token" ? [cred.token] : [cred.secret, cred.token ?? ""];
-}
-
-function rateLimited(req: UpstreamRequest, waitMs: number): UpstreamResult {
-  return {
-    ok: false,
-    failure: {
-      kind: "rate_limited",
-      endpoint: req.endpoint,
-      message: "rate limit of this endpoint reached",
-      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-    },
-  };
 }

@@ -1,10 +1,16 @@
 import type { EndpointName } from "../api/endpoints";
+import { sha256Hex } from "../utils/secrets";
 
-/** The gateway object that owns account-scope traffic (login, list_apps). */
+/** The gateway object that owns account-scope traffic (list_apps). */
 export const ACCOUNT_OBJECT = "account";
 
 /** The gateway object that owns one app's traffic. */
 export const appObjectName = (appId: string) => `app:${appId}`;
+
+/** The object that holds one partner login's token and rate limit (by hash: the name carries no secret). */
+export async function loginObjectName(login: { email: string; secret: string }): Promise<string> {
+  return `login:${await sha256Hex(`${login.email}\n${login.secret}`)}`;
+}
 
 /** Where a cached answer of one app's endpoint lives (KV key or object-cache key). */
 export const cacheKeyOf = (endpoint: EndpointName, appId: string) => `${endpoint}:${appId}`;

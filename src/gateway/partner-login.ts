@@ -1,6 +1,5 @@
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
-import type { GatewayStore } from "./store";
 import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 
 export type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
@@ -18,22 +17,24 @@ export class PartnerLogin {
   private readonly logins = new JoinedWork<TokenResult>();
 
   constructor(
-    private readonly store: GatewayStore,
+    private readonly sql: SqlStorage,
     /** Sends one request in the login's rate-limit group. */
     private readonly call: (req: UpstreamRequest, caller: Caller) => Promise<UpstreamResult>,
-  ) {}
+  ) {
+    sql.exec("CREATE TABLE IF NOT EXISTS partner_login (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+  }
 
   async token(caller: Caller, force: boolean): Promise<TokenResult> {
     const cred = caller.partner;
     if (cred.kind !== "login") return { ok: true, token: cred.token };
     const key = await sha256Hex(`login\n${cred.email}\n${cred.secret}`);
     const now = Date.now();
-    const saved = this.store.partnerLogin(key);
+    const saved = this.saved(key);
     if (!force && saved && saved.expiresAt - now > PARTNER_TOKEN_MARGIN_MS) return { ok: true, token: saved.token };
     if (!force && !saved && cred.token) {
       const expiresAt = jwtExpiry(cred.token) ?? now + ASSUMED_TOKEN_LIFETIME_MS;
       if (expiresAt - now > PARTNER_TOKEN_MARGIN_MS) {
-        this.store.savePartnerLogin(key, cred.token, expiresAt);
+        this.save(key, cred.token, expiresAt);
         return { ok: true, token: cred.token };
       }
     }
@@ -44,8 +45,17 @@ export class PartnerLogin {
       if (typeof token !== "string" || token === "") {
         return { ok: false, failure: { kind: "malformed", endpoint: "login", message: "Gupshup's login answer had no token", partnerToken: true } };
       }
-      this.store.savePartnerLogin(key, token, jwtExpiry(token) ?? Date.now() + ASSUMED_TOKEN_LIFETIME_MS);
+      this.save(key, token, jwtExpiry(token) ?? Date.now() + ASSUMED_TOKEN_LIFETIME_MS);
       return { ok: true, token };
     });
+  }
+
+  private saved(key: string): { token: string; expiresAt: number } | undefined {
+    const row = this.sql.exec<{ token: string; expires_at: number }>("SELECT token, expires_at FROM partner_login WHERE key = ?", key).toArray()[0];
+    return row && { token: row.token, expiresAt: row.expires_at };
+  }
+
+  private save(key: string, token: string, expiresAt: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO partner_login (key, token, expires_at) VALUES (?, ?, ?)", key, token, expiresAt);
   }
 }

@@ -1,14 +1,13 @@
 /**
  * What a gateway object remembers across evictions, in its SQLite: the app token, which callers
- * proved access to the app (by token hash, never the token), cached answers, and — in the
- * account object — the partner token obtained by login.
+ * proved access to the app (by token hash, never the token) and cached answers.
  */
 export class GatewayStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS app_token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL, fetched_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS verified_caller (caller TEXT PRIMARY KEY, until INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS cached_answer (key TEXT PRIMARY KEY, data TEXT NOT NULL, fetched_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS partner_login (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);`);
+      DROP TABLE IF EXISTS partner_login;`);
   }
 
   appToken(): string | undefined {
@@ -44,14 +43,5 @@ export class GatewayStore {
 
   saveAnswer(key: string, data: unknown, now: number): void {
     this.sql.exec("INSERT OR REPLACE INTO cached_answer (key, data, fetched_at) VALUES (?, ?, ?)", key, JSON.stringify(data), now);
-  }
-
-  partnerLogin(key: string): { token: string; expiresAt: number } | undefined {
-    const row = this.sql.exec<{ token: string; expires_at: number }>("SELECT token, expires_at FROM partner_login WHERE key = ?", key).toArray()[0];
-    return row && { token: row.token, expiresAt: row.expires_at };
-  }
-
-  savePartnerLogin(key: string, token: string, expiresAt: number): void {
-    this.sql.exec("INSERT OR REPLACE INTO partner_login (key, token, expires_at) VALUES (?, ?, ?)", key, token, expiresAt);
   }
 }

@@ -40,6 +40,16 @@ const messageInput = z
     'For text templates { type: "text", text }. For a media header { type: "image", image: { link } } (or video/document). For LOCATION templates (required) { type: "location", location: { latitude, longitude, name?, address? } }.',
   );
 
+/** What send_template_message returns. */
+export const sendResultShape = z.object({
+  status: z.literal("submitted"),
+  messageId: z.string(),
+  appId: z.string(),
+  destination: z.string(),
+  ...sendReceiptOutput,
+  warnings: z.array(z.string()).describe("Doubts found before sending that did not stop the send (e.g. a params count Gupshup documents loosely); empty when none."),
+});
+
 export const messagingTools: ToolDefinition[] = [
   defineTool(
     "send_template_message",
@@ -64,14 +74,7 @@ export const messagingTools: ToolDefinition[] = [
         message: messageInput,
         idempotencyKey: idempotencyKeyInput,
       }),
-      output: z.object({
-        status: z.literal("submitted"),
-        messageId: z.string(),
-        appId: z.string(),
-        destination: z.string(),
-        ...sendReceiptOutput,
-        warnings: z.array(z.string()).describe("Doubts found before sending that did not stop the send (e.g. a params count Gupshup documents loosely); empty when none."),
-      }),
+      output: sendResultShape,
       scope: "send",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { variablesIn } from "./template-rules";
 
+/** The statuses Gupshup documents for a template (it may send others; they are passed through). */
+export const TEMPLATE_STATUSES = ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"] as const;
+
 /** A template as our tools return it: Gupshup's fields plus containerMeta parsed into its parts. */
 export const templateShape = z.object({
   id: z.string(),

@@ -6,7 +6,9 @@ import type { z } from "zod";
 import type { analyticsRow, comparisonShape } from "../tools/analytics";
 import type { appSummary } from "../tools/apps";
 import type { appHealthShape } from "../tools/health";
-import type { templateShape } from "../tools/template-shape";
+import type { sendResultShape } from "../tools/messaging";
+import type { CATEGORIES } from "../tools/template-rules";
+import type { TEMPLATE_STATUSES, templateShape } from "../tools/template-shape";
 import type { usageDay } from "../tools/utility";
 
 /** A template as list_templates / create_template return it (containerMeta parsed). */
@@ -21,18 +23,11 @@ export type App = z.infer<typeof appSummary>;
 export type UsageDay = z.infer<typeof usageDay>;
 /** get_app_health's combined answer. */
 export type AppHealth = z.infer<typeof appHealthShape>;
-/** What send_template_message returns. */
-export interface SendResult {
-  status: "submitted";
-  messageId: string;
-  appId: string;
-  destination: string;
-  /** Doubts that did not stop the send (e.g. a params count Gupshup documents loosely). */
-  warnings: string[];
-}
+/** What send_template_message returns (with its idempotency receipt). */
+export type SendResult = z.infer<typeof sendResultShape>;
 
-export type TemplateCategory = "MARKETING" | "UTILITY" | "AUTHENTICATION";
-export type TemplateStatus = "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED" | "DELETED";
+export type TemplateCategory = (typeof CATEGORIES)[number];
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
 /** The worker's settings (wrangler vars and secrets). */
 export interface GupshupMcpSettings {

@@ -1,0 +1,30 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { MAX_WAIT_MS } from "./limits";
+import { PartnerLogin, type TokenResult } from "./partner-login";
+import { scheduledCall } from "./scheduled-call";
+import { Scheduler } from "./scheduler";
+import type { Caller } from "./types";
+
+/**
+ * One per partner login (email + client secret, by hash): holds that partner's 24 h token and
+ * the login's rate limit, so app objects never carry credentials' logins and partners never
+ * share a login queue.
+ */
+export class GupshupPartnerLogin extends DurableObject<Env> {
+  private scheduler!: Scheduler;
+  private readonly login: PartnerLogin;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.scheduler = await Scheduler.load(ctx.storage);
+    });
+    this.login = new PartnerLogin(ctx.storage.sql, (req, caller) => scheduledCall(this.scheduler, env, req, undefined, caller, Date.now() + MAX_WAIT_MS));
+  }
+
+  /** The partner token for `caller`'s login credentials (renewed through Gupshup's login when `force` or near expiry). */
+  token(caller: Caller, force: boolean): Promise<TokenResult> {
+    return this.login.token(caller, force);
+  }
+}
