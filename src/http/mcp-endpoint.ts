@@ -20,11 +20,13 @@ export const CORS_HEADERS = {
   "Access-Control-Expose-Headers": CORS.exposeHeaders,
 };
 
-/** Stateless MCP over Streamable HTTP; a fresh McpServer is built for every request. */
-const mcpHandler = createMcpHandler(({ authInfo }) => buildServer(authInfo?.extra?.toolContext as ToolContext, authInfo?.extra?.onlyTool as string | undefined), {
-  route: "/mcp",
-  corsOptions: CORS,
-});
+/** Answers CORS preflight, which never reaches a server factory. */
+const preflightHandler = createMcpHandler(
+  () => {
+    throw new Error("CORS preflight needs no MCP server");
+  },
+  { route: "/mcp", corsOptions: CORS },
+);
 
 /** The MCP handler's own limit, applied here because the body is read here. */
 const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
@@ -38,20 +40,22 @@ export interface McpRequest {
 
 /** CORS preflight for /mcp. */
 export function mcpPreflight(request: Request): Promise<Response> {
-  return mcpHandler.fetch(request);
+  return preflightHandler.fetch(request);
 }
 
-/** Serves one MCP request as `session`, with tools bound to that session. */
+/**
+ * Serves one MCP request as `session`. The handler is made for this request around a closure
+ * holding its context, so the server factory gets it explicitly (stateless: one server per request).
+ */
 export function serveMcp(mcp: McpRequest, env: Env, session: Session): Promise<Response> {
   if (mcp.tooLarge) {
     const error = { jsonrpc: "2.0", error: { code: -32000, message: `Request body must not exceed ${MAX_MCP_BODY_BYTES} bytes` }, id: null };
     return Promise.resolve(Response.json(error, { status: 413, headers: CORS_HEADERS }));
   }
   const toolContext = new ToolContext(env, session, mcp.request.url);
-  return mcpHandler.fetch(mcp.request, {
-    authInfo: { token: "session", clientId: session.mode, scopes: [...(session.scopes ?? [])], extra: { toolContext, onlyTool: calledTool(mcp.parsed) } },
-    ...(mcp.parsed !== undefined ? { parsedBody: mcp.parsed } : {}),
-  });
+  const onlyTool = calledTool(mcp.parsed);
+  const handler = createMcpHandler(() => buildServer(toolContext, onlyTool), { route: "/mcp", corsOptions: CORS });
+  return handler.fetch(mcp.request, mcp.parsed !== undefined ? { parsedBody: mcp.parsed } : {});
 }
 
 /**
