@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { fail, partnerOf, type SandboxContext, type SandboxEnv } from "./routes";
+import { fail, partnerOf, type SandboxContext, type SandboxEnv } from "./route-helpers";
 
 const DAY = 86_400_000;
 

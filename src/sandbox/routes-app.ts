@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { appOf, fail, type SandboxEnv } from "./routes";
+import { appOf, fail, type SandboxEnv } from "./route-helpers";
 import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 
 const DAY_SECONDS = 86_400;

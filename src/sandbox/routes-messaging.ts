@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { subscriptionHeaders } from "./callbacks";
-import { appOf, fail, type SandboxEnv } from "./routes";
+import { appOf, fail, type SandboxEnv } from "./route-helpers";
 import { SUBSCRIPTION_RULES, V3_MESSAGE_RULES } from "./rules";
 import type { SandboxSubscription } from "./state";
 

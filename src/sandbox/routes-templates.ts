@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { appOf, fail, type SandboxContext, type SandboxEnv } from "./routes";
+import { appOf, fail, type SandboxContext, type SandboxEnv } from "./route-helpers";
 import { TEMPLATE_RULES } from "./rules";
 import type { SandboxTemplate } from "./state";
 

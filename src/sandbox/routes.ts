@@ -1,43 +1,12 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
+import { fail, type SandboxEnv } from "./route-helpers";
 import { accountRoutes } from "./routes-account";
 import { appRoutes } from "./routes-app";
 import { messagingRoutes } from "./routes-messaging";
 import { templateRoutes } from "./routes-templates";
 import type { GupshupSandbox } from "./sandbox";
-import type { SandboxApp, SandboxPartner } from "./state";
 
-export type SandboxEnv = { Variables: { sandbox: GupshupSandbox } };
-export type SandboxContext = Context<SandboxEnv>;
-
-/** Gupshup's error body: `{"status":"error","message":…}`. */
-export const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, message: string) => c.json({ status: "error", message }, status);
-
-/** The token a request carries, from `Authorization` (raw or Bearer) or the `token` header. */
-function tokenOf(c: Context): string | undefined {
-  const auth = c.req.header("Authorization")?.replace(/^Bearer\s+/i, "");
-  return auth || c.req.header("token") || undefined;
-}
-
-/** The partner a partner-scope request authenticates as, or undefined. */
-export function partnerOf(c: SandboxContext): SandboxPartner | undefined {
-  const token = tokenOf(c);
-  const state = c.var.sandbox.state;
-  const record = token ? state.partnerTokens[token] : undefined;
-  if (!record || record.expiresAt <= Date.now()) return undefined;
-  return state.partners.find((p) => p.id === record.partnerId);
-}
-
-/**
- * The app of an app-scope request, or the error Gupshup gives. `authStatus` is 401 on most
- * endpoints and 400 on the ones documented to say "Authentication Failed" with 400 (health).
- */
-export function appOf(c: SandboxContext, authStatus: 400 | 401 = 401): SandboxApp | Response {
-  const app = c.var.sandbox.state.apps[c.req.param("appId") ?? ""];
-  if (!app) return fail(c, 400, "Invalid App ID");
-  if (tokenOf(c) !== app.appToken) return fail(c, authStatus, "Authentication Failed");
-  return app;
-}
-
+/** The simulator's HTTP API: each group's routes, behind the rate limits Gupshup applies. */
 export function sandboxRoutes(sandbox: GupshupSandbox): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   app.use(async (c, next) => {
