@@ -1,5 +1,5 @@
+import type { PartnerCredential } from "./api/types";
 import type { Env } from "./env";
-import type { PartnerCredential } from "./gateway/types";
 
 export const DEFAULT_BASE_URL = "https://partner.gupshup.io";
 

@@ -1,7 +1,7 @@
-import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
 import { readCapped } from "../utils/read-capped";
 import { redactSecrets } from "../utils/secrets";
 import { ENDPOINTS, type Endpoint, type EndpointName, fillPath } from "./endpoints";
+import type { UpstreamRequest, UpstreamResult } from "./types";
 
 /** Largest Gupshup answer we read; anything bigger is treated as a malformed reply. */
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;

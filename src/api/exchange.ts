@@ -1,5 +1,5 @@
-import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
 import { buildRequest, readResponse } from "./client";
+import type { UpstreamRequest, UpstreamResult } from "./types";
 import type { Upstream } from "./upstream";
 
 /**

@@ -1,8 +1,8 @@
+import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "../api/types";
 import { sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
 import type { TokenResult } from "./partner-login";
 import type { GatewayStore } from "./store";
-import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "./types";
 
 /** How long a caller's proof of access to an app (a successful token fetch) is trusted. */
 const ACCESS_PROOF_MS = 60 * 60_000;

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { ENDPOINTS } from "../api/endpoints";
+import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -16,7 +17,6 @@ import { Scheduler } from "./scheduler";
 import { SendLedger } from "./send-ledger";
 import { SendOnce } from "./send-once";
 import { GatewayStore } from "./store";
-import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 
 /**
  * One per Gupshup app (and one for the account): every upstream call for that app passes

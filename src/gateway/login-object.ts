@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Caller } from "../api/types";
 import type { Env } from "../env";
 import { MAX_WAIT_MS } from "./limits";
 import { PartnerLogin, type TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
 import { Scheduler } from "./scheduler";
-import type { Caller } from "./types";
 
 /**
  * One per partner login (email + client secret, by hash): holds that partner's 24 h token and

@@ -1,6 +1,6 @@
+import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
-import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "./types";
 
 export type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
 

@@ -1,10 +1,10 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import { exchange } from "../api/exchange";
+import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "../api/types";
 import { upstreamFor } from "../api/upstream";
 import type { Env } from "../env";
 import { MAX_WAIT_MS, REQUEST_BUDGET_MS, UPSTREAM_TIMEOUT_MS } from "./limits";
 import type { Scheduler } from "./scheduler";
-import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "./types";
 
 /**
  * Sends one request when its rate-limit group's scheduler gives it a turn (the earliest moment

@@ -1,4 +1,4 @@
-import type { UpstreamResult } from "./types";
+import type { UpstreamResult } from "../api/types";
 
 /** An explicit idempotency key is honoured this long. */
 export const KEY_TTL_MS = 24 * 3_600_000;

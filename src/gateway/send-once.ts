@@ -1,6 +1,6 @@
+import type { UpstreamRequest, UpstreamResult } from "../api/types";
 import { sha256Hex } from "../utils/secrets";
 import type { SendLedger } from "./send-ledger";
-import type { UpstreamRequest, UpstreamResult } from "./types";
 
 /** Failures after which nobody can say whether Gupshup took the message. */
 const AMBIGUOUS = new Set(["timeout", "network", "upstream", "malformed"]);

@@ -1,6 +1,6 @@
+import type { Caller } from "../api/types";
 import { isLoopbackHostname, type Settings } from "../config";
 import { APP_ID_PATTERN, SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
-import type { Caller } from "../gateway/types";
 import type { Scope } from "../tools/scopes";
 import { timingSafeEqual } from "../utils/secrets";
 

@@ -1,6 +1,6 @@
+import type { PartnerCredential } from "../api/types";
 import type { Settings } from "../config";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
-import type { PartnerCredential } from "../gateway/types";
 import { isScope } from "../tools/scopes";
 import { sha256Hex } from "../utils/secrets";
 import { defaultAppFor, type GrantApp, type Session } from "./auth";

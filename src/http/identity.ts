@@ -1,7 +1,7 @@
+import type { Caller, PartnerCredential } from "../api/types";
 import type { Settings } from "../config";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Env } from "../env";
-import type { Caller, PartnerCredential } from "../gateway/types";
 import { sha256Hex, timingSafeEqual } from "../utils/secrets";
 import type { GrantApp, Session } from "./auth";
 import type { GrantProps } from "./grant";

@@ -1,6 +1,6 @@
 import { partnerAppsResponse } from "../api/responses";
+import type { Caller } from "../api/types";
 import type { Env } from "../env";
-import type { Caller } from "../gateway/types";
 import { ToolContext } from "../tools/context";
 import type { GrantApp, Session } from "./auth";
 

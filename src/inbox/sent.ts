@@ -1,4 +1,4 @@
-import type { UpstreamRequest } from "../gateway/types";
+import type { UpstreamRequest } from "../api/types";
 
 /** The message id and recipient of a successful send, so the inbox can answer for it before any event arrives. */
 export function sentMessageOf(req: UpstreamRequest, data: unknown): { messageId: string; recipient: string } | undefined {

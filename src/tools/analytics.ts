@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
-import type { UpstreamFailure } from "../gateway/types";
+import type { UpstreamFailure } from "../api/types";
 import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";

@@ -1,7 +1,7 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
+import type { UpstreamRequest, UpstreamResult } from "../api/types";
 import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
-import type { UpstreamRequest, UpstreamResult } from "../gateway/types";
 import type { Session } from "../http/auth";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";

@@ -1,5 +1,5 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
-import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
+import type { UpstreamFailure, UpstreamResult } from "../api/types";
 import type { Session } from "../http/auth";
 
 /** An error whose message is written for the user: it becomes an `isError` tool result as-is. */

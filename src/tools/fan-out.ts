@@ -1,5 +1,5 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
-import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
+import type { UpstreamFailure, UpstreamResult } from "../api/types";
 import { type FailureContext, translateFailure, unwrap } from "./errors";
 
 export interface FanOutResult {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { healthResponse, ratingsResponse, walletResponse } from "../api/responses";
-import type { UpstreamResult } from "../gateway/types";
+import type { UpstreamResult } from "../api/types";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, translateFailure } from "./errors";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseAnswer } from "../api/responses";
+import type { UpstreamFailure, UpstreamResult } from "../api/types";
 import { WEBHOOK_SECRET_HEADER } from "../constants";
-import type { UpstreamFailure, UpstreamResult } from "../gateway/types";
 import type { WebhookSetup } from "../inbox/webhook-secrets";
 import type { ToolContext } from "./context";
 

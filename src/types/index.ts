@@ -45,4 +45,4 @@ export interface GupshupMcpSettings {
   GUPSHUP_TIMEOUT_MS?: string;
 }
 
-export type { FailureKind, UpstreamFailure } from "../gateway/types";
+export type { FailureKind, UpstreamFailure } from "../api/types";

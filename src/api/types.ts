@@ -1,4 +1,4 @@
-import type { EndpointName } from "../api/endpoints";
+import type { EndpointName } from "./endpoints";
 
 /** How the gateway obtains the partner JWT for a caller. */
 export type PartnerCredential =
