@@ -1,6 +1,11 @@
 // A Gupshup stand-in on loopback for `npm run bench`: the partner-API endpoints the benchmark
-// uses, a fixed configurable latency, Gupshup's per-app rate limits (429 with a whole-window
-// cooldown), and a log of what arrived when.
+// uses, a configurable round-trip latency, Gupshup's per-app rate limits (429 with a whole-window
+// cooldown), and a log of what arrived and was answered when.
+//
+// Latency is a round trip, as a real send sees it: the request travels for half of it before
+// Gupshup receives it (that moment counts against the rate window and is logged as `at`), and the
+// answer travels for the other half (`answeredAt`). An optional jitter spreads each request's
+// latency uniformly over latency × (1 ± jitter).
 
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
@@ -14,6 +19,7 @@ const LIMITS = [
 
 export function startStandin(port) {
   let latencyMs = 0;
+  let jitter = 0;
   let log = [];
   let tooManyRequests = 0;
   const hits = new Map();
@@ -68,28 +74,43 @@ export function startStandin(port) {
       res.setHeader("Content-Type", "application/json");
       return res.end(JSON.stringify({ tooManyRequests, requests: log.length }));
     }
-    const arrivedAt = Date.now();
     const app = url.pathname.split("/")[3] ?? "";
+    const roundTrip = latencyMs * (1 + jitter * (2 * Math.random() - 1));
     let body = "";
     req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const limited = overLimit(app, url.pathname, arrivedAt);
-      const data = limited ? { status: "error", message: "Too Many Requests" } : answer(url.pathname, req.method, app);
-      if (limited) tooManyRequests++;
-      log.push({ method: req.method, path: url.pathname, app, at: arrivedAt, status: limited ? 429 : data ? 200 : 404, body });
-      setTimeout(() => {
-        res.writeHead(limited ? 429 : data ? 200 : 404, { "Content-Type": "application/json" });
-        res.end(JSON.stringify(data ?? { status: "error", message: "Not Found" }));
-      }, latencyMs);
-    });
+    req.on("end", () =>
+      later(roundTrip / 2, () => {
+        const arrivedAt = Date.now();
+        const limited = overLimit(app, url.pathname, arrivedAt);
+        const data = limited ? { status: "error", message: "Too Many Requests" } : answer(url.pathname, req.method, app);
+        if (limited) tooManyRequests++;
+        const entry = { method: req.method, path: url.pathname, app, at: arrivedAt, answeredAt: undefined, status: limited ? 429 : data ? 200 : 404, body };
+        log.push(entry);
+        setTimeout(() => {
+          res.writeHead(entry.status, { "Content-Type": "application/json" });
+          res.end(JSON.stringify(data ?? { status: "error", message: "Not Found" }));
+          entry.answeredAt = Date.now();
+        }, roundTrip / 2);
+      }),
+    );
   });
   server.listen(port, "127.0.0.1");
   return {
     url: `http://127.0.0.1:${port}`,
-    setLatency: (ms) => (latencyMs = ms),
+    /** Round-trip latency for the requests that arrive from now on (and its jitter, a fraction). */
+    setLatency: (ms, spread = 0) => {
+      latencyMs = ms;
+      jitter = spread;
+    },
     requests: () => log,
     tooManyRequests: () => tooManyRequests,
     clearLog: () => (log = []),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
+}
+
+/** Runs `fn` after `ms`, or at once when there is no delay (so at 0 ms a request counts when it arrives). */
+function later(ms, fn) {
+  if (ms > 0) setTimeout(fn, ms);
+  else fn();
 }
