@@ -19,6 +19,31 @@ describe("the HTTP exchange with Gupshup", () => {
     expect(result).toEqual({ ok: false, failure: { kind: "timeout", endpoint: "listApps", message: "Gupshup did not answer within 0.1 s" } });
   });
 
+  it("reports the answer as begun when its headers arrive, before its body is read", async () => {
+    let bodyDone = false;
+    let answeredBeforeBody: boolean | undefined;
+    const slowBody = {
+      baseUrl: "https://partner.gupshup.invalid",
+      fetch: async () =>
+        new Response(
+          new ReadableStream({
+            async start(controller) {
+              await new Promise((r) => setTimeout(r, 30));
+              controller.enqueue(new TextEncoder().encode('{"status":"success","partnerAppsList":[]}'));
+              bodyDone = true;
+              controller.close();
+            },
+          }),
+          { status: 200 },
+        ),
+    };
+    const result = await exchange(slowBody, { endpoint: "listApps" }, "partner-token", [], 1000, () => {
+      answeredBeforeBody = !bodyDone;
+    });
+    expect(result.ok).toBe(true);
+    expect(answeredBeforeBody).toBe(true);
+  });
+
   it("stops waiting for an answer whose body never ends", async () => {
     const endless = {
       baseUrl: "https://partner.gupshup.invalid",

@@ -7,13 +7,22 @@ import type { Upstream } from "./upstream";
  * fetch stops), and an answer that still does not come is not waited for. Never throws.
  * `secrets` are redacted from anything Gupshup's answer echoes back.
  */
-export async function exchange(upstream: Upstream, req: UpstreamRequest, token: string | undefined, secrets: readonly string[], limitMs: number): Promise<UpstreamResult> {
+export async function exchange(
+  upstream: Upstream,
+  req: UpstreamRequest,
+  token: string | undefined,
+  secrets: readonly string[],
+  limitMs: number,
+  /** Called when Gupshup's answer begins (its status and headers): it has the request by then. */
+  onAnswer?: () => void,
+): Promise<UpstreamResult> {
   const signal = AbortSignal.timeout(limitMs);
   const timedOut = new Promise<"timeout">((resolve) => signal.addEventListener("abort", () => resolve("timeout"), { once: true }));
   try {
     const request = new Request(buildRequest(upstream.baseUrl, req, token), { signal });
     const response = await Promise.race([upstream.fetch(request), timedOut]);
     if (response !== "timeout") {
+      onAnswer?.();
       const result = await Promise.race([readResponse(response, req.endpoint, secrets), timedOut]);
       if (result !== "timeout") return result;
     }

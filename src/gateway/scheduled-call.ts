@@ -18,8 +18,15 @@ export async function scheduledCall(scheduler: Scheduler, env: Env, req: Upstrea
     const turn = await scheduler.turn(group, deadline);
     if (!turn.ok) return rateLimited(req, turn.waitMs);
     const limitMs = Math.max(1000, Math.min(timeoutMs(env), budgetEnd(deadline) - Date.now()));
-    const res = await exchange(upstreamFor(env, caller.upstream), req, token, [token ?? "", ...partnerSecrets(caller.partner)], limitMs);
-    scheduler.answered(group, turn.sentAt);
+    // The call counts from when Gupshup's answer begins (it has the request by then), not from
+    // when the whole body has been read: under load, reading can lag behind.
+    let counted = false;
+    const answered = () => {
+      if (!counted) scheduler.answered(group, turn.sentAt);
+      counted = true;
+    };
+    const res = await exchange(upstreamFor(env, caller.upstream), req, token, [token ?? "", ...partnerSecrets(caller.partner)], limitMs, answered);
+    answered();
     if (res.ok || res.failure.kind !== "rate_limited") return res;
     const backoff = Math.max(RATE_LIMITS[group].windowMs, 1000 * 2 ** attempt) + Math.random() * 250;
     scheduler.coolDown(group, Date.now() + backoff);
