@@ -1,5 +1,6 @@
 import type { PartnerCredential } from "./api/types";
 import type { Env } from "./env";
+import { getOrCreate } from "./utils/maps";
 
 export const DEFAULT_BASE_URL = "https://partner.gupshup.io";
 
@@ -19,7 +20,14 @@ export interface Settings {
 
 const set = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
 
+/** Settings per env object: a deployment's env does not change, and every request reads it. */
+const parsed = new WeakMap<Env, Settings>();
+
 export function readSettings(env: Env): Settings {
+  return getOrCreate(parsed, env, () => parseSettings(env));
+}
+
+function parseSettings(env: Env): Settings {
   const token = set(env.GUPSHUP_PARTNER_TOKEN);
   const email = set(env.GUPSHUP_PARTNER_EMAIL);
   const secret = set(env.GUPSHUP_PARTNER_SECRET);

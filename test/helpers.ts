@@ -102,6 +102,16 @@ export async function afterRateWindows(appId: string): Promise<void> {
   await sandbox().clearRateLimits();
 }
 
+/** A delivery event for message `id`, as Gupshup (v2) posts it to the webhook route. */
+export const deliveryEvent = (id: string) =>
+  JSON.stringify({
+    app: "DemoStore",
+    timestamp: Date.now(),
+    version: 2,
+    type: "message-event",
+    payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },
+  });
+
 export type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, unknown> };
 
 export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {

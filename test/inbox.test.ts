@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, callWorker, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { callTool, callWorker, connect, deliveryEvent, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
@@ -130,21 +130,12 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
 });
 
 describe("the delivery inbox", () => {
-  const event = (id: string) =>
-    JSON.stringify({
-      app: "DemoStore",
-      timestamp: Date.now(),
-      version: 2,
-      type: "message-event",
-      payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },
-    });
-
   it("stores an event once even when Gupshup delivers it twice, and keeps it across an eviction", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
     const secret = await registeredSecret();
-    expect((await postWebhook(event("m-3"), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
-    expect((await postWebhook(event("m-3"), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
+    expect((await postWebhook(deliveryEvent("m-3"), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
+    expect((await postWebhook(deliveryEvent("m-3"), { [WEBHOOK_SECRET_HEADER]: secret })).status).toBe(200);
     await evictGateway(appObjectName(appId));
     const status = await callTool(client, "get_message_status", { appId, messageId: "m-3" });
     expect(status.structuredContent).toMatchObject({ status: "enqueued", whatsappId: "wamid.m-3" });
@@ -154,7 +145,7 @@ describe("the delivery inbox", () => {
   it("forgets events older than the retention period", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
-    await postWebhook(event("m-4"), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() });
+    await postWebhook(deliveryEvent("m-4"), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() });
     await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) => {
       state.storage.sql.exec("UPDATE inbox_status SET received_at = received_at - ?", 31 * 86_400_000);
     });

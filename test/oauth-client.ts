@@ -99,6 +99,38 @@ export function codeFrom(res: Response): string {
   return location.searchParams.get("code")!;
 }
 
+/** An authorization request as claude.ai makes one: it registers (dynamic client registration), then asks with PKCE S256. */
+export async function registeredAuthorizeUrl(env: Partial<Env>): Promise<URL> {
+  const registered = await callWorker(
+    new Request("http://localhost/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        client_name: "Claude",
+        redirect_uris: [CLAUDE_REDIRECT],
+        token_endpoint_auth_method: "none",
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+      }),
+    }),
+    env,
+  );
+  expect(registered.status).toBe(201);
+  const { client_id } = (await registered.json()) as { client_id: string };
+  const url = new URL("http://localhost/authorize");
+  const params = {
+    response_type: "code",
+    client_id,
+    redirect_uri: CLAUDE_REDIRECT,
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
+    state: "xyz",
+    scope: "read send manage",
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url;
+}
+
 /** A client that has registered and sent the person to the sign-in page (`authorizationUrl`). */
 export async function startAuthorization(env: Partial<Env>, route: Route = {}): Promise<MemoryOAuthClient> {
   const oauth = new MemoryOAuthClient();

@@ -4,7 +4,7 @@ import type { Env } from "../src/env";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
-import { CLAUDE_REDIRECT, codeFrom, connectWithOAuth, MCP_URL, mcpPost, openSignInPage, startAuthorization, submitSignIn } from "./oauth-client";
+import { codeFrom, connectWithOAuth, MCP_URL, mcpPost, openSignInPage, registeredAuthorizeUrl, startAuthorization, submitSignIn } from "./oauth-client";
 
 /** A hosted deployment on the simulator: no Gupshup credentials on the worker, an access secret (the test default). */
 const hostedEnv: Partial<Env> = {};
@@ -161,25 +161,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
 
   it("signs no one in while the deployment is misconfigured (Gupshup credentials without MCP_AUTH_TOKEN)", async () => {
     const env = { ...operatorEnv, MCP_AUTH_TOKEN: "" };
-    const registered = await callWorker(
-      new Request("http://localhost/register", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ client_name: "Claude", redirect_uris: [CLAUDE_REDIRECT], token_endpoint_auth_method: "none" }),
-      }),
-      env,
-    );
-    const { client_id } = (await registered.json()) as { client_id: string };
-    const url = new URL("http://localhost/authorize");
-    for (const [k, v] of Object.entries({
-      response_type: "code",
-      client_id,
-      redirect_uri: CLAUDE_REDIRECT,
-      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-      code_challenge_method: "S256",
-      state: "s",
-    }))
-      url.searchParams.set(k, v);
+    const url = await registeredAuthorizeUrl(env);
     const page = await callWorker(new Request(url), env);
     expect(page.status).toBe(503);
     expect(await page.text()).toMatch(/MCP_AUTH_TOKEN/);

@@ -4,7 +4,7 @@ import readme from "../README.md?raw";
 import type { Env } from "../src/env";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "../src/tools/scopes";
 import { callWorker, connect, MCP_AUTH_TOKEN, OPERATOR_PARTNER_TOKEN, operatorEnv } from "./helpers";
-import { CLAUDE_REDIRECT, openSignInPage } from "./oauth-client";
+import { openSignInPage, registeredAuthorizeUrl } from "./oauth-client";
 
 /** The deployment kinds the setup page explains, as env overrides of the test bindings (sandbox upstream, MCP_AUTH_TOKEN set). */
 const MODES: { name: string; env: Partial<Env>; badge: string; asks: RegExp[]; notAsked: RegExp[]; signInFields: string[]; signInAbsent: string[] }[] = [
@@ -98,35 +98,7 @@ describe("setup page", () => {
       for (const asked of mode.asks) expect(advice).toMatch(asked);
       for (const unasked of mode.notAsked) expect(advice).not.toMatch(unasked);
 
-      const registered = await callWorker(
-        new Request("http://localhost/register", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({
-            client_name: "Claude",
-            redirect_uris: [CLAUDE_REDIRECT],
-            token_endpoint_auth_method: "none",
-            grant_types: ["authorization_code", "refresh_token"],
-            response_types: ["code"],
-          }),
-        }),
-        mode.env,
-      );
-      expect(registered.status).toBe(201);
-      const { client_id } = (await registered.json()) as { client_id: string };
-      const authorize = new URL("http://localhost/authorize");
-      for (const [name, value] of Object.entries({
-        response_type: "code",
-        client_id,
-        redirect_uri: CLAUDE_REDIRECT,
-        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        code_challenge_method: "S256",
-        state: "xyz",
-        scope: "read send manage",
-      })) {
-        authorize.searchParams.set(name, value);
-      }
-      const signIn = await openSignInPage(authorize, mode.env);
+      const signIn = await openSignInPage(await registeredAuthorizeUrl(mode.env), mode.env);
       expect(signIn.status).toBe(200);
       for (const field of mode.signInFields) expect(signIn.html).toContain(field);
       for (const field of mode.signInAbsent) expect(signIn.html).not.toContain(field);

@@ -5,22 +5,12 @@ import { appObjectName } from "../src/gateway/names";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";
-import { afterRateWindows, callTool, callWorker, connect, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { afterRateWindows, callTool, callWorker, connect, deliveryEvent, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const route = `http://localhost/webhooks/gupshup/${appId}`;
 
 const hook = (method: string, headers: Record<string, string> = {}, body?: string) => callWorker(new Request(route, { method, headers: { "Content-Type": "application/json", ...headers }, body }));
-
-/** A delivery event for message `id`, as Gupshup (v2) posts it. */
-const event = (id: string) =>
-  JSON.stringify({
-    app: "DemoStore",
-    timestamp: Date.now(),
-    version: 2,
-    type: "message-event",
-    payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },
-  });
 
 /** The subscriptions "Gupshup" holds for the app, and the secret each sends back. */
 async function gupshupHolds(): Promise<{ id: string; tag: string; secret: string }[]> {
@@ -51,7 +41,7 @@ describe("/webhooks/gupshup/:appId answers Gupshup's URL check", () => {
   it("answers a POST without the secret header with 200 and an empty body, and stores nothing", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
-    const response = await hook("POST", {}, event("m-check"));
+    const response = await hook("POST", {}, deliveryEvent("m-check"));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("");
     expect(textOf(await callTool(client, "get_message_status", { appId, messageId: "m-check" }))).toMatch(/No record of message m-check/);
@@ -60,8 +50,8 @@ describe("/webhooks/gupshup/:appId answers Gupshup's URL check", () => {
   it("refuses a POST with a wrong secret (401) and stores nothing", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
-    expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: "0".repeat(64) }, event("m-wrong"))).status).toBe(401);
-    expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: "" }, event("m-wrong"))).status).toBe(401);
+    expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: "0".repeat(64) }, deliveryEvent("m-wrong"))).status).toBe(401);
+    expect((await hook("POST", { [WEBHOOK_SECRET_HEADER]: "" }, deliveryEvent("m-wrong"))).status).toBe(401);
     expect(textOf(await callTool(client, "get_message_status", { appId, messageId: "m-wrong" }))).toMatch(/No record of message m-wrong/);
   });
 
@@ -69,7 +59,7 @@ describe("/webhooks/gupshup/:appId answers Gupshup's URL check", () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
     const { secret } = (await gupshupHolds())[0]!;
-    const stored = await hook("POST", { [WEBHOOK_SECRET_HEADER]: secret }, event("m-ok"));
+    const stored = await hook("POST", { [WEBHOOK_SECRET_HEADER]: secret }, deliveryEvent("m-ok"));
     expect(stored.status).toBe(200);
     expect(await stored.text()).toBe("");
     expect((await callTool(client, "get_message_status", { appId, messageId: "m-ok" })).structuredContent).toMatchObject({ status: "enqueued" });

@@ -11,6 +11,7 @@ export async function recordGrantUse(env: Env, token: string): Promise<void> {
   const grantId = grantIdOf(token);
   const now = Date.now();
   if (!grantId || now - (lastWritten.get(grantId) ?? 0) < WRITE_EVERY_MS) return;
+  if (lastWritten.size > 1000) lastWritten.clear();
   lastWritten.set(grantId, now);
   await env.OAUTH_KV.put(USED_PREFIX + grantId, String(now), { expirationTtl: REFRESH_TOKEN_IDLE_TTL }).catch(() => lastWritten.delete(grantId));
 }

@@ -30,8 +30,11 @@ export type GrantSession = { ok: true; session: Session } | { ok: false; reason:
 
 /** A non-secret fingerprint of the deployment's access secret. */
 export async function gateFingerprint(mcpAuthToken: string): Promise<string> {
-  return (await sha256Hex(`gupshup-mcp gate\n${mcpAuthToken}`)).slice(0, 32);
+  if (lastGate?.token !== mcpAuthToken) lastGate = { token: mcpAuthToken, fingerprint: (await sha256Hex(`gupshup-mcp gate\n${mcpAuthToken}`)).slice(0, 32) };
+  return lastGate.fingerprint;
 }
+/** The deployment has one access secret: its fingerprint is computed once, not on every OAuth request. */
+let lastGate: { token: string; fingerprint: string } | undefined;
 
 /** The session an OAuth request acts as, or why the grant no longer fits this deployment. */
 export async function sessionFromGrant(props: GrantProps, scopes: readonly string[], settings: Settings, request: Request): Promise<GrantSession> {

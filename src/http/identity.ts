@@ -59,6 +59,6 @@ export async function identify(env: Env, settings: Settings, form: URLSearchPara
 }
 
 /** A grant owner id that names no secret: `partner-<hash>` (OAuth tokens start with it). */
-export async function partnerUserId(identity: string): Promise<string> {
+async function partnerUserId(identity: string): Promise<string> {
   return `partner-${(await sha256Hex(`gupshup-mcp partner\n${identity}`)).slice(0, 24)}`;
 }
