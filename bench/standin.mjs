@@ -39,7 +39,10 @@ export function startStandin(port) {
     return false;
   };
 
+  /** Every app id a request has named: the partner's app list. */
+  const apps = new Set();
   const answer = (path, method, app) => {
+    if (path.endsWith("/partnerApps")) return { status: "success", partnerAppsList: [...apps].map((id) => ({ id, name: "Bench", phone: "919000000001", live: true, healthy: true })) };
     if (path.endsWith("/token") || path.endsWith("/token/")) return { status: "success", token: { token: `sk_bench${app.replace(/\W/g, "")}`, expiresOn: 0, active: true } };
     if (path.endsWith("/templates") && method === "GET") {
       return {
@@ -75,6 +78,7 @@ export function startStandin(port) {
       return res.end(JSON.stringify({ tooManyRequests, requests: log.length }));
     }
     const app = url.pathname.split("/")[3] ?? "";
+    if (url.pathname.startsWith("/partner/app/")) apps.add(app);
     const roundTrip = latencyMs * (1 + jitter * (2 * Math.random() - 1));
     let body = "";
     req.on("data", (chunk) => (body += chunk));

@@ -52,7 +52,6 @@ async function runClient(index, until) {
           srcName,
           destination: `9198${String(index).padStart(3, "0")}${String(n).padStart(5, "0")}`,
           template: { id: templateId, params: [`C${index}`, `N${n}`] },
-          message: { type: "text", text: "load" },
         },
       ];
     else if (roll < 15 && sent.length > 0) [name, args] = ["get_message_status", sent[n % sent.length]];

@@ -1,6 +1,6 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
-import { z } from "zod";
 import { ALL_TOOLS } from "./server";
+import { listedJsonSchema } from "./tools/listed-schema";
 import type { Scope } from "./tools/scopes";
 
 export interface CatalogTool {
@@ -21,7 +21,7 @@ export function toolCatalog(): CatalogTool[] {
     name,
     title: spec.title,
     description: spec.description,
-    inputSchema: z.toJSONSchema(spec.input, { io: "input", unrepresentable: "any" }),
+    inputSchema: listedJsonSchema(spec.input, "input"),
     annotations: { title: spec.title, ...spec.annotations },
     scope: spec.scope,
   }));

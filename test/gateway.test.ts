@@ -11,7 +11,6 @@ const sendArgs = (n: number) => ({
   destination: `9198765${String(43210 + n)}`,
   srcName: "DemoStore",
   template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", params: ["Rahul", `ORD-${n}`] },
-  message: { type: "text", text: `Hi Rahul, your order ORD-${n} has shipped!` },
 });
 
 beforeEach(resetAll);

@@ -13,7 +13,6 @@ const sendTemplate = (destination: string) => ({
   destination,
   srcName: "DemoStore",
   template: { id: ORDER_UPDATE, params: ["Rahul", "ORD-1"] },
-  message: { type: "text", text: "Hi Rahul, your order ORD-1 has shipped!" },
 });
 
 /** The secret configure_webhook registered, as Gupshup would send it back (read from the sandbox's subscription). */

@@ -12,17 +12,14 @@ const location = { type: "location", location: { latitude: 12.9716, longitude: 7
 
 const send = {
   appId,
-  source: "919000000001",
   destination: "+91 98865-12227",
-  srcName: "DemoStore",
   template: { id: ORDER_UPDATE, params: ["Rahul", "ORD-12345"] },
-  message: { type: "text", text: "Hi Rahul, your order ORD-12345 has shipped!" },
 };
 
 beforeEach(resetAll);
 
 describe("send_template_message", () => {
-  it("sends form fields with template and message as JSON strings and a normalised destination", async () => {
+  it("sends from the app's own number and name (looked up once), the template as a JSON string, no message for a text template, and a normalised destination", async () => {
     const client = await connect();
     const result = await callTool(client, "send_template_message", send);
     expect(result.isError, textOf(result)).toBeFalsy();
@@ -37,9 +34,14 @@ describe("send_template_message", () => {
     expect(form.get("destination")).toBe("919886512227");
     expect(form.get("src.name")).toBe("DemoStore");
     expect(JSON.parse(form.get("template")!)).toEqual({ id: ORDER_UPDATE, params: ["Rahul", "ORD-12345"] });
-    expect(JSON.parse(form.get("message")!)).toEqual(send.message);
+    expect(form.has("message")).toBe(false);
     expect(result.structuredContent!.warnings).toEqual([]);
     expect(textOf(result)).not.toMatch(/Warning/);
+
+    const again = await callTool(client, "send_template_message", { ...send, template: { id: ORDER_UPDATE, params: ["Asha", "ORD-2"] }, source: "+91 90000 00001", srcName: "DemoStore" });
+    expect(again.isError, textOf(again)).toBeFalsy();
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(2);
+    expect(await upstreamRequests(/\/partnerApps$/)).toHaveLength(1);
   });
 
   it("sends media headers as the message object", async () => {
@@ -143,10 +145,39 @@ describe("send_template_message", () => {
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);
   });
 
-  it("translates Gupshup's 'Invalid App Details' into what to check", async () => {
+  it("refuses a source or srcName that is not the app's, naming the right one, without sending", async () => {
     const client = await connect();
-    const result = await callTool(client, "send_template_message", { ...send, source: "919999999999" });
+    const wrongNumber = await callTool(client, "send_template_message", { ...send, source: "919999999999" });
+    expect(wrongNumber.isError).toBe(true);
+    expect(textOf(wrongNumber)).toBe(`919999999999 is not the number of app '${appId}' (DemoStore): it sends from 919000000001. Leave source out to use it.`);
+    const wrongName = await callTool(client, "send_template_message", { ...send, srcName: "Demo Store" });
+    expect(textOf(wrongName)).toBe(`'Demo Store' is not the name of app '${appId}': it is 'DemoStore'. Leave srcName out to use it.`);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
+  it("uses source and srcName as given when the app list cannot be read, and translates Gupshup's 'Invalid App Details' into what to check", async () => {
+    const client = await connect();
+    await sandbox().failNext({ path: "/partnerApps$", status: 500, times: 1 });
+    const result = await callTool(client, "send_template_message", { ...send, source: "919999999999", srcName: "DemoStore" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Run list_apps/);
+    expect(textOf(result)).toMatch(/^Gupshup did not accept the sender .*source 919999999999 or srcName 'DemoStore'.*Leave source and srcName out/);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(1);
+  });
+
+  it("asks for the media of a template with a media header when the list is cached, without sending", async () => {
+    const client = await connect();
+    await callTool(client, "list_templates", { appId });
+    const result = await callTool(client, "send_template_message", { ...send, template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000002", params: ["20%"] } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/has an IMAGE header: pass message as \{ type: "image", image: \{ link: "https:\/\/…" \} \}/);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
+  it("refuses a text message object with what message is for", async () => {
+    const client = await connect();
+    const result = await callTool(client, "send_template_message", { ...send, message: { type: "text", text: "Hi" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/message is only for a media header .* leave it out otherwise/);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
   });
 });

@@ -10,7 +10,6 @@ const template = (extra: Record<string, unknown> = {}) => ({
   destination: "919876543210",
   srcName: "DemoStore",
   template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", params: ["Rahul", "ORD-9"] },
-  message: { type: "text", text: "Hi Rahul, your order ORD-9 has shipped!" },
   ...extra,
 });
 const sends = () => upstreamRequests(/template\/msg$|v3\/message$/);

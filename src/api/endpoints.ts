@@ -51,7 +51,8 @@ export interface Endpoint {
 
 export const ENDPOINTS = {
   login: { method: "POST", path: "/partner/account/login", encoding: "form", scope: "none", group: "login" },
-  listApps: { method: "GET", path: "/partner/account/api/partnerApps", encoding: "none", scope: "partner", group: "account" },
+  // An app's object keeps its own entry of this list (name and number, for sends) for an hour.
+  listApps: { method: "GET", path: "/partner/account/api/partnerApps", encoding: "none", scope: "partner", group: "account", cache: { store: "object", ttlMs: 3_600_000 } },
   appToken: { method: "GET", path: "/partner/app/{appId}/token", encoding: "none", scope: "partner", group: "token" },
   listTemplates: { method: "GET", path: "/partner/app/{appId}/templates", encoding: "none", scope: "app", group: "templates", cache: { store: "kv", ttlMs: 60_000 } },
   createTemplate: { method: "POST", path: "/partner/app/{appId}/templates", encoding: "form", scope: "app", group: "templates", invalidatesTemplates: true },

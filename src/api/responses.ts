@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AppProfile } from "./types";
 
 /**
  * The parts of Gupshup's answers we rely on. Anything else in an answer is ignored; an answer
@@ -27,6 +28,13 @@ export const partnerAppsResponse = z.object({
     }),
   ),
 });
+
+/** One app's name and number as the partner's app list gives them (null when the list does not have the app). */
+export function appProfileOf(data: unknown, appId: string): AppProfile | null {
+  const parsed = partnerAppsResponse.safeParse(data);
+  const app = parsed.success ? parsed.data.partnerAppsList.find((a) => a.id === appId) : undefined;
+  return app ? { name: app.name ?? null, phone: app.phone ?? null } : null;
+}
 
 export const appTokenResponse = z.looseObject({
   token: z.string(),

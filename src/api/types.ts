@@ -67,6 +67,12 @@ export interface UpstreamFailure {
 }
 
 /** Sends only: how the send was recorded. */
+/** What a send needs to know about its app: the name it sends as and the number it sends from. */
+export interface AppProfile {
+  name: string | null;
+  phone: string | null;
+}
+
 export interface SendReceipt {
   idempotencyKey: string;
   /** True when this answer is the earlier send's (nothing was sent again). */

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ENDPOINTS } from "../api/endpoints";
-import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
+import { appProfileOf } from "../api/responses";
+import type { AppProfile, Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import type { Env } from "../env";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -77,6 +78,20 @@ export class GupshupGateway extends DurableObject<Env> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
     return { ok: true, setup: this.webhookSecrets.apply(change, Date.now()) };
+  }
+
+  /** This app's name and number (for sends), for a caller with proven access; kept an hour. */
+  async appProfile(appId: string, caller: Caller): Promise<{ ok: true; profile: AppProfile | null } | { ok: false; failure: UpstreamFailure }> {
+    const deadline = Date.now() + MAX_WAIT_MS;
+    const access = await this.access.appToken(appId, caller, deadline);
+    if (!access.ok) return access;
+    const hit = await this.answers.get("listApps", appId);
+    if (hit) return { ok: true, profile: hit.data as AppProfile | null };
+    const res = await this.access.withPartnerToken(caller, deadline, (token) => this.send({ endpoint: "listApps" }, token, caller, deadline));
+    if (!res.ok) return res;
+    const profile = appProfileOf(res.data, appId);
+    await this.answers.put("listApps", appId, profile, Date.now());
+    return { ok: true, profile };
   }
 
   /** Performs one upstream call for `caller`. Never throws: failures come back classified. */

@@ -1,5 +1,5 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
-import type { UpstreamRequest, UpstreamResult } from "../api/types";
+import type { AppProfile, UpstreamRequest, UpstreamResult } from "../api/types";
 import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
@@ -60,6 +60,14 @@ export class ToolContext {
     const result = await this.gateway(appId).changeWebhookSecrets(appId, this.session.caller, change);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
     return result.setup;
+  }
+
+  /** The app's name and number as Gupshup lists them (null when the partner's list lacks the app). */
+  async appProfile(appId: string): Promise<AppProfile | null> {
+    this.requireApp(appId);
+    const result = await this.gateway(appId).appProfile(appId, this.session.caller);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+    return result.profile;
   }
 
   private gateway(appId: string) {

@@ -4,6 +4,7 @@ import { AnswerShapeError } from "../api/responses";
 import { redactSecrets } from "../utils/secrets";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
+import { listedSchema } from "./listed-schema";
 import type { Scope } from "./scopes";
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
@@ -31,11 +32,14 @@ type Handler<I extends z.ZodObject, O extends z.ZodObject> = (args: z.output<I>,
 export interface ToolDefinition {
   name: string;
   spec: ToolSpec<z.ZodObject, z.ZodObject>;
+  /** The schemas as registered: zod validates, tools/list shows the lean JSON Schema. */
+  listed: { input: z.ZodObject; output: z.ZodObject };
   bind: (ctx: ToolContext) => Handler<z.ZodObject, z.ZodObject>;
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: string, spec: ToolSpec<I, O>, bind: (ctx: ToolContext) => Handler<I, O>): ToolDefinition {
-  return { name, spec, bind } as unknown as ToolDefinition;
+  const listed = { input: listedSchema(spec.input, "input"), output: listedSchema(spec.output, "output") };
+  return { name, spec, listed, bind } as unknown as ToolDefinition;
 }
 
 /**
@@ -46,18 +50,19 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: s
 export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolContext): void {
   const { name, spec } = tool;
   const run = tool.bind(ctx);
-  server.registerTool(name, { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { title: spec.title, ...spec.annotations } }, (async (
-    args: Record<string, unknown>,
-    extra: ServerContext,
-  ) => {
-    try {
-      const outcome = await run(args, extra);
-      return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
-    } catch (error) {
-      if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
-      const reference = crypto.randomUUID().slice(0, 8);
-      console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);
-      return { isError: true, content: [{ type: "text", text: `${name} failed because of an internal error in gupshup-mcp (ref ${reference}). Try again; if it persists, report the reference.` }] };
-    }
-  }) as never);
+  server.registerTool(
+    name,
+    { title: spec.title, description: spec.description, inputSchema: tool.listed.input, outputSchema: tool.listed.output, annotations: { title: spec.title, ...spec.annotations } },
+    (async (args: Record<string, unknown>, extra: ServerContext) => {
+      try {
+        const outcome = await run(args, extra);
+        return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
+      } catch (error) {
+        if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
+        const reference = crypto.randomUUID().slice(0, 8);
+        console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);
+        return { isError: true, content: [{ type: "text", text: `${name} failed because of an internal error in gupshup-mcp (ref ${reference}). Try again; if it persists, report the reference.` }] };
+      }
+    }) as never,
+  );
 }

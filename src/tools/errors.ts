@@ -11,6 +11,8 @@ export interface FailureContext {
   session: Session;
   appId?: string;
   templateName?: string;
+  /** The number and name a send went out from. */
+  sender?: { source: string; srcName: string };
 }
 
 /** The data of a successful upstream result, or a ToolError with the translated failure. */
@@ -55,6 +57,9 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
 function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said: string): string {
   const message = failure.message;
   const app = `'${context.appId ?? ""}'`;
+  if (/invalid app details/i.test(message) && context.sender) {
+    return `Gupshup did not accept the sender${said}: source ${context.sender.source} or srcName '${context.sender.srcName}' is not app ${app}'s. Leave source and srcName out (the app's own number and name are used), or check them with list_apps.`;
+  }
   if (/invalid app (id|details)|app id not found/i.test(message)) {
     return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
   }

@@ -13,32 +13,34 @@ const mediaRef = z
       .url({ protocol: /^https$/, error: "link must be an https URL" })
       .max(2000)
       .optional()
-      .describe("Public https URL of the media."),
-    id: z.string().min(1).max(200).optional().describe("Media id from Gupshup instead of a link."),
+      .describe("Public https URL."),
+    id: z.string().min(1).max(200).optional().describe("Or a Gupshup media id."),
   })
   .refine((m) => (m.link === undefined) !== (m.id === undefined), "give exactly one of link or id");
 
 const messageInput = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("text"), text: z.string().min(1).max(4096).describe("The message text as it will read with the params filled in.") }),
-    z.object({ type: z.literal("image"), image: mediaRef }),
-    z.object({ type: z.literal("video"), video: mediaRef }),
-    z.object({ type: z.literal("document"), document: mediaRef.and(z.object({ filename: z.string().min(1).max(240).optional() })) }),
-    z.object({
-      type: z.literal("location"),
-      location: z
-        .object({
-          latitude: z.number().min(-90, "latitude must be between -90 and 90").max(90, "latitude must be between -90 and 90").describe("Latitude in degrees, -90 to 90."),
-          longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180").describe("Longitude in degrees, -180 to 180."),
-          name: z.string().min(1).max(1000).optional().describe("Name of the place, shown with the map."),
-          address: z.string().min(1).max(1000).optional().describe("Address of the place, shown with the map."),
-        })
-        .describe("The place shown in a LOCATION template's map header."),
-    }),
-  ])
-  .describe(
-    'For text templates { type: "text", text }. For a media header { type: "image", image: { link } } (or video/document). For LOCATION templates (required) { type: "location", location: { latitude, longitude, name?, address? } }.',
-  );
+  .discriminatedUnion(
+    "type",
+    [
+      z.object({ type: z.literal("image"), image: mediaRef }),
+      z.object({ type: z.literal("video"), video: mediaRef }),
+      z.object({ type: z.literal("document"), document: mediaRef.and(z.object({ filename: z.string().min(1).max(240).optional() })) }),
+      z.object({
+        type: z.literal("location"),
+        location: z.object({
+          latitude: z.number().min(-90, "latitude must be between -90 and 90").max(90, "latitude must be between -90 and 90"),
+          longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180"),
+          name: z.string().min(1).max(1000).optional(),
+          address: z.string().min(1).max(1000).optional(),
+        }),
+      }),
+    ],
+    {
+      error:
+        'message is only for a media header ({ type: "image", image: { link } }, or video/document) or a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }); leave it out otherwise',
+    },
+  )
+  .describe("Only for a template with an IMAGE, VIDEO or DOCUMENT header (the media) or a LOCATION template (the place); Gupshup fills text templates from params.");
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({
@@ -47,7 +49,7 @@ export const sendResultShape = z.object({
   appId: z.string(),
   destination: z.string(),
   ...sendReceiptOutput,
-  warnings: z.array(z.string()).describe("Doubts found before sending that did not stop the send (e.g. a params count Gupshup documents loosely); empty when none."),
+  warnings: z.array(z.string()),
 });
 
 export const messagingTools: ToolDefinition[] = [
@@ -56,22 +58,22 @@ export const messagingTools: ToolDefinition[] = [
     {
       title: "Send template message",
       description:
-        "Send an APPROVED template to a WhatsApp user (this spends wallet balance). template.params fill {{1}}, {{2}}, … in order; CATALOG/PRODUCT/MPM templates take the product id as the last param. Returns Gupshup's messageId (delivery happens asynchronously) and `warnings` about anything that may not arrive as intended.",
+        "Send an APPROVED template to a WhatsApp user (spends wallet balance). Sent from the app's own number and name. Returns Gupshup's messageId; delivery is reported later (get_message_status), and `warnings` name anything that may not arrive as intended.",
       input: z.object({
         appId: appIdInput,
-        source: phoneInput.describe("Your registered WhatsApp business number, with country code (e.g. 919643874844)."),
-        destination: phoneInput.describe("The recipient's WhatsApp number with country code; formats like +91 98865-12227 are accepted."),
-        srcName: z.string().min(1).max(100).describe("The app name registered with Gupshup (list_apps shows it)."),
+        destination: phoneInput.describe("The recipient's number with country code, e.g. +91 98765 43210."),
         template: z
           .object({
-            id: templateIdInput.describe("Template id (UUID from list_templates); the template must be APPROVED."),
+            id: templateIdInput.describe("From list_templates."),
             params: z
               .array(z.string().min(1, "params must not be empty strings").max(1024))
               .max(100)
-              .describe("Values for {{1}}, {{2}}, … in order; for CATALOG/PRODUCT/MPM templates the product id comes last."),
+              .describe("One value per body variable {{1}}, {{2}}, … in order; CATALOG/PRODUCT/MPM: the product id last."),
           })
-          .describe("Which template and its variable values."),
-        message: messageInput,
+          .describe("The APPROVED template and its values."),
+        message: messageInput.optional(),
+        source: phoneInput.optional().describe("The app's own number (the default); another number is refused."),
+        srcName: z.string().min(1).max(100).optional().describe("The app's name (the default); another name is refused."),
         idempotencyKey: idempotencyKeyInput,
       }),
       output: sendResultShape,
@@ -80,18 +82,20 @@ export const messagingTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const source = normalizePhone(args.source)!;
       const destination = normalizePhone(args.destination)!;
-      const warnings = await checkAgainstCachedTemplate(ctx, appId, args.template.id, args.template.params.length, args.message.type);
-      const form = {
+      const [{ source, srcName }, warnings] = await Promise.all([
+        sender(ctx, appId, args.source, args.srcName),
+        checkAgainstCachedTemplate(ctx, appId, args.template.id, args.template.params.length, args.message?.type),
+      ]);
+      const form: Record<string, string> = {
         source,
         destination,
-        "src.name": args.srcName,
+        "src.name": srcName,
         template: JSON.stringify({ id: args.template.id, params: args.template.params }),
-        message: JSON.stringify(args.message),
       };
+      if (args.message) form.message = JSON.stringify(args.message);
       const result = await ctx.callApp(appId, { endpoint: "sendTemplate", form, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}) });
-      const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId }), "send_template_message");
+      const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName } }), "send_template_message");
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
         structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings },
@@ -106,7 +110,7 @@ export const messagingTools: ToolDefinition[] = [
  * send that cannot work — a template that is not APPROVED, a LOCATION template without a
  * location, the wrong number of params — and return warnings where the count cannot be sure.
  */
-async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templateId: string, paramCount: number, messageType: string): Promise<string[]> {
+async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templateId: string, paramCount: number, messageType: string | undefined): Promise<string[]> {
   const cached = await ctx.callApp(appId, { endpoint: "listTemplates", cacheOnly: true });
   if (!cached.ok || cached.data === null) return [];
   const parsed = templatesResponse.safeParse(cached.data);
@@ -121,7 +125,45 @@ async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templ
       `Template ${template.elementName} is a LOCATION template: pass message as { type: "location", location: { latitude, longitude, name, address } } with the place its map header shows (latitude -90..90, longitude -180..180; name and address optional).`,
     );
   }
+  const mediaType = MEDIA_HEADERS[template.templateType];
+  if (mediaType && messageType !== mediaType) {
+    throw new ToolError(
+      `Template ${template.elementName} has a${mediaType === "image" ? "n" : ""} ${template.templateType} header: pass message as { type: "${mediaType}", ${mediaType}: { link: "https://…" } } (or { id } of uploaded media).`,
+    );
+  }
   return checkParamCount(template, paramCount);
+}
+
+const MEDIA_HEADERS: Record<string, string | undefined> = { IMAGE: "image", VIDEO: "video", DOCUMENT: "document" };
+
+/**
+ * The number and name a send goes out from: the app's own, as Gupshup lists it. A number or name
+ * given that is not the app's is refused with the right one (Gupshup would answer "Invalid App
+ * Details"). When the app list cannot say, the values given are used as they are.
+ */
+async function sender(ctx: ToolContext, appId: string, source: string | undefined, srcName: string | undefined): Promise<{ source: string; srcName: string }> {
+  const given = source === undefined ? undefined : normalizePhone(source)!;
+  // With both given, a failed lookup does not stop the send: Gupshup checks them too.
+  const profile = await ctx.appProfile(appId).catch((error: unknown) => {
+    if (source !== undefined && srcName !== undefined) return null;
+    throw error;
+  });
+  const phone = profile?.phone ? normalizePhone(profile.phone) : undefined;
+  const name = profile?.name ?? undefined;
+  if (given !== undefined && phone !== undefined && given !== phone) {
+    throw new ToolError(`${given} is not the number of app '${appId}'${name ? ` (${name})` : ""}: it sends from ${phone}. Leave source out to use it.`);
+  }
+  if (srcName !== undefined && name !== undefined && srcName !== name) {
+    throw new ToolError(`'${srcName}' is not the name of app '${appId}': it is '${name}'. Leave srcName out to use it.`);
+  }
+  const from = given ?? phone;
+  const as = srcName ?? name;
+  if (from === undefined || as === undefined) {
+    throw new ToolError(
+      `Gupshup's app list does not show ${from === undefined ? "the number" : "the name"} of app '${appId}'. Pass source (its WhatsApp number) and srcName (its name) as list_apps shows them.`,
+    );
+  }
+  return { source: from, srcName: as };
 }
 
 /**

@@ -5,9 +5,7 @@ import { APP_ID_PATTERN } from "../constants";
 
 export const appIdValue = z.string().regex(APP_ID_PATTERN, "appId must be a Gupshup app id (letters, digits, '-' or '_'); run list_apps to find it");
 
-export const appIdInput = appIdValue
-  .optional()
-  .describe("Gupshup app id (the UUID list_apps shows). Optional when the server has a default app (GUPSHUP_DEFAULT_APP_ID or the X-Gupshup-App-Id header).");
+export const appIdInput = appIdValue.optional().describe("App id from list_apps; omit it to use the default app.");
 
 export const templateIdInput = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
 
@@ -59,16 +57,13 @@ export function toEpochMs(value: number | string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export const limitInput = z.number().int().min(1).max(500).optional().describe("At most this many entries (default 50, max 500).");
+export const limitInput = z.number().int().min(1).max(500).optional().describe("At most this many (default 50).");
 
 export const idempotencyKeyInput = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "idempotencyKey may use letters, digits and _ . : - (up to 128)")
   .optional()
-  .describe(
-    "Makes the send happen at most once: repeating a call with the same key within 24 h returns the first result without sending again. " +
-      "Without a key, an identical send within 60 s is treated as a retry. Use a new key to send the same content again on purpose.",
-  );
+  .describe("Sends at most once: a repeat with this key within 24 h returns the first result. Without one, an identical send within 60 s counts as a retry.");
 
 /** Fields every send result carries. */
 export const sendReceiptOutput = {

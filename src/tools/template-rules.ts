@@ -10,42 +10,40 @@ export const AUTH_PREFIX = "{{1}} is your verification code";
 
 const label = z.string().trim().min(1, "button text must not be empty").max(25, "button text must be at most 25 characters");
 
-export const buttonInput = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("QUICK_REPLY"), text: label.describe("Button label, up to 25 characters.") }),
-    z.object({
-      type: z.literal("URL"),
-      text: label.describe("Button label, up to 25 characters."),
-      url: z
-        .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
-        .max(2000)
-        .describe("Target URL; may end with {{1}} for a dynamic suffix."),
-      example: z.string().max(2000).optional().describe("The full URL with {{1}} filled in; required when url contains {{1}}."),
-    }),
-    z.object({
-      type: z.literal("PHONE_NUMBER"),
-      text: label.describe("Button label, up to 25 characters."),
-      phoneNumber: z
-        .string()
-        .regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210")
-        .describe("Number to call, with country code."),
-    }),
-    z.object({ type: z.literal("COPY_CODE"), example: z.string().min(1).max(15).describe("Sample coupon code (MARKETING only), up to 15 characters.") }),
-    z.object({
-      type: z.literal("OTP"),
-      otpType: z.enum(["COPY_CODE", "ONE_TAP"]).default("COPY_CODE").describe("How the code is offered (AUTHENTICATION only)."),
-      text: label.optional().describe("Button label, e.g. 'Copy code'."),
-    }),
-    z.object({ type: z.literal("CATALOG"), text: label.optional().describe("Button label (CATALOG templates).") }),
-    z.object({ type: z.literal("MPM"), text: label.optional().describe("Button label (multi-product messages).") }),
-  ])
-  .describe("A template button. QUICK_REPLY/URL/PHONE_NUMBER need text; URL needs url; PHONE_NUMBER needs phoneNumber.");
+export const buttonInput = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("QUICK_REPLY"), text: label }),
+  z.object({
+    type: z.literal("URL"),
+    text: label,
+    url: z
+      .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
+      .max(2000)
+      .describe("May end with {{1}}: a suffix filled in when sending."),
+    example: z.string().max(2000).optional().describe("The url with {{1}} filled in; required when it has one."),
+  }),
+  z.object({
+    type: z.literal("PHONE_NUMBER"),
+    text: label,
+    phoneNumber: z
+      .string()
+      .regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210")
+      .describe("With country code."),
+  }),
+  z.object({ type: z.literal("COPY_CODE"), example: z.string().min(1).max(15).describe("A sample code.") }),
+  z.object({
+    type: z.literal("OTP"),
+    otpType: z.enum(["COPY_CODE", "ONE_TAP"]).default("COPY_CODE"),
+    text: label.optional(),
+  }),
+  z.object({ type: z.literal("CATALOG"), text: label.optional() }),
+  z.object({ type: z.literal("MPM"), text: label.optional() }),
+]);
 export type ButtonInput = z.infer<typeof buttonInput>;
 
 export const buttonsInput = z
   .array(buttonInput)
   .max(10, "at most 10 buttons")
-  .describe("Up to 10 buttons: ≤1 PHONE_NUMBER, ≤2 URL, ≤10 QUICK_REPLY (grouped together), ≤1 COPY_CODE (MARKETING), exactly one OTP for AUTHENTICATION.");
+  .describe("text is the label. At most 1 PHONE_NUMBER, 2 URL, 1 COPY_CODE (MARKETING); QUICK_REPLYs together; AUTHENTICATION needs exactly one OTP.");
 
 /** Gupshup's wire form of a button (inside the JSON string of the `buttons` form field). */
 export function buttonToWire(button: ButtonInput): Record<string, unknown> {

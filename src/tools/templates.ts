@@ -63,32 +63,28 @@ export const templateTools: ToolDefinition[] = [
       input: z
         .object({
           appId: appIdInput,
-          elementName: elementNameInput.describe("Template name: lowercase letters, digits and underscores, up to 180 characters (e.g. order_update)."),
+          elementName: elementNameInput.describe("Lowercase letters, digits and _ (e.g. order_update)."),
           languageCode: z
             .string()
             .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "languageCode must look like en, hi or en_US")
-            .describe("Language code, e.g. en, en_US, hi."),
-          category: z.enum(CATEGORIES).describe("MARKETING, UTILITY or AUTHENTICATION."),
-          templateType: z.enum(TEMPLATE_TYPES).describe("TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION, CAROUSEL, PRODUCT, CATALOG or LTO. PRODUCT/CATALOG/LTO/CAROUSEL: MARKETING and UTILITY only."),
-          content: contentInput.describe("Body text, up to 1024 characters, with variables {{1}}, {{2}}, … AUTHENTICATION bodies must start with '{{1}} is your verification code'."),
-          header: headerInput.optional().describe("Header text, up to 60 characters, at most one variable ({{1}}, then exampleHeader is required). Not for AUTHENTICATION."),
-          footer: footerInput.optional().describe("Footer text, up to 60 characters, no variables."),
+            .describe("e.g. en, en_US, hi."),
+          category: z.enum(CATEGORIES).describe("Meta's category; it decides the price."),
+          templateType: z.enum(TEMPLATE_TYPES).describe("PRODUCT, CATALOG, LTO and CAROUSEL: MARKETING or UTILITY only."),
+          content: contentInput.describe("Body with variables {{1}}, {{2}}, …; AUTHENTICATION bodies start '{{1}} is your verification code'."),
+          header: headerInput.optional().describe("At most one variable {{1}}. Not for AUTHENTICATION."),
+          footer: footerInput.optional().describe("No variables."),
           buttons: buttonsInput.optional(),
-          example: exampleInput
-            .optional()
-            .describe(
-              "The body with every variable filled in (e.g. 'Hi Rahul, your order ORD-1 shipped'). Required when content has variables — Meta needs it to approve; without variables it defaults to content.",
-            ),
-          exampleHeader: exampleHeaderInput.optional().describe("The header with its variable filled in (e.g. header 'Order {{1}} shipped' → 'Order ORD-7 shipped'). Required when header has {{1}}."),
-          exampleMedia: mediaHandleInput.optional().describe("Sample media handle from upload_media (required for IMAGE, VIDEO and DOCUMENT templates)."),
+          example: exampleInput.optional().describe("The body with every variable filled in (e.g. 'Hi Rahul, order ORD-1 shipped'); Meta needs it when content has variables."),
+          exampleHeader: exampleHeaderInput.optional().describe("The header with {{1}} filled in; required when it has one."),
+          exampleMedia: mediaHandleInput.optional().describe("A media handle from upload_media; required for IMAGE, VIDEO and DOCUMENT."),
           vertical: z
             .string()
             .min(1, "vertical must not be empty")
             .max(180, "vertical must be at most 180 characters")
             .optional()
-            .describe("Business use-case label, up to 180 characters (default: the name humanised, order_update → 'Order update')."),
+            .describe("Business use-case label (default: from the name, order_update → 'Order update')."),
           allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
-          limitedOfferText: z.string().min(1).max(16).optional().describe("LTO templates only: the offer headline, up to 16 characters."),
+          limitedOfferText: z.string().min(1).max(16).optional().describe("LTO only: the offer headline."),
         })
         .superRefine((args, rctx) => refineTemplate(args, rctx)),
       output: z.object({ appId: z.string(), template: templateShape }),
@@ -117,17 +113,17 @@ export const templateTools: ToolDefinition[] = [
       input: z
         .object({
           appId: appIdInput,
-          templateId: templateIdInput.describe("Template id (UUID from list_templates)."),
-          content: contentInput.optional().describe("New body text, up to 1024 characters."),
-          header: headerInput.optional().describe("New header text, up to 60 characters, at most one variable ({{1}}, then exampleHeader is required)."),
-          footer: footerInput.optional().describe("New footer text, up to 60 characters."),
+          templateId: templateIdInput.describe("From list_templates."),
+          content: contentInput.optional().describe("New body."),
+          header: headerInput.optional().describe("New header, at most one variable {{1}}."),
+          footer: footerInput.optional().describe("New footer."),
           buttons: buttonsInput.optional(),
           category: z.enum(CATEGORIES).optional().describe("New category."),
           templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
-          example: exampleInput.optional().describe("The body with every variable filled in; required when the new content has variables, and defaults to the new content when it has none."),
-          exampleHeader: exampleHeaderInput.optional().describe("The header with its variable filled in; required when the new header has {{1}}."),
-          exampleMedia: mediaHandleInput.optional().describe("New sample media handle from upload_media."),
-          enableSample: z.boolean().optional().describe("Send enableSample (Gupshup requires true; default true)."),
+          example: exampleInput.optional().describe("The new body with every variable filled in; needed when it has variables."),
+          exampleHeader: exampleHeaderInput.optional().describe("The new header with {{1}} filled in."),
+          exampleMedia: mediaHandleInput.optional().describe("A new media handle from upload_media."),
+          enableSample: z.boolean().optional().describe("Gupshup requires true (the default)."),
         })
         .superRefine((args, rctx) => {
           const changes = ["content", "header", "footer", "buttons", "category", "templateType", "example", "exampleHeader", "exampleMedia"] as const;
