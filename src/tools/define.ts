@@ -42,6 +42,22 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: s
   return { name, spec, listed, bind } as unknown as ToolDefinition;
 }
 
+/** MCP's defaults for tool hints: a hint with its default value need not be listed. */
+const HINT_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+
+/**
+ * The hints as tools/list shows them: only those that differ from MCP's defaults, and for a
+ * read-only tool not the two that MCP says mean nothing for it (destructive, idempotent).
+ */
+export function listedAnnotations(hints: ToolSpec<z.ZodObject, z.ZodObject>["annotations"]): ToolAnnotations {
+  const listed: ToolAnnotations = {};
+  for (const [name, value] of Object.entries(hints) as [keyof typeof HINT_DEFAULTS, boolean][]) {
+    const meaningless = hints.readOnlyHint && (name === "destructiveHint" || name === "idempotentHint");
+    if (value !== HINT_DEFAULTS[name] && !meaningless) listed[name] = value;
+  }
+  return listed;
+}
+
 /**
  * Registers a tool whose handler only does the work: input is validated by its schema before the
  * handler runs, a ToolError becomes an `isError` result with its message, and anything
@@ -52,7 +68,7 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
   const run = tool.bind(ctx);
   server.registerTool(
     name,
-    { title: spec.title, description: spec.description, inputSchema: tool.listed.input, outputSchema: tool.listed.output, annotations: { title: spec.title, ...spec.annotations } },
+    { title: spec.title, description: spec.description, inputSchema: tool.listed.input, outputSchema: tool.listed.output, annotations: listedAnnotations(spec.annotations) },
     (async (args: Record<string, unknown>, extra: ServerContext) => {
       try {
         const outcome = await run(args, extra);

@@ -4,7 +4,8 @@ type JsonSchema = Record<string, unknown>;
 
 /**
  * Left out of input schemas: patterns (ids and keys are described in words, and a value that does
- * not match gets an error saying what is wrong).
+ * not match gets an error saying what is wrong). "minLength: 1" goes too: an empty value is refused
+ * with a clear error anyway.
  */
 const INPUT_NOISE = new Set(["pattern"]);
 /**
@@ -30,7 +31,7 @@ function withoutKeys(node: unknown, drop: ReadonlySet<string>): unknown {
   for (const [key, value] of Object.entries(node)) {
     // Under "properties" the keys are field names, never keywords.
     if (key === "properties") kept[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([field, sub]) => [field, withoutKeys(sub, drop)]));
-    else if (!drop.has(key)) kept[key] = withoutKeys(value, drop);
+    else if (!drop.has(key) && !(key === "minLength" && value === 1)) kept[key] = withoutKeys(value, drop);
   }
   return kept;
 }

@@ -10,35 +10,71 @@ export const AUTH_PREFIX = "{{1}} is your verification code";
 
 const label = z.string().trim().min(1, "button text must not be empty").max(25, "button text must be at most 25 characters");
 
-export const buttonInput = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("QUICK_REPLY"), text: label }),
-  z.object({
-    type: z.literal("URL"),
-    text: label,
+/** A template button, as Gupshup takes it (by type). */
+export type ButtonInput =
+  | { type: "QUICK_REPLY"; text: string }
+  | { type: "URL"; text: string; url: string; example?: string }
+  | { type: "PHONE_NUMBER"; text: string; phoneNumber: string }
+  | { type: "COPY_CODE"; example: string }
+  | { type: "OTP"; otpType: "COPY_CODE" | "ONE_TAP"; text?: string }
+  | { type: "CATALOG" | "MPM"; text?: string };
+
+/** What each button type needs besides its type. */
+const NEEDS: Record<ButtonInput["type"], readonly ("text" | "url" | "phoneNumber" | "example")[]> = {
+  QUICK_REPLY: ["text"],
+  URL: ["text", "url"],
+  PHONE_NUMBER: ["text", "phoneNumber"],
+  COPY_CODE: ["example"],
+  OTP: [],
+  CATALOG: [],
+  MPM: [],
+};
+
+/**
+ * One flat object for every button type (a model reads one short schema instead of seven
+ * variants); what each type needs is checked here, with an error naming the missing field.
+ */
+export const buttonInput = z
+  .object({
+    type: z.enum(["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "CATALOG", "MPM"]),
+    text: label.optional().describe("The label."),
     url: z
       .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
       .max(2000)
-      .describe("May end with {{1}}: a suffix filled in when sending."),
-    example: z.string().max(2000).optional().describe("The url with {{1}} filled in; required when it has one."),
-  }),
-  z.object({
-    type: z.literal("PHONE_NUMBER"),
-    text: label,
+      .optional()
+      .describe("URL: may end with {{1}}, filled in when sending."),
+    example: z.string().min(1).max(2000).optional().describe("URL: the url with {{1}} filled in. COPY_CODE: a sample code (up to 15)."),
     phoneNumber: z
       .string()
       .regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210")
-      .describe("With country code."),
-  }),
-  z.object({ type: z.literal("COPY_CODE"), example: z.string().min(1).max(15).describe("A sample code.") }),
-  z.object({
-    type: z.literal("OTP"),
-    otpType: z.enum(["COPY_CODE", "ONE_TAP"]).default("COPY_CODE"),
-    text: label.optional(),
-  }),
-  z.object({ type: z.literal("CATALOG"), text: label.optional() }),
-  z.object({ type: z.literal("MPM"), text: label.optional() }),
-]);
-export type ButtonInput = z.infer<typeof buttonInput>;
+      .optional()
+      .describe("PHONE_NUMBER: with country code."),
+    otpType: z.enum(["COPY_CODE", "ONE_TAP"]).optional().describe("OTP: COPY_CODE (default) or ONE_TAP."),
+  })
+  .superRefine((button, rctx) => {
+    const missing = NEEDS[button.type].filter((field) => button[field] === undefined);
+    if (missing.length > 0) rctx.addIssue({ code: "custom", message: `a ${button.type} button needs ${missing.join(" and ")}`, continue: false });
+    if (button.type === "COPY_CODE" && button.example !== undefined && button.example.length > 15) {
+      rctx.addIssue({ code: "custom", path: ["example"], message: "a COPY_CODE example must be at most 15 characters" });
+    }
+  })
+  .transform((b): ButtonInput => {
+    // Only the fields of the button's own type go on.
+    switch (b.type) {
+      case "QUICK_REPLY":
+        return { type: b.type, text: b.text! };
+      case "URL":
+        return { type: b.type, text: b.text!, url: b.url!, ...(b.example ? { example: b.example } : {}) };
+      case "PHONE_NUMBER":
+        return { type: b.type, text: b.text!, phoneNumber: b.phoneNumber! };
+      case "COPY_CODE":
+        return { type: b.type, example: b.example! };
+      case "OTP":
+        return { type: b.type, otpType: b.otpType ?? "COPY_CODE", ...(b.text ? { text: b.text } : {}) };
+      default:
+        return { type: b.type, ...(b.text ? { text: b.text } : {}) };
+    }
+  });
 
 export const buttonsInput = z
   .array(buttonInput)

@@ -103,8 +103,8 @@ export const utilityTools: ToolDefinition[] = [
       }),
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
       scope: "manage",
-      // Each call fetches a fresh token from Gupshup and spends the app's token budget.
-      annotations: { ...readOnly, idempotentHint: false },
+      // Not read-only: Gupshup mints a token when the app has none, and each call spends the token budget.
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });
