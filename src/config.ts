@@ -14,6 +14,8 @@ export interface Settings {
   defaultAppId?: string;
   /** The origin clients reach this server on (PUBLIC_URL), when it is not the request's own. */
   publicOrigin?: string;
+  /** Added to recipient numbers written without a country code (GUPSHUP_DEFAULT_COUNTRY_CODE, digits only). */
+  defaultCountryCode?: string;
   /** A configuration mistake that makes serving unsafe or impossible; /mcp refuses with it. */
   problem?: string;
 }
@@ -43,6 +45,12 @@ function parseSettings(env: Env): Settings {
     if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHostname(url.hostname)))) {
       settings.problem = `PUBLIC_URL must be this server's https origin, such as https://gupshup-mcp.example.workers.dev.`;
     } else settings.publicOrigin = url.origin;
+  }
+
+  const countryCode = set(env.GUPSHUP_DEFAULT_COUNTRY_CODE)?.replace(/^\+/, "");
+  if (countryCode !== undefined) {
+    if (/^[1-9]\d{0,2}$/.test(countryCode)) settings.defaultCountryCode = countryCode;
+    else settings.problem ??= "GUPSHUP_DEFAULT_COUNTRY_CODE must be a country calling code, such as 91 (India) or 1 (US).";
   }
 
   const base = set(env.GUPSHUP_BASE_URL);

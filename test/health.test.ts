@@ -40,6 +40,15 @@ describe("get_app_health", () => {
     expect(textOf(result)).toMatch(/Wallet: unavailable/);
   });
 
+  it("an app Gupshup does not know is an error, not an unhealthy app (get_app_health and get_device_balance)", async () => {
+    const client = await connect();
+    for (const tool of ["get_app_health", "get_device_balance"]) {
+      const result = await callTool(client, tool, { appId: "no-such-app" });
+      expect(result.isError, tool).toBe(true);
+      expect(textOf(result)).toBe(`App ID 'no-such-app' not found (Gupshup said: "Invalid App ID"). Run list_apps to see valid app IDs.`);
+    }
+  });
+
   it("is an error only when every part fails", async () => {
     const client = await connect();
     await sandbox().failNext({ path: "/(health|ratings|wallet/balance)$", status: 503, body: "Service Unavailable", times: 3 });

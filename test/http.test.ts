@@ -25,6 +25,12 @@ describe("operator mode", () => {
     expect(await upstreamRequests()).toHaveLength(0);
   });
 
+  it("refuses /mcp with what to fix when GUPSHUP_DEFAULT_COUNTRY_CODE is not a calling code", async () => {
+    const res = await callWorker(initialize({ Authorization: `Bearer ${MCP_AUTH_TOKEN}` }), { ...operatorEnv, GUPSHUP_DEFAULT_COUNTRY_CODE: "India" });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { message: string }).message).toBe("GUPSHUP_DEFAULT_COUNTRY_CODE must be a country calling code, such as 91 (India) or 1 (US).");
+  });
+
   it("answers a missing bearer with 401 and a challenge that leads to OAuth sign-in", async () => {
     const res = await callWorker(initialize(), operatorEnv);
     expect(res.status).toBe(401);

@@ -44,6 +44,20 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
     expect(after.structuredContent!.whatsappId).toMatch(/^wamid\./);
   });
 
+  it("a send before delivery tracking says so, and its status later says why no update comes", async () => {
+    const client = await connect();
+    const sent = await callTool(client, "send_template_message", sendTemplate("919876543210"));
+    expect(textOf(sent)).toContain("Delivery tracking is off for this app, so whether this message arrives will not be known here: run configure_webhook");
+    const configured = await callTool(client, "configure_webhook", { appId });
+    expect(textOf(configured)).toContain("Events are recorded from now on; messages sent before have no delivery history here.");
+    const status = await callTool(client, "get_message_status", { appId, messageId: sent.structuredContent!.messageId as string });
+    expect(status.structuredContent).toMatchObject({ status: "submitted" });
+    expect(textOf(status)).toMatch(/Sent before delivery tracking started \(.*\): Gupshup reported on it before then, so no update will come here\.$/);
+
+    const tracked = await callTool(client, "send_template_message", sendTemplate("919876543211"));
+    expect(textOf(tracked)).not.toContain("Delivery tracking is off");
+  });
+
   it("a send to a number that is not on WhatsApp shows up in get_failed_numbers with code and reason", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
@@ -149,7 +163,7 @@ describe("the delivery inbox", () => {
       state.storage.sql.exec("UPDATE inbox_status SET received_at = received_at - ?", 31 * 86_400_000);
     });
     const status = await callTool(client, "get_message_status", { appId, messageId: "m-4" });
-    expect(textOf(status)).toMatch(/No record of message m-4/);
+    expect(textOf(status)).toMatch(/^No message m-4 in app .* inbox: it was not sent through this server in the last 30 days, or the id is wrong\..*asking again will not change this answer\.$/);
   });
 
   it("a template status event drops the app's cached template list", async () => {

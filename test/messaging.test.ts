@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { TEMPLATE_SEND_RULES } from "../src/sandbox/rules";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, operatorEnv, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
@@ -171,6 +171,30 @@ describe("send_template_message", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/has an IMAGE header: pass message as \{ type: "image", image: \{ link: "https:\/\/…" \} \}/);
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
+  it("refuses a number without a country code, with an example, before any upstream call", async () => {
+    const client = await connect();
+    const result = await callTool(client, "send_template_message", { ...send, destination: "98765 43210" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe("98765 43210 has no country code: write it with + and the country code, e.g. +91 98765 43210 (India) or +1 415 555 0123 (US).");
+    const national = await callTool(client, "send_text_message", { appId, destination: "09876543210", text: "Hi" });
+    expect(textOf(national)).toMatch(/^09876543210 has no country code/);
+    expect(await upstreamRequests(/\/(template\/msg|v3\/message)$/)).toHaveLength(0);
+  });
+
+  it("adds GUPSHUP_DEFAULT_COUNTRY_CODE to a number without one, and says so", async () => {
+    const client = await connect({ env: { ...operatorEnv, GUPSHUP_DEFAULT_COUNTRY_CODE: "+91" } });
+    const result = await callTool(client, "send_template_message", { ...send, destination: "098765 43210" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ destination: "919876543210" });
+    expect(textOf(result)).toContain("098765 43210 had no country code: +91 (this server's default) was added.");
+    const withCode = await callTool(client, "send_template_message", { ...send, destination: "+1 415 555 0123" });
+    expect(withCode.structuredContent).toMatchObject({ destination: "14155550123" });
+    expect(textOf(withCode)).not.toContain("country code");
+    const [first, second] = await upstreamRequests(/\/template\/msg$/);
+    expect(new URLSearchParams(first!.body).get("destination")).toBe("919876543210");
+    expect(new URLSearchParams(second!.body).get("destination")).toBe("14155550123");
   });
 
   it("refuses a text message object with what message is for", async () => {

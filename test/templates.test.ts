@@ -36,6 +36,8 @@ describe("list_templates", () => {
     expect(sale.variableCount).toBe(1);
     expect(textOf(result)).toContain("promo_blast [REJECTED]");
     expect(textOf(result)).toContain("rejected: Invalid Format");
+    // The text alone is enough for a send: the id, how many params, and the body they fill.
+    expect(textOf(result)).toContain(`spring_sale [APPROVED] MARKETING/IMAGE en — id ${sale.id} — 1 variable(s): "Spring sale: {{1}} off everything until Sunday."`);
 
     const calls = await upstreamRequests(/\/templates$/);
     expect(calls).toHaveLength(1);

@@ -78,6 +78,8 @@ export interface SendReceipt {
   /** True when this answer is the earlier send's (nothing was sent again). */
   replayed: boolean;
   firstSentAt: number;
+  /** Whether the app's delivery inbox receives Gupshup's events (configure_webhook has run). */
+  tracked?: boolean;
 }
 
 export type UpstreamResult =

@@ -112,7 +112,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.access.appToken(req.appId!, caller, deadline);
     if (!access.ok) return access;
-    return this.sends.send(req, () => this.appCall(req, caller, deadline));
+    const res = await this.sends.send(req, () => this.appCall(req, caller, deadline));
+    return res.ok && res.send ? { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null } } : res;
   }
 
   /** An app-scope call: the app token, the cache, one renewal if Gupshup refuses the token. */

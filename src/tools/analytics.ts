@@ -51,8 +51,7 @@ export const analyticsTools: ToolDefinition[] = [
     "get_template_analytics",
     {
       title: "Template analytics",
-      description:
-        "Sent, delivered, read and button clicks per template over a time range (at most 90 days back). Gupshup answers one template per call at 10 calls/min, so ids beyond the budget come back under `pending` with the wait.",
+      description: `Sent, delivered, read and button clicks per template over a time range (at most 90 days back). Gupshup answers one template per call, ${limitInWords("analytics")}: ids beyond that come back under \`pending\` with the wait.`,
       input: z
         .object({
           appId: appIdInput,
@@ -125,8 +124,8 @@ export const analyticsTools: ToolDefinition[] = [
     {
       title: "Compare templates",
       description:
-        "Compare a template with others over exactly 7, 30, 60 or 90 days: for each pair, block-rate ranking, sends and top block reason. Templates must be APPROVED with ≥1,000 sends in the range. " +
-        "Gupshup compares one pair per call and allows 10 calls per hour: pairs beyond the budget come back under `pending` with the wait, pairs Gupshup refuses under `failed`.",
+        "Compare a template with others over exactly 7, 30, 60 or 90 days: which is blocked more, sends, top block reason. Templates must be APPROVED with ≥1,000 sends in the range. " +
+        `One pair per Gupshup call, ${limitInWords("compare")}: pairs beyond that come back under \`pending\` with the wait, pairs Gupshup refuses under \`failed\`.`,
       input: z
         .object({
           appId: appIdInput,

@@ -1,11 +1,13 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
 import type { AppProfile, UpstreamRequest, UpstreamResult } from "../api/types";
+import { readSettings } from "../config";
 import type { Env } from "../env";
 import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
 import { ToolError, translateFailure } from "./errors";
+import { recipientNumber } from "./schemas";
 
 /** Everything a tool needs for one request: who is calling, and the way to Gupshup. */
 export class ToolContext {
@@ -38,6 +40,14 @@ export class ToolContext {
     throw new ToolError(
       `This connection may only use ${allowed}; app '${appId}' was not allowed when it was approved. Use an allowed app, or disconnect and reconnect the connector to allow more apps.`,
     );
+  }
+
+  /** A recipient's number with its country code (see recipientNumber), and a sentence when one was added. */
+  recipient(value: string): { number: string; note: string } {
+    const result = recipientNumber(value, readSettings(this.env).defaultCountryCode);
+    if ("error" in result) throw new ToolError(result.error);
+    const note = result.addedCountryCode ? ` ${value.trim()} had no country code: +${result.addedCountryCode} (this server's default) was added.` : "";
+    return { number: result.number, note };
   }
 
   /** One upstream call through the app's gateway object (token, rate limits, queue). */

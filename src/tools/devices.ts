@@ -3,7 +3,7 @@ import { parseAnswer, usageResponse } from "../api/responses";
 import { type AppSummary, listAccountApps } from "./apps";
 import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
-import { ToolError, translateFailure } from "./errors";
+import { refuseUnknownApp, ToolError, translateFailure } from "./errors";
 import { healthPart, ratingsPart, walletPart } from "./health";
 import { appIdInput } from "./schemas";
 
@@ -118,6 +118,7 @@ export const deviceTools: ToolDefinition[] = [
       const appId = ctx.appId(args.appId);
       const date = new Date().toISOString().slice(0, 10);
       const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
+      refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
       const wallet = walletPart(ctx, appId, walletResult);
       let today: { date: string; messages: number; fees: number } | null = null;
       let usageError: string | undefined;

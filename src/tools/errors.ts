@@ -15,6 +15,18 @@ export interface FailureContext {
   sender?: { source: string; srcName: string };
 }
 
+const UNKNOWN_APP = /invalid app id|app id not found/i;
+
+/**
+ * For a tool that asks Gupshup several things about one app: when Gupshup does not know the app,
+ * that is the answer (an error), not one part of a report.
+ */
+export function refuseUnknownApp(results: readonly UpstreamResult[], context: FailureContext): void {
+  for (const result of results) {
+    if (!result.ok && result.failure.kind === "rejected" && UNKNOWN_APP.test(result.failure.message)) throw new ToolError(translateFailure(result.failure, context));
+  }
+}
+
 /** The data of a successful upstream result, or a ToolError with the translated failure. */
 export function unwrap(result: UpstreamResult, context: FailureContext): unknown {
   if (result.ok) return result.data;

@@ -3,7 +3,7 @@ import { parseAnswer } from "../api/responses";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
-import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput } from "./schemas";
+import { appIdInput, idempotencyKeyInput, phoneInput, receiptOf, sendReceiptOutput } from "./schemas";
 
 /** Free-form messages (Meta format on /v3/message), only deliverable inside the 24-hour window. */
 
@@ -17,14 +17,14 @@ const sendOutput = z.object({
   ...sendReceiptOutput,
 });
 const sending = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
-const destinationInput = phoneInput.describe("The user's WhatsApp number with country code; formats like +91 98765-43210 are accepted.");
+const destinationInput = phoneInput.describe("With country code, e.g. +91 98765 43210.");
 
 const httpsUrl = z.url({ protocol: /^https$/, error: "url must be an https URL" }).max(2000);
 
 async function sendFreeForm(ctx: ToolContext, args: { appId?: string; destination: string; idempotencyKey?: string }, message: Record<string, unknown>, what: string) {
   const { appId: appIdArg, destination: destinationArg } = args;
   const appId = ctx.appId(appIdArg);
-  const destination = normalizePhone(destinationArg)!;
+  const { number: destination, note: countryNote } = ctx.recipient(destinationArg);
   const window = (await ctx.readInbox(appId, { kind: "window", recipient: destination })).data;
   if (window === "closed") {
     throw new ToolError(
@@ -38,7 +38,7 @@ async function sendFreeForm(ctx: ToolContext, args: { appId?: string; destinatio
   const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
   return {
     structured: { status: "submitted" as const, messageId, appId, destination, windowState: window as "open" | "unknown", ...receipt },
-    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}${note}`,
+    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${countryNote}${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}${note}`,
   };
 }
 
@@ -47,7 +47,7 @@ export const freeFormTools: ToolDefinition[] = [
     "send_text_message",
     {
       title: "Send text message",
-      description: "Send a free-form text to a WhatsApp user. Only delivered inside the 24-hour customer-service window (the user wrote in the last 24 h); outside it use send_template_message.",
+      description: "Send a free-form text. Delivered only if the user wrote in the last 24 h; otherwise use send_template_message.",
       input: z.object({
         appId: appIdInput,
         destination: destinationInput,
@@ -66,7 +66,7 @@ export const freeFormTools: ToolDefinition[] = [
     "send_media_message",
     {
       title: "Send media message",
-      description: "Send an image, video, audio, document or sticker by https URL or uploaded media id, inside the 24-hour window. Captions for image/video/document; filename for documents.",
+      description: "Send an image, video, audio, document or sticker, inside the 24-hour window.",
       input: z
         .object({
           appId: appIdInput,
@@ -103,7 +103,7 @@ export const freeFormTools: ToolDefinition[] = [
     "send_location_message",
     {
       title: "Send location message",
-      description: "Send a map location (latitude/longitude, optional name and address) inside the 24-hour window.",
+      description: "Send a map location, inside the 24-hour window.",
       input: z.object({
         appId: appIdInput,
         destination: destinationInput,

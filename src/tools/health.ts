@@ -3,7 +3,7 @@ import { healthResponse, ratingsResponse, walletResponse } from "../api/response
 import type { UpstreamResult } from "../api/types";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
-import { ToolError, translateFailure } from "./errors";
+import { refuseUnknownApp, ToolError, translateFailure } from "./errors";
 import { appIdInput } from "./schemas";
 
 const healthShape = z.object({ healthy: z.boolean(), reason: z.string().nullable() });
@@ -96,8 +96,7 @@ export const healthTools: ToolDefinition[] = [
     "get_app_health",
     {
       title: "App health",
-      description:
-        "An app's health, quality rating / messaging limit, and wallet balance in one call. Parts are fetched in parallel; one failing part does not hide the others. Ratings are cached for 24 h (Gupshup's limit) and show their age.",
+      description: "One app in depth: health, quality rating, messaging limit and wallet balance. Ratings are refreshed at most once a day (Gupshup's limit) and show their age.",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
       scope: "read",
@@ -110,6 +109,7 @@ export const healthTools: ToolDefinition[] = [
         ctx.callApp(appId, { endpoint: "ratings" }),
         ctx.callApp(appId, { endpoint: "wallet" }),
       ]);
+      refuseUnknownApp([healthResult, ratingsResult, walletResult], { session: ctx.session, appId });
       const health = healthPart(ctx, appId, healthResult);
       const ratings = ratingsPart(ctx, appId, ratingsResult);
       const wallet = walletPart(ctx, appId, walletResult);

@@ -88,13 +88,21 @@ export const inboxTools: ToolDefinition[] = [
       if (!found) {
         if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
         throw new ToolError(
-          `No record of message ${args.messageId} for app ${appId}. Gupshup posts events a few seconds after a send — try again shortly; events are kept ${retentionDays(ctx.env.INBOX_RETENTION_DAYS)} days.`,
+          `No message ${args.messageId} in app ${appId}'s inbox: it was not sent through this server in the last ${retentionDays(ctx.env.INBOX_RETENTION_DAYS)} days, or the id is wrong. ` +
+            "Use the messageId a send returned (get_failed_numbers and list_inbound_messages list recent ones); asking again will not change this answer.",
         );
       }
       const history = found.history.map((h) => ({ ...h, at: iso(h.at) }));
       const last = found.history.at(-1)!;
       const failure = found.status === "failed" ? found.history.find((h) => h.status === "failed") : undefined;
-      const note = reply.webhookConfiguredAt === null ? " (no webhook configured: run configure_webhook to get delivery updates)" : "";
+      const sentAt = found.history.find((h) => h.status === "submitted")?.at;
+      const untracked = found.status === "submitted" && sentAt !== undefined && reply.webhookConfiguredAt !== null && sentAt < reply.webhookConfiguredAt;
+      const note =
+        reply.webhookConfiguredAt === null
+          ? " (no webhook configured: run configure_webhook to get delivery updates)"
+          : untracked
+            ? ` Sent before delivery tracking started (${iso(reply.webhookConfiguredAt)}): Gupshup reported on it before then, so no update will come here.`
+            : "";
       return {
         structured: { appId, messageId: found.messageId, whatsappId: found.whatsappId, recipient: found.recipient, status: found.status, history },
         summary: `Message ${found.messageId} to ${found.recipient ?? "?"}: ${found.status.toUpperCase()}${failure ? ` — ${failure.code ?? ""} ${failure.reason ?? ""}` : ""} (last update ${iso(last.at)})${note}`,

@@ -10,8 +10,7 @@ export const mediaTools: ToolDefinition[] = [
     "upload_media",
     {
       title: "Upload sample media",
-      description:
-        "Upload an image, video or PDF as a template sample and get a handleId to pass as exampleMedia to create_template/edit_template. Give an https URL or base64 data (this server cannot read local files).",
+      description: "Upload an image, video or PDF as a template sample; returns the handleId that create_template/edit_template take as exampleMedia.",
       input: z.object({
         appId: appIdInput,
         file: z

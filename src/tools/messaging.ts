@@ -82,7 +82,7 @@ export const messagingTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const destination = normalizePhone(args.destination)!;
+      const { number: destination, note: countryNote } = ctx.recipient(args.destination);
       const [{ source, srcName }, warnings] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
         checkAgainstCachedTemplate(ctx, appId, args.template.id, args.template.params.length, args.message?.type),
@@ -99,7 +99,7 @@ export const messagingTools: ToolDefinition[] = [
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
         structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings },
-        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${note}${warnings.map((w) => `\nWarning: ${w}`).join("")}`,
+        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${countryNote}${note}${warnings.map((w) => `\nWarning: ${w}`).join("")}`,
       };
     },
   ),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SendReceipt } from "../api/types";
 import { APP_ID_PATTERN } from "../constants";
 
 /** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
@@ -39,6 +40,21 @@ export function normalizePhone(value: string): string | undefined {
   return digits.length >= 8 && digits.length <= 15 ? digits : undefined;
 }
 
+/**
+ * A recipient's number as Gupshup wants it. Written with + (or 00) it has its country code; without,
+ * only a number longer than 10 digits that does not start with 0 can have one (national numbers are
+ * at most 10 digits). Anything else gets `defaultCountryCode` (dropping a trunk 0), or is refused:
+ * guessing the country would message a stranger.
+ */
+export function recipientNumber(value: string, defaultCountryCode: string | undefined): { number: string; addedCountryCode?: string } | { error: string } {
+  const digits = normalizePhone(value);
+  if (digits === undefined) return { error: `${value} is not a phone number: write it with its country code, e.g. +91 98765 43210.` };
+  const international = /^\s*(\+|00)/.test(value);
+  if (international || (digits.length > 10 && !digits.startsWith("0"))) return { number: digits };
+  if (defaultCountryCode) return { number: defaultCountryCode + digits.replace(/^0+/, ""), addedCountryCode: defaultCountryCode };
+  return { error: `${value} has no country code: write it with + and the country code, e.g. +91 98765 43210 (India) or +1 415 555 0123 (US).` };
+}
+
 export const phoneInput = z
   .string()
   .max(32, "is too long for a phone number")
@@ -72,11 +88,13 @@ export const sendReceiptOutput = {
 };
 
 /** The idempotency part of a send result, and a sentence for the summary when it was a replay. */
-export function receiptOf(send: { idempotencyKey: string; replayed: boolean; firstSentAt: number } | undefined): { idempotencyKey: string; replayed: boolean; note: string } {
+export function receiptOf(send: SendReceipt | undefined): { idempotencyKey: string; replayed: boolean; note: string } {
   if (!send) return { idempotencyKey: "", replayed: false, note: "" };
   const ago = Math.max(0, Math.round((Date.now() - send.firstSentAt) / 1000));
-  const note = send.replayed
+  const replay = send.replayed
     ? ` This repeats an identical send made ${ago}s ago (same idempotencyKey, or same content within 60 s): nothing was sent again. To send it again on purpose, pass a new idempotencyKey.`
     : "";
-  return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note };
+  const untracked =
+    send.tracked === false ? " Delivery tracking is off for this app, so whether this message arrives will not be known here: run configure_webhook (it covers messages sent after it)." : "";
+  return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note: replay + untracked };
 }

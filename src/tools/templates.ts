@@ -58,8 +58,7 @@ export const templateTools: ToolDefinition[] = [
     "create_template",
     {
       title: "Create template",
-      description:
-        "Create a WhatsApp message template and submit it to Meta for approval (status starts PENDING; check with list_templates). Body variables are {{1}}, {{2}}, … and need an `example`; a header variable needs `exampleHeader`.",
+      description: "Create a template and submit it to Meta for approval (it starts PENDING; list_templates shows when it is APPROVED).",
       input: z
         .object({
           appId: appIdInput,
@@ -151,7 +150,7 @@ export const templateTools: ToolDefinition[] = [
     "list_templates",
     {
       title: "List templates",
-      description: "List an app's templates with status (APPROVED/PENDING/REJECTED…), category, type, body, header, footer and buttons. Answers are cached for 60 s; filter to keep the list short.",
+      description: "An app's templates: status, category, type, body and variable count (what a send needs), header, footer, buttons. Filter to keep it short.",
       input: z.object({
         appId: appIdInput,
         status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional().describe("Only templates with this status."),
@@ -188,7 +187,11 @@ export const templateTools: ToolDefinition[] = [
       );
       const templates = matching.slice(0, args.limit ?? 100);
       const cachedAt = result.ok ? result.cachedAt : undefined;
-      const lines = templates.map((t) => `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — ${t.id}${t.reason ? ` — rejected: ${t.reason}` : ""}`);
+      const lines = templates.map(
+        (t) =>
+          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id} — ${t.variableCount} variable(s)` +
+          `${t.body ? `: "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}` : ""}`,
+      );
       const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
       return {
         structured: { appId, templates, total: matching.length, cached: cachedAt !== undefined, cacheAgeSeconds: cachedAt === undefined ? null : Math.round((Date.now() - cachedAt) / 1000) },
@@ -224,3 +227,8 @@ export const templateTools: ToolDefinition[] = [
     },
   ),
 ];
+
+/** `text` cut to `max` characters, marked when cut. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -29,7 +29,7 @@ export const utilityTools: ToolDefinition[] = [
     "list_apps",
     {
       title: "List apps",
-      description: "List the Gupshup WhatsApp apps (WABAs) linked to the partner account: app id, name, phone, live/healthy/stopped. Start here to find the appId other tools need.",
+      description: "The apps (WhatsApp numbers) of the partner account: app id, name, phone, live/healthy. Start here for the appId other tools need.",
       input: z.object({}),
       output: z.object({ apps: z.array(appSummary), count: z.number() }),
       scope: "read",
@@ -95,8 +95,7 @@ export const utilityTools: ToolDefinition[] = [
     "get_app_token",
     {
       title: "Get app token",
-      description:
-        "Fetch the app-level token (sk_…) that the server uses for app calls — for debugging auth problems. The server manages this token itself; the result is masked unless reveal is true.",
+      description: "The app token (sk_…) the server uses, masked unless reveal is true — for debugging auth only; the server manages it itself.",
       input: z.object({
         appId: appIdValue.describe("Gupshup app id to fetch the token for."),
         reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),

@@ -99,7 +99,7 @@ export const webhookTools: ToolDefinition[] = [
     {
       title: "Configure webhook",
       description:
-        "Point the app's Gupshup callback subscription at this server's delivery inbox (with a per-app shared secret), so get_message_status, get_failed_numbers and list_inbound_messages have data. Events are recorded from then on. Safe to run again: it updates the same subscription, and finishes a set-up that is still pending.",
+        "Start delivery tracking: points the app's Gupshup callbacks at this server, so get_message_status, get_failed_numbers and list_inbound_messages have data — for messages sent from then on. Safe to run again.",
       input: z.object({
         appId: appIdInput,
         format: z.enum(["gupshup", "meta"]).optional().describe("Callback format: gupshup (version 2, includes template status events; default) or meta (version 3)."),

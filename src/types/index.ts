@@ -39,6 +39,8 @@ export interface GupshupMcpSettings {
   MCP_AUTH_TOKEN?: string;
   /** This server's public origin (e.g. https://gupshup-mcp.you.workers.dev), for OAuth metadata; default: the request's origin. */
   PUBLIC_URL?: string;
+  /** Country calling code (e.g. 91) added to recipient numbers written without one; unset: such numbers are refused. */
+  GUPSHUP_DEFAULT_COUNTRY_CODE?: string;
   /** How long the delivery inbox keeps events, in days (default 30). */
   INBOX_RETENTION_DAYS?: string;
   /** Longest wait for one Gupshup answer, in ms (default 15000). */
