@@ -108,7 +108,8 @@ export const messagingTools: ToolDefinition[] = [
 /**
  * When the app's template list is in the cache (no upstream call is made for this), refuse a
  * send that cannot work — a template that is not APPROVED, a LOCATION template without a
- * location, the wrong number of params — and return warnings where the count cannot be sure.
+ * location, a media header without its media, the wrong number of params — and return warnings
+ * where the count cannot be sure.
  */
 async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templateId: string, paramCount: number, messageType: string | undefined): Promise<string[]> {
   const cached = await ctx.callApp(appId, { endpoint: "listTemplates", cacheOnly: true });
