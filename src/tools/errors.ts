@@ -72,7 +72,7 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
   if (/invalid app details/i.test(message) && context.sender) {
     return `Gupshup did not accept the sender${said}: source ${context.sender.source} or srcName '${context.sender.srcName}' is not app ${app}'s. Leave source and srcName out (the app's own number and name are used), or check them with list_apps.`;
   }
-  if (/invalid app (id|details)|app id not found/i.test(message)) {
+  if (UNKNOWN_APP.test(message) || /invalid app details/i.test(message)) {
     return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
   }
   if (/not app owner/i.test(message)) {

@@ -46,6 +46,5 @@ export function listedSchema<S extends z.ZodType>(schema: S, io: "input" | "outp
     json ??= listedJsonSchema(schema, io);
     return json;
   };
-  const standard = schema["~standard"];
-  return { "~standard": { ...standard, validate: standard.validate, jsonSchema: { input: listed, output: listed } } } as unknown as S;
+  return { "~standard": { ...schema["~standard"], jsonSchema: { input: listed, output: listed } } } as unknown as S;
 }
