@@ -21,7 +21,8 @@ export const SERVER_NAME = name;
 export const SERVER_VERSION = version;
 
 const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
-Workflow: run list_apps to find the appId (optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (use its id and one param per {{n}} variable; CATALOG/PRODUCT templates take the product id as the last param; LOCATION templates need message.location).
+Workflow: list_devices_status shows every number (app) with its health, quality, tier and balance; list_apps only ids and names (appId is optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (its id, and params in the order list_templates shows; LOCATION templates need message.location).
+Times: ISO dates or date-times, or Unix seconds; pass timeZone (e.g. Asia/Kolkata) when "today" or a date means the person's day.
 Free-form messages (send_text_message, send_media_message, send_location_message) only reach users who wrote in the last 24 hours; otherwise send a template.
 Delivery tracking: run configure_webhook once per app; then get_message_status, get_failed_numbers and list_inbound_messages answer from the inbox.
 Analytics: run enable_template_analytics once per app before get_template_analytics or compare_templates return data.

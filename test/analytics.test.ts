@@ -60,10 +60,59 @@ describe("template analytics", () => {
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
   });
 
+  it("takes ISO dates read in a time zone (or defaults to the last 30 days), and answers with names, rates and only the buttons a template has", async () => {
+    const client = await connect();
+    await callTool(client, "enable_template_analytics", { appId, enable: true });
+    const day = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const [orderUpdate, sale] = ids(2) as [string, string];
+    const result = await callTool(client, "get_template_analytics", { appId, start: day, end: `${day}T18:30:00+05:30`, timeZone: "Asia/Kolkata", templateIds: [orderUpdate, sale] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const [get] = (await upstreamRequests(/template\/analytics$/)).filter((r) => r.method === "GET");
+    // Midnight in Kolkata is 18:30 UTC the day before; the end's own offset wins over timeZone.
+    expect(Number(get!.query.start)).toBe(Date.parse(`${day}T00:00:00Z`) / 1000 - 5.5 * 3600);
+    expect(Number(get!.query.end)).toBe(Date.parse(`${day}T13:00:00Z`) / 1000);
+
+    type Row = { templateId: string; name: string; sent: number; delivered: number; read: number; deliveredPercent: number; clicked: { buttonContent: string }[] };
+    const rows = (result.structuredContent as { results: Row[] }).results;
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(byName.order_update!.clicked).toEqual([]); // no buttons, no clicks
+    expect(byName.spring_sale!.clicked.map((c) => c.buttonContent)).toEqual(["Shop now", "Not interested"]);
+    const o = byName.order_update!;
+    expect(o.deliveredPercent).toBe(Math.round((o.delivered / o.sent) * 1000) / 10);
+    expect(textOf(result)).toMatch(/^Template analytics \d{4}-\d\d-\d\d 00:00 Asia\/Kolkata → \d{4}-\d\d-\d\d 18:30 Asia\/Kolkata \(2 row\(s\)\):\n/);
+    expect(textOf(result)).toContain(`- order_update (${orderUpdate}): sent ${o.sent}, delivered ${o.delivered} (${o.deliveredPercent}% of sent), read ${o.read} (`);
+    expect(textOf(result)).toMatch(/- spring_sale \(.*\): sent .*, \d+ click\(s\) on "Shop now", \d+ click\(s\) on "Not interested"/);
+
+    await callTool(client, "get_template_analytics", { appId, templateIds: [orderUpdate] });
+    const latest = (await upstreamRequests(/template\/analytics$/)).filter((r) => r.method === "GET").at(-1)!;
+    expect(Number(latest.query.end) - Number(latest.query.start)).toBe(30 * 86_400);
+    expect(Math.abs(Number(latest.query.end) - now())).toBeLessThan(60);
+  });
+
+  it("sandbox: analytics and comparisons agree on sends for the same window, and daily rows add up to the total", async () => {
+    const client = await connect();
+    await callTool(client, "enable_template_analytics", { appId, enable: true });
+    const [orderUpdate, sale] = ids(2) as [string, string];
+    const end = now();
+    const start = end - 7 * 86_400;
+    const compared = await callTool(client, "compare_templates", { appId, templateId: orderUpdate, templateList: [sale], start, end });
+    const sends = (compared.structuredContent as { comparisons: { sends: { templateId: string; sends: number }[] }[] }).comparisons[0]!.sends;
+    const total = await callTool(client, "get_template_analytics", { appId, start, end, templateIds: [orderUpdate, sale] });
+    const sent = (total.structuredContent as { results: { templateId: string; sent: number }[] }).results;
+    expect(Object.fromEntries(sent.map((r) => [r.templateId, r.sent]))).toEqual(Object.fromEntries(sends.map((s) => [s.templateId, s.sends])));
+
+    const daily = await callTool(client, "get_template_analytics", { appId, start, end, templateIds: [orderUpdate], granularity: "DAILY" });
+    const days = (daily.structuredContent as { results: { sent: number }[] }).results;
+    expect(days.length).toBeGreaterThanOrEqual(7);
+    expect(days.reduce((sum, d) => sum + d.sent, 0)).toBe(sent.find((r) => r.templateId === orderUpdate)!.sent);
+  });
+
   it.each([
     ["start after end", { start: now(), end: now() - 10 }, /end must be after start/],
     ["start older than 90 days", { start: now() - 91 * 86400, end: now() }, /within the last 90 days/],
-    ["milliseconds", { start: Date.now() - 1000, end: Date.now() }, /seconds, not milliseconds/],
+    ["milliseconds", { start: Date.now() - 1000, end: Date.now() }, /start: \d+ looks like milliseconds: give Unix seconds \(divide by 1000\) or an ISO date/],
+    ["a date that does not exist", { start: "2026-02-30" }, /start: must be an ISO date \(2026-03-01\), an ISO date-time .* or Unix seconds/],
+    ["an unknown time zone", { timeZone: "India/Mumbai" }, /timeZone must be an IANA time zone such as Asia\/Kolkata/],
     ["31 ids", { templateIds: ids(31) }, /at most 30/],
     ["duplicate ids", { templateIds: [ids(1)[0], ids(1)[0]] }, /duplicates/],
   ])("rejects %s before any upstream call", async (_label, override, message) => {
@@ -98,12 +147,15 @@ describe("compare_templates", () => {
     expect(windowDays).toBe(30);
     expect(comparisons.map((c) => c.templateId)).toEqual([sale, otp, location, catalog]);
     for (const c of comparisons) {
-      expect(c.blockRateRanking.sort()).toEqual([primary, c.templateId].sort());
+      expect([...c.blockRateRanking].sort()).toEqual([primary, c.templateId].sort());
       expect(c.sends.map((s) => s.templateId)).toEqual([primary, c.templateId]);
       expect(c.topBlockReasons).toHaveLength(2);
     }
     expect([pending, failed]).toEqual([[], []]);
-    expect(textOf(result)).toMatch(new RegExp(`Compared ${primary} with 4 of 4 template\\(s\\) over 30 days:\\n- vs ${sale}: block rate`));
+    // Names, not bare ids, and which end of the ranking is better.
+    const [lower, higher] = comparisons[0]!.blockRateRanking.map((id) => (id === primary ? "order_update" : "spring_sale"));
+    expect(textOf(result)).toMatch(/^Compared order_update with 4 of 4 template\(s\) over 30 days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC → .* UTC\):\n/);
+    expect(textOf(result)).toContain(`- vs spring_sale: ${lower} is blocked less than ${higher} (Gupshup gives the order, not the rates); sends: order_update `);
     expect(progress.at(-1)).toBe(4);
 
     const calls = await upstreamRequests(/compare$/);
@@ -119,7 +171,7 @@ describe("compare_templates", () => {
     const { comparisons, failed } = result.structuredContent as Compared;
     expect(comparisons.map((c) => c.templateId)).toEqual([sale]);
     expect(failed).toEqual([{ templateId: welcomePending, error: expect.stringMatching(/not approved/) }]);
-    expect(textOf(result)).toMatch(new RegExp(`${welcomePending} not compared: .*not approved`));
+    expect(textOf(result)).toMatch(/- welcome_offer not compared: .*not approved/);
     expect(await upstreamRequests(/compare$/)).toHaveLength(2);
   });
 

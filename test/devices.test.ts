@@ -1,21 +1,25 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, resetAll, sandbox, type ToolResult, textOf, upstreamRequests } from "./helpers";
 
 beforeEach(resetAll);
 
 describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
-  it("list_devices_status reports every app with state, quality and tier, reporting progress", async () => {
+  it("list_devices_status answers 'my numbers, their health, quality, tier and balance' in one call, reporting progress", async () => {
     const client = await connect();
     const progress: number[] = [];
-    const result = (await client.callTool({ name: "list_devices_status", arguments: {} }, undefined, { onprogress: (p) => progress.push(p.progress) })) as unknown as {
+    const result = (await client.callTool({ name: "list_devices_status", arguments: {} }, undefined, { onprogress: (p) => progress.push(p.progress) })) as unknown as ToolResult & {
       structuredContent: { devices: { appId: string; state: string; quality: string | null; messagingTier: string | null; phone: string }[]; count: number };
     };
     expect(result.structuredContent.count).toBe(2);
     expect(result.structuredContent.devices).toEqual([
-      expect.objectContaining({ appId: SEED_APP_IDS.store, state: "connected", quality: "GREEN", messagingTier: "TIER_1K", phone: "919000000001" }),
-      expect.objectContaining({ appId: SEED_APP_IDS.clinic, state: "connected", quality: null, messagingTier: null }),
+      expect.objectContaining({ appId: SEED_APP_IDS.store, state: "connected", quality: "GREEN", messagingTier: "TIER_1K", phone: "919000000001", balance: 42.5, currency: "USD" }),
+      expect.objectContaining({ appId: SEED_APP_IDS.clinic, state: "connected", quality: null, messagingTier: null, balance: 7.25 }),
     ]);
+    expect(textOf(result)).toContain(`- DemoStore (919000000001, app ${SEED_APP_IDS.store}): CONNECTED, quality GREEN, TIER_1K, balance 42.5 USD`);
+    expect((await upstreamRequests(/\/wallet\/balance$/)).map((r) => r.path).sort()).toEqual(
+      [`/partner/app/${SEED_APP_IDS.store}/wallet/balance`, `/partner/app/${SEED_APP_IDS.clinic}/wallet/balance`].sort(),
+    );
     expect(progress.sort()).toEqual([1, 2]);
     const health = await upstreamRequests(/\/health$/);
     expect(health.map((r) => r.path).sort()).toEqual([`/partner/app/${SEED_APP_IDS.store}/health`, `/partner/app/${SEED_APP_IDS.clinic}/health`].sort());
@@ -32,7 +36,7 @@ describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
     const client = await connect();
     const result = await callTool(client, "get_device_status", { appId: "00000000-0000-0000-0000-000000000000" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Run list_apps/);
+    expect(textOf(result)).toMatch(/Run list_devices_status to see them/);
   });
 
   it("get_device_balance combines the wallet with today's usage", async () => {
@@ -43,5 +47,15 @@ describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
     expect(result.structuredContent).toMatchObject({ balance: 7.25, currency: "USD", today: { date: today } });
     const [usage] = await upstreamRequests(/\/usage$/);
     expect(usage!.query).toEqual({ from: today, to: today });
+  });
+
+  it("get_device_balance takes 'today' in the caller's time zone", async () => {
+    const client = await connect();
+    // Kiritimati is UTC+14: its today is tomorrow in UTC for most of the UTC day.
+    const result = await callTool(client, "get_device_balance", { appId: SEED_APP_IDS.clinic, timeZone: "Pacific/Kiritimati" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const kiritimatiToday = new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+    const [usage] = await upstreamRequests(/\/usage$/);
+    expect(usage!.query).toEqual({ from: kiritimatiToday, to: kiritimatiToday });
   });
 });

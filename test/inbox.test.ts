@@ -69,9 +69,18 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
       numbers: ["919876500000"],
       failures: [{ number: "919876500000", messageId: sent.structuredContent!.messageId, code: "1002", reason: "Number Does Not Exists On WhatsApp" }],
     });
+    expect(failed.structuredContent!.advice).toEqual([{ code: "1002", count: 1, whatToDo: expect.stringMatching(/^the number is not on WhatsApp/) }]);
+    expect(textOf(failed)).toMatch(/\nWhat to do:\n- 1002 \(1×\): the number is not on WhatsApp: check it with the customer; resending will fail again$/);
     const status = await callTool(client, "get_message_status", { appId, messageId: sent.structuredContent!.messageId as string });
     expect(status.structuredContent!.status).toBe("failed");
-    expect(textOf(status)).toMatch(/FAILED — 1002 Number Does Not Exists/);
+    expect(textOf(status)).toMatch(/FAILED — 1002 Number Does Not Exists.*\nWhat to do: the number is not on WhatsApp/);
+
+    // "Today" is the caller's day: a date alone is its midnight in timeZone.
+    const today = new Date().toISOString().slice(0, 10);
+    const todays = await callTool(client, "get_failed_numbers", { appId, since: today, timeZone: "UTC" });
+    expect(textOf(todays)).toMatch(new RegExp(`^1 failure\\(s\\) between ${today} 00:00 UTC and ${today} \\d\\d:\\d\\d UTC, 1 number\\(s\\):`));
+    const tomorrow = await callTool(client, "get_failed_numbers", { appId, since: "2099-01-01", until: "2099-01-02" });
+    expect(textOf(tomorrow)).toBe("No failed messages between 2099-01-01 00:00 UTC and 2099-01-02 00:00 UTC.");
   });
 
   it("inbound messages are listed with the sender's 24-hour window, and a free-form reply goes out", async () => {
@@ -95,8 +104,12 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
     await callTool(client, "configure_webhook", { appId, format });
     const sent = await callTool(client, "send_text_message", { appId, destination: "919855566677", text: "Are you still there?" });
     expect(sent.isError, textOf(sent)).toBeFalsy();
+    // Sent, and the result says plainly that it may not arrive and what to do then.
+    expect(textOf(sent)).toContain("It was sent, but this server cannot tell whether 919855566677 wrote in the last 24 hours");
+    expect(textOf(sent)).toContain("if it failed, send an APPROVED template with send_template_message");
     await sandbox().deliverCallbacks();
     const status = await callTool(client, "get_message_status", { appId, messageId: sent.structuredContent!.messageId as string });
+    expect(textOf(status)).toContain("What to do: outside the 24-hour window: send an APPROVED template with send_template_message instead.");
     expect(status.structuredContent).toMatchObject({ messageId: sent.structuredContent!.messageId, status: "failed", recipient: "919855566677" });
     expect(status.structuredContent!.whatsappId).toMatch(/^wamid\./);
     expect((status.structuredContent!.history as { code: string | null }[]).at(-1)!.code).toBe("131047");

@@ -79,7 +79,7 @@ describe("send_template_message", () => {
     expect(textOf(pending)).toMatch(/is PENDING; only APPROVED templates can be sent/);
     const wrongCount = await callTool(client, "send_template_message", { ...send, template: { id: ORDER_UPDATE, params: ["Rahul"] } });
     expect(wrongCount.isError).toBe(true);
-    expect(textOf(wrongCount)).toMatch(/has 2 variable\(s\) but 1 param/);
+    expect(textOf(wrongCount)).toBe("Template order_update takes 2 param(s), 1 given. Pass one value for each, in this order: body {{1}}, body {{2}}.");
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
   });
 
@@ -118,30 +118,38 @@ describe("send_template_message", () => {
     expect(withProduct.structuredContent!.warnings).toEqual([]);
     const without = await callTool(client, "send_template_message", { ...send, destination: "919886512228", template: { id: NEW_ARRIVALS_CATALOG, params: ["Rahul"] } });
     expect(without.isError, textOf(without)).toBeFalsy();
-    expect(without.structuredContent!.warnings).toEqual([expect.stringMatching(/new_arrivals takes its product id as the last param: expected 2 param\(s\).*1 given/)]);
-    expect(textOf(without)).toMatch(/Warning: Template new_arrivals takes its product id/);
+    expect(without.structuredContent!.warnings).toEqual([
+      "Template new_arrivals takes 2 param(s) in this order: body {{1}}, then the product id; 1 given, so the product id is missing. Check the message as delivered before sending more.",
+    ]);
+    expect(textOf(without)).toMatch(/\nWarning: Template new_arrivals takes 2 param/);
     const sent = await upstreamRequests(/\/template\/msg$/);
     expect(sent.map((r) => JSON.parse(new URLSearchParams(r.body).get("template")!).params)).toEqual([["Rahul", "SKU-123"], ["Rahul"]]);
   });
 
-  it("warns instead of refusing when header or URL-button variables make the count uncertain", async () => {
+  it("fills header, body and URL-button variables from params in message order; warns when some seem missing, refuses too many", async () => {
     const container = { data: "Hi {{1}}, order {{2}} shipped.", header: "Order {{1}}", buttons: [{ type: "URL", text: "Track", url: "https://shop.example.com/t/{{1}}" }] };
     const listed = { id: ORDER_UPDATE, elementName: "order_update", status: "APPROVED", templateType: "TEXT", category: "UTILITY", containerMeta: JSON.stringify(container) };
     await sandbox().failNext({ path: "/templates$", method: "GET", status: 200, body: JSON.stringify({ status: "success", templates: [listed] }), times: 1 });
     const client = await connect();
     await callTool(client, "list_templates", { appId });
 
+    const listedText = textOf(await callTool(client, "list_templates", { appId }));
+    expect(listedText).toContain('params: header {{1}}, body {{1}}, body {{2}}, button "Track" {{1}}');
+
     const outcomes = [];
     for (const [i, params] of [
-      ["a", "b"],
       ["h", "a", "b", "u"],
+      ["a", "b"],
       ["a", "b", "c"],
     ].entries()) {
       const result = await callTool(client, "send_template_message", { ...send, destination: `91988651222${i}`, template: { id: ORDER_UPDATE, params } });
       expect(result.isError, textOf(result)).toBeFalsy();
       outcomes.push(result.structuredContent!.warnings);
     }
-    expect(outcomes).toEqual([[], [], [expect.stringMatching(/2 body variable\(s\) and 2 in its header or URL button; 3 param\(s\) were given.*2 or 4 is expected/)]]);
+    const order = 'in this order: header {{1}}, body {{1}}, body {{2}}, button "Track" {{1}}';
+    expect(outcomes).toEqual([[], [expect.stringContaining(`takes 4 param(s) ${order}; 2 given, so some of them have no value`)], [expect.stringContaining("3 given")]]);
+    const tooMany = await callTool(client, "send_template_message", { ...send, destination: "919886512229", template: { id: ORDER_UPDATE, params: ["h", "a", "b", "u", "x"] } });
+    expect(textOf(tooMany)).toBe(`Template order_update takes 4 param(s), 5 given. Pass one value for each, ${order}.`);
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);
   });
 

@@ -4,7 +4,7 @@ import { SEED_APP_IDS, seedState } from "../src/sandbox/seed";
 import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
-type Template = { id: string; elementName: string; status: string; body: string | null; footer: string | null; buttons: Record<string, unknown>[]; variableCount: number };
+type Template = { id: string; elementName: string; status: string; body: string | null; footer: string | null; buttons: Record<string, unknown>[]; variableCount: number; params: string[] };
 const templatesOf = (result: { structuredContent?: Record<string, unknown> }) => (result.structuredContent as { templates: Template[] }).templates;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
 
@@ -35,9 +35,11 @@ describe("list_templates", () => {
     expect(sale.buttons).toHaveLength(2);
     expect(sale.variableCount).toBe(1);
     expect(textOf(result)).toContain("promo_blast [REJECTED]");
-    expect(textOf(result)).toContain("rejected: Invalid Format");
-    // The text alone is enough for a send: the id, how many params, and the body they fill.
-    expect(textOf(result)).toContain(`spring_sale [APPROVED] MARKETING/IMAGE en — id ${sale.id} — 1 variable(s): "Spring sale: {{1}} off everything until Sunday."`);
+    // A rejection says what to fix, not only Meta's word for it.
+    expect(textOf(result)).toContain("rejected: Invalid Format. Usually: variables out of sequence");
+    // The text alone is enough for a send: the id, the params in order, and the body they fill.
+    expect(sale.params).toEqual(["body {{1}}"]);
+    expect(textOf(result)).toContain(`spring_sale [APPROVED] MARKETING/IMAGE en — id ${sale.id} — params: body {{1}} — "Spring sale: {{1}} off everything until Sunday."`);
 
     const calls = await upstreamRequests(/\/templates$/);
     expect(calls).toHaveLength(1);
@@ -51,6 +53,15 @@ describe("list_templates", () => {
     const search = await callTool(client, "list_templates", { appId, search: "OTP", limit: 1 });
     expect(templatesOf(search).map((t) => t.elementName)).toEqual(["login_otp"]);
     expect(search.structuredContent!.total).toBe(1);
+    // People write names with spaces; Gupshup's have underscores.
+    expect(templatesOf(await callTool(client, "list_templates", { appId, search: "Order Update" })).map((t) => t.elementName)).toEqual(["order_update"]);
+  });
+
+  it("an empty search says how names are written, and that a filter may be the reason", async () => {
+    const client = await connect();
+    const none = await callTool(client, "list_templates", { appId, search: "diwali offer", status: "APPROVED" });
+    expect(none.isError).toBeFalsy();
+    expect(textOf(none)).toBe("No template matches. The app has 7 template(s); names are lowercase with underscores (e.g. order_update), so try one word of the name, or drop a filter.");
   });
 
   it("serves a second list within 60 s from the cache, and refresh: true asks Gupshup again", async () => {

@@ -34,6 +34,17 @@ describe("get_usage_summary", () => {
     expect(calls[0]!.headers.authorization).toMatch(/^sk_sandbox/);
   });
 
+  it("takes the same time input as every tool: a date-time or Unix seconds becomes its day in timeZone; no dates means the last 7 days", async () => {
+    const client = await connect();
+    const march1IST = Date.parse("2026-02-28T20:00:00Z") / 1000; // 01:30 on 1 March in Kolkata
+    await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: march1IST, to: "2026-03-02T23:00:00Z", timeZone: "Asia/Kolkata" });
+    await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store });
+    const [zoned, recent] = await upstreamRequests(/\/usage$/);
+    expect(zoned!.query).toEqual({ from: "2026-03-01", to: "2026-03-03" });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(recent!.query).toEqual({ from: new Date(Date.parse(today) - 6 * 86_400_000).toISOString().slice(0, 10), to: today });
+  });
+
   it("rejects from after to before any upstream call", async () => {
     const client = await connect();
     const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-05", to: "2026-03-01" });

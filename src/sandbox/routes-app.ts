@@ -1,16 +1,11 @@
 import type { Hono } from "hono";
+import { dailyTraffic, figure, sendsBetween, trafficBetween } from "./analytics";
 import { appOf, fail, type SandboxEnv } from "./route-helpers";
 import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 
 const DAY_SECONDS = 86_400;
 const COMPARE_WINDOWS = [604_800, 2_592_000, 5_184_000, 7_776_000];
-
-/** A stable pseudo-random number for sandbox figures (same input, same answer). */
-function figure(seed: string, max: number): number {
-  let hash = 2166136261;
-  for (const ch of seed) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return hash % max;
-}
+const MIN_COMPARE_SENDS = 1_000;
 
 /** Media upload, template send, analytics, health, ratings, wallet and usage. */
 export function appRoutes(app: Hono<SandboxEnv>): void {
@@ -68,15 +63,10 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     const end = Number(c.req.query("end"));
     if (!(start < end)) return fail(c, 400, "start should be less than end");
     if (start < Date.now() / 1000 - 90 * DAY_SECONDS) return fail(c, 400, "Start time can't be older than 90 days");
-    const id = ids[0]!;
-    if (!target.templates.some((t) => t.id === id)) return c.json({ status: "success", template_analytics: [] });
-    const sent = 500 + figure(`${id}:sent`, 5000);
-    const delivered = Math.floor(sent * 0.93);
-    const read = Math.floor(delivered * 0.71);
-    return c.json({
-      status: "success",
-      template_analytics: [{ template_id: id, start, end, sent, delivered, read, clicked: [{ type: "url_button", button_content: "Shop now", count: Math.floor(read * 0.2) }] }],
-    });
+    const template = target.templates.find((t) => t.id === ids[0]);
+    if (!template) return c.json({ status: "success", template_analytics: [] });
+    const rows = c.req.query("granularity") === "DAILY" ? dailyTraffic(template, start, end) : [trafficBetween(template, start, end)];
+    return c.json({ status: "success", template_analytics: rows.map((row) => ({ template_id: template.id, ...row })) });
   });
 
   app.get("/partner/app/:appId/template/analytics/:templateId/compare", (c) => {
@@ -93,12 +83,17 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     const ids = [c.req.param("templateId"), ...others];
     const unknown = ids.filter((id) => !target.templates.some((t) => t.id === id && t.status === "APPROVED"));
     if (unknown.length > 0) return fail(c, 400, "One or more templates in the list is not approved.");
+    const sends = ids.map((id) => ({ key: id, value: sendsBetween(id, start, end) }));
+    if (sends.some((s) => s.value < MIN_COMPARE_SENDS)) {
+      return fail(c, 400, "Invalid parameter - Templates not eligible for comparison, Templates must have been sent at least 1,000 times in the specified time frame.");
+    }
+    // Lowest block rate first, as Meta orders BLOCK_RATE.
     const ranked = [...ids].sort((a, b) => figure(`${a}:block`, 100) - figure(`${b}:block`, 100));
     return c.json({
       status: "success",
       data: [
         { metric: "BLOCK_RATE", type: "RELATIVE", order_by_relative_metric: ranked },
-        { metric: "MESSAGE_SENDS", type: "NUMBER_VALUES", number_values: ids.map((id) => ({ key: id, value: 1000 + figure(`${id}:sends`, 9000) })) },
+        { metric: "MESSAGE_SENDS", type: "NUMBER_VALUES", number_values: sends },
         { metric: "TOP_BLOCK_REASON", type: "STRING_VALUES", string_values: ids.map((id) => ({ key: id, value: figure(id, 2) ? "NO_LONGER_NEEDED" : "SPAM" })) },
       ],
     });

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
-import { analyticsResponse, compareResponse, parseAnswer } from "../api/responses";
+import { analyticsResponse, compareResponse, parseAnswer, templatesResponse } from "../api/responses";
 import type { UpstreamFailure } from "../api/types";
-import { progressReporter } from "./context";
+import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { fanOut } from "./fan-out";
-import { appIdInput, templateIdInput, unixSecondsInput } from "./schemas";
+import { appIdInput, templateIdInput } from "./schemas";
+import { describeTime, timeInput, timeZoneInput, toEpochMs } from "./time-input";
 
 const DAY = 86_400;
 const COMPARE_WINDOWS_DAYS = [7, 30, 60, 90];
@@ -14,17 +15,21 @@ const METRICS = ["SENT", "DELIVERED", "READ", "CLICKED"] as const;
 
 export const analyticsRow = z.object({
   templateId: z.string(),
+  name: z.string().nullable(),
   start: z.number().nullable(),
   end: z.number().nullable(),
   sent: z.number(),
   delivered: z.number(),
   read: z.number(),
+  deliveredPercent: z.number().nullable(),
+  readPercent: z.number().nullable().describe("Of delivered."),
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
 });
 
 export const comparisonShape = z.object({
   templateId: z.string().describe("The template compared with the primary."),
-  blockRateRanking: z.array(z.string()).describe("The two template ids ordered by block rate, as Gupshup ranks them."),
+  name: z.string().nullable(),
+  blockRateRanking: z.array(z.string()).describe("The two template ids, lower block rate (better) first; Gupshup gives the order, not the rates."),
   sends: z.array(z.object({ templateId: z.string(), sends: z.number() })).describe("Messages sent per template in the window."),
   topBlockReasons: z.array(z.object({ templateId: z.string(), reason: z.string() })).describe("The most common reason users blocked each template."),
 });
@@ -51,20 +56,25 @@ export const analyticsTools: ToolDefinition[] = [
     "get_template_analytics",
     {
       title: "Template analytics",
-      description: `Sent, delivered, read and button clicks per template over a time range (at most 90 days back). Gupshup answers one template per call, ${limitInWords("analytics")}: ids beyond that come back under \`pending\` with the wait.`,
+      description: `Sent, delivered, read (with rates) and button clicks per template (default: the last 30 days; at most 90 days back). ${limitInWords("analytics")} templates: more come back under \`pending\` with the wait.`,
       input: z
         .object({
           appId: appIdInput,
-          start: unixSecondsInput.describe("Start, Unix seconds; not older than 90 days."),
-          end: unixSecondsInput.describe("End, Unix seconds; after start."),
+          start: timeInput.optional().describe("From when (default: 30 days before end); at most 90 days ago."),
+          end: timeInput.optional().describe("Until when (default: now)."),
+          timeZone: timeZoneInput,
           templateIds: z.array(templateIdInput).min(1, "give at least one template id").max(30, "at most 30 templateIds").describe("Template ids (max 30)."),
           granularity: z.enum(["DAILY", "AGGREGATE"]).default("AGGREGATE").describe("DAILY rows or one AGGREGATE row per template (default)."),
           metricTypes: z.array(z.enum(METRICS)).min(1).max(4).optional().describe("Subset of SENT, DELIVERED, READ, CLICKED (default all)."),
         })
         .superRefine((a, rctx) => {
-          if (a.start >= a.end) rctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
+          const window = timeWindow(a, 30);
+          if (!window) return;
+          if (window.start >= window.end) rctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
           const earliest = Math.floor(Date.now() / 1000) - 90 * DAY;
-          if (a.start < earliest) rctx.addIssue({ code: "custom", path: ["start"], message: `start must be within the last 90 days (not before ${earliest})` });
+          if (window.start < earliest) {
+            rctx.addIssue({ code: "custom", path: ["start"], message: `start must be within the last 90 days (not before ${describeTime(earliest * 1000, a.timeZone)})` });
+          }
           if (new Set(a.templateIds).size !== a.templateIds.length) rctx.addIssue({ code: "custom", path: ["templateIds"], message: "templateIds contains duplicates" });
         }),
       output: z.object({
@@ -82,10 +92,11 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
+      const { start, end } = timeWindow(args, 30)!;
       const query = (id: string): Record<string, string> => ({
         template_ids: id,
-        start: String(args.start),
-        end: String(args.end),
+        start: String(start),
+        end: String(end),
         granularity: args.granularity === "AGGREGATE" ? "AGGREGATED" : "DAILY",
         metric_types: (args.metricTypes ?? METRICS).join(","),
         limit: "30",
@@ -93,28 +104,46 @@ export const analyticsTools: ToolDefinition[] = [
       const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
 
       const context = { session: ctx.session, appId };
-      const { answered, pending, failed } = await fanOut(args.templateIds, fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context, report });
+      const [{ answered, pending, failed }, names] = await Promise.all([
+        fanOut(args.templateIds, fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context, report }),
+        templateNames(ctx, appId),
+      ]);
       const results = answered.flatMap(({ data }) =>
-        parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => ({
-          templateId: row.template_id,
-          start: row.start ?? null,
-          end: row.end ?? null,
-          sent: row.sent ?? 0,
-          delivered: row.delivered ?? 0,
-          read: row.read ?? 0,
-          clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
-        })),
+        parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => {
+          const sent = row.sent ?? 0;
+          const delivered = row.delivered ?? 0;
+          const read = row.read ?? 0;
+          return {
+            templateId: row.template_id,
+            name: names.get(row.template_id) ?? null,
+            start: row.start ?? null,
+            end: row.end ?? null,
+            sent,
+            delivered,
+            read,
+            deliveredPercent: percent(delivered, sent),
+            readPercent: percent(read, delivered),
+            clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
+          };
+        }),
       );
       const outcome = { results, pending, failed };
-      const lines = outcome.results.map((r) => `- ${r.templateId}: sent ${r.sent}, delivered ${r.delivered}, read ${r.read}`);
+      const label = (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id);
+      const lines = outcome.results.map(
+        (r) =>
+          `- ${label(r.templateId)}${args.granularity === "DAILY" && r.start !== null ? ` ${describeTime(r.start * 1000, args.timeZone).slice(0, 10)}` : ""}: ` +
+          `sent ${r.sent}, delivered ${r.delivered}${rate(r.deliveredPercent, "of sent")}, read ${r.read}${rate(r.readPercent, "of delivered")}` +
+          `${r.clicked.map((c) => `, ${c.count} click(s) on "${c.buttonContent ?? c.type}"`).join("")}`,
+      );
       if (outcome.pending.length > 0) {
         const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
-        lines.push(`${outcome.pending.length} template(s) pending (rate limit ${limitInWords("analytics")}): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
+        lines.push(`${outcome.pending.length} template(s) pending (rate limit ${limitInWords("analytics")}): ask again in ${wait}s for ${outcome.pending.map((p) => label(p.templateId)).join(", ")}.`);
       }
-      for (const f of outcome.failed) lines.push(`- ${f.templateId}: ${f.error}`);
+      for (const f of outcome.failed) lines.push(`- ${label(f.templateId)}: ${f.error}`);
+      const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
       return {
-        structured: { appId, start: args.start, end: args.end, granularity: args.granularity, ...outcome },
-        summary: `Analytics for ${outcome.results.length} row(s):\n${lines.join("\n")}`,
+        structured: { appId, start, end, granularity: args.granularity, ...outcome },
+        summary: `Template analytics ${range} (${outcome.results.length} row(s)):\n${lines.join("\n")}`,
       };
     },
   ),
@@ -124,8 +153,8 @@ export const analyticsTools: ToolDefinition[] = [
     {
       title: "Compare templates",
       description:
-        "Compare a template with others over exactly 7, 30, 60 or 90 days: which is blocked more, sends, top block reason. Templates must be APPROVED with ≥1,000 sends in the range. " +
-        `One pair per Gupshup call, ${limitInWords("compare")}: pairs beyond that come back under \`pending\` with the wait, pairs Gupshup refuses under \`failed\`.`,
+        "Which of two templates is blocked less, their sends and top block reasons, over exactly 7, 30, 60 or 90 days (default: the last 30). Both APPROVED with ≥1,000 sends in the range. " +
+        `${limitInWords("compare")} pairs: more come back under \`pending\` with the wait, refusals under \`failed\`.`,
       input: z
         .object({
           appId: appIdInput,
@@ -135,13 +164,21 @@ export const analyticsTools: ToolDefinition[] = [
             .min(1, "give at least one template id to compare with")
             .max(10, "at most 10 templates (Gupshup allows 10 comparisons per hour)")
             .describe("Template ids to compare with the primary, one comparison (one Gupshup call) each; at most 10."),
-          start: unixSecondsInput.describe("Start, Unix seconds."),
-          end: unixSecondsInput.describe("End, Unix seconds: start + exactly 7, 30, 60 or 90 days."),
+          start: timeInput.optional().describe("From when (default: 30 days before end)."),
+          end: timeInput.optional().describe("Until when (default: now); exactly 7, 30, 60 or 90 days after start."),
+          timeZone: timeZoneInput,
         })
         .superRefine((a, rctx) => {
-          if (a.start >= a.end) rctx.addIssue({ code: "custom", path: ["end"], message: "start must be before end" });
-          else if (!COMPARE_WINDOWS_DAYS.some((d) => a.end - a.start === d * DAY)) {
-            rctx.addIssue({ code: "custom", path: ["end"], message: `end - start must be exactly 7, 30, 60 or 90 days (604800, 2592000, 5184000 or 7776000 s); it is ${a.end - a.start} s` });
+          const window = timeWindow(a, 30);
+          if (!window) return;
+          const length = window.end - window.start;
+          if (length <= 0) rctx.addIssue({ code: "custom", path: ["end"], message: "start must be before end" });
+          else if (!COMPARE_WINDOWS_DAYS.some((d) => length === d * DAY)) {
+            rctx.addIssue({
+              code: "custom",
+              path: ["end"],
+              message: `the range must be exactly 7, 30, 60 or 90 days; it is ${+(length / DAY).toFixed(2)} days. Give start and end as dates (e.g. 2026-10-01 and 2026-10-31), or leave start out`,
+            });
           }
           if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
           if (new Set(a.templateList).size !== a.templateList.length) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList contains duplicates" });
@@ -149,6 +186,9 @@ export const analyticsTools: ToolDefinition[] = [
       output: z.object({
         appId: z.string(),
         templateId: z.string().describe("The primary template."),
+        name: z.string().nullable(),
+        start: z.number(),
+        end: z.number(),
         windowDays: z.number().describe("Length of the compared window, in days."),
         comparisons: z.array(comparisonShape).describe("One entry per template compared with the primary."),
         pending: z
@@ -162,29 +202,39 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
+      const { start, end } = timeWindow(args, 30)!;
       const compareWith = (other: string) =>
-        ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(args.start), end: String(args.end) } });
+        ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(start), end: String(end) } });
 
-      const { answered, pending, failed } = await fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report });
+      const [{ answered, pending, failed }, names] = await Promise.all([
+        fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report }),
+        templateNames(ctx, appId),
+      ]);
       const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
       for (const { templateId, data } of answered) {
         const parsed = compareResponse.safeParse(data);
-        if (parsed.success) outcome.comparisons.push(comparisonOf(templateId, parsed.data.data));
+        if (parsed.success) outcome.comparisons.push({ ...comparisonOf(templateId, parsed.data.data), name: names.get(templateId) ?? null });
         else outcome.failed.push({ templateId, error: "Gupshup's answer did not have the expected shape, so it was not used. Try again later; if it persists, Gupshup may have changed this API." });
       }
 
-      const windowDays = (args.end - args.start) / DAY;
-      const lines = outcome.comparisons.map(
-        (c) => `- vs ${c.templateId}: block rate ${c.blockRateRanking.join(" > ") || "(no ranking)"}; sends ${c.sends.map((s) => `${s.templateId}=${s.sends}`).join(", ") || "(none)"}`,
-      );
+      const label = (id: string) => names.get(id) ?? id;
+      const windowDays = (end - start) / DAY;
+      const lines = outcome.comparisons.map((c) => {
+        const [lower, higher] = c.blockRateRanking;
+        const ranking = lower && higher ? `${label(lower)} is blocked less than ${label(higher)}` : "no block-rate ranking";
+        const sends = c.sends.map((s) => `${label(s.templateId)} ${s.sends}`).join(", ") || "none";
+        const reasons = c.topBlockReasons.map((r) => `${label(r.templateId)} ${r.reason}`).join(", ");
+        return `- vs ${label(c.templateId)}: ${ranking} (Gupshup gives the order, not the rates); sends: ${sends}${reasons ? `; top block reason: ${reasons}` : ""}`;
+      });
       if (outcome.pending.length > 0) {
         const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
-        lines.push(`${outcome.pending.length} pending (Gupshup allows 10 comparisons per hour): ask again in ${wait}s for ${outcome.pending.map((p) => p.templateId).join(", ")}.`);
+        lines.push(`${outcome.pending.length} pending (Gupshup allows 10 comparisons per hour): ask again in ${wait}s for ${outcome.pending.map((p) => label(p.templateId)).join(", ")}.`);
       }
-      for (const f of outcome.failed) lines.push(`- ${f.templateId} not compared: ${f.error}`);
+      for (const f of outcome.failed) lines.push(`- ${label(f.templateId)} not compared: ${f.error}`);
+      const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
       return {
-        structured: { appId, templateId: args.templateId, windowDays, ...outcome },
-        summary: `Compared ${args.templateId} with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days:\n${lines.join("\n")}`,
+        structured: { appId, templateId: args.templateId, name: names.get(args.templateId) ?? null, start, end, windowDays, ...outcome },
+        summary: `Compared ${label(args.templateId)} with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days (${range}):\n${lines.join("\n")}`,
       };
     },
   ),
@@ -196,8 +246,11 @@ export const analyticsTools: ToolDefinition[] = [
  */
 const appWide = (failure: UpstreamFailure) => failure.kind !== "rate_limited" && !(failure.kind === "rejected" && failure.status === 400);
 
-/** One pair's answer: Gupshup's three metrics, each keyed by template id. */
-function comparisonOf(templateId: string, metrics: z.infer<typeof compareResponse>["data"]): z.infer<typeof comparisonShape> {
+/**
+ * One pair's answer: Gupshup's three metrics, each keyed by template id. BLOCK_RATE lists the ids
+ * lower block rate first (Meta's template-comparison order; no rates are given).
+ */
+function comparisonOf(templateId: string, metrics: z.infer<typeof compareResponse>["data"]): Omit<z.infer<typeof comparisonShape>, "name"> {
   const metric = (name: string) => metrics.find((m) => m.metric === name);
   return {
     templateId,
@@ -206,3 +259,23 @@ function comparisonOf(templateId: string, metrics: z.infer<typeof compareRespons
     topBlockReasons: (metric("TOP_BLOCK_REASON")?.string_values ?? []).map((v) => ({ templateId: v.key, reason: v.value })),
   };
 }
+
+/** Start and end in Unix seconds: end defaults to now, start to `defaultDays` before end. */
+function timeWindow(a: { start?: number | string; end?: number | string; timeZone?: string }, defaultDays: number): { start: number; end: number } | undefined {
+  const endMs = a.end === undefined ? Date.now() : toEpochMs(a.end, a.timeZone);
+  if (endMs === undefined) return undefined;
+  const end = Math.floor(endMs / 1000);
+  if (a.start === undefined) return { start: end - defaultDays * DAY, end };
+  const startMs = toEpochMs(a.start, a.timeZone);
+  return startMs === undefined ? undefined : { start: Math.floor(startMs / 1000), end };
+}
+
+/** Template names by id, from the app's (usually cached) template list; none when it cannot be had. */
+async function templateNames(ctx: ToolContext, appId: string): Promise<Map<string, string>> {
+  const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
+  const parsed = result.ok ? templatesResponse.safeParse(result.data) : undefined;
+  return new Map(parsed?.success ? parsed.data.templates.map((t) => [t.id, t.elementName]) : []);
+}
+
+const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
+const rate = (value: number | null, of: string) => (value === null ? "" : ` (${value}% ${of})`);

@@ -6,6 +6,7 @@ import { defineTool, type ToolDefinition } from "./define";
 import { refuseUnknownApp, ToolError, translateFailure } from "./errors";
 import { healthPart, ratingsPart, walletPart } from "./health";
 import { appIdInput } from "./schemas";
+import { dateIn, timeZoneInput } from "./time-input";
 
 /** WhatsGate's "device" is a Gupshup app (one WhatsApp number). */
 
@@ -21,17 +22,24 @@ export const deviceShape = z.object({
   quality: z.string().nullable().describe("Phone quality rating (GREEN/YELLOW/RED)."),
   messagingTier: z.string().nullable().describe("Messaging limit tier, e.g. TIER_1K."),
   ratingsAgeSeconds: z.number().nullable(),
+  balance: z.number().nullable().describe("Wallet balance."),
+  currency: z.string().nullable(),
   problems: z.array(z.string()).describe("Parts that could not be fetched, and why."),
 });
 type Device = z.infer<typeof deviceShape>;
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
-/** Health (10/min per app) and ratings (cached 24 h) through the app's own gateway. */
+/** Health (10/min per app), ratings (cached 24 h) and wallet through the app's own gateway. */
 async function deviceStatus(ctx: ToolContext, app: AppSummary): Promise<Device> {
-  const [healthResult, ratingsResult] = await Promise.all([ctx.callApp(app.appId, { endpoint: "health" }), ctx.callApp(app.appId, { endpoint: "ratings" })]);
+  const [healthResult, ratingsResult, walletResult] = await Promise.all([
+    ctx.callApp(app.appId, { endpoint: "health" }),
+    ctx.callApp(app.appId, { endpoint: "ratings" }),
+    ctx.callApp(app.appId, { endpoint: "wallet" }),
+  ]);
   const health = healthPart(ctx, app.appId, healthResult);
   const ratings = ratingsPart(ctx, app.appId, ratingsResult);
+  const wallet = walletPart(ctx, app.appId, walletResult);
   const healthy = health.value?.healthy ?? app.healthy;
   const state: Device["state"] = app.stopped ? "stopped" : app.live === false ? "not_live" : healthy === false ? "unhealthy" : healthy ? "connected" : "unknown";
   return {
@@ -46,19 +54,22 @@ async function deviceStatus(ctx: ToolContext, app: AppSummary): Promise<Device> 
     quality: ratings.value?.qualityRating ?? null,
     messagingTier: ratings.value?.messagingLimit ?? null,
     ratingsAgeSeconds: ratings.value?.ageSeconds ?? null,
-    problems: [health.error && `health: ${health.error}`, ratings.error && `ratings: ${ratings.error}`].filter((p): p is string => Boolean(p)),
+    balance: wallet.value?.balance ?? null,
+    currency: wallet.value?.currency ?? null,
+    problems: [health.error && `health: ${health.error}`, ratings.error && `ratings: ${ratings.error}`, wallet.error && `wallet: ${wallet.error}`].filter((p): p is string => Boolean(p)),
   };
 }
 
 const describe = (d: Device) =>
-  `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}`;
+  `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}, app ${d.appId}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}` +
+  `${d.balance !== null ? `, balance ${d.balance} ${d.currency ?? ""}`.trimEnd() : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}${d.problems.length ? ` (not available: ${d.problems.join("; ")})` : ""}`;
 
 export const deviceTools: ToolDefinition[] = [
   defineTool(
     "get_device_status",
     {
       title: "Device status",
-      description: "One app's (WhatsApp number's) connection status: connected/unhealthy/not live/stopped, phone, quality rating and messaging tier.",
+      description: "One number's line of list_devices_status. For why it has a problem use get_app_health; for today's spend get_device_balance.",
       input: z.object({ appId: appIdInput }),
       output: deviceShape,
       scope: "read",
@@ -67,7 +78,7 @@ export const deviceTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const app = (await listAccountApps(ctx)).find((a) => a.appId === appId);
-      if (!app) throw new ToolError(`App ID '${appId}' is not one of this partner account's apps. Run list_apps (or list_devices_status) to see them.`);
+      if (!app) throw new ToolError(`App ID '${appId}' is not one of this partner account's apps. Run list_devices_status to see them.`);
       const device = await deviceStatus(ctx, app);
       return { structured: device, summary: describe(device).slice(2) };
     },
@@ -77,7 +88,8 @@ export const deviceTools: ToolDefinition[] = [
     "list_devices_status",
     {
       title: "All devices' status",
-      description: "Every app of the account with its connection status, quality and tier, in one call (each app's checks go through that app's own rate limits).",
+      description:
+        'Start here for "my numbers, are they working, what\'s my balance": every WhatsApp number (app) of the account with connection state, quality rating, messaging tier and wallet balance, in one call.',
       input: z.object({}),
       output: z.object({ devices: z.array(deviceShape), count: z.number() }),
       scope: "read",
@@ -102,8 +114,8 @@ export const deviceTools: ToolDefinition[] = [
     "get_device_balance",
     {
       title: "Device balance",
-      description: "Wallet balance plus today's (UTC) message count and spend for an app.",
-      input: z.object({ appId: appIdInput }),
+      description: "Money for one app: wallet balance, and today's message count and spend (today in timeZone, default UTC).",
+      input: z.object({ appId: appIdInput, timeZone: timeZoneInput }),
       output: z.object({
         appId: z.string(),
         balance: z.number().nullable(),
@@ -116,7 +128,7 @@ export const deviceTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const date = new Date().toISOString().slice(0, 10);
+      const date = dateIn(Date.now(), args.timeZone);
       const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
       refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
       const wallet = walletPart(ctx, appId, walletResult);

@@ -38,7 +38,7 @@ async function sendFreeForm(ctx: ToolContext, args: { appId?: string; destinatio
   const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
   return {
     structured: { status: "submitted" as const, messageId, appId, destination, windowState: window as "open" | "unknown", ...receipt },
-    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${countryNote}${window === "unknown" ? " (The inbox has no recent messages from this user: if they have not written in 24 h, WhatsApp will fail it — check get_message_status.)" : ""}${note}`,
+    summary: `Submitted ${what} to ${destination}: messageId ${messageId}.${countryNote}${window === "unknown" ? ` It was sent, but this server cannot tell whether ${destination} wrote in the last 24 hours (no message from them in its inbox), so it may not arrive: WhatsApp delivers free-form messages only inside that window and otherwise fails them with code 1008 a few seconds later. get_message_status shows which; if it failed, send an APPROVED template with send_template_message.` : ""}${note}`,
   };
 }
 
@@ -107,8 +107,8 @@ export const freeFormTools: ToolDefinition[] = [
       input: z.object({
         appId: appIdInput,
         destination: destinationInput,
-        latitude: z.number().min(-90, "latitude must be between -90 and 90").max(90, "latitude must be between -90 and 90").describe("Latitude in degrees, -90 to 90."),
-        longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180").describe("Longitude in degrees, -180 to 180."),
+        latitude: z.number().min(-90, "latitude must be between -90 and 90").max(90, "latitude must be between -90 and 90").describe("Degrees."),
+        longitude: z.number().min(-180, "longitude must be between -180 and 180").max(180, "longitude must be between -180 and 180").describe("Degrees."),
         name: z.string().min(1).max(1000).optional().describe("Place name."),
         address: z.string().min(1).max(1000).optional().describe("Street address."),
         idempotencyKey: idempotencyKeyInput,

@@ -96,7 +96,8 @@ export const healthTools: ToolDefinition[] = [
     "get_app_health",
     {
       title: "App health",
-      description: "One app in depth: health, quality rating, messaging limit and wallet balance. Ratings are refreshed at most once a day (Gupshup's limit) and show their age.",
+      description:
+        "Diagnose one app: why it is unhealthy, the last quality or tier change (event, previous limit), wallet with overdraft limit. Ratings are refreshed at most once a day (Gupshup's limit) and show their age.",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
       scope: "read",
@@ -126,8 +127,11 @@ export const healthTools: ToolDefinition[] = [
       const w = wallet.value;
       const lines = [
         h ? `Health: ${h.healthy ? "healthy" : `NOT healthy${h.reason ? ` (${h.reason})` : ""}`}` : `Health: unavailable — ${health.error}`,
-        r ? `Quality: ${r.qualityRating ?? "no rating event yet"}, messaging limit ${r.messagingLimit ?? "unknown"} (ratings ${r.ageSeconds}s old)` : `Ratings: unavailable — ${ratings.error}`,
-        w ? `Wallet: ${w.balance} ${w.currency}` : `Wallet: unavailable — ${wallet.error}`,
+        r
+          ? `Quality: ${r.qualityRating ?? "no rating event yet"}, messaging limit ${r.messagingLimit ?? "unknown"}` +
+            `${r.event ? ` (last change: ${r.event}${r.previousLimit ? ` from ${r.previousLimit}` : ""}${r.eventTime ? ` at ${new Date(r.eventTime < 1e12 ? r.eventTime * 1000 : r.eventTime).toISOString()}` : ""})` : ""} (ratings ${r.ageSeconds}s old)`
+          : `Ratings: unavailable — ${ratings.error}`,
+        w ? `Wallet: ${w.balance} ${w.currency}${w.overDraftLimit ? ` (overdraft limit ${w.overDraftLimit})` : ""}` : `Wallet: unavailable — ${wallet.error}`,
       ];
       return { structured: { appId, health: h, ratings: r, wallet: w, errors }, summary: lines.join("\n") };
     },

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { retentionDays } from "../gateway/limits";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
-import { appIdInput, limitInput, timeInput, toEpochMs } from "./schemas";
+import { failureAdvice } from "./failure-advice";
+import { appIdInput, limitInput } from "./schemas";
+import { describeTime, timeInput, timeZoneInput, toEpochMs } from "./time-input";
 
 /** Tools that read the delivery inbox: what Gupshup's callbacks told us. */
 
@@ -12,16 +14,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const rangeInput = {
   appId: appIdInput,
-  since: timeInput.optional().describe("From when: ISO date/time or Unix seconds (default: 24 hours ago)."),
-  until: timeInput.optional().describe("Until when: ISO date/time or Unix seconds (default: now)."),
+  since: timeInput.optional().describe('From when (default: 24 hours before `until`); for "today" give today\'s date and your timeZone.'),
+  until: timeInput.optional().describe("Until when (default: now)."),
+  timeZone: timeZoneInput,
   limit: limitInput,
 };
 
-function range(args: { since?: number | string; until?: number | string; limit?: number }) {
-  const until = args.until === undefined ? Date.now() : toEpochMs(args.until)!;
-  const since = args.since === undefined ? until - DAY : toEpochMs(args.since)!;
-  if (since > until) throw new ToolError("`since` must be before `until`.");
-  return { since, until, limit: args.limit ?? 50 };
+function range(args: { since?: number | string; until?: number | string; timeZone?: string; limit?: number }) {
+  const until = args.until === undefined ? Date.now() : toEpochMs(args.until, args.timeZone)!;
+  const since = args.since === undefined ? until - DAY : toEpochMs(args.since, args.timeZone)!;
+  if (since > until) throw new ToolError(`\`since\` (${describeTime(since, args.timeZone)}) must be before \`until\` (${describeTime(until, args.timeZone)}).`);
+  return { since, until, limit: args.limit ?? 50, between: `between ${describeTime(since, args.timeZone)} and ${describeTime(until, args.timeZone)}` };
 }
 
 const NO_WEBHOOK = "This app has no delivery inbox yet: run configure_webhook once so Gupshup reports deliveries, failures and inbound messages to this server. Events are recorded from then on.";
@@ -31,7 +34,7 @@ export const inboxTools: ToolDefinition[] = [
     "get_failed_numbers",
     {
       title: "Failed numbers",
-      description: "Recipients whose messages failed in a time range, with Gupshup's failure code and reason (e.g. 1002 number not on WhatsApp), from the delivery inbox.",
+      description: "Who did not get their messages in a time range, with Gupshup's failure code, reason and what to do, from the delivery inbox.",
       input: z.object(rangeInput),
       output: z.object({
         appId: z.string(),
@@ -39,21 +42,27 @@ export const inboxTools: ToolDefinition[] = [
         until: z.string(),
         numbers: z.array(z.string()).describe("Distinct recipients that had a failure."),
         failures: z.array(z.object({ number: z.string().nullable(), messageId: z.string(), code: z.string().nullable(), reason: z.string().nullable(), at: z.string() })),
+        advice: z.array(z.object({ code: z.string(), count: z.number(), whatToDo: z.string() })).describe("One entry per failure code that has a clear next step."),
       }),
       scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const { since, until, limit } = range(args);
+      const { since, until, limit, between } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "failed", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
       const failures = reply.data.map((f) => ({ number: f.recipient, messageId: f.messageId, code: f.code, reason: f.reason, at: iso(f.at) }));
       const numbers = [...new Set(failures.map((f) => f.number).filter((n): n is string => n !== null))];
+      const advice = adviceFor(failures.map((f) => f.code));
       const lines = failures.map((f) => `- ${f.number ?? "(unknown)"}: ${f.code ?? "?"} ${f.reason ?? ""} (${f.at}, ${f.messageId})`);
+      const todo = advice.map((a) => `- ${a.code} (${a.count}×): ${a.whatToDo}`);
       return {
-        structured: { appId, since: iso(since), until: iso(until), numbers, failures },
-        summary: failures.length === 0 ? `No failed messages between ${iso(since)} and ${iso(until)}.` : `${failures.length} failure(s), ${numbers.length} number(s):\n${lines.join("\n")}`,
+        structured: { appId, since: iso(since), until: iso(until), numbers, failures, advice },
+        summary:
+          failures.length === 0
+            ? `No failed messages ${between}.`
+            : `${failures.length} failure(s) ${between}, ${numbers.length} number(s):\n${lines.join("\n")}${todo.length ? `\nWhat to do:\n${todo.join("\n")}` : ""}`,
       };
     },
   ),
@@ -95,6 +104,7 @@ export const inboxTools: ToolDefinition[] = [
       const history = found.history.map((h) => ({ ...h, at: iso(h.at) }));
       const last = found.history.at(-1)!;
       const failure = found.status === "failed" ? found.history.find((h) => h.status === "failed") : undefined;
+      const advice = failure ? failureAdvice(failure.code) : undefined;
       const sentAt = found.history.find((h) => h.status === "submitted")?.at;
       const untracked = found.status === "submitted" && sentAt !== undefined && reply.webhookConfiguredAt !== null && sentAt < reply.webhookConfiguredAt;
       const note =
@@ -105,7 +115,7 @@ export const inboxTools: ToolDefinition[] = [
             : "";
       return {
         structured: { appId, messageId: found.messageId, whatsappId: found.whatsappId, recipient: found.recipient, status: found.status, history },
-        summary: `Message ${found.messageId} to ${found.recipient ?? "?"}: ${found.status.toUpperCase()}${failure ? ` — ${failure.code ?? ""} ${failure.reason ?? ""}` : ""} (last update ${iso(last.at)})${note}`,
+        summary: `Message ${found.messageId} to ${found.recipient ?? "?"}: ${found.status.toUpperCase()}${failure ? ` — ${failure.code ?? ""} ${failure.reason ?? ""}` : ""} (last update ${iso(last.at)})${note}${advice ? `\nWhat to do: ${advice}.` : ""}`,
       };
     },
   ),
@@ -136,12 +146,19 @@ export const inboxTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const { since, until, limit } = range(args);
+      const { since, until, limit, between } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
       const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, replyId: m.replyId, messageId: m.messageId, windowOpen: m.windowOpen }));
       const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.replyId ? ` (option id: ${m.replyId})` : ""}${m.windowOpen ? " — window open" : ""}`);
-      return { structured: { appId, messages }, summary: messages.length === 0 ? "No inbound messages in this range." : `${messages.length} message(s):\n${lines.join("\n")}` };
+      return { structured: { appId, messages }, summary: messages.length === 0 ? `No inbound messages ${between}.` : `${messages.length} message(s):\n${lines.join("\n")}` };
     },
   ),
 ];
+
+/** Advice per failure code, most frequent first. */
+function adviceFor(codes: (string | null)[]): { code: string; count: number; whatToDo: string }[] {
+  const counts = new Map<string, number>();
+  for (const code of codes) if (code !== null && failureAdvice(code)) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([code, count]) => ({ code, count, whatToDo: failureAdvice(code)! }));
+}

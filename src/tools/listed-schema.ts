@@ -4,10 +4,12 @@ type JsonSchema = Record<string, unknown>;
 
 /**
  * Left out of input schemas: patterns (ids and keys are described in words, and a value that does
- * not match gets an error saying what is wrong). "minLength: 1" goes too: an empty value is refused
- * with a clear error anyway.
+ * not match gets an error saying what is wrong). "minLength: 1" and the safety caps (a length of
+ * 200 or more, 100 items or more) go too: such a value is refused with a clear error anyway, and
+ * the limits that shape what a person writes (a 60-character header) stay.
  */
 const INPUT_NOISE = new Set(["pattern"]);
+const isSafetyCap = (key: string, value: unknown) => (key === "minLength" && value === 1) || (key === "maxLength" && (value as number) >= 200) || (key === "maxItems" && (value as number) >= 100);
 /**
  * Left out of output schemas: everything but the shape. They describe values we produce, a client
  * only needs to know which fields and types to expect, and the text result says what they mean.
@@ -31,7 +33,7 @@ function withoutKeys(node: unknown, drop: ReadonlySet<string>): unknown {
   for (const [key, value] of Object.entries(node)) {
     // Under "properties" the keys are field names, never keywords.
     if (key === "properties") kept[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([field, sub]) => [field, withoutKeys(sub, drop)]));
-    else if (!drop.has(key) && !(key === "minLength" && value === 1)) kept[key] = withoutKeys(value, drop);
+    else if (!drop.has(key) && !isSafetyCap(key, value)) kept[key] = withoutKeys(value, drop);
   }
   return kept;
 }

@@ -4,7 +4,6 @@ import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, normalizePhone, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
-import { variablesIn } from "./template-rules";
 import { type TemplateShape, toTemplate } from "./template-shape";
 
 const mediaRef = z
@@ -58,7 +57,7 @@ export const messagingTools: ToolDefinition[] = [
     {
       title: "Send template message",
       description:
-        "Send an APPROVED template to a WhatsApp user (spends wallet balance). Sent from the app's own number and name. Returns Gupshup's messageId; delivery is reported later (get_message_status), and `warnings` name anything that may not arrive as intended.",
+        "Send an APPROVED template (spends wallet balance) from the app's own number. Returns the messageId for get_message_status; `warnings` name anything that may not arrive as intended.",
       input: z.object({
         appId: appIdInput,
         destination: phoneInput.describe("The recipient's number with country code, e.g. +91 98765 43210."),
@@ -68,7 +67,9 @@ export const messagingTools: ToolDefinition[] = [
             params: z
               .array(z.string().min(1, "params must not be empty strings").max(1024))
               .max(100)
-              .describe("One value per body variable {{1}}, {{2}}, … in order; CATALOG/PRODUCT/MPM: the product id last."),
+              .describe(
+                "One value per variable in message order: header {{1}}, body {{1}}, {{2}}, …, then each URL button's {{1}} (list_templates shows them as `params`); CATALOG/PRODUCT/MPM: the product id last.",
+              ),
           })
           .describe("The APPROVED template and its values."),
         message: messageInput.optional(),
@@ -168,27 +169,20 @@ async function sender(ctx: ToolContext, appId: string, source: string | undefine
 }
 
 /**
- * Params fill the template's {{n}} in order [§9]. The docs leave open whether header and
- * URL-button variables are among them (both readings are accepted, anything else is a warning);
- * catalog and multi-product sends add the product id as the last param [§24]. Only a count that
- * is surely wrong — a plain template, params ≠ its variables — is refused.
+ * Params fill the template's variables in message order — header, body, URL buttons
+ * (`template.params`); catalog and multi-product sends add the product id last [§24]. Gupshup's
+ * pages say so only in passing, so a count between the body's variables and the full list is sent
+ * with a warning; fewer than the body needs, or more than the template has, is refused.
  */
 function checkParamCount(template: TemplateShape, given: number): string[] {
-  const { elementName: name, variableCount: body } = template;
-  const urlVariables = template.buttons.reduce((n, b) => n + (b.type === "URL" && typeof b.url === "string" ? variablesIn(b.url).length : 0), 0);
-  const extras = (template.header ? variablesIn(template.header).length : 0) + urlVariables;
+  const { elementName: name, variableCount: body, params } = template;
   const productId = template.templateType === "CATALOG" || template.templateType === "PRODUCT" || template.buttons.some((b) => b.type === "CATALOG" || b.type === "MPM") ? 1 : 0;
-  if (given === body + productId || given === body + extras + productId) return [];
-  if (productId) {
-    return [
-      `Template ${name} takes its product id as the last param: expected ${body + productId} param(s) (${body} variable(s) + the product id), ${given} given. Check params before relying on this send.`,
-    ];
+  const expected = params.length + productId;
+  const order = `${params.join(", ") || "no variables"}${productId ? ", then the product id" : ""}`;
+  if (given === expected) return [];
+  if (given >= body && given < expected) {
+    const missing = productId && given === params.length ? "the product id is missing" : "some of them have no value";
+    return [`Template ${name} takes ${expected} param(s) in this order: ${order}; ${given} given, so ${missing}. Check the message as delivered before sending more.`];
   }
-  if (extras) {
-    return [
-      `Template ${name} has ${body} body variable(s) and ${extras} in its header or URL button; ${given} param(s) were given. ` +
-        `Gupshup does not document whether header/button values go in params, so ${body} or ${body + extras} is expected — check the message as delivered.`,
-    ];
-  }
-  throw new ToolError(`Template ${name} has ${body} variable(s) but ${given} param(s) were given; pass one value per {{n}}, in order.`);
+  throw new ToolError(`Template ${name} takes ${expected} param(s), ${given} given. Pass one value for each, in this order: ${order}.`);
 }

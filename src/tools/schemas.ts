@@ -16,22 +16,6 @@ export const elementNameInput = z
   .max(180, "elementName must be at most 180 characters")
   .regex(/^[a-z0-9_]+$/, "elementName may contain only lowercase letters, digits and underscores (e.g. order_update)");
 
-export const unixSecondsInput = z
-  .number()
-  .int("must be a whole number of seconds")
-  .min(1_000_000_000, "must be a Unix timestamp in seconds (e.g. 1767225600), not milliseconds or a small number")
-  .max(9_999_999_999, "must be a Unix timestamp in seconds, not milliseconds");
-
-export const isoDateInput = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date in YYYY-MM-DD format")
-  .refine(isCalendarDate, "is not a real calendar date");
-
-function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 /** Digits-with-country-code as Gupshup wants them, from common human formats (+91 98765-43210). */
 export function normalizePhone(value: string): string | undefined {
   const trimmed = value.trim();
@@ -60,26 +44,13 @@ export const phoneInput = z
   .max(32, "is too long for a phone number")
   .refine((value) => normalizePhone(value) !== undefined, "must be a phone number with country code, e.g. +91 98765 43210 or 919876543210");
 
-/** A point in time as ISO date/date-time or Unix seconds. */
-export const timeInput = z
-  .union([z.number().int().min(1_000_000_000).max(9_999_999_999), z.string().max(40)])
-  .refine((v) => toEpochMs(v) !== undefined, "must be an ISO date (2026-03-01 or 2026-03-01T10:00:00Z) or Unix seconds");
-
-export function toEpochMs(value: number | string): number | undefined {
-  if (typeof value === "number") return value * 1000;
-  if (/^\d{9,10}$/.test(value)) return Number(value) * 1000;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 export const limitInput = z.number().int().min(1).max(500).optional().describe("At most this many (default 50).");
 
 export const idempotencyKeyInput = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "idempotencyKey may use letters, digits and _ . : - (up to 128)")
   .optional()
-  .describe("Sends at most once: a repeat with this key within 24 h returns the first result. Without one, an identical send within 60 s counts as a retry.");
+  .describe("Repeat-safe key: a send repeated with it within 24 h returns the first result (identical sends within 60 s count as repeats anyway).");
 
 /** Fields every send result carries. */
 export const sendReceiptOutput = {

@@ -42,7 +42,7 @@ export const buttonInput = z
       .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
       .max(2000)
       .optional()
-      .describe("URL: may end with {{1}}, filled in when sending."),
+      .describe("URL: may end with {{1}}, the button's own variable; a send gives its value after the body's."),
     example: z.string().min(1).max(2000).optional().describe("URL: the url with {{1}} filled in. COPY_CODE: a sample code (up to 15)."),
     phoneNumber: z
       .string()

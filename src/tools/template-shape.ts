@@ -23,7 +23,8 @@ export const templateShape = z.object({
   footer: z.string().nullable(),
   buttons: z.array(z.record(z.string(), z.unknown())),
   sampleText: z.string().nullable(),
-  variableCount: z.number().describe("How many distinct {{n}} variables the body has (params to pass when sending)."),
+  variableCount: z.number().describe("Distinct {{n}} variables in the body."),
+  params: z.array(z.string()).describe("What send_template_message's params fill, in order: header variable, body variables, then URL-button variables."),
 });
 export type TemplateShape = z.infer<typeof templateShape>;
 
@@ -48,6 +49,7 @@ interface RawTemplate {
 export function toTemplate(raw: RawTemplate): TemplateShape {
   const meta = parseMeta(raw.containerMeta);
   const body = asString(meta.data) ?? raw.data ?? null;
+  const buttons = Array.isArray(meta.buttons) ? meta.buttons.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null) : [];
   return {
     id: raw.id,
     elementName: raw.elementName,
@@ -64,10 +66,26 @@ export function toTemplate(raw: RawTemplate): TemplateShape {
     body,
     header: asString(meta.header),
     footer: asString(meta.footer),
-    buttons: Array.isArray(meta.buttons) ? meta.buttons.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null) : [],
+    buttons,
     sampleText: asString(meta.sampleText),
     variableCount: body ? new Set(variablesIn(body)).size : 0,
+    params: paramSlots(asString(meta.header), body, buttons),
   };
+}
+
+/**
+ * The values a send passes, in message order: Gupshup wants "all parameters in the main message
+ * bubble … in the params array in order" [§9, postback-text page], and numbers a URL button's
+ * variable after the body's. Each variable is named by where it lands.
+ */
+function paramSlots(header: string | null, body: string | null, buttons: Record<string, unknown>[]): string[] {
+  const distinct = (text: string | null) => (text ? [...new Set(variablesIn(text))] : []);
+  const urlButtons = buttons.filter((b) => b.type === "URL" && typeof b.url === "string");
+  return [
+    ...distinct(header).map((v) => `header {{${v}}}`),
+    ...distinct(body).map((v) => `body {{${v}}}`),
+    ...urlButtons.flatMap((b) => distinct(b.url as string).map((v) => `button "${typeof b.text === "string" ? b.text : "URL"}" {{${v}}}`)),
+  ];
 }
 
 function parseMeta(text: string | null | undefined): Record<string, unknown> {

@@ -69,7 +69,7 @@ export const templateTools: ToolDefinition[] = [
             .describe("e.g. en, en_US, hi."),
           category: z.enum(CATEGORIES).describe("Meta's category; it decides the price."),
           templateType: z.enum(TEMPLATE_TYPES).describe("PRODUCT, CATALOG, LTO and CAROUSEL: MARKETING or UTILITY only."),
-          content: contentInput.describe("Body with variables {{1}}, {{2}}, …; AUTHENTICATION bodies start '{{1}} is your verification code'."),
+          content: contentInput.describe("Body, ≤1024 characters, with variables {{1}}, {{2}}, …; AUTHENTICATION bodies start '{{1}} is your verification code'."),
           header: headerInput.optional().describe("At most one variable {{1}}. Not for AUTHENTICATION."),
           footer: footerInput.optional().describe("No variables."),
           buttons: buttonsInput.optional(),
@@ -113,7 +113,7 @@ export const templateTools: ToolDefinition[] = [
         .object({
           appId: appIdInput,
           templateId: templateIdInput.describe("From list_templates."),
-          content: contentInput.optional().describe("New body."),
+          content: contentInput.optional().describe("New body, ≤1024 characters."),
           header: headerInput.optional().describe("New header, at most one variable {{1}}."),
           footer: footerInput.optional().describe("New footer."),
           buttons: buttonsInput.optional(),
@@ -150,13 +150,13 @@ export const templateTools: ToolDefinition[] = [
     "list_templates",
     {
       title: "List templates",
-      description: "An app's templates: status, category, type, body and variable count (what a send needs), header, footer, buttons. Filter to keep it short.",
+      description: "An app's templates with status, category, body and the params a send needs (or why Meta rejected one). Filter to keep it short.",
       input: z.object({
         appId: appIdInput,
         status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional().describe("Only templates with this status."),
         category: z.enum(CATEGORIES).optional().describe("Only templates of this category."),
         templateType: z.enum(TEMPLATE_TYPES).optional().describe("Only templates of this type."),
-        search: z.string().min(1).max(180).optional().describe("Only templates whose name contains this text (case-insensitive)."),
+        search: z.string().min(1).max(180).optional().describe("Only templates whose name contains this text (case-insensitive; spaces match _)."),
         limit: z.number().int().min(1).max(500).optional().describe("Return at most this many (default 100)."),
         refresh: z
           .boolean()
@@ -177,7 +177,10 @@ export const templateTools: ToolDefinition[] = [
       const appId = ctx.appId(args.appId);
       const result = await ctx.callApp(appId, { endpoint: "listTemplates", fresh: args.refresh === true });
       const all = parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates.map(toTemplate);
-      const search = args.search?.toLowerCase();
+      const search = args.search
+        ?.trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, "_");
       const matching = all.filter(
         (t) =>
           (!args.status || t.status === args.status) &&
@@ -189,13 +192,20 @@ export const templateTools: ToolDefinition[] = [
       const cachedAt = result.ok ? result.cachedAt : undefined;
       const lines = templates.map(
         (t) =>
-          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id} — ${t.variableCount} variable(s)` +
-          `${t.body ? `: "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}` : ""}`,
+          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
+          `${t.body ? ` — "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}. ${rejectionHint(t.reason)}` : ""}`,
       );
       const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
+      const filtered = Boolean(args.status || args.category || args.templateType);
+      const none =
+        all.length === 0
+          ? "This app has no templates yet: create_template makes one."
+          : `No template matches. The app has ${all.length} template(s)` +
+            `${search ? "; names are lowercase with underscores (e.g. order_update), so try one word of the name" : ""}` +
+            `${filtered ? (search ? ", or drop a filter" : "; drop a filter to see them") : ""}.`;
       return {
         structured: { appId, templates, total: matching.length, cached: cachedAt !== undefined, cacheAgeSeconds: cachedAt === undefined ? null : Math.round((Date.now() - cachedAt) / 1000) },
-        summary: `${matching.length} template(s)${shown}:\n${lines.join("\n")}`,
+        summary: matching.length === 0 ? none : `${matching.length} template(s)${shown}:\n${lines.join("\n")}`,
       };
     },
   ),
@@ -227,6 +237,21 @@ export const templateTools: ToolDefinition[] = [
     },
   ),
 ];
+
+/**
+ * What to change after Meta's rejection. Meta's reasons are terse; the common ones have a known fix,
+ * anything else is answered with where to read it.
+ */
+function rejectionHint(reason: string): string {
+  const r = reason.toLowerCase();
+  if (r.includes("format")) {
+    return "Usually: variables out of sequence ({{1}}, {{2}}, … with none skipped), a variable at the very start or end of the body, two variables side by side, or an example that does not match the body. Fix it with edit_template.";
+  }
+  if (r.includes("categor") || r.includes("tag_content")) return "Meta thinks the category is wrong: recreate it under the category Meta expects, or set allowTemplateCategoryChange.";
+  if (r.includes("promotional")) return "It reads as marketing: make it MARKETING, or remove the offer wording from a UTILITY template.";
+  if (r.includes("abusive") || r.includes("scam") || r.includes("policy")) return "Meta found it against WhatsApp's commerce or business policy: rewrite the content; edit_template resubmits it.";
+  return "Change what the reason names and resubmit with edit_template (WhatsApp Manager shows Meta's full explanation).";
+}
 
 /** `text` cut to `max` characters, marked when cut. */
 function clip(text: string, max: number): string {

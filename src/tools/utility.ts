@@ -4,7 +4,8 @@ import { maskToken } from "../utils/secrets";
 import { appSummary, listAccountApps } from "./apps";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
-import { appIdInput, appIdValue, isoDateInput } from "./schemas";
+import { appIdInput, appIdValue } from "./schemas";
+import { dateIn, timeInput, timeZoneInput, toEpochMs } from "./time-input";
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
@@ -29,7 +30,7 @@ export const utilityTools: ToolDefinition[] = [
     "list_apps",
     {
       title: "List apps",
-      description: "The apps (WhatsApp numbers) of the partner account: app id, name, phone, live/healthy. Start here for the appId other tools need.",
+      description: "Each WhatsApp number's app id, name and phone, in one quick call. For health, quality and balance: list_devices_status.",
       input: z.object({}),
       output: z.object({ apps: z.array(appSummary), count: z.number() }),
       scope: "read",
@@ -46,21 +47,26 @@ export const utilityTools: ToolDefinition[] = [
     "get_usage_summary",
     {
       title: "Usage summary",
-      description: "Daily message counts and fees for an app between two dates (inclusive), with totals.",
+      description: "Daily message counts and fees for an app between two days (inclusive, default: the last 7 days), with totals.",
       input: z
         .object({
           appId: appIdInput,
-          from: isoDateInput.describe("First day, YYYY-MM-DD."),
-          to: isoDateInput.describe("Last day, YYYY-MM-DD (not before `from`)."),
+          from: timeInput.optional().describe("First day (default: 6 days before `to`)."),
+          to: timeInput.optional().describe("Last day (default: today)."),
+          timeZone: timeZoneInput,
         })
-        .refine((a) => a.from <= a.to, { message: "`from` must not be after `to`", path: ["to"] }),
+        .superRefine((a, rctx) => {
+          const days = usageDays(a);
+          if (days && days.from > days.to) rctx.addIssue({ code: "custom", path: ["to"], message: `\`from\` (${days.from}) must not be after \`to\` (${days.to})` });
+        }),
       output: z.object({ appId: z.string(), from: z.string(), to: z.string(), currency: z.string().nullable(), days: z.array(usageDay), totals: usageDay.omit({ date: true }) }),
       scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from: args.from, to: args.to } }), { session: ctx.session, appId });
+      const { from, to } = usageDays(args)!;
+      const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from, to } }), { session: ctx.session, appId });
       const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
       const days: UsageDay[] = rows.map((r) => ({
         date: r.date,
@@ -85,8 +91,8 @@ export const utilityTools: ToolDefinition[] = [
       );
       const currency = rows[0]?.currency ?? null;
       return {
-        structured: { appId, from: args.from, to: args.to, currency, days, totals },
-        summary: `${args.from} → ${args.to}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${totals.totalFees} ${currency ?? ""}`.trim(),
+        structured: { appId, from, to, currency, days, totals },
+        summary: `${from} → ${to}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${totals.totalFees} ${currency ?? ""}`.trim(),
       };
     },
   ),
@@ -119,3 +125,13 @@ export const utilityTools: ToolDefinition[] = [
 ];
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** The report's first and last day (YYYY-MM-DD) in the caller's time zone. */
+function usageDays(a: { from?: number | string; to?: number | string; timeZone?: string }): { from: string; to: string } | undefined {
+  const toMs = a.to === undefined ? Date.now() : toEpochMs(a.to, a.timeZone);
+  const fromMs = a.from === undefined ? undefined : toEpochMs(a.from, a.timeZone);
+  if (toMs === undefined || (a.from !== undefined && fromMs === undefined)) return undefined;
+  const to = dateIn(toMs, a.timeZone);
+  const from = fromMs === undefined ? new Date(Date.parse(to) - 6 * 86_400_000).toISOString().slice(0, 10) : dateIn(fromMs, a.timeZone);
+  return { from, to };
+}

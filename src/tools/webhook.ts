@@ -108,10 +108,7 @@ export const webhookTools: ToolDefinition[] = [
           .max(500)
           .optional()
           .describe("Public base URL of this server as Gupshup should call it (default: the URL this MCP request came in on)."),
-        rotateSecret: z
-          .boolean()
-          .optional()
-          .describe("Issue a new shared secret: Gupshup gets a new subscription with it, and the old one (with the old secret) is removed once Gupshup shows the new one."),
+        rotateSecret: z.boolean().optional().describe("New shared secret: a new subscription carries it; the old one is removed once Gupshup lists the new one."),
       }),
       output: outcome.extend({
         appId: z.string(),
