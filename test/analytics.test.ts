@@ -104,6 +104,12 @@ describe("template analytics", () => {
     const daily = await callTool(client, "get_template_analytics", { appId, start, end, templateIds: [orderUpdate], granularity: "DAILY" });
     const days = (daily.structuredContent as { results: { sent: number }[] }).results;
     expect(days.length).toBeGreaterThanOrEqual(7);
+    // Each daily row says when it starts, in the zone the call used.
+    expect(
+      textOf(daily)
+        .split("\n")
+        .filter((line) => /^- order_update \(.*\) from \d{4}-\d\d-\d\d \d\d:\d\d UTC: sent \d+/.test(line)),
+    ).toHaveLength(days.length);
     expect(days.reduce((sum, d) => sum + d.sent, 0)).toBe(sent.find((r) => r.templateId === orderUpdate)!.sent);
   });
 
@@ -113,6 +119,7 @@ describe("template analytics", () => {
     ["milliseconds", { start: Date.now() - 1000, end: Date.now() }, /start: \d+ looks like milliseconds: give Unix seconds \(divide by 1000\) or an ISO date/],
     ["a date that does not exist", { start: "2026-02-30" }, /start: must be an ISO date \(2026-03-01\), an ISO date-time .* or Unix seconds/],
     ["an unknown time zone", { timeZone: "India/Mumbai" }, /timeZone must be an IANA time zone such as Asia\/Kolkata/],
+    ["an unknown time zone with dates", { start: "2026-11-01", end: "2026-11-02", timeZone: "India/Mumbai" }, /timeZone must be an IANA time zone/],
     ["31 ids", { templateIds: ids(31) }, /at most 30/],
     ["duplicate ids", { templateIds: [ids(1)[0], ids(1)[0]] }, /duplicates/],
   ])("rejects %s before any upstream call", async (_label, override, message) => {
@@ -154,8 +161,12 @@ describe("compare_templates", () => {
     expect([pending, failed]).toEqual([[], []]);
     // Names, not bare ids, and which end of the ranking is better.
     const [lower, higher] = comparisons[0]!.blockRateRanking.map((id) => (id === primary ? "order_update" : "spring_sale"));
-    expect(textOf(result)).toMatch(/^Compared order_update with 4 of 4 template\(s\) over 30 days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC → .* UTC\):\n/);
-    expect(textOf(result)).toContain(`- vs spring_sale: ${lower} is blocked less than ${higher} (Gupshup gives the order, not the rates); sends: order_update `);
+    expect(textOf(result)).toMatch(
+      new RegExp(
+        `^Compared order_update \\(${primary}\\) with 4 of 4 template\\(s\\) over 30 days \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC → .* UTC\\)\\. Gupshup ranks block rates without giving them:\\n`,
+      ),
+    );
+    expect(textOf(result)).toContain(`- vs spring_sale (${sale}): ${lower} is blocked less than ${higher}; sends: order_update `);
     expect(progress.at(-1)).toBe(4);
 
     const calls = await upstreamRequests(/compare$/);
@@ -202,6 +213,19 @@ describe("compare_templates", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(advice);
     expect((await upstreamRequests(/compare$/)).map((c) => c.query.templateList)).toEqual(Array(calls).fill(sale));
+  });
+
+  it("takes dates in a time zone: a month across a clock change is still 30 days, and a start alone means the 30 days from it", async () => {
+    const client = await connect();
+    // The UK leaves summer time on 25 Oct 2026: 1 Oct → 31 Oct (London midnights) is 30 days and an hour.
+    const london = await callTool(client, "compare_templates", { appId, templateId: primary, templateList: [sale], start: "2026-10-01", end: "2026-10-31", timeZone: "Europe/London" });
+    expect(london.isError, textOf(london)).toBeFalsy();
+    expect(textOf(london)).toMatch(/over 30 days \(2026-10-01 00:00 Europe\/London → 2026-10-30 23:00 Europe\/London\)/);
+    const fromStart = await callTool(client, "compare_templates", { appId, templateId: primary, templateList: [otp], start: "2026-09-01T00:00:00Z" });
+    expect(fromStart.isError, textOf(fromStart)).toBeFalsy();
+    const [first, second] = await upstreamRequests(/compare$/);
+    expect(first!.query).toMatchObject({ start: String(Date.parse("2026-09-30T23:00:00Z") / 1000), end: String(Date.parse("2026-10-30T23:00:00Z") / 1000) });
+    expect(second!.query).toMatchObject({ start: String(Date.parse("2026-09-01T00:00:00Z") / 1000), end: String(Date.parse("2026-10-01T00:00:00Z") / 1000) });
   });
 
   it.each([

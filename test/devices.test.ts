@@ -25,6 +25,18 @@ describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
     expect(health.map((r) => r.path).sort()).toEqual([`/partner/app/${SEED_APP_IDS.store}/health`, `/partner/app/${SEED_APP_IDS.clinic}/health`].sort());
   });
 
+  it("list_devices_status still lists a number whose balance could not be read, saying what is missing", async () => {
+    const client = await connect();
+    await sandbox().failNext({ path: `/${SEED_APP_IDS.clinic}/wallet/balance$`, status: 500, times: 1 });
+    const result = await callTool(client, "list_devices_status", {});
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent!.devices).toEqual([
+      expect.objectContaining({ appId: SEED_APP_IDS.store, balance: 42.5 }),
+      expect.objectContaining({ appId: SEED_APP_IDS.clinic, state: "connected", balance: null, problems: [expect.stringMatching(/^wallet: /)] }),
+    ]);
+    expect(textOf(result)).toMatch(new RegExp(`app ${SEED_APP_IDS.clinic}\\): CONNECTED.* \\(not available: wallet: `));
+  });
+
   it("get_device_status shows an app that Gupshup says is not healthy", async () => {
     const client = await connect();
     await sandbox().failNext({ path: "/health$", status: 400, body: '{"status":"error","message":"Waba id not found for the given App"}', times: 1 });

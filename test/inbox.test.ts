@@ -109,7 +109,7 @@ describe("send → webhook → inbox (the sandbox posts the callbacks a real app
     expect(textOf(sent)).toContain("if it failed, send an APPROVED template with send_template_message");
     await sandbox().deliverCallbacks();
     const status = await callTool(client, "get_message_status", { appId, messageId: sent.structuredContent!.messageId as string });
-    expect(textOf(status)).toContain("What to do: outside the 24-hour window: send an APPROVED template with send_template_message instead.");
+    expect(textOf(status)).toContain("What to do: outside the 24-hour window (the user has not written in the last 24 h): send an APPROVED template with send_template_message instead;");
     expect(status.structuredContent).toMatchObject({ messageId: sent.structuredContent!.messageId, status: "failed", recipient: "919855566677" });
     expect(status.structuredContent!.whatsappId).toMatch(/^wamid\./);
     expect((status.structuredContent!.history as { code: string | null }[]).at(-1)!.code).toBe("131047");

@@ -119,7 +119,7 @@ describe("send_template_message", () => {
     const without = await callTool(client, "send_template_message", { ...send, destination: "919886512228", template: { id: NEW_ARRIVALS_CATALOG, params: ["Rahul"] } });
     expect(without.isError, textOf(without)).toBeFalsy();
     expect(without.structuredContent!.warnings).toEqual([
-      "Template new_arrivals takes 2 param(s) in this order: body {{1}}, then the product id; 1 given, so the product id is missing. Check the message as delivered before sending more.",
+      "Template new_arrivals takes 2 param(s) in this order: body {{1}}, then the product id; 1 given: the product id is missing. Check the message as delivered before sending more.",
     ]);
     expect(textOf(without)).toMatch(/\nWarning: Template new_arrivals takes 2 param/);
     const sent = await upstreamRequests(/\/template\/msg$/);
@@ -147,7 +147,11 @@ describe("send_template_message", () => {
       outcomes.push(result.structuredContent!.warnings);
     }
     const order = 'in this order: header {{1}}, body {{1}}, body {{2}}, button "Track" {{1}}';
-    expect(outcomes).toEqual([[], [expect.stringContaining(`takes 4 param(s) ${order}; 2 given, so some of them have no value`)], [expect.stringContaining("3 given")]]);
+    expect(outcomes).toEqual([
+      [],
+      [expect.stringContaining(`takes 4 param(s) ${order}; 2 given: values fill them in order, so body {{2}} and button "Track" {{1}} would get none.`)],
+      [expect.stringContaining('3 given: values fill them in order, so button "Track" {{1}} would get none.')],
+    ]);
     const tooMany = await callTool(client, "send_template_message", { ...send, destination: "919886512229", template: { id: ORDER_UPDATE, params: ["h", "a", "b", "u", "x"] } });
     expect(textOf(tooMany)).toBe(`Template order_update takes 4 param(s), 5 given. Pass one value for each, ${order}.`);
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);

@@ -45,6 +45,14 @@ describe("get_usage_summary", () => {
     expect(recent!.query).toEqual({ from: new Date(Date.parse(today) - 6 * 86_400_000).toISOString().slice(0, 10), to: today });
   });
 
+  it("an unknown time zone with a date gets the zone's error, not a crash", async () => {
+    const client = await connect();
+    const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-01", timeZone: "India/Mumbai" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/timeZone: timeZone must be an IANA time zone such as Asia\/Kolkata/);
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
   it("rejects from after to before any upstream call", async () => {
     const client = await connect();
     const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-05", to: "2026-03-01" });

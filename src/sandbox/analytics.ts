@@ -51,10 +51,10 @@ export function trafficBetween(template: SandboxTemplate, startSeconds: number, 
   return { start: startSeconds, end: endSeconds, sent, delivered, read, clicked };
 }
 
-/** One row per UTC day of the range (the first and last may be partial). */
+/** One row per UTC day of the range (the first and last may be partial); at most 100, as Gupshup's 90-day reach allows. */
 export function dailyTraffic(template: SandboxTemplate, startSeconds: number, endSeconds: number): TemplateTraffic[] {
   const rows: TemplateTraffic[] = [];
-  for (let from = startSeconds; from < endSeconds; ) {
+  for (let from = startSeconds; from < endSeconds && rows.length < 100; ) {
     const to = Math.min(endSeconds, (Math.floor(from / 86_400) + 1) * 86_400);
     rows.push(trafficBetween(template, from, to));
     from = to;

@@ -7,7 +7,7 @@ import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { fanOut } from "./fan-out";
 import { appIdInput, templateIdInput } from "./schemas";
-import { describeTime, timeInput, timeZoneInput, toEpochMs } from "./time-input";
+import { describeTime, timeInput, timeRange, timeZoneInput } from "./time-input";
 
 const DAY = 86_400;
 const COMPARE_WINDOWS_DAYS = [7, 30, 60, 90];
@@ -60,7 +60,7 @@ export const analyticsTools: ToolDefinition[] = [
       input: z
         .object({
           appId: appIdInput,
-          start: timeInput.optional().describe("From when (default: 30 days before end); at most 90 days ago."),
+          start: timeInput.optional().describe("Default: 30 days before end; at most 90 days ago."),
           end: timeInput.optional().describe("Until when (default: now)."),
           timeZone: timeZoneInput,
           templateIds: z.array(templateIdInput).min(1, "give at least one template id").max(30, "at most 30 templateIds").describe("Template ids (max 30)."),
@@ -68,14 +68,13 @@ export const analyticsTools: ToolDefinition[] = [
           metricTypes: z.array(z.enum(METRICS)).min(1).max(4).optional().describe("Subset of SENT, DELIVERED, READ, CLICKED (default all)."),
         })
         .superRefine((a, rctx) => {
-          const window = timeWindow(a, 30);
+          if (new Set(a.templateIds).size !== a.templateIds.length) rctx.addIssue({ code: "custom", path: ["templateIds"], message: "templateIds contains duplicates" });
+          const window = analyticsWindow(a);
           if (!window) return;
           if (window.start >= window.end) rctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
-          const earliest = Math.floor(Date.now() / 1000) - 90 * DAY;
-          if (window.start < earliest) {
-            rctx.addIssue({ code: "custom", path: ["start"], message: `start must be within the last 90 days (not before ${describeTime(earliest * 1000, a.timeZone)})` });
+          if (window.start < earliestAnalytics()) {
+            rctx.addIssue({ code: "custom", path: ["start"], message: `start must be within the last 90 days (not before ${describeTime(earliestAnalytics() * 1000, a.timeZone)})` });
           }
-          if (new Set(a.templateIds).size !== a.templateIds.length) rctx.addIssue({ code: "custom", path: ["templateIds"], message: "templateIds contains duplicates" });
         }),
       output: z.object({
         appId: z.string(),
@@ -92,7 +91,7 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
-      const { start, end } = timeWindow(args, 30)!;
+      const { start, end } = analyticsWindow(args)!;
       const query = (id: string): Record<string, string> => ({
         template_ids: id,
         start: String(start),
@@ -115,7 +114,7 @@ export const analyticsTools: ToolDefinition[] = [
           const read = row.read ?? 0;
           return {
             templateId: row.template_id,
-            name: names.get(row.template_id) ?? null,
+            name: names.name(row.template_id),
             start: row.start ?? null,
             end: row.end ?? null,
             sent,
@@ -128,10 +127,10 @@ export const analyticsTools: ToolDefinition[] = [
         }),
       );
       const outcome = { results, pending, failed };
-      const label = (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id);
+      const label = (id: string) => (names.name(id) ? `${names.label(id)} (${id})` : id);
       const lines = outcome.results.map(
         (r) =>
-          `- ${label(r.templateId)}${args.granularity === "DAILY" && r.start !== null ? ` ${describeTime(r.start * 1000, args.timeZone).slice(0, 10)}` : ""}: ` +
+          `- ${label(r.templateId)}${args.granularity === "DAILY" && r.start !== null ? ` from ${describeTime(r.start * 1000, args.timeZone)}` : ""}: ` +
           `sent ${r.sent}, delivered ${r.delivered}${rate(r.deliveredPercent, "of sent")}, read ${r.read}${rate(r.readPercent, "of delivered")}` +
           `${r.clicked.map((c) => `, ${c.count} click(s) on "${c.buttonContent ?? c.type}"`).join("")}`,
       );
@@ -164,12 +163,14 @@ export const analyticsTools: ToolDefinition[] = [
             .min(1, "give at least one template id to compare with")
             .max(10, "at most 10 templates (Gupshup allows 10 comparisons per hour)")
             .describe("Template ids to compare with the primary, one comparison (one Gupshup call) each; at most 10."),
-          start: timeInput.optional().describe("From when (default: 30 days before end)."),
-          end: timeInput.optional().describe("Until when (default: now); exactly 7, 30, 60 or 90 days after start."),
+          start: timeInput.optional().describe("Default: 30 days before end."),
+          end: timeInput.optional().describe("Until when: 7, 30, 60 or 90 days after start (default: now, or start + 30 days)."),
           timeZone: timeZoneInput,
         })
         .superRefine((a, rctx) => {
-          const window = timeWindow(a, 30);
+          if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
+          if (new Set(a.templateList).size !== a.templateList.length) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList contains duplicates" });
+          const window = compareWindow(a);
           if (!window) return;
           const length = window.end - window.start;
           if (length <= 0) rctx.addIssue({ code: "custom", path: ["end"], message: "start must be before end" });
@@ -180,8 +181,6 @@ export const analyticsTools: ToolDefinition[] = [
               message: `the range must be exactly 7, 30, 60 or 90 days; it is ${+(length / DAY).toFixed(2)} days. Give start and end as dates (e.g. 2026-10-01 and 2026-10-31), or leave start out`,
             });
           }
-          if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
-          if (new Set(a.templateList).size !== a.templateList.length) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList contains duplicates" });
         }),
       output: z.object({
         appId: z.string(),
@@ -202,7 +201,7 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const report = progressReporter(extra);
-      const { start, end } = timeWindow(args, 30)!;
+      const { start, end } = compareWindow(args)!;
       const compareWith = (other: string) =>
         ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(start), end: String(end) } });
 
@@ -213,18 +212,18 @@ export const analyticsTools: ToolDefinition[] = [
       const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
       for (const { templateId, data } of answered) {
         const parsed = compareResponse.safeParse(data);
-        if (parsed.success) outcome.comparisons.push({ ...comparisonOf(templateId, parsed.data.data), name: names.get(templateId) ?? null });
+        if (parsed.success) outcome.comparisons.push({ ...comparisonOf(templateId, parsed.data.data), name: names.name(templateId) });
         else outcome.failed.push({ templateId, error: "Gupshup's answer did not have the expected shape, so it was not used. Try again later; if it persists, Gupshup may have changed this API." });
       }
 
-      const label = (id: string) => names.get(id) ?? id;
+      const label = names.label;
       const windowDays = (end - start) / DAY;
       const lines = outcome.comparisons.map((c) => {
         const [lower, higher] = c.blockRateRanking;
         const ranking = lower && higher ? `${label(lower)} is blocked less than ${label(higher)}` : "no block-rate ranking";
         const sends = c.sends.map((s) => `${label(s.templateId)} ${s.sends}`).join(", ") || "none";
         const reasons = c.topBlockReasons.map((r) => `${label(r.templateId)} ${r.reason}`).join(", ");
-        return `- vs ${label(c.templateId)}: ${ranking} (Gupshup gives the order, not the rates); sends: ${sends}${reasons ? `; top block reason: ${reasons}` : ""}`;
+        return `- vs ${label(c.templateId)} (${c.templateId}): ${ranking}; sends: ${sends}${reasons ? `; top block reason: ${reasons}` : ""}`;
       });
       if (outcome.pending.length > 0) {
         const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
@@ -233,8 +232,10 @@ export const analyticsTools: ToolDefinition[] = [
       for (const f of outcome.failed) lines.push(`- ${label(f.templateId)} not compared: ${f.error}`);
       const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
       return {
-        structured: { appId, templateId: args.templateId, name: names.get(args.templateId) ?? null, start, end, windowDays, ...outcome },
-        summary: `Compared ${label(args.templateId)} with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days (${range}):\n${lines.join("\n")}`,
+        structured: { appId, templateId: args.templateId, name: names.name(args.templateId), start, end, windowDays, ...outcome },
+        summary:
+          `Compared ${label(args.templateId)} (${args.templateId}) with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days (${range}). ` +
+          `Gupshup ranks block rates without giving them:\n${lines.join("\n")}`,
       };
     },
   ),
@@ -260,21 +261,56 @@ function comparisonOf(templateId: string, metrics: z.infer<typeof compareRespons
   };
 }
 
-/** Start and end in Unix seconds: end defaults to now, start to `defaultDays` before end. */
-function timeWindow(a: { start?: number | string; end?: number | string; timeZone?: string }, defaultDays: number): { start: number; end: number } | undefined {
-  const endMs = a.end === undefined ? Date.now() : toEpochMs(a.end, a.timeZone);
-  if (endMs === undefined) return undefined;
-  const end = Math.floor(endMs / 1000);
-  if (a.start === undefined) return { start: end - defaultDays * DAY, end };
-  const startMs = toEpochMs(a.start, a.timeZone);
-  return startMs === undefined ? undefined : { start: Math.floor(startMs / 1000), end };
+type Window = { start?: number | string; end?: number | string; timeZone?: string };
+
+/** The earliest start Gupshup accepts (90 days back), with a minute's margin for the call to get there. */
+const earliestAnalytics = () => Math.floor(Date.now() / 1000) - 90 * DAY + 60;
+
+/** Analytics' range in Unix seconds: by default the last 30 days, never reaching back past 90. */
+function analyticsWindow(a: Window): { start: number; end: number } | undefined {
+  const range = timeRange(a.start, a.end, a.timeZone, 30 * DAY * 1000);
+  if (!range) return undefined;
+  const end = Math.floor(range.to / 1000);
+  return { start: a.start === undefined ? Math.max(end - 30 * DAY, earliestAnalytics()) : Math.floor(range.from / 1000), end };
+}
+
+/**
+ * A comparison's range in Unix seconds: by default the 30 days up to now, or from `start`. Meta
+ * wants exactly 7, 30, 60 or 90 days; dates across a daylight-saving change are an hour off that,
+ * so within an hour the end is moved to fit.
+ */
+function compareWindow(a: Window): { start: number; end: number } | undefined {
+  const range = a.end === undefined && a.start !== undefined ? timeRange(a.start, a.start, a.timeZone, 0) : timeRange(a.start, a.end, a.timeZone, 30 * DAY * 1000);
+  if (!range) return undefined;
+  const start = Math.floor(range.from / 1000);
+  if (a.end === undefined && a.start !== undefined) return { start, end: start + 30 * DAY };
+  const end = Math.floor(range.to / 1000);
+  const days = COMPARE_WINDOWS_DAYS.find((d) => Math.abs(end - start - d * DAY) <= 3600);
+  return { start, end: days === undefined ? end : start + days * DAY };
 }
 
 /** Template names by id, from the app's (usually cached) template list; none when it cannot be had. */
-async function templateNames(ctx: ToolContext, appId: string): Promise<Map<string, string>> {
+async function templateNames(ctx: ToolContext, appId: string): Promise<TemplateNames> {
   const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
   const parsed = result.ok ? templatesResponse.safeParse(result.data) : undefined;
-  return new Map(parsed?.success ? parsed.data.templates.map((t) => [t.id, t.elementName]) : []);
+  const templates = parsed?.success ? parsed.data.templates : [];
+  const names = new Map(templates.map((t) => [t.id, t.elementName]));
+  const languages = (name: string) => templates.filter((t) => t.elementName === name).length;
+  return {
+    name: (id) => names.get(id) ?? null,
+    // A name is shown with its language where the app has it in several.
+    label: (id) => {
+      const template = templates.find((t) => t.id === id);
+      if (!template) return id;
+      return languages(template.elementName) > 1 ? `${template.elementName} (${template.languageCode})` : template.elementName;
+    },
+  };
+}
+
+interface TemplateNames {
+  name(id: string): string | null;
+  /** How people know the template: its name (with the language when the name is ambiguous), or the id. */
+  label(id: string): string;
 }
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);

@@ -114,7 +114,7 @@ export const deviceTools: ToolDefinition[] = [
     "get_device_balance",
     {
       title: "Device balance",
-      description: "Money for one app: wallet balance, and today's message count and spend (today in timeZone, default UTC).",
+      description: "One app's wallet balance, and today's message count and spend as Gupshup counts them for today's date in timeZone (default UTC).",
       input: z.object({ appId: appIdInput, timeZone: timeZoneInput }),
       output: z.object({
         appId: z.string(),

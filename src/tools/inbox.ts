@@ -4,7 +4,7 @@ import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
 import { failureAdvice } from "./failure-advice";
 import { appIdInput, limitInput } from "./schemas";
-import { describeTime, timeInput, timeZoneInput, toEpochMs } from "./time-input";
+import { describeTime, timeInput, timeRange, timeZoneInput } from "./time-input";
 
 /** Tools that read the delivery inbox: what Gupshup's callbacks told us. */
 
@@ -14,15 +14,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const rangeInput = {
   appId: appIdInput,
-  since: timeInput.optional().describe('From when (default: 24 hours before `until`); for "today" give today\'s date and your timeZone.'),
+  since: timeInput.optional().describe('Default: 24 h before `until`; for "today", today\'s date and a timeZone.'),
   until: timeInput.optional().describe("Until when (default: now)."),
   timeZone: timeZoneInput,
   limit: limitInput,
 };
 
 function range(args: { since?: number | string; until?: number | string; timeZone?: string; limit?: number }) {
-  const until = args.until === undefined ? Date.now() : toEpochMs(args.until, args.timeZone)!;
-  const since = args.since === undefined ? until - DAY : toEpochMs(args.since, args.timeZone)!;
+  const { from: since, to: until } = timeRange(args.since, args.until, args.timeZone, DAY)!;
   if (since > until) throw new ToolError(`\`since\` (${describeTime(since, args.timeZone)}) must be before \`until\` (${describeTime(until, args.timeZone)}).`);
   return { since, until, limit: args.limit ?? 50, between: `between ${describeTime(since, args.timeZone)} and ${describeTime(until, args.timeZone)}` };
 }
@@ -55,7 +54,7 @@ export const inboxTools: ToolDefinition[] = [
       const failures = reply.data.map((f) => ({ number: f.recipient, messageId: f.messageId, code: f.code, reason: f.reason, at: iso(f.at) }));
       const numbers = [...new Set(failures.map((f) => f.number).filter((n): n is string => n !== null))];
       const advice = adviceFor(failures.map((f) => f.code));
-      const lines = failures.map((f) => `- ${f.number ?? "(unknown)"}: ${f.code ?? "?"} ${f.reason ?? ""} (${f.at}, ${f.messageId})`);
+      const lines = reply.data.map((f) => `- ${f.recipient ?? "(unknown)"}: ${f.code ?? "?"} ${f.reason ?? ""} (${describeTime(f.at, args.timeZone)}, ${f.messageId})`);
       const todo = advice.map((a) => `- ${a.code} (${a.count}×): ${a.whatToDo}`);
       return {
         structured: { appId, since: iso(since), until: iso(until), numbers, failures, advice },
@@ -150,7 +149,10 @@ export const inboxTools: ToolDefinition[] = [
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
       const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, replyId: m.replyId, messageId: m.messageId, windowOpen: m.windowOpen }));
-      const lines = messages.map((m) => `- ${m.at} ${m.name ?? ""} (${m.from}) [${m.type}] ${m.text ?? ""}${m.replyId ? ` (option id: ${m.replyId})` : ""}${m.windowOpen ? " — window open" : ""}`);
+      const lines = reply.data.map(
+        (m) =>
+          `- ${describeTime(m.at, args.timeZone)} ${m.name ?? ""} (${m.sender}) [${m.type}] ${m.text ?? ""}${m.replyId ? ` (option id: ${m.replyId})` : ""}${m.windowOpen ? " — window open" : ""}`,
+      );
       return { structured: { appId, messages }, summary: messages.length === 0 ? `No inbound messages ${between}.` : `${messages.length} message(s):\n${lines.join("\n")}` };
     },
   ),

@@ -181,8 +181,8 @@ function checkParamCount(template: TemplateShape, given: number): string[] {
   const order = `${params.join(", ") || "no variables"}${productId ? ", then the product id" : ""}`;
   if (given === expected) return [];
   if (given >= body && given < expected) {
-    const missing = productId && given === params.length ? "the product id is missing" : "some of them have no value";
-    return [`Template ${name} takes ${expected} param(s) in this order: ${order}; ${given} given, so ${missing}. Check the message as delivered before sending more.`];
+    const missing = productId && given === params.length ? "the product id is missing" : `values fill them in order, so ${params.slice(given).join(" and ")} would get none`;
+    return [`Template ${name} takes ${expected} param(s) in this order: ${order}; ${given} given: ${missing}. Check the message as delivered before sending more.`];
   }
   throw new ToolError(`Template ${name} takes ${expected} param(s), ${given} given. Pass one value for each, in this order: ${order}.`);
 }

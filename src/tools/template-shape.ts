@@ -79,7 +79,7 @@ export function toTemplate(raw: RawTemplate): TemplateShape {
  * variable after the body's. Each variable is named by where it lands.
  */
 function paramSlots(header: string | null, body: string | null, buttons: Record<string, unknown>[]): string[] {
-  const distinct = (text: string | null) => (text ? [...new Set(variablesIn(text))] : []);
+  const distinct = (text: string | null) => (text ? [...new Set(variablesIn(text))].sort((a, b) => a - b) : []);
   const urlButtons = buttons.filter((b) => b.type === "URL" && typeof b.url === "string");
   return [
     ...distinct(header).map((v) => `header {{${v}}}`),

@@ -244,7 +244,7 @@ export const templateTools: ToolDefinition[] = [
  */
 function rejectionHint(reason: string): string {
   const r = reason.toLowerCase();
-  if (r.includes("format")) {
+  if (/\bformat\b|invalid_format/.test(r)) {
     return "Usually: variables out of sequence ({{1}}, {{2}}, … with none skipped), a variable at the very start or end of the body, two variables side by side, or an example that does not match the body. Fix it with edit_template.";
   }
   if (r.includes("categor") || r.includes("tag_content")) return "Meta thinks the category is wrong: recreate it under the category Meta expects, or set allowTemplateCategoryChange.";

@@ -25,8 +25,9 @@ export const timeZoneInput = z
   .optional()
   .describe("IANA zone for days and times without an offset, e.g. Asia/Kolkata (default UTC).");
 
-/** Epoch milliseconds of `value`, or undefined when it is no time `timeInput` accepts. */
+/** Epoch milliseconds of `value`, or undefined when it is no time `timeInput` accepts (or the zone is unknown). */
 export function toEpochMs(value: number | string, timeZone = "UTC"): number | undefined {
+  if (!isTimeZone(timeZone)) return undefined;
   if (typeof value === "number" || /^\d+$/.test(value)) {
     const seconds = Number(value);
     return Number.isInteger(seconds) && seconds >= MIN_SECONDS && seconds <= MAX_SECONDS ? seconds * 1000 : undefined;
@@ -39,11 +40,27 @@ export function toEpochMs(value: number | string, timeZone = "UTC"): number | un
   if (date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = /\.(\d{1,3})/.exec(value)?.[1];
   const ms = fraction ? Number(fraction.padEnd(3, "0")) : 0;
-  const offset = match[7];
-  if (offset === undefined) return localToEpochMs(wall, timeZone) + ms;
-  if (offset.toUpperCase() === "Z") return wall + ms;
+  const epoch = offsetOf(match[7]) === undefined ? localToEpochMs(wall, timeZone) : wall - offsetOf(match[7])!;
+  return Number.isNaN(epoch) || epoch < MIN_SECONDS * 1000 || epoch > MAX_SECONDS * 1000 ? undefined : epoch + ms;
+}
+
+/** Milliseconds an ISO offset ("Z", "+05:30", "-0300") is ahead of UTC; NaN for an impossible one. */
+function offsetOf(offset: string | undefined): number | undefined {
+  if (offset === undefined) return undefined;
+  if (offset.toUpperCase() === "Z") return 0;
   const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})$/.exec(offset)!;
-  return wall - (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000 + ms;
+  if (Number(hours) > 14 || Number(minutes) > 59) return Number.NaN;
+  return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+}
+
+/**
+ * A range from optional ends: `to` defaults to now and `from` to `span` ms before it. Undefined
+ * when an end or the zone is not one `timeInput`/`timeZoneInput` accepts (their own errors say why).
+ */
+export function timeRange(from: number | string | undefined, to: number | string | undefined, timeZone: string | undefined, span: number): { from: number; to: number } | undefined {
+  const toMs = to === undefined ? (isTimeZone(timeZone ?? "UTC") ? Date.now() : undefined) : toEpochMs(to, timeZone);
+  const fromMs = from === undefined ? (toMs === undefined ? undefined : toMs - span) : toEpochMs(from, timeZone);
+  return toMs === undefined || fromMs === undefined ? undefined : { from: fromMs, to: toMs };
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
@@ -57,26 +74,47 @@ export function describeTime(epochMs: number, timeZone = "UTC"): string {
   return `${new Date(epochMs + zoneOffsetMs(epochMs, timeZone)).toISOString().slice(0, 16).replace("T", " ")} ${timeZone}`;
 }
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
+export function isTimeZone(name: string): boolean {
+  return formatIn(name) !== undefined;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat | undefined>();
+
+/** The zone's wall-clock formatter (made once per zone), or undefined for a name Intl does not know. */
+function formatIn(timeZone: string): Intl.DateTimeFormat | undefined {
+  if (!formats.has(timeZone)) {
+    let format: Intl.DateTimeFormat | undefined;
+    try {
+      format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    } catch {
+      format = undefined;
+    }
+    if (formats.size > 100) formats.clear();
+    formats.set(timeZone, format);
   }
+  return formats.get(timeZone);
 }
 
 /** How far the zone's wall clock is ahead of UTC at that instant. */
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
   if (timeZone === "UTC") return 0;
-  const format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-  const parts = Object.fromEntries(format.formatToParts(epochMs).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    formatIn(timeZone)!
+      .formatToParts(epochMs)
+      .map((p) => [p.type, Number(p.value)]),
+  );
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - Math.floor(epochMs / 1000) * 1000;
 }
 
-/** The instant a wall-clock time in the zone names (the offset is checked again across a DST change). */
+/**
+ * The instant a wall-clock time in the zone names. Around a DST change the offset a day before and
+ * a day after are both tried: an hour that happens twice is its first time, and one that never
+ * happens (a spring-forward gap, even at midnight) moves forward by the gap, as clocks do.
+ */
 function localToEpochMs(wall: number, timeZone: string): number {
-  const guess = wall - zoneOffsetMs(wall, timeZone);
-  return wall - zoneOffsetMs(guess, timeZone);
+  const before = wall - zoneOffsetMs(wall - 86_400_000, timeZone);
+  const after = wall - zoneOffsetMs(wall + 86_400_000, timeZone);
+  const exact = [before, after].filter((t) => t + zoneOffsetMs(t, timeZone) === wall).sort((a, b) => a - b);
+  return exact[0] ?? before;
 }

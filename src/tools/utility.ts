@@ -5,7 +5,7 @@ import { appSummary, listAccountApps } from "./apps";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue } from "./schemas";
-import { dateIn, timeInput, timeZoneInput, toEpochMs } from "./time-input";
+import { dateIn, timeInput, timeRange, timeZoneInput } from "./time-input";
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
@@ -47,7 +47,7 @@ export const utilityTools: ToolDefinition[] = [
     "get_usage_summary",
     {
       title: "Usage summary",
-      description: "Daily message counts and fees for an app between two days (inclusive, default: the last 7 days), with totals.",
+      description: "Gupshup's daily message counts and fees for an app, `from` to `to` (dates, inclusive; default the last 7 days), with totals.",
       input: z
         .object({
           appId: appIdInput,
@@ -126,12 +126,10 @@ export const utilityTools: ToolDefinition[] = [
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-/** The report's first and last day (YYYY-MM-DD) in the caller's time zone. */
+/** The report's first and last day (YYYY-MM-DD): the dates of `from` and `to` in the caller's time zone. */
 function usageDays(a: { from?: number | string; to?: number | string; timeZone?: string }): { from: string; to: string } | undefined {
-  const toMs = a.to === undefined ? Date.now() : toEpochMs(a.to, a.timeZone);
-  const fromMs = a.from === undefined ? undefined : toEpochMs(a.from, a.timeZone);
-  if (toMs === undefined || (a.from !== undefined && fromMs === undefined)) return undefined;
-  const to = dateIn(toMs, a.timeZone);
-  const from = fromMs === undefined ? new Date(Date.parse(to) - 6 * 86_400_000).toISOString().slice(0, 10) : dateIn(fromMs, a.timeZone);
-  return { from, to };
+  const range = timeRange(a.from, a.to, a.timeZone, 0);
+  if (!range) return undefined;
+  const to = dateIn(range.to, a.timeZone);
+  return { from: a.from === undefined ? new Date(Date.parse(to) - 6 * 86_400_000).toISOString().slice(0, 10) : dateIn(range.from, a.timeZone), to };
 }
