@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -20,14 +21,43 @@ function sdkWithoutSourceMaps() {
 }
 
 /**
- * workerd lines this suite causes on purpose, which vitest-pool-workers 0.15 prints (0.16 filters
- * the first itself but needs Node 22): a test's MCP client closing its socket, and evictGateway
- * aborting an object (test/helpers.ts). Anything else workerd says still shows.
+ * Lines this suite causes on purpose, which vitest-pool-workers 0.15 prints (0.16 filters the first
+ * itself but needs Node 22): a test's MCP client closing its socket, evictGateway aborting an
+ * object (test/helpers.ts), and wrangler saying it read a developer's .dev.vars (every key of which
+ * TEST_SETTINGS overrides). Anything else workerd or wrangler says still shows.
  */
-const EXPECTED_RUNTIME_LINES = ["disconnected: WebSocket peer disconnected", "jsg.Error: evicted by test"];
+const EXPECTED_RUNTIME_LINES = ["disconnected: WebSocket peer disconnected", "jsg.Error: evicted by test", "Using secrets defined in .dev.vars"];
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream);
   stream.write = (chunk, ...rest) => (EXPECTED_RUNTIME_LINES.some((line) => String(chunk).includes(line)) ? true : write(chunk, ...rest));
+}
+
+/**
+ * Every setting the tests run with. A developer's .dev.vars (or .env) holds real credentials for
+ * `npm run dev`, and wrangler loads it for the tests too: each key found there is overridden as
+ * well, so nothing in it reaches a test and no test can reach the real Gupshup.
+ */
+const TEST_SETTINGS = {
+  GUPSHUP_BASE_URL: "sandbox",
+  GUPSHUP_PARTNER_TOKEN: "",
+  GUPSHUP_PARTNER_EMAIL: "",
+  GUPSHUP_PARTNER_SECRET: "",
+  GUPSHUP_DEFAULT_APP_ID: "",
+  GUPSHUP_DEFAULT_COUNTRY_CODE: "",
+  MCP_AUTH_TOKEN: "test-mcp-auth-token-0123456789abcdef",
+  PUBLIC_URL: "",
+  INBOX_RETENTION_DAYS: "30",
+  // Short, so timeout tests finish quickly; the sandbox answers in milliseconds.
+  GUPSHUP_TIMEOUT_MS: "3000",
+};
+
+/** The keys of the developer's own settings files, which must all be overridden. */
+function localSettingKeys() {
+  return [".dev.vars", ".env"]
+    .filter((file) => existsSync(file))
+    .flatMap((file) => readFileSync(file, "utf8").split("\n"))
+    .map((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1])
+    .filter((key) => key !== undefined);
 }
 
 export default defineConfig({
@@ -38,13 +68,7 @@ export default defineConfig({
       miniflare: {
         // Tests run against the built-in sandbox with an operator-mode setup; tests that need
         // another mode call the worker with an adjusted env (see test/helpers).
-        bindings: {
-          GUPSHUP_BASE_URL: "sandbox",
-          GUPSHUP_DEFAULT_APP_ID: "",
-          MCP_AUTH_TOKEN: "test-mcp-auth-token-0123456789",
-          // Short, so timeout tests finish quickly; the sandbox answers in milliseconds.
-          GUPSHUP_TIMEOUT_MS: "3000",
-        },
+        bindings: { ...Object.fromEntries(localSettingKeys().map((key) => [key, ""])), ...TEST_SETTINGS },
       },
     }),
   ],

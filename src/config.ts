@@ -20,6 +20,9 @@ export interface Settings {
   problem?: string;
 }
 
+/** The shortest access secret accepted: 32 characters (`openssl rand -hex 32` gives 64). */
+const MIN_ACCESS_SECRET_LENGTH = 32;
+
 const set = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
 
 /** Settings per env object: a deployment's env does not change, and every request reads it. */
@@ -71,6 +74,11 @@ function parseSettings(env: Env): Settings {
     settings.operatorCredential = { kind: "token", token };
   }
 
+  if (settings.mcpAuthToken !== undefined && settings.mcpAuthToken.length < MIN_ACCESS_SECRET_LENGTH) {
+    settings.problem ??=
+      `MCP_AUTH_TOKEN is ${settings.mcpAuthToken.length} characters long; it must be at least ${MIN_ACCESS_SECRET_LENGTH}, so that it cannot be guessed. ` +
+      "Generate one with `openssl rand -hex 32` and set it again (wrangler secret put MCP_AUTH_TOKEN, or .dev.vars locally).";
+  }
   if (settings.operatorCredential && !settings.mcpAuthToken) {
     settings.problem ??=
       "Gupshup credentials are configured but MCP_AUTH_TOKEN is not, so anyone could spend this WhatsApp account. " +

@@ -10,10 +10,11 @@ import worker from "../src/index";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
-export const MCP_AUTH_TOKEN = "test-mcp-auth-token-0123456789";
-export const OPERATOR_PARTNER_TOKEN = "sandbox-demo-partner-token";
-
 export const testEnv = env as unknown as Env;
+
+/** The access secret the tests run with (vitest.config.mjs sets every setting). */
+export const MCP_AUTH_TOKEN = testEnv.MCP_AUTH_TOKEN!;
+export const OPERATOR_PARTNER_TOKEN = "sandbox-demo-partner-token";
 
 /** Operator mode on the sandbox: the demo partner's token on the worker, MCP_AUTH_TOKEN required. */
 export const operatorEnv: Partial<Env> = { GUPSHUP_PARTNER_TOKEN: OPERATOR_PARTNER_TOKEN };

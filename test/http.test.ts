@@ -25,6 +25,18 @@ describe("operator mode", () => {
     expect(await upstreamRequests()).toHaveLength(0);
   });
 
+  it("refuses an MCP_AUTH_TOKEN shorter than 32 characters, saying how to make one, even to a client that knows it", async () => {
+    const short = "replace-with-a-long-random";
+    const res = await callWorker(initialize({ Authorization: `Bearer ${short}` }), { ...operatorEnv, MCP_AUTH_TOKEN: short });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      "MCP_AUTH_TOKEN is 26 characters long; it must be at least 32, so that it cannot be guessed. Generate one with `openssl rand -hex 32` and set it again (wrangler secret put MCP_AUTH_TOKEN, or .dev.vars locally).",
+    );
+    const page = await callWorker(new Request("http://localhost/", { headers: { Accept: "text/html" } }), { ...operatorEnv, MCP_AUTH_TOKEN: short });
+    expect(await page.text()).toContain("openssl rand -hex 32");
+    expect(await upstreamRequests()).toHaveLength(0);
+  });
+
   it("refuses /mcp with what to fix when GUPSHUP_DEFAULT_COUNTRY_CODE is not a calling code", async () => {
     const res = await callWorker(initialize({ Authorization: `Bearer ${MCP_AUTH_TOKEN}` }), { ...operatorEnv, GUPSHUP_DEFAULT_COUNTRY_CODE: "India" });
     expect(res.status).toBe(503);

@@ -285,7 +285,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
 
   it("ends every grant when the access secret changes", async () => {
     const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
-    const res = await mcpPost(oauth.stored!.access_token, initialize, { ...operatorEnv, MCP_AUTH_TOKEN: "a-new-access-secret-0123456789" });
+    const res = await mcpPost(oauth.stored!.access_token, initialize, { ...operatorEnv, MCP_AUTH_TOKEN: "a-new-access-secret-0123456789abcdef" });
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
     expect(((await res.json()) as { message: string }).message).toMatch(/access secret .* changed .* Sign in again/);
