@@ -30,7 +30,8 @@ app.all("/mcp", async (c) => {
   const auth = authenticate(request, settings);
   if (!auth.ok) {
     const headers: Record<string, string> = { ...CORS_HEADERS };
-    if (auth.status !== 503) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message, publicOrigin(request, settings));
+    if (auth.status === 401 || auth.status === 400) headers["WWW-Authenticate"] = bearerChallenge(auth.error, auth.message, publicOrigin(request, settings));
+    if (auth.retryAfterSeconds) headers["Retry-After"] = String(auth.retryAfterSeconds);
     return c.json({ error: auth.error, message: auth.message }, auth.status, headers);
   }
   return serveMcp(await readMcpRequest(request), c.env, auth.session);

@@ -4,10 +4,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Env } from "../src/env";
 import type { GupshupGateway } from "../src/gateway/gateway";
-import { ACCOUNT_OBJECT, appObjectName } from "../src/gateway/names";
+import { appObjectName } from "../src/gateway/names";
 import { Scheduler } from "../src/gateway/scheduler";
 import worker from "../src/index";
-import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { RecordedRequest } from "../src/sandbox/state";
 
 export const testEnv = env as unknown as Env;
@@ -76,13 +75,8 @@ export async function upstreamRequests(path?: RegExp): Promise<RecordedRequest[]
 
 /** Fresh state for every test: sandbox back to its seed, gateway objects and KV emptied. */
 export async function resetAll(): Promise<void> {
-  const names = [ACCOUNT_OBJECT, ...Object.values(SEED_APP_IDS).map(appObjectName)];
-  for (const name of names) {
-    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => state.storage.deleteAll());
-  }
-  for (const id of await listDurableObjectIds(testEnv.PARTNER_LOGIN)) {
-    await runInDurableObject(testEnv.PARTNER_LOGIN.get(id), (_, state) => state.storage.deleteAll());
-  }
+  for (const id of await listDurableObjectIds(testEnv.GATEWAY)) await runInDurableObject(testEnv.GATEWAY.get(id), (_, state) => state.storage.deleteAll());
+  for (const id of await listDurableObjectIds(testEnv.PARTNER_LOGIN)) await runInDurableObject(testEnv.PARTNER_LOGIN.get(id), (_, state) => state.storage.deleteAll());
   await abortAllDurableObjects();
   for (const key of (await testEnv.TEMPLATE_CACHE.list()).keys) await testEnv.TEMPLATE_CACHE.delete(key.name);
   await sandbox().reset();
@@ -104,10 +98,10 @@ export async function afterRateWindows(appId: string): Promise<void> {
 }
 
 /** A delivery event for message `id`, as Gupshup (v2) posts it to the webhook route. */
-export const deliveryEvent = (id: string) =>
+export const deliveryEvent = (id: string, timestamp = Date.now()) =>
   JSON.stringify({
     app: "DemoStore",
-    timestamp: Date.now(),
+    timestamp,
     version: 2,
     type: "message-event",
     payload: { id, type: "enqueued", destination: "919876543210", payload: { whatsappMessageId: `wamid.${id}`, type: "template" } },

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
@@ -168,15 +168,62 @@ describe("the delivery inbox", () => {
     expect(status.structuredContent!.history).toHaveLength(1);
   });
 
-  it("forgets events older than the retention period", async () => {
+  it("forgets events older than the retention period, from an alarm, a batch at a time", async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
     await postWebhook(deliveryEvent("m-4"), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() });
-    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) => {
+    const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+    await runInDurableObject(gateway, async (_, state) => {
+      expect(await state.storage.getAlarm()).not.toBeNull();
       state.storage.sql.exec("UPDATE inbox_status SET received_at = received_at - ?", 31 * 86_400_000);
     });
+    expect(await runDurableObjectAlarm(gateway)).toBe(true);
     const status = await callTool(client, "get_message_status", { appId, messageId: "m-4" });
     expect(textOf(status)).toMatch(/^No message m-4 in app .* inbox: it was not sent through this server in the last 30 days, or the id is wrong\..*asking again will not change this answer\.$/);
+  });
+
+  it("an event dated in the future counts as now, and one older than the retention is not stored", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const secret = { [WEBHOOK_SECRET_HEADER]: await registeredSecret() };
+    const inbound = (id: string, timestamp: number) =>
+      JSON.stringify({
+        app: "DemoStore",
+        timestamp,
+        version: 2,
+        type: "message",
+        payload: { id, source: "919811100009", type: "text", payload: { text: "hi" }, sender: { phone: "919811100009", name: "Ravi" } },
+      });
+    const before = Date.now();
+    expect((await postWebhook(inbound("in-future", Date.now() + 365 * 86_400_000), secret)).status).toBe(200);
+    expect((await postWebhook(deliveryEvent("m-old", Date.now() - 31 * 86_400_000), secret)).status).toBe(200);
+    const listed = await callTool(client, "list_inbound_messages", { appId });
+    const at = Date.parse((listed.structuredContent!.messages as { at: string }[])[0]!.at);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    expect(textOf(await callTool(client, "get_message_status", { appId, messageId: "m-old" }))).toMatch(/^No message m-old/);
+  });
+
+  it("retention deletes and the send ledger's expiry use an index, not a scan of the table", async () => {
+    const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId }); // creates the object's tables
+    await runInDurableObject(gateway, (_, state) => {
+      const plan = (query: string) =>
+        state.storage.sql
+          .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, 0, 1000)
+          .toArray()
+          .map((r) => r.detail)
+          .join("; ");
+      for (const [table, column] of [
+        ["inbox_status", "received_at"],
+        ["inbox_inbound", "received_at"],
+        ["inbox_sent", "at"],
+      ]) {
+        expect(plan(`SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?`)).toMatch(new RegExp(`SEARCH ${table} USING (COVERING )?INDEX`));
+      }
+      expect(plan("SELECT rowid FROM send_ledger WHERE created_at <= ? LIMIT ?")).toMatch(/SEARCH send_ledger USING (COVERING )?INDEX send_ledger_created/);
+    });
   });
 
   it("a template status event drops the app's cached template list", async () => {

@@ -112,6 +112,25 @@ describe("discovery", () => {
 });
 
 describe("operator deployment (Gupshup credentials on the worker)", () => {
+  it("an idempotency key belongs to its connection: two connectors that both pick 'welcome-1' each send once", async () => {
+    const [a, b] = [await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["send"] }), await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["send"] })];
+    const send = (destination: string) => ({
+      appId: SEED_APP_IDS.store,
+      destination,
+      template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", params: ["Asha", "ORD-1"] },
+      idempotencyKey: "welcome-1",
+    });
+    const first = await callTool(a.client, "send_template_message", send("919876543210"));
+    const second = await callTool(b.client, "send_template_message", send("919876543211"));
+    expect(second.isError, textOf(second)).toBeFalsy();
+    expect(second.structuredContent).toMatchObject({ idempotencyKey: "welcome-1", replayed: false });
+    expect(second.structuredContent!.messageId).not.toBe(first.structuredContent!.messageId);
+    // Within one connection the key still means "this send, once".
+    const again = await callTool(a.client, "send_template_message", send("919876543210"));
+    expect(again.structuredContent).toMatchObject({ idempotencyKey: "welcome-1", replayed: true, messageId: first.structuredContent!.messageId });
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(2);
+  });
+
   it("runs the whole connector flow: registration, sign-in with the access secret, PKCE code exchange, tools, refresh, revocation", async () => {
     const { client, oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send", "manage"] });
     expect(oauth.registration?.client_id).toBeTruthy();

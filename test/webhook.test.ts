@@ -173,7 +173,7 @@ describe("an app object set up by the previous version", () => {
     const name = appObjectName(appId);
     const secret = "ab".repeat(32);
     await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(name)), (_, state) => {
-      state.storage.sql.exec(`DROP TABLE webhook_secret; DROP TABLE webhook_setup; DROP TABLE inbox_inbound;
+      state.storage.sql.exec(`DROP TABLE IF EXISTS webhook_secret; DROP TABLE IF EXISTS webhook_setup; DROP TABLE IF EXISTS inbox_inbound;
         CREATE TABLE inbox_webhook (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL, configured_at INTEGER NOT NULL);
         CREATE TABLE inbox_inbound (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, sender TEXT NOT NULL, name TEXT, type TEXT NOT NULL, text TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);`);
       state.storage.sql.exec("INSERT INTO inbox_webhook (id, secret, configured_at) VALUES (1, ?, ?)", secret, Date.now());

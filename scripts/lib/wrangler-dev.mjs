@@ -1,8 +1,15 @@
 // Starts `wrangler dev` for a script (offline hygiene, loopback only) and waits until it answers.
+// It runs with exactly the vars given: an empty --env-file keeps a developer's .dev.vars (real
+// credentials, for `npm run dev`) and .env out of it.
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export async function startWranglerDev({ port, vars = {}, config, cwd, persistTo } = {}) {
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port)];
+  const noSettings = join(mkdtempSync(join(tmpdir(), "gupshup-mcp-")), "empty.env");
+  writeFileSync(noSettings, "");
+  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", noSettings];
   if (config) args.push("--config", config);
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);

@@ -12,6 +12,10 @@ export interface Caller {
   /** "sandbox" for the built-in simulator, otherwise the partner API base URL. */
   upstream: string;
   partner: PartnerCredential;
+  /** Who is calling when that is finer than the credential (an OAuth grant): their idempotency keys are theirs alone. */
+  principal?: string;
+  /** The client's network address (CF-Connecting-IP), for limits on strangers. */
+  address?: string;
 }
 
 /** One upstream call, in plain data so it can cross the Durable Object RPC boundary. */

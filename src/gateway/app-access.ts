@@ -1,5 +1,5 @@
 import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "../api/types";
-import { sha256Hex } from "../utils/secrets";
+import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
 import type { TokenResult } from "./partner-login";
 import type { GatewayStore } from "./store";
@@ -11,6 +11,13 @@ const ACCESS_PROOF_MS = 60 * 60_000;
  * long: a stranger cannot use up the app's token budget by retrying.
  */
 const REFUSED_CALLER_MS = 60_000;
+/**
+ * Of the app's token calls a minute (Gupshup allows 10), callers that never proved access to this
+ * app get at most this many, and one client address at most one of them: strangers with made-up
+ * bearers cannot crowd out the owner's re-proofs and renewals.
+ */
+const UNPROVEN_PER_MINUTE = 3;
+const UNPROVEN_PER_ADDRESS = 1;
 
 /**
  * Who may use this app's token. The app token is served from the cache only to a caller that
@@ -21,6 +28,8 @@ export class AppAccess {
   private readonly fetches = new JoinedWork<TokenResult>();
   private readonly refusedCallers = new Map<string, { until: number; failure: Extract<TokenResult, { ok: false }>["failure"] }>();
   private readonly callerKeys = new Map<string, string>();
+  /** When callers that never proved access fetched a token here, and from which address. */
+  private unproven: { at: number; address: string | undefined }[] = [];
 
   constructor(
     private readonly store: GatewayStore,
@@ -40,12 +49,22 @@ export class AppAccess {
     const reusable = cached !== undefined && cached !== opts.rejected && (!opts.force || opts.rejected !== undefined);
     if (reusable && this.store.isVerified(who, now)) return { ok: true, token: cached };
 
+    // One fetch per caller at a time: concurrent calls join it (and count once below).
     return this.fetches.run(`token:${who}`, async () => {
-      const res = await this.withPartnerToken(caller, deadline, (partnerToken) => this.call({ endpoint: "appToken", appId }, partnerToken, caller, deadline));
+      const crowded = this.store.isKnown(who, Date.now()) ? undefined : this.admitUnproven(caller.address, Date.now());
+      if (crowded) return crowded;
+      let sentWith: string | undefined;
+      const res = await this.withPartnerToken(caller, deadline, (partnerToken) => {
+        sentWith = partnerToken;
+        return this.call({ endpoint: "appToken", appId }, partnerToken, caller, deadline);
+      });
       if (!res.ok) {
-        this.store.unverify(who);
         const failure = res.failure.kind === "auth" ? { ...res.failure, partnerToken: true } : res.failure;
-        if (failure.kind === "auth" || failure.kind === "rejected") this.refusedCallers.set(who, { until: Date.now() + REFUSED_CALLER_MS, failure });
+        // Only Gupshup's refusal ends a proof: a rate limit or an outage says nothing about access.
+        if (failure.kind === "auth" || failure.kind === "rejected") {
+          this.store.unverify(who);
+          this.refuse(who, failure);
+        }
         return { ok: false, failure };
       }
       const record = (res.data as { token?: { token?: unknown } }).token;
@@ -54,9 +73,43 @@ export class AppAccess {
         return { ok: false, failure: { kind: "malformed", endpoint: "appToken", message: "Gupshup's token answer had no token" } };
       }
       this.store.saveAppToken(token, Date.now());
-      this.store.verify(who, Date.now() + ACCESS_PROOF_MS);
+      // A proof lasts an hour, but never beyond the partner token it was made with.
+      const expires = caller.partner.kind === "token" && sentWith ? jwtExpiry(sentWith) : undefined;
+      this.store.verify(who, Math.min(Date.now() + ACCESS_PROOF_MS, expires ?? Number.POSITIVE_INFINITY));
       return { ok: true, token, data: record };
     });
+  }
+
+  /**
+   * A partner-scope call (list_apps) with the caller's partner token — unless Gupshup refused that
+   * credential within the last minute, so made-up tokens cannot queue up here.
+   */
+  async partnerCall(caller: Caller, deadline: number, fn: (token: string) => Promise<UpstreamResult>): Promise<UpstreamResult> {
+    const who = await this.callerKey(caller.partner);
+    const refused = this.refusedCallers.get(who);
+    if (refused && refused.until > Date.now()) return { ok: false, failure: refused.failure };
+    const res = await this.withPartnerToken(caller, deadline, fn);
+    if (!res.ok && res.failure.kind === "auth") this.refuse(who, res.failure);
+    return res;
+  }
+
+  private refuse(who: string, failure: Extract<TokenResult, { ok: false }>["failure"]): void {
+    const now = Date.now();
+    if (this.refusedCallers.size > 1000) for (const [key, entry] of this.refusedCallers) if (entry.until <= now) this.refusedCallers.delete(key);
+    this.refusedCallers.set(who, { until: now + REFUSED_CALLER_MS, failure });
+  }
+
+  /** Admits one token fetch by a caller that never proved access here, or says how long to wait. */
+  private admitUnproven(address: string | undefined, now: number): TokenResult | undefined {
+    this.unproven = this.unproven.filter((f) => f.at > now - 60_000);
+    const fromAddress = address === undefined ? [] : this.unproven.filter((f) => f.address === address);
+    const full = this.unproven.length >= UNPROVEN_PER_MINUTE ? this.unproven : fromAddress.length >= UNPROVEN_PER_ADDRESS ? fromAddress : undefined;
+    if (full) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((full[0]!.at + 60_000 - now) / 1000));
+      return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many token requests from callers new to this app", retryAfterSeconds } };
+    }
+    this.unproven.push({ at: now, address });
+    return undefined;
   }
 
   /** Runs `fn` with the caller's partner token; a login-managed token is renewed once on rejection. */
@@ -70,6 +123,11 @@ export class AppAccess {
     if (!renewed.ok) return renewed;
     const again = await fn(renewed.token);
     return again.ok || again.failure.kind !== "auth" ? again : { ok: false, failure: { ...again.failure, partnerToken: true } };
+  }
+
+  /** Who the caller is, as far as Gupshup can tell: their partner credential, by hash. */
+  identity(caller: Caller): Promise<string> {
+    return this.callerKey(caller.partner);
   }
 
   /** A stable, non-secret identity for a credential (SHA-256), memoised. */

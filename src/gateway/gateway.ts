@@ -10,7 +10,8 @@ import { InboxStore } from "../inbox/store";
 import { type SecretChange, WebhookSecrets, type WebhookSetup } from "../inbox/webhook-secrets";
 import { AnswerCache } from "./answer-cache";
 import { AppAccess } from "./app-access";
-import { MAX_WAIT_MS, retentionDays } from "./limits";
+import { LazyTables } from "./lazy-tables";
+import { MAX_WAIT_MS, PRUNE_BATCH, PRUNE_EVERY_MS, retentionDays } from "./limits";
 import { loginObjectName } from "./names";
 import type { TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
@@ -34,13 +35,16 @@ export class GupshupGateway extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const sql = ctx.storage.sql;
+    // Nothing is stored until a caller proves access or a webhook is set up (see LazyTables).
+    const tables = new LazyTables(sql, [GatewayStore.schema, InboxStore.schema, SendLedger.schema, WebhookSecrets.schema]);
     void ctx.blockConcurrencyWhile(async () => {
-      this.scheduler = await Scheduler.load(ctx.storage);
+      this.scheduler = await Scheduler.load(ctx.storage, () => tables.exist);
     });
-    const store = new GatewayStore(ctx.storage.sql);
-    this.inbox = new InboxStore(ctx.storage.sql);
-    this.webhookSecrets = new WebhookSecrets(ctx.storage.sql);
-    this.sends = new SendOnce(new SendLedger(ctx.storage.sql));
+    const store = new GatewayStore(sql, tables);
+    this.inbox = new InboxStore(sql, tables);
+    this.webhookSecrets = new WebhookSecrets(sql, tables);
+    this.sends = new SendOnce(new SendLedger(sql, tables));
     this.answers = new AnswerCache(env.TEMPLATE_CACHE, store);
     this.access = new AppAccess(
       store,
@@ -58,19 +62,28 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!this.webhookSecrets.accepts(secret)) return false;
     const now = Date.now();
     const events = parseCallback(body, now);
-    this.inbox.ingest(events, now);
-    this.inbox.prune(now - this.retentionMs());
+    this.inbox.ingest(events, now, now - this.retentionMs());
+    await this.keepPruned();
     if (events.some((e) => e.kind === "template")) await this.answers.forgetTemplates(appId);
     return true;
+  }
+
+  /** Forgets inbox rows past the retention, a batch at a time, and comes back while any are stored. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    if (this.inbox.prune(now - this.retentionMs(), PRUNE_BATCH)) await this.ctx.storage.setAlarm(now + 1_000);
+    else if (!this.inbox.isEmpty()) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+  }
+
+  private async keepPruned(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PRUNE_EVERY_MS);
   }
 
   /** Reads the app's inbox for a caller that has proven access to the app. */
   async readInbox<Q extends InboxQuery>(appId: string, query: Q, caller: Caller): Promise<{ ok: true; reply: InboxReply<Q["kind"]> } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
-    const now = Date.now();
-    this.inbox.prune(now - this.retentionMs());
-    return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, now) };
+    return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, Date.now()) };
   }
 
   /** Reads or changes the app's webhook secrets, for a caller with proven access to the app. */
@@ -78,6 +91,12 @@ export class GupshupGateway extends DurableObject<Env> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
     return { ok: true, setup: this.webhookSecrets.apply(change, Date.now()) };
+  }
+
+  /** Whether the caller may use this app: a current proof, or a token fetched with their credential. */
+  async proveAccess(appId: string, caller: Caller): Promise<{ ok: true } | { ok: false; failure: UpstreamFailure }> {
+    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
+    return access.ok ? { ok: true } : access;
   }
 
   /** This app's name and number (for sends), for a caller with proven access; kept an hour. */
@@ -102,7 +121,7 @@ export class GupshupGateway extends DurableObject<Env> {
       const fetched = await this.access.appToken(req.appId!, caller, deadline, { force: true });
       return fetched.ok ? { ok: true, status: 200, data: fetched.data } : fetched;
     }
-    if (endpoint.scope === "partner") return this.access.withPartnerToken(caller, deadline, (token) => this.send(req, token, caller, deadline));
+    if (endpoint.scope === "partner") return this.access.partnerCall(caller, deadline, (token) => this.send(req, token, caller, deadline));
     if (endpoint.scope === "none") return this.send(req, undefined, caller, deadline);
     if ("send" in endpoint && endpoint.send) return this.sendOnce(req, caller, deadline);
     return this.appCall(req, caller, deadline);
@@ -112,7 +131,7 @@ export class GupshupGateway extends DurableObject<Env> {
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.access.appToken(req.appId!, caller, deadline);
     if (!access.ok) return access;
-    const res = await this.sends.send(req, () => this.appCall(req, caller, deadline));
+    const res = await this.sends.send(req, caller.principal ?? (await this.access.identity(caller)), () => this.appCall(req, caller, deadline));
     return res.ok && res.send ? { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null } } : res;
   }
 
@@ -139,7 +158,10 @@ export class GupshupGateway extends DurableObject<Env> {
     const now = Date.now();
     await this.answers.put(req.endpoint, appId, res.data, now);
     const sent = sentMessageOf(req, res.data);
-    if (sent) this.inbox.recordSent(sent.messageId, sent.recipient, now);
+    if (sent) {
+      this.inbox.recordSent(sent.messageId, sent.recipient, now);
+      await this.keepPruned();
+    }
     const endpoint = ENDPOINTS[req.endpoint];
     if ("invalidatesTemplates" in endpoint && endpoint.invalidatesTemplates) await this.answers.forgetTemplates(appId);
     return res;

@@ -8,6 +8,12 @@ export const UPSTREAM_TIMEOUT_MS = 15_000;
 export const REQUEST_BUDGET_MS = 30_000;
 /** How long the delivery inbox keeps events unless INBOX_RETENTION_DAYS says otherwise. */
 export const DEFAULT_RETENTION_DAYS = 30;
+/** How often the inbox is pruned of events past the retention (an alarm, while it holds any). */
+export const PRUNE_EVERY_MS = 3_600_000;
+/** Rows deleted per table and alarm; a full batch brings the next alarm forward to a second. */
+export const PRUNE_BATCH = 1_000;
+/** Gateway calls one tool makes at once when it fans out (per app, per template). */
+export const FAN_OUT_CONCURRENCY = 6;
 /** How long a template list is served from the cache, in seconds. */
 export const TEMPLATE_CACHE_SECONDS = ENDPOINTS.listTemplates.cache.ttlMs / 1000;
 

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Caller } from "../api/types";
 import type { Env } from "../env";
+import { LazyTables } from "./lazy-tables";
 import { MAX_WAIT_MS } from "./limits";
 import { PartnerLogin, type TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
@@ -17,10 +18,11 @@ export class GupshupPartnerLogin extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const tables = new LazyTables(ctx.storage.sql, [PartnerLogin.schema]);
     void ctx.blockConcurrencyWhile(async () => {
-      this.scheduler = await Scheduler.load(ctx.storage);
+      this.scheduler = await Scheduler.load(ctx.storage, () => tables.exist);
     });
-    this.login = new PartnerLogin(ctx.storage.sql, (req, caller) => scheduledCall(this.scheduler, env, req, undefined, caller, Date.now() + MAX_WAIT_MS));
+    this.login = new PartnerLogin(ctx.storage.sql, tables, (req, caller) => scheduledCall(this.scheduler, env, req, undefined, caller, Date.now() + MAX_WAIT_MS));
   }
 
   /** The partner token for `caller`'s login credentials (renewed through Gupshup's login when `force` or near expiry). */

@@ -1,8 +1,14 @@
 import type { EndpointName } from "../api/endpoints";
+import type { PartnerCredential } from "../api/types";
 import { sha256Hex } from "../utils/secrets";
 
-/** The gateway object that owns account-scope traffic (list_apps). */
-export const ACCOUNT_OBJECT = "account";
+/**
+ * The gateway object that owns one partner credential's account-scope traffic (list_apps), by
+ * hash: partners do not share a queue, and made-up tokens cannot fill another partner's.
+ */
+export async function accountObjectName(partner: PartnerCredential): Promise<string> {
+  return `account:${await sha256Hex(partner.kind === "token" ? `token\n${partner.token}` : `login\n${partner.email}\n${partner.secret}`)}`;
+}
 
 /** The gateway object that owns one app's traffic. */
 export const appObjectName = (appId: string) => `app:${appId}`;

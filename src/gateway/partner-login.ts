@@ -1,6 +1,7 @@
 import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
+import type { LazyTables } from "./lazy-tables";
 
 export type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
 
@@ -16,13 +17,17 @@ const ASSUMED_TOKEN_LIFETIME_MS = 23 * 3_600_000;
 export class PartnerLogin {
   private readonly logins = new JoinedWork<TokenResult>();
 
-  constructor(
-    private readonly sql: SqlStorage,
-    /** Sends one request in the login's rate-limit group. */
-    private readonly call: (req: UpstreamRequest, caller: Caller) => Promise<UpstreamResult>,
-  ) {
+  static schema(sql: SqlStorage): void {
     sql.exec("CREATE TABLE IF NOT EXISTS partner_login (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)");
   }
+
+  constructor(
+    private readonly sql: SqlStorage,
+    /** Created by the first successful login: a wrong email or secret stores nothing. */
+    private readonly tables: LazyTables,
+    /** Sends one request in the login's rate-limit group. */
+    private readonly call: (req: UpstreamRequest, caller: Caller) => Promise<UpstreamResult>,
+  ) {}
 
   async token(caller: Caller, force: boolean): Promise<TokenResult> {
     const cred = caller.partner;
@@ -51,11 +56,13 @@ export class PartnerLogin {
   }
 
   private saved(key: string): { token: string; expiresAt: number } | undefined {
+    if (!this.tables.exist) return undefined;
     const row = this.sql.exec<{ token: string; expires_at: number }>("SELECT token, expires_at FROM partner_login WHERE key = ?", key).toArray()[0];
     return row && { token: row.token, expiresAt: row.expires_at };
   }
 
   private save(key: string, token: string, expiresAt: number): void {
+    this.tables.create();
     this.sql.exec("INSERT OR REPLACE INTO partner_login (key, token, expires_at) VALUES (?, ?, ?)", key, token, expiresAt);
   }
 }

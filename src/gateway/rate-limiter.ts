@@ -13,6 +13,8 @@ import { getOrCreate } from "../utils/maps";
  * N+1. Up to N calls may be in flight at once. Each group's log and any cooldown Gupshup imposed
  * are kept in the Durable Object's storage, so an eviction does not reset them; the writes do not
  * hold the caller's answer back (allowUnconfirmed), and calls in flight are counted in memory only.
+ * An object that stores nothing else (`persist` says no: only refused strangers came) keeps its
+ * log in memory, so their calls leave nothing behind.
  */
 export class SlidingWindowLimiter {
   /** Answer times of settled calls, oldest first, per group (persisted). */
@@ -21,10 +23,13 @@ export class SlidingWindowLimiter {
   private readonly inFlight = new Map<RateGroup, number[]>();
   private readonly cooldownUntil = new Map<RateGroup, number>();
 
-  private constructor(private readonly storage: DurableObjectStorage) {}
+  private constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly persist: () => boolean,
+  ) {}
 
-  static async load(storage: DurableObjectStorage): Promise<SlidingWindowLimiter> {
-    const limiter = new SlidingWindowLimiter(storage);
+  static async load(storage: DurableObjectStorage, persist: () => boolean = () => true): Promise<SlidingWindowLimiter> {
+    const limiter = new SlidingWindowLimiter(storage, persist);
     for (const [key, times] of await storage.list<number[]>({ prefix: "rate-log:" })) limiter.log.set(key.slice(9) as RateGroup, times);
     for (const [key, until] of await storage.list<number>({ prefix: "rate-cooldown:" })) limiter.cooldownUntil.set(key.slice(14) as RateGroup, until);
     return limiter;
@@ -77,13 +82,13 @@ export class SlidingWindowLimiter {
     while (position > 0 && times[position - 1]! > answeredAt) position--;
     times.splice(position, 0, answeredAt);
     while (times[0]! <= answeredAt - windowMs) times.shift();
-    void this.storage.put(`rate-log:${group}`, [...times], { allowUnconfirmed: true });
+    if (this.persist()) void this.storage.put(`rate-log:${group}`, [...times], { allowUnconfirmed: true });
   }
 
   /** Gupshup said 429: nothing goes out in this group before `until`. */
   coolDown(group: RateGroup, until: number): void {
     this.cooldownUntil.set(group, until);
-    void this.storage.put(`rate-cooldown:${group}`, until, { allowUnconfirmed: true });
+    if (this.persist()) void this.storage.put(`rate-cooldown:${group}`, until, { allowUnconfirmed: true });
   }
 
   private times(group: RateGroup): number[] {

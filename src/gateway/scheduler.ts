@@ -21,8 +21,8 @@ export class Scheduler {
 
   private constructor(private readonly limiter: SlidingWindowLimiter) {}
 
-  static async load(storage: DurableObjectStorage): Promise<Scheduler> {
-    return new Scheduler(await SlidingWindowLimiter.load(storage));
+  static async load(storage: DurableObjectStorage, persist?: () => boolean): Promise<Scheduler> {
+    return new Scheduler(await SlidingWindowLimiter.load(storage, persist));
   }
 
   /** Waits for a turn in `group`; a turn that would come after `deadline` is declined with the wait. */

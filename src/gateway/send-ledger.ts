@@ -1,4 +1,5 @@
 import type { UpstreamResult } from "../api/types";
+import type { LazyTables } from "./lazy-tables";
 
 /** An explicit idempotency key is honoured this long. */
 export const KEY_TTL_MS = 24 * 3_600_000;
@@ -21,14 +22,21 @@ export interface LedgerEntry {
  * again, even after an eviction.
  */
 export class SendLedger {
-  constructor(private readonly sql: SqlStorage) {
+  static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS send_ledger (key TEXT PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL, result TEXT, created_at INTEGER NOT NULL, explicit_key INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS send_ledger_content ON send_ledger (content_hash, created_at);`);
+      CREATE INDEX IF NOT EXISTS send_ledger_content ON send_ledger (content_hash, created_at);
+      CREATE INDEX IF NOT EXISTS send_ledger_created ON send_ledger (created_at);`);
   }
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly tables: LazyTables,
+  ) {}
 
   /** The entry a send must be answered from: same key within 24 h, or (without a key) same content within 60 s. */
   find(key: string | undefined, contentHash: string, now: number): LedgerEntry | undefined {
     type Row = { key: string; content_hash: string; state: LedgerEntry["state"]; result: string | null; created_at: number; explicit_key: number };
+    if (!this.tables.exist) return undefined;
     const row = key
       ? this.sql.exec<Row>("SELECT * FROM send_ledger WHERE key = ? AND created_at > ?", key, now - KEY_TTL_MS).toArray()[0]
       : this.sql.exec<Row>("SELECT * FROM send_ledger WHERE content_hash = ? AND created_at > ? ORDER BY created_at DESC LIMIT 1", contentHash, now - DUPLICATE_WINDOW_MS).toArray()[0];
@@ -45,6 +53,7 @@ export class SendLedger {
   }
 
   begin(key: string, contentHash: string, explicitKey: boolean, now: number): void {
+    this.tables.create();
     this.sql.exec("DELETE FROM send_ledger WHERE created_at <= ?", now - KEY_TTL_MS);
     this.sql.exec("INSERT OR REPLACE INTO send_ledger (key, content_hash, state, result, created_at, explicit_key) VALUES (?, ?, 'in_flight', NULL, ?, ?)", key, contentHash, now, explicitKey ? 1 : 0);
   }

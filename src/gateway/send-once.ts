@@ -9,17 +9,18 @@ const AMBIGUOUS = new Set(["timeout", "network", "upstream", "malformed"]);
  * Message sends, at most once: the same idempotency key (24 h), or the same content without a
  * key (60 s), is answered with the first send's result — waiting for it if it is still in
  * flight — and never reaches Gupshup again. A send whose outcome cannot be known (timeout, 5xx,
- * unreadable answer, interruption) is recorded as unknown, not retried.
+ * unreadable answer, interruption) is recorded as unknown, not retried. An idempotency key is the
+ * caller's own (`scope`): two clients that both pick "welcome-1" do not collide.
  */
 export class SendOnce {
   private readonly inFlight = new Map<string, Promise<UpstreamResult>>();
 
   constructor(private readonly ledger: SendLedger) {}
 
-  async send(req: UpstreamRequest, perform: () => Promise<UpstreamResult>): Promise<UpstreamResult> {
+  async send(req: UpstreamRequest, scope: string, perform: () => Promise<UpstreamResult>): Promise<UpstreamResult> {
     const now = Date.now();
     const contentHash = await sha256Hex(JSON.stringify([req.endpoint, req.form ?? null, req.json ?? null]));
-    const found = this.ledger.find(req.idempotencyKey, contentHash, now);
+    const found = this.ledger.find(req.idempotencyKey === undefined ? undefined : ledgerKey(scope, req.idempotencyKey), contentHash, now);
     if (found) {
       if (req.idempotencyKey && found.contentHash !== contentHash) {
         return {
@@ -30,37 +31,42 @@ export class SendOnce {
       return this.replay(found.key, found.state, found.result, found.createdAt);
     }
     const key = req.idempotencyKey ?? crypto.randomUUID();
-    this.ledger.begin(key, contentHash, req.idempotencyKey !== undefined, now);
+    const entry = ledgerKey(scope, key);
+    this.ledger.begin(entry, contentHash, req.idempotencyKey !== undefined, now);
     const run = perform().then((res): UpstreamResult => {
       if (res.ok) {
         const done = { ...res, send: { idempotencyKey: key, replayed: false, firstSentAt: now } };
-        this.ledger.finish(key, "done", done);
+        this.ledger.finish(entry, "done", done);
         return done;
       }
       if (AMBIGUOUS.has(res.failure.kind)) {
         const unknown: UpstreamResult = { ok: false, failure: { ...res.failure, outcomeUnknown: true, idempotencyKey: key } };
-        this.ledger.finish(key, "unknown", unknown);
+        this.ledger.finish(entry, "unknown", unknown);
         return unknown;
       }
-      this.ledger.forget(key);
+      this.ledger.forget(entry);
       return res;
     });
-    this.inFlight.set(key, run);
-    return run.finally(() => this.inFlight.delete(key));
+    this.inFlight.set(entry, run);
+    return run.finally(() => this.inFlight.delete(entry));
   }
 
-  private async replay(key: string, state: "in_flight" | "done" | "unknown", stored: UpstreamResult | null, firstSentAt: number): Promise<UpstreamResult> {
+  private async replay(entry: string, state: "in_flight" | "done" | "unknown", stored: UpstreamResult | null, firstSentAt: number): Promise<UpstreamResult> {
+    const key = entry.slice(entry.lastIndexOf("\n") + 1);
     let result = stored;
     if (state === "in_flight") {
-      const running = this.inFlight.get(key);
+      const running = this.inFlight.get(entry);
       if (running) result = await running;
       else {
         // Sent before an eviction, never answered: nobody can say whether Gupshup took it.
         result = { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "The send was interrupted before Gupshup answered", outcomeUnknown: true, idempotencyKey: key } };
-        this.ledger.finish(key, "unknown", result);
+        this.ledger.finish(entry, "unknown", result);
       }
     }
     if (result?.ok) return { ...result, send: { idempotencyKey: key, replayed: true, firstSentAt } };
     return result ?? { ok: false, failure: { kind: "network", endpoint: "sendMessage", message: "No record of the first send's outcome", outcomeUnknown: true, idempotencyKey: key } };
   }
 }
+
+/** The ledger's key for a caller's idempotency key (a newline cannot occur in either part). */
+const ledgerKey = (scope: string, key: string) => `${scope}\n${key}`;

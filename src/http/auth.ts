@@ -2,7 +2,7 @@ import type { Caller } from "../api/types";
 import { isLoopbackHostname, type Settings } from "../config";
 import { APP_ID_PATTERN, SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Scope } from "../tools/scopes";
-import { timingSafeEqual } from "../utils/secrets";
+import { checkAccessSecret, tooManyWrongSecrets } from "./access-secret";
 
 /** An app an OAuth grant is limited to, as the person saw it when approving. */
 export interface GrantApp {
@@ -22,7 +22,7 @@ export interface Session {
   apps?: readonly GrantApp[];
 }
 
-export type AuthOutcome = { ok: true; session: Session } | { ok: false; status: 401 | 400 | 503; error: string; message: string };
+export type AuthOutcome = { ok: true; session: Session } | { ok: false; status: 401 | 400 | 429 | 503; error: string; message: string; retryAfterSeconds?: number };
 
 const MAX_TOKEN_LENGTH = 4096;
 
@@ -42,14 +42,19 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
   const app = defaultAppFor(request, settings);
   if (!app.ok) return app;
   const { defaultAppId } = app;
+  const address = request.headers.get("CF-Connecting-IP") ?? undefined;
   const session = (mode: Session["mode"], partnerToken: Caller["partner"]): AuthOutcome => ({
     ok: true,
-    session: { mode, caller: { upstream: settings.upstream, partner: partnerToken }, ...(defaultAppId ? { defaultAppId } : {}) },
+    session: { mode, caller: { upstream: settings.upstream, partner: partnerToken, ...(address ? { address } : {}) }, ...(defaultAppId ? { defaultAppId } : {}) },
   });
 
   if (settings.mcpAuthToken) {
     if (!bearer) return deny(undefined, "Send 'Authorization: Bearer <MCP_AUTH_TOKEN>'.");
-    if (!timingSafeEqual(bearer, settings.mcpAuthToken)) return deny("invalid_token", "The bearer token is not this server's MCP_AUTH_TOKEN.");
+    const check = checkAccessSecret(request, bearer, settings.mcpAuthToken);
+    if (!check.ok && check.retryAfterSeconds) {
+      return { ok: false, status: 429, error: "too_many_attempts", message: tooManyWrongSecrets(check.retryAfterSeconds), retryAfterSeconds: check.retryAfterSeconds };
+    }
+    if (!check.ok) return deny("invalid_token", "The bearer token is not this server's MCP_AUTH_TOKEN.");
     if (settings.operatorCredential) return session("operator", settings.operatorCredential);
     const partnerToken = request.headers.get("X-Gupshup-Partner-Token")?.trim();
     if (partnerToken && partnerToken.length <= MAX_TOKEN_LENGTH) return session("pass-through", { kind: "token", token: partnerToken });

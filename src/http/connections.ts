@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
 import { hmacSha256Hex, randomHexSecret, timingSafeEqual } from "../utils/secrets";
+import { checkAccessSecret } from "./access-secret";
 import { bearerToken, isLoopback } from "./auth";
 import { type Connection, renderConnectionsPage } from "./connections-page";
 import { forgetGrantUse, grantLastUsed } from "./connections-store";
@@ -56,7 +57,7 @@ connectionRoutes.post("/", async (c) => {
     const grant = await findGrant(c.env, [owner], form.get("grant") ?? "");
     if (grant) await revoke(c.env, grant);
   } else {
-    const identity = await identify(c.env, settings, form, c.req.url);
+    const identity = await identify(c.env, settings, form, c.req.raw);
     if (!identity.ok) return page(c, settings, { kind: "sign-in", error: identity.message }, 401);
     // Without an access secret, every visitor of a public simulator is the same demo partner: its list is no one's to end.
     if (identity.kind === "sandbox" && !settings.mcpAuthToken && !isLoopback(c.req.raw)) {
@@ -85,7 +86,7 @@ function unauthorized(settings: Settings): string {
 /** With the operator's bearer: the owners of the deployment's own grants (operator sign-ins, the simulator's demo). */
 function operatorOwners(c: Ctx, settings: Settings): string[] | null {
   const bearer = bearerToken(c.req.raw);
-  if (!bearer || !settings.mcpAuthToken || !timingSafeEqual(bearer, settings.mcpAuthToken)) return null;
+  if (!bearer || !settings.mcpAuthToken || !checkAccessSecret(c.req.raw, bearer, settings.mcpAuthToken).ok) return null;
   return ["operator", "sandbox"];
 }
 

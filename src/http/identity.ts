@@ -2,7 +2,8 @@ import type { Caller, PartnerCredential } from "../api/types";
 import type { Settings } from "../config";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Env } from "../env";
-import { sha256Hex, timingSafeEqual } from "../utils/secrets";
+import { sha256Hex } from "../utils/secrets";
+import { checkAccessSecret, tooManyWrongSecrets } from "./access-secret";
 import type { GrantApp, Session } from "./auth";
 import type { GrantProps } from "./grant";
 import { type AccountApps, accountApps } from "./partner-check";
@@ -26,9 +27,13 @@ export type Identity =
     }
   | { ok: false; message: string };
 
-export async function identify(env: Env, settings: Settings, form: URLSearchParams, requestUrl: string): Promise<Identity> {
-  if (settings.mcpAuthToken && !timingSafeEqual(form.get("access") ?? "", settings.mcpAuthToken)) {
-    return { ok: false, message: "That is not this server's access secret. Ask whoever deployed it for MCP_AUTH_TOKEN." };
+export async function identify(env: Env, settings: Settings, form: URLSearchParams, request: Request): Promise<Identity> {
+  const requestUrl = request.url;
+  if (settings.mcpAuthToken) {
+    const check = checkAccessSecret(request, form.get("access") ?? "", settings.mcpAuthToken);
+    if (!check.ok) {
+      return { ok: false, message: check.retryAfterSeconds ? tooManyWrongSecrets(check.retryAfterSeconds) : "That is not this server's access secret. Ask whoever deployed it for MCP_AUTH_TOKEN." };
+    }
   }
   const signedIn = (kind: GrantProps["signIn"], mode: Session["mode"], partner: PartnerCredential, userId: string) => {
     const caller: Caller = { upstream: settings.upstream, partner };

@@ -2,7 +2,7 @@ import { createMcpHandler } from "agents/mcp/server";
 import type { Env } from "../env";
 import { buildServer } from "../server";
 import { ToolContext } from "../tools/context";
-import { readCapped } from "../utils/read-capped";
+import { declaresMoreThan, readCapped } from "../utils/read-capped";
 import type { Session } from "./auth";
 
 export const CORS = {
@@ -64,6 +64,7 @@ export function serveMcp(mcp: McpRequest, env: Env, session: Session): Promise<R
  */
 export async function readMcpRequest(request: Request): Promise<McpRequest> {
   if (request.method !== "POST" || !request.body) return { request };
+  if (declaresMoreThan(request, MAX_MCP_BODY_BYTES)) return { request, tooLarge: true };
   const bytes = await readCapped(request.body, MAX_MCP_BODY_BYTES);
   if (!bytes) return { request, tooLarge: true };
   const text = new TextDecoder().decode(bytes);

@@ -79,7 +79,8 @@ async function serveGrantedMcp(request: Request, env: Env, ctx: GrantedContext):
     const challenge = `Bearer realm="OAuth", error="invalid_token", error_description="${granted.message.replace(/"/g, "'")}", resource_metadata="${metadata}"`;
     return Response.json({ error: "invalid_token", message: granted.message }, { status: 401, headers: { ...CORS_HEADERS, "WWW-Authenticate": challenge } });
   }
-  const { session } = granted;
+  const grantId = grantIdOf(ctx.auth.token);
+  const session = grantId ? { ...granted.session, caller: { ...granted.session.caller, principal: `grant:${grantId}` } } : granted.session;
   const mcp = await readMcpRequest(request);
   const name = calledTool(mcp.parsed);
   const tool = name === undefined ? undefined : toolNamed(name);

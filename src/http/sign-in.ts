@@ -3,7 +3,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
 import { isScope, SCOPES, type Scope } from "../tools/scopes";
-import { readCapped } from "../utils/read-capped";
+import { declaresMoreThan, readCapped } from "../utils/read-capped";
 import { type GrantProps, gateFingerprint } from "./grant";
 import { identify } from "./identity";
 import { AUTHORIZE_PATH } from "./oauth";
@@ -59,7 +59,7 @@ signInRoutes.post(AUTHORIZE_PATH, async (c) => {
   const again = (error: string) => showPage(c, helpers, request, { ...entered, error }, 401, approved.value.headers);
   if (checked.length === 0) return again("Choose at least one thing the assistant may do.");
 
-  const identity = await identify(c.env, settings, form, c.req.url);
+  const identity = await identify(c.env, settings, form, c.req.raw);
   if (!identity.ok) return again(identity.message);
   const apps = await pickApps(form.get("apps") ?? "", identity);
   if (!apps.ok) return again(apps.message);
@@ -116,6 +116,7 @@ function methodFields(form: URLSearchParams, settings: Settings): Pick<SignInFor
 
 /** The urlencoded form, capped in size (null when larger) and in field length (longer fields dropped). */
 export async function readForm(request: Request): Promise<URLSearchParams | null> {
+  if (declaresMoreThan(request, MAX_FORM_BYTES)) return null;
   const bytes = request.body ? await readCapped(request.body, MAX_FORM_BYTES) : new Uint8Array();
   if (!bytes) return null;
   const form = new URLSearchParams();

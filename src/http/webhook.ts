@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { APP_ID_PATTERN, WEBHOOK_SECRET_HEADER } from "../constants";
 import type { Env } from "../env";
 import { appObjectName } from "../gateway/names";
-import { readCapped } from "../utils/read-capped";
+import { declaresMoreThan, readCapped } from "../utils/read-capped";
 
 /** The header Gupshup sends back on every callback (set through the subscription's meta.headers). */
 /** Callbacks are small; anything bigger than this is refused with 413. */
@@ -23,7 +23,7 @@ export async function receiveWebhook(c: Context<{ Bindings: Env }>): Promise<Res
   const secret = c.req.header(WEBHOOK_SECRET_HEADER);
   if (c.req.method !== "POST" || secret === undefined) return acknowledged(c);
   if (secret === "" || secret.length > 256) return unauthorized(c);
-  if (Number(c.req.header("Content-Length") ?? 0) > MAX_WEBHOOK_BYTES) return tooLarge(c);
+  if (declaresMoreThan(c.req.raw, MAX_WEBHOOK_BYTES)) return tooLarge(c);
   const bytes = await readCapped(c.req.raw.body, MAX_WEBHOOK_BYTES);
   if (!bytes) return tooLarge(c);
   const gateway = c.env.GATEWAY.get(c.env.GATEWAY.idFromName(appObjectName(appId)));

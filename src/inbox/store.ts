@@ -1,3 +1,4 @@
+import type { LazyTables } from "../gateway/lazy-tables";
 import type { DeliveryStatus, InboxEvent } from "./parse";
 
 /** 24 hours: WhatsApp's customer-service window after a user's last message. */
@@ -48,22 +49,37 @@ const RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1,
  * and kept for a bounded time.
  */
 export class InboxStore {
-  constructor(private readonly sql: SqlStorage) {
+  static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS inbox_status (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, whatsapp_id TEXT, status TEXT NOT NULL, recipient TEXT, code TEXT, reason TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS inbox_status_message ON inbox_status (message_id);
       CREATE INDEX IF NOT EXISTS inbox_status_whatsapp ON inbox_status (whatsapp_id);
       CREATE INDEX IF NOT EXISTS inbox_status_at ON inbox_status (status, at);
+      CREATE INDEX IF NOT EXISTS inbox_status_received ON inbox_status (received_at);
       CREATE TABLE IF NOT EXISTS inbox_inbound (key TEXT PRIMARY KEY, message_id TEXT NOT NULL, sender TEXT NOT NULL, name TEXT, type TEXT NOT NULL, text TEXT, at INTEGER NOT NULL, received_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS inbox_inbound_sender ON inbox_inbound (sender, at);
       CREATE INDEX IF NOT EXISTS inbox_inbound_at ON inbox_inbound (at);
-      CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);`);
+      CREATE INDEX IF NOT EXISTS inbox_inbound_received ON inbox_inbound (received_at);
+      CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS inbox_sent_at ON inbox_sent (at);`);
     const inboundColumns = sql.exec<{ name: string }>("PRAGMA table_info(inbox_inbound)").toArray();
     if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
   }
 
-  /** Stores events not seen before (template events are not kept: they only drop caches). */
-  ingest(events: InboxEvent[], now: number): void {
-    for (const e of events) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly tables: LazyTables,
+  ) {}
+
+  /**
+   * Stores events not seen before (template events are not kept: they only drop caches). An event
+   * dated in the future counts as now, so it cannot hold a 24-hour window open; one older than
+   * `oldest` (the retention) is not stored, so it cannot come back after it was forgotten.
+   */
+  ingest(events: InboxEvent[], now: number, oldest: number): void {
+    if (events.length > 0) this.tables.create();
+    for (const event of events) {
+      if (event.kind === "template" || event.at < oldest) continue;
+      const e = { ...event, at: Math.min(event.at, now) };
       if (e.kind === "status") {
         this.sql.exec(
           "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -95,19 +111,38 @@ export class InboxStore {
   }
 
   recordSent(messageId: string, recipient: string, now: number): void {
+    this.tables.create();
     this.sql.exec("INSERT OR IGNORE INTO inbox_sent (message_id, recipient, at) VALUES (?, ?, ?)", messageId, recipient, now);
   }
 
-  /** Forgets everything received before `cutoff`. */
-  prune(cutoff: number): void {
-    this.sql.exec("DELETE FROM inbox_status WHERE received_at < ?", cutoff);
-    this.sql.exec("DELETE FROM inbox_inbound WHERE received_at < ?", cutoff);
-    this.sql.exec("DELETE FROM inbox_sent WHERE at < ?", cutoff);
+  /**
+   * Forgets what was received before `cutoff`, at most `batch` rows a table (by index), and says
+   * whether anything older may remain.
+   */
+  prune(cutoff: number, batch: number): boolean {
+    if (!this.tables.exist) return false;
+    let full = false;
+    for (const [table, column] of [
+      ["inbox_status", "received_at"],
+      ["inbox_inbound", "received_at"],
+      ["inbox_sent", "at"],
+    ] as const) {
+      const deleted = this.sql.exec(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`, cutoff, batch).rowsWritten;
+      if (deleted >= batch) full = true;
+    }
+    return full;
+  }
+
+  /** Whether anything is stored at all. */
+  isEmpty(): boolean {
+    if (!this.tables.exist) return true;
+    return this.sql.exec<{ stored: number }>("SELECT EXISTS (SELECT 1 FROM inbox_status) OR EXISTS (SELECT 1 FROM inbox_inbound) OR EXISTS (SELECT 1 FROM inbox_sent) AS stored").one().stored === 0;
   }
 
   /** Every event for a message, found by Gupshup's id or WhatsApp's (they are linked by the events themselves). */
   messageStatus(id: string): MessageStatus | undefined {
     type Row = { message_id: string; whatsapp_id: string | null; status: DeliveryStatus; recipient: string | null; code: string | null; reason: string | null; at: number };
+    if (!this.tables.exist) return undefined;
     const find = (ids: string[]) =>
       this.sql
         .exec<Row>(
@@ -138,6 +173,7 @@ export class InboxStore {
   }
 
   failed(since: number, until: number, limit: number): FailedEntry[] {
+    if (!this.tables.exist) return [];
     return this.sql
       .exec<{ recipient: string | null; message_id: string; code: string | null; reason: string | null; at: number }>(
         `SELECT COALESCE(f.recipient, s.recipient) AS recipient, f.message_id, f.code, f.reason, f.at
@@ -152,6 +188,7 @@ export class InboxStore {
   }
 
   inbound(since: number, until: number, limit: number): InboundEntry[] {
+    if (!this.tables.exist) return [];
     return this.sql
       .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; reply_id: string | null; at: number }>(
         "SELECT sender, name, message_id, type, text, reply_id, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
@@ -164,6 +201,7 @@ export class InboxStore {
   }
 
   lastInboundAt(sender: string): number | undefined {
+    if (!this.tables.exist) return undefined;
     return this.sql.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM inbox_inbound WHERE sender = ?", sender).toArray()[0]?.at ?? undefined;
   }
 

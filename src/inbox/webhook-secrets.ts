@@ -1,3 +1,4 @@
+import type { LazyTables } from "../gateway/lazy-tables";
 import { randomHexSecret, timingSafeEqual } from "../utils/secrets";
 
 /**
@@ -29,11 +30,20 @@ export type SecretChange =
   | { kind: "forget"; secret: string };
 
 export class WebhookSecrets {
-  constructor(private readonly sql: SqlStorage) {
+  static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS webhook_secret (secret TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS webhook_setup (id INTEGER PRIMARY KEY CHECK (id = 1), configured_at INTEGER NOT NULL);`);
-    this.migrateSingleSecret();
+    // Objects set up before secrets could overlap kept one secret in `inbox_webhook`.
+    if (sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inbox_webhook'").toArray().length === 0) return;
+    sql.exec("INSERT OR IGNORE INTO webhook_secret (secret, state, since) SELECT secret, 'current', configured_at FROM inbox_webhook");
+    sql.exec("INSERT OR IGNORE INTO webhook_setup (id, configured_at) SELECT 1, configured_at FROM inbox_webhook");
+    sql.exec("DROP TABLE inbox_webhook");
   }
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly tables: LazyTables,
+  ) {}
 
   /** Whether a callback carrying `secret` comes from one of this app's subscriptions. */
   accepts(secret: string): boolean {
@@ -43,11 +53,13 @@ export class WebhookSecrets {
   }
 
   configuredAt(): number | null {
+    if (!this.tables.exist) return null;
     return this.sql.exec<{ configured_at: number }>("SELECT configured_at FROM webhook_setup WHERE id = 1").toArray()[0]?.configured_at ?? null;
   }
 
   apply(change: SecretChange, now: number): WebhookSetup & { proposed?: string } {
     let proposed: string | undefined;
+    if (change.kind !== "read") this.tables.create();
     switch (change.kind) {
       case "read":
         break;
@@ -70,15 +82,7 @@ export class WebhookSecrets {
   }
 
   private secrets(): { secret: string; state: SecretState }[] {
+    if (!this.tables.exist) return [];
     return this.sql.exec<{ secret: string; state: SecretState }>("SELECT secret, state FROM webhook_secret ORDER BY since").toArray();
-  }
-
-  /** Objects set up before secrets could overlap kept one secret in `inbox_webhook`. */
-  private migrateSingleSecret(): void {
-    const old = this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inbox_webhook'").toArray();
-    if (old.length === 0) return;
-    this.sql.exec("INSERT OR IGNORE INTO webhook_secret (secret, state, since) SELECT secret, 'current', configured_at FROM inbox_webhook");
-    this.sql.exec("INSERT OR IGNORE INTO webhook_setup (id, configured_at) SELECT 1, configured_at FROM inbox_webhook");
-    this.sql.exec("DROP TABLE inbox_webhook");
   }
 }

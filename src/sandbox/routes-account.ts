@@ -67,8 +67,8 @@ export function accountRoutes(app: Hono<SandboxEnv>): void {
 }
 
 /** A JWT-shaped partner token valid for 24 h (the sandbox checks it by lookup, not by signature). */
-function issuePartnerToken(partnerId: number): { value: string; expiresAt: number } {
-  const expiresAt = Date.now() + DAY;
+export function issuePartnerToken(partnerId: number, ttlMs = DAY): { value: string; expiresAt: number } {
+  const expiresAt = Date.now() + ttlMs;
   const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   const value = `${encode({ alg: "none", typ: "JWT" })}.${encode({ sub: String(partnerId), exp: Math.floor(expiresAt / 1000), jti: crypto.randomUUID() })}.sandbox`;
   return { value, expiresAt };

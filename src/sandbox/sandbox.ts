@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { callbackBody, type InboundReply, inboundCallback, messageCallbacks, outcomeFor, type PendingCallback } from "./callbacks";
 import { SandboxLimits } from "./limits";
 import { sandboxRoutes } from "./routes";
+import { issuePartnerToken } from "./routes-account";
 import { SUBSCRIPTION_RULES } from "./rules";
 import { seedState } from "./seed";
 import type { FailureRule, RecordedRequest, SandboxApp, SandboxState } from "./state";
@@ -179,6 +180,15 @@ export class GupshupSandbox extends DurableObject<Env> {
 
   async failNext(rule: FailureRule): Promise<void> {
     this.failures.push(rule);
+  }
+
+  /** A partner token for the partner with this email that expires in `ttlMs` (for what must not outlive it). */
+  async issueShortLivedToken(email: string, ttlMs: number): Promise<string> {
+    const partner = this.state.partners.find((p) => p.email === email)!;
+    const token = issuePartnerToken(partner.id, ttlMs);
+    this.state.partnerTokens[token.value] = { partnerId: partner.id, expiresAt: token.expiresAt };
+    this.save();
+    return token.value;
   }
 
   /** Every partner token stops working, as after 24 h (logging in again issues a new one). */

@@ -2,7 +2,7 @@ import type { ServerContext } from "@modelcontextprotocol/server";
 import type { AppProfile, UpstreamRequest, UpstreamResult } from "../api/types";
 import { readSettings } from "../config";
 import type { Env } from "../env";
-import { ACCOUNT_OBJECT, appObjectName } from "../gateway/names";
+import { accountObjectName, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
@@ -72,6 +72,19 @@ export class ToolContext {
     return result.setup;
   }
 
+  /** Refuses (with what to do) a caller who may not use the app, before work that costs something. */
+  async proveAccess(appId: string): Promise<void> {
+    this.requireApp(appId);
+    const result = await this.gateway(appId).proveAccess(appId, this.session.caller);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+  }
+
+  /** This server's own hostnames: the one this request came in on, and PUBLIC_URL's. */
+  ownHosts(): string[] {
+    const publicOrigin = readSettings(this.env).publicOrigin;
+    return [new URL(this.requestUrl).hostname, ...(publicOrigin ? [new URL(publicOrigin).hostname] : [])];
+  }
+
   /** The app's name and number as Gupshup lists them (null when the partner's list lacks the app). */
   async appProfile(appId: string): Promise<AppProfile | null> {
     this.requireApp(appId);
@@ -85,8 +98,8 @@ export class ToolContext {
   }
 
   /** One account-scope call (list_apps) through the account gateway object. */
-  callAccount(request: UpstreamRequest): Promise<UpstreamResult> {
-    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(ACCOUNT_OBJECT));
+  async callAccount(request: UpstreamRequest): Promise<UpstreamResult> {
+    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(await accountObjectName(this.session.caller.partner)));
     return account.request(request, this.session.caller) as Promise<UpstreamResult>;
   }
 }

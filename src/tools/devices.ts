@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { parseAnswer, usageResponse } from "../api/responses";
+import { FAN_OUT_CONCURRENCY } from "../gateway/limits";
+import { mapConcurrently } from "../utils/concurrency";
 import { type AppSummary, listAccountApps } from "./apps";
 import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
@@ -99,13 +101,12 @@ export const deviceTools: ToolDefinition[] = [
       const apps = await listAccountApps(ctx);
       const report = progressReporter(extra);
       let done = 0;
-      const devices = await Promise.all(
-        apps.map(async (app) => {
-          const device = await deviceStatus(ctx, app);
-          await report(++done, apps.length, `${app.name ?? app.appId}: ${device.state}`);
-          return device;
-        }),
-      );
+      // Each app is three gateway calls (health, ratings, wallet).
+      const devices = await mapConcurrently(apps, FAN_OUT_CONCURRENCY / 3, async (app) => {
+        const device = await deviceStatus(ctx, app);
+        await report(++done, apps.length, `${app.name ?? app.appId}: ${device.state}`);
+        return device;
+      });
       return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
     },
   ),

@@ -1,5 +1,7 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import type { UpstreamFailure, UpstreamResult } from "../api/types";
+import { FAN_OUT_CONCURRENCY } from "../gateway/limits";
+import { mapConcurrently } from "../utils/concurrency";
 import { type FailureContext, translateFailure, unwrap } from "./errors";
 
 export interface FanOutResult {
@@ -12,7 +14,7 @@ export interface FanOutResult {
 /**
  * One Gupshup call per template id, for tools whose endpoint answers one id at a time. The first
  * call runs alone: a failure `failsTool` says every id would meet (auth, a feature not enabled)
- * fails the tool once, before the other ids spend the budget. The rest run together (the
+ * fails the tool once, before the other ids spend the budget. The rest run a few at a time (the
  * gateway queues them under the endpoint's limit), each reported as progress; a call that could
  * not start in time comes back as pending with its wait, any other failure as failed.
  */
@@ -26,13 +28,11 @@ export async function fanOut(
   if (!first.ok && opts.failsTool(first.failure)) unwrap(first, opts.context);
   let done = 1;
   await opts.report(done, ids.length, `done: ${firstId}`);
-  const others = await Promise.all(
-    rest.map(async (id) => {
-      const result = await call(id);
-      await opts.report(++done, ids.length, `done: ${id}`);
-      return result;
-    }),
-  );
+  const others = await mapConcurrently(rest, FAN_OUT_CONCURRENCY, async (id) => {
+    const result = await call(id);
+    await opts.report(++done, ids.length, `done: ${id}`);
+    return result;
+  });
   const outcome: FanOutResult = { answered: [], pending: [], failed: [] };
   [first, ...others].forEach((result, i) => {
     const templateId = ids[i]!;

@@ -1,3 +1,4 @@
+import { isInternalHost } from "../utils/internal-address";
 import { readCapped } from "../utils/read-capped";
 import { ToolError } from "./errors";
 
@@ -23,44 +24,66 @@ export interface MediaFile {
   filename: string;
 }
 
-/** Reads the `file` argument into bytes, or throws a ToolError that says what to pass instead. */
-export async function loadMedia(file: string, fileType: MediaType, serverUrl: string): Promise<MediaFile> {
+/** The `file` argument, checked: a public https URL to download, or the bytes it carried. */
+export type MediaSource = { url: URL } | { bytes: Uint8Array };
+
+/**
+ * Checks the `file` argument without any network call (a URL's host, base64, a local path), or
+ * throws a ToolError that says what to pass instead. `ownHosts` are this server's own hostnames.
+ */
+export function mediaSource(file: string, fileType: MediaType, ownHosts: readonly string[]): MediaSource {
   const value = file.trim();
   const max = MAX_MEDIA_BYTES[fileType];
-  let bytes: Uint8Array;
-  let filename = `upload.${EXTENSIONS[fileType]}`;
-  if (/^https?:\/\//i.test(value)) {
-    const url = checkedUrl(value, serverUrl);
-    bytes = await fetchCapped(url, max, serverUrl);
-    filename =
-      decodeURIComponent(url.pathname.split("/").pop() || filename)
-        .replace(/[^\w.-]/g, "_")
-        .slice(0, 100) || filename;
-  } else if (/^data:/i.test(value)) {
+  if (/^https?:\/\//i.test(value)) return { url: checkedUrl(value, ownHosts) };
+  if (/^data:/i.test(value)) {
     const match = value.match(/^data:([\w/+.-]+)?(;[^,]*)?;base64,(.*)$/is);
     if (!match) throw new ToolError("file is a data: URI but not base64 — pass data:<type>;base64,<data>.");
-    bytes = decodeBase64(match[3]!, max);
-  } else if (looksLikePath(value)) {
+    return checkedBytes(decodeBase64(match[3]!, max), fileType);
+  }
+  if (looksLikePath(value)) {
     throw new ToolError(
       "file looks like a local path, but this server runs on Cloudflare and cannot read your disk. " +
         "Pass an https URL where the file can be downloaded, or the file's base64 content (e.g. the output of `base64 -w0 photo.jpg`).",
     );
-  } else {
-    bytes = decodeBase64(value, max);
   }
+  return checkedBytes(decodeBase64(value, max), fileType);
+}
+
+/** The file's bytes (downloaded now for a URL; held once: the buffer read is the buffer returned) and a name for it. */
+export async function loadMedia(source: MediaSource, fileType: MediaType, ownHosts: readonly string[]): Promise<MediaFile> {
+  let filename = `upload.${EXTENSIONS[fileType]}`;
+  let bytes: Uint8Array;
+  if ("url" in source) {
+    bytes = checkedBytes(await fetchCapped(source.url, MAX_MEDIA_BYTES[fileType], ownHosts), fileType).bytes;
+    filename = safeName(source.url.pathname.split("/").pop() ?? "") || filename;
+  } else bytes = source.bytes;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return { bytes: (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer, filename };
+}
+
+function checkedBytes(bytes: Uint8Array, fileType: MediaType): { bytes: Uint8Array } {
   if (bytes.byteLength === 0) throw new ToolError("file is empty.");
   if (!matchesType(bytes, fileType)) {
     throw new ToolError(`file does not look like ${fileType} (its first bytes do not match). Check fileType, or convert the file.`);
   }
-  return { bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, filename };
+  return { bytes };
+}
+
+/** A file name from a URL's last path segment (a malformed %-escape is kept as it is). */
+function safeName(segment: string): string {
+  let name = segment;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {}
+  return name.replace(/[^\w.-]/g, "_").slice(0, 100);
 }
 
 function looksLikePath(value: string): boolean {
   return /^(\/|\.{1,2}\/|~\/?|[A-Za-z]:[\\/]|file:)/.test(value) || (/\.[A-Za-z0-9]{2,4}$/.test(value) && value.length < 260 && !/^[A-Za-z0-9+/=\s]+$/.test(value));
 }
 
-/** https only; never this server itself, loopback or private-range addresses. */
-function checkedUrl(value: string, serverUrl: string): URL {
+/** https only; never this server itself, nor any address that is not public (see isInternalHost). */
+function checkedUrl(value: string, ownHosts: readonly string[]): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -69,23 +92,14 @@ function checkedUrl(value: string, serverUrl: string): URL {
   }
   if (url.protocol !== "https:") throw new ToolError("file URL must use https:// (plain http is refused).");
   if (url.username || url.password) throw new ToolError("file URL must not contain credentials.");
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (host === new URL(serverUrl).hostname.toLowerCase() || isInternalHost(host)) {
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+  if (ownHosts.some((own) => own.toLowerCase().replace(/\.+$/, "") === host) || isInternalHost(host)) {
     throw new ToolError("file URL points at this server or a private/loopback address; use a public https URL.");
   }
   return url;
 }
 
-function isInternalHost(host: string): boolean {
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) return true;
-  if (host.includes(":")) return host === "::1" || /^(fc|fd|fe80|::ffff:)/.test(host) || host === "::";
-  const ip = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
-  if (!ip) return false;
-  const [a, b] = [Number(ip[1]), Number(ip[2])];
-  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-}
-
-async function fetchCapped(start: URL, max: number, serverUrl: string): Promise<Uint8Array> {
+async function fetchCapped(start: URL, max: number, ownHosts: readonly string[]): Promise<Uint8Array> {
   let url = start;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     let response: Response;
@@ -96,13 +110,13 @@ async function fetchCapped(start: URL, max: number, serverUrl: string): Promise<
     }
     const location = response.headers.get("Location");
     if (response.status >= 300 && response.status < 400 && location) {
-      url = checkedUrl(new URL(location, url).toString(), serverUrl);
+      url = checkedUrl(new URL(location, url).toString(), ownHosts);
       continue;
     }
     if (!response.ok || !response.body) throw new ToolError(`Downloading the file failed with HTTP ${response.status}. Check the URL is public.`);
     const declared = Number(response.headers.get("Content-Length") ?? "0");
     if (declared > max) throw new ToolError(tooLarge(max));
-    const bytes = await readCapped(response.body, max);
+    const bytes = await readCapped(response.body, max, declared || undefined);
     if (!bytes) throw new ToolError(tooLarge(max));
     return bytes;
   }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseAnswer, uploadMediaResponse } from "../api/responses";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
-import { loadMedia, MEDIA_TYPES } from "./media-source";
+import { loadMedia, MEDIA_TYPES, mediaSource } from "./media-source";
 import { appIdInput } from "./schemas";
 
 export const mediaTools: ToolDefinition[] = [
@@ -26,7 +26,10 @@ export const mediaTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const media = await loadMedia(args.file, args.fileType, ctx.requestUrl);
+      const source = mediaSource(args.file, args.fileType, ctx.ownHosts());
+      // Nothing is downloaded for a caller who may not use the app.
+      await ctx.proveAccess(appId);
+      const media = await loadMedia(source, args.fileType, ctx.ownHosts());
       const result = await ctx.callApp(appId, {
         endpoint: "uploadMedia",
         file: { bytes: media.bytes, filename: media.filename, contentType: args.fileType, fields: { file_type: args.fileType } },

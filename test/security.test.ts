@@ -1,0 +1,87 @@
+import { runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { appObjectName } from "../src/gateway/names";
+import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, callWorker, connect, deliberatelyRevealing, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+
+/** Open pass-through: no credentials on the worker, no access secret; the bearer is the caller's partner token. */
+const passThroughEnv = { MCP_AUTH_TOKEN: "", GUPSHUP_PARTNER_TOKEN: "" };
+const appId = SEED_APP_IDS.store;
+const as = (token: string, address: string) => connect({ env: passThroughEnv, headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": address } });
+
+beforeEach(resetAll);
+
+describe("strangers cannot spend a partner's budget", () => {
+  it("made-up bearers aimed at an app get a small share of its token calls: the owner's renewal still goes through", async () => {
+    const owner = await as(SANDBOX_DEMO_PARTNER_TOKEN, "203.0.113.1");
+    expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy(); // the owner proves access
+
+    for (let i = 0; i < 12; i++) {
+      const stranger = await as(`made-up-token-${i}`, `198.51.100.${i}`);
+      const result = await callTool(stranger, "get_app_health", { appId });
+      expect(result.isError).toBe(true);
+    }
+    // Three token calls a minute for callers new to the app: the owner's first one, and two strangers'.
+    const strangersCalls = (await upstreamRequests(/\/token$/)).filter((r) => r.headers.authorization !== SANDBOX_DEMO_PARTNER_TOKEN);
+    expect(strangersCalls).toHaveLength(2);
+
+    // get_app_token always asks Gupshup: with the strangers at 10 of 10 it would be "Rate limited".
+    const renewed = await deliberatelyRevealing(() => callTool(owner, "get_app_token", { appId }));
+    expect(renewed.isError, textOf(renewed)).toBeFalsy();
+    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
+  it("one address gets one token call as a stranger a minute, however many bearers it makes up", async () => {
+    for (let i = 0; i < 3; i++) {
+      const stranger = await as(`made-up-token-${i}`, "198.51.100.7");
+      const result = await callTool(stranger, "list_templates", { appId });
+      expect(result.isError).toBe(true);
+      if (i > 0) expect(textOf(result)).toMatch(/^Rate limited on \/partner\/app\/\{appId\}\/token .*Retry in \d+s\.$/);
+    }
+    expect(await upstreamRequests(/\/token$/)).toHaveLength(1);
+  });
+
+  it("each partner credential has its own account queue, and a refused token is not sent to Gupshup again within the minute", async () => {
+    const stranger = await as("made-up-token", "198.51.100.9");
+    for (let i = 0; i < 3; i++) expect((await callTool(stranger, "list_apps")).isError).toBe(true);
+    expect(await upstreamRequests(/partnerApps$/)).toHaveLength(1);
+
+    const owner = await as(SANDBOX_DEMO_PARTNER_TOKEN, "203.0.113.1");
+    const apps = await callTool(owner, "list_apps");
+    expect(apps.isError, textOf(apps)).toBeFalsy();
+    expect(await upstreamRequests(/partnerApps$/)).toHaveLength(2);
+  });
+});
+
+describe("proofs of access", () => {
+  it("a proof lasts an hour, but never beyond the partner token it was made with", async () => {
+    const token = await sandbox().issueShortLivedToken(SANDBOX_DEMO_LOGIN.email, 10 * 60_000);
+    const owner = await as(token, "203.0.113.1");
+    expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy();
+    const exp = (JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { exp: number }).exp;
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) => {
+      expect(state.storage.sql.exec<{ until: number }>("SELECT until FROM verified_caller").toArray()).toEqual([{ until: exp * 1000 }]);
+    });
+  });
+});
+
+describe("guessing the access secret", () => {
+  it("an address with 10 wrong access secrets in a minute waits, even with the right one; other addresses do not", async () => {
+    const call = (bearer: string, address: string) =>
+      callWorker(
+        new Request("http://localhost/mcp", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${bearer}`, "CF-Connecting-IP": address },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+        }),
+        operatorEnv,
+      );
+    for (let i = 0; i < 10; i++) expect((await call(`wrong-guess-${i}-0123456789abcdef0123456789`, "198.51.100.77")).status).toBe(401);
+    const locked = await call(MCP_AUTH_TOKEN, "198.51.100.77");
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(((await locked.json()) as { message: string }).message).toMatch(/^Too many wrong access secrets from your address: wait \d+ s/);
+    expect((await call(MCP_AUTH_TOKEN, "198.51.100.78")).status).toBe(200);
+  });
+});
