@@ -129,6 +129,14 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     const again = await callTool(a.client, "send_template_message", send("919876543210"));
     expect(again.structuredContent).toMatchObject({ idempotencyKey: "welcome-1", replayed: true, messageId: first.structuredContent!.messageId });
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(2);
+
+    // The same text without a key is a retry only within one connection: B's is sent, not answered with A's.
+    const text = { appId: SEED_APP_IDS.store, destination: "919876543219", template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", params: ["Ravi", "ORD-9"] } };
+    const fromA = await callTool(a.client, "send_template_message", text);
+    const fromB = await callTool(b.client, "send_template_message", text);
+    expect(fromB.structuredContent).toMatchObject({ replayed: false });
+    expect(fromB.structuredContent!.messageId).not.toBe(fromA.structuredContent!.messageId);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(4);
   });
 
   it("runs the whole connector flow: registration, sign-in with the access secret, PKCE code exchange, tools, refresh, revocation", async () => {

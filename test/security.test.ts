@@ -32,12 +32,23 @@ describe("strangers cannot spend a partner's budget", () => {
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
   });
 
+  it("strangers who fill the new callers' share do not lock out the owner with a renewed token, from an address that proved access before", async () => {
+    const first = await sandbox().issueShortLivedToken(SANDBOX_DEMO_LOGIN.email, 86_400_000);
+    const owner = await as(first, "203.0.113.1");
+    expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy();
+    for (let i = 0; i < 3; i++) await callTool(await as(`made-up-token-${i}`, `198.51.100.${i}`), "get_app_health", { appId });
+    // The next day: a new partner token (a new credential), from the same place.
+    const renewed = await as(await sandbox().issueShortLivedToken(SANDBOX_DEMO_LOGIN.email, 86_400_000), "203.0.113.1");
+    const result = await callTool(renewed, "get_app_health", { appId });
+    expect(result.isError, textOf(result)).toBeFalsy();
+  });
+
   it("one address gets one token call as a stranger a minute, however many bearers it makes up", async () => {
     for (let i = 0; i < 3; i++) {
       const stranger = await as(`made-up-token-${i}`, "198.51.100.7");
       const result = await callTool(stranger, "list_templates", { appId });
       expect(result.isError).toBe(true);
-      if (i > 0) expect(textOf(result)).toMatch(/^Rate limited on \/partner\/app\/\{appId\}\/token .*Retry in \d+s\.$/);
+      if (i > 0) expect(textOf(result)).toMatch(/^App .* has had several sign-ins from callers it does not know yet in the last minute.*Retry in \d+s;/);
     }
     expect(await upstreamRequests(/\/token$/)).toHaveLength(1);
   });
@@ -83,5 +94,9 @@ describe("guessing the access secret", () => {
     expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(((await locked.json()) as { message: string }).message).toMatch(/^Too many wrong access secrets from your address: wait \d+ s/);
     expect((await call(MCP_AUTH_TOKEN, "198.51.100.78")).status).toBe(200);
+
+    // An IPv6 client is its /64: changing the last 64 bits does not start over.
+    for (let i = 0; i < 10; i++) expect((await call(`wrong-guess-${i}-0123456789abcdef0123456789`, `2001:db8:1:2::${i + 1}`)).status).toBe(401);
+    expect((await call(MCP_AUTH_TOKEN, "2001:db8:1:2:ffff::99")).status).toBe(429);
   });
 });

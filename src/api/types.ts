@@ -64,6 +64,8 @@ export interface UpstreamFailure {
   retryAfterSeconds?: number;
   /** The failure concerned the partner token (not the app token). */
   partnerToken?: boolean;
+  /** rate_limited: the app's share of token calls for callers new to it is used up (not Gupshup's limit). */
+  crowdedOut?: boolean;
   /** Sends only: Gupshup may or may not have accepted the message (timeout, 5xx, unreadable answer). */
   outcomeUnknown?: boolean;
   /** Sends only: the key this send is recorded under. */

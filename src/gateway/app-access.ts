@@ -1,6 +1,7 @@
 import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "../api/types";
-import { jwtExpiry, sha256Hex } from "../utils/secrets";
+import { jwtExpiry, jwtSubject } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
+import { credentialHash } from "./names";
 import type { TokenResult } from "./partner-login";
 import type { GatewayStore } from "./store";
 
@@ -51,7 +52,7 @@ export class AppAccess {
 
     // One fetch per caller at a time: concurrent calls join it (and count once below).
     return this.fetches.run(`token:${who}`, async () => {
-      const crowded = this.store.isKnown(who, Date.now()) ? undefined : this.admitUnproven(caller.address, Date.now());
+      const crowded = this.isKnown(caller, who) ? undefined : this.admitUnproven(caller.address, Date.now());
       if (crowded) return crowded;
       let sentWith: string | undefined;
       const res = await this.withPartnerToken(caller, deadline, (partnerToken) => {
@@ -75,7 +76,7 @@ export class AppAccess {
       this.store.saveAppToken(token, Date.now());
       // A proof lasts an hour, but never beyond the partner token it was made with.
       const expires = caller.partner.kind === "token" && sentWith ? jwtExpiry(sentWith) : undefined;
-      this.store.verify(who, Math.min(Date.now() + ACCESS_PROOF_MS, expires ?? Number.POSITIVE_INFINITY));
+      this.store.verify(who, Math.min(Date.now() + ACCESS_PROOF_MS, expires ?? Number.POSITIVE_INFINITY), caller.address);
       return { ok: true, token, data: record };
     });
   }
@@ -99,6 +100,16 @@ export class AppAccess {
     this.refusedCallers.set(who, { until: now + REFUSED_CALLER_MS, failure });
   }
 
+  /**
+   * Callers the strangers' cap does not apply to: a credential or an address that proved access
+   * here in the last 30 days (a partner token is renewed daily, the address stays), or an OAuth
+   * connection (its sign-in was checked with Gupshup or the access secret).
+   */
+  private isKnown(caller: Caller, who: string): boolean {
+    const now = Date.now();
+    return caller.principal !== undefined || this.store.isKnown(who, now) || (caller.address !== undefined && this.store.isKnownAddress(caller.address, now));
+  }
+
   /** Admits one token fetch by a caller that never proved access here, or says how long to wait. */
   private admitUnproven(address: string | undefined, now: number): TokenResult | undefined {
     this.unproven = this.unproven.filter((f) => f.at > now - 60_000);
@@ -106,7 +117,7 @@ export class AppAccess {
     const full = this.unproven.length >= UNPROVEN_PER_MINUTE ? this.unproven : fromAddress.length >= UNPROVEN_PER_ADDRESS ? fromAddress : undefined;
     if (full) {
       const retryAfterSeconds = Math.max(1, Math.ceil((full[0]!.at + 60_000 - now) / 1000));
-      return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many token requests from callers new to this app", retryAfterSeconds } };
+      return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many token requests from callers new to this app", retryAfterSeconds, crowdedOut: true } };
     }
     this.unproven.push({ at: now, address });
     return undefined;
@@ -125,17 +136,23 @@ export class AppAccess {
     return again.ok || again.failure.kind !== "auth" ? again : { ok: false, failure: { ...again.failure, partnerToken: true } };
   }
 
-  /** Who the caller is, as far as Gupshup can tell: their partner credential, by hash. */
-  identity(caller: Caller): Promise<string> {
-    return this.callerKey(caller.partner);
+  /**
+   * Whose idempotency keys a send uses: the OAuth connection's, else the partner's — named by the
+   * token's subject, which stays when the token is renewed (the caller has proven access, so the
+   * token is one Gupshup accepted) — else the credential's.
+   */
+  async sender(caller: Caller): Promise<string> {
+    if (caller.principal) return caller.principal;
+    const subject = caller.partner.kind === "token" ? jwtSubject(caller.partner.token) : undefined;
+    return subject ? `partner:${subject}` : `credential:${await this.callerKey(caller.partner)}`;
   }
 
-  /** A stable, non-secret identity for a credential (SHA-256), memoised. */
+  /** A credential's hash, memoised (it is asked on every call). */
   private async callerKey(cred: PartnerCredential): Promise<string> {
     const raw = cred.kind === "token" ? `token\n${cred.token}` : `login\n${cred.email}\n${cred.secret}`;
     let key = this.callerKeys.get(raw);
     if (!key) {
-      key = await sha256Hex(raw);
+      key = await credentialHash(cred);
       if (this.callerKeys.size > 1000) this.callerKeys.clear();
       this.callerKeys.set(raw, key);
     }

@@ -83,6 +83,7 @@ export class GupshupGateway extends DurableObject<Env> {
   async readInbox<Q extends InboxQuery>(appId: string, query: Q, caller: Caller): Promise<{ ok: true; reply: InboxReply<Q["kind"]> } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
+    await this.keepPruned(); // an inbox that only gets read is pruned too
     return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, Date.now()) };
   }
 
@@ -131,7 +132,7 @@ export class GupshupGateway extends DurableObject<Env> {
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.access.appToken(req.appId!, caller, deadline);
     if (!access.ok) return access;
-    const res = await this.sends.send(req, caller.principal ?? (await this.access.identity(caller)), () => this.appCall(req, caller, deadline));
+    const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline));
     return res.ok && res.send ? { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null } } : res;
   }
 

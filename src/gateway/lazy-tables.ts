@@ -14,7 +14,8 @@ export class LazyTables {
 
   /** Whether the tables exist (a read on an object without them has nothing to find). */
   get exist(): boolean {
-    if (!this.created && this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").toArray().length > 0) this.create();
+    // Cloudflare's own tables (_cf_KV holds the key-value storage) do not count.
+    if (!this.created && this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' LIMIT 1").toArray().length > 0) this.create();
     return this.created;
   }
 

@@ -7,7 +7,12 @@ import { sha256Hex } from "../utils/secrets";
  * hash: partners do not share a queue, and made-up tokens cannot fill another partner's.
  */
 export async function accountObjectName(partner: PartnerCredential): Promise<string> {
-  return `account:${await sha256Hex(partner.kind === "token" ? `token\n${partner.token}` : `login\n${partner.email}\n${partner.secret}`)}`;
+  return `account:${await credentialHash(partner)}`;
+}
+
+/** A stable, non-secret name for a partner credential (SHA-256 of it). */
+export function credentialHash(partner: PartnerCredential): Promise<string> {
+  return sha256Hex(partner.kind === "token" ? `token\n${partner.token}` : `login\n${partner.email}\n${partner.secret}`);
 }
 
 /** The gateway object that owns one app's traffic. */

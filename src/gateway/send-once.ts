@@ -9,8 +9,8 @@ const AMBIGUOUS = new Set(["timeout", "network", "upstream", "malformed"]);
  * Message sends, at most once: the same idempotency key (24 h), or the same content without a
  * key (60 s), is answered with the first send's result — waiting for it if it is still in
  * flight — and never reaches Gupshup again. A send whose outcome cannot be known (timeout, 5xx,
- * unreadable answer, interruption) is recorded as unknown, not retried. An idempotency key is the
- * caller's own (`scope`): two clients that both pick "welcome-1" do not collide.
+ * unreadable answer, interruption) is recorded as unknown, not retried. Keys and content are the
+ * sender's own (`scope`): two connections that pick "welcome-1", or send the same text, do not collide.
  */
 export class SendOnce {
   private readonly inFlight = new Map<string, Promise<UpstreamResult>>();
@@ -19,7 +19,7 @@ export class SendOnce {
 
   async send(req: UpstreamRequest, scope: string, perform: () => Promise<UpstreamResult>): Promise<UpstreamResult> {
     const now = Date.now();
-    const contentHash = await sha256Hex(JSON.stringify([req.endpoint, req.form ?? null, req.json ?? null]));
+    const contentHash = await sha256Hex(JSON.stringify([scope, req.endpoint, req.form ?? null, req.json ?? null]));
     const found = this.ledger.find(req.idempotencyKey === undefined ? undefined : ledgerKey(scope, req.idempotencyKey), contentHash, now);
     if (found) {
       if (req.idempotencyKey && found.contentHash !== contentHash) {

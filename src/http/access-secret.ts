@@ -1,8 +1,10 @@
+import { ipv6Groups } from "../utils/internal-address";
 import { timingSafeEqual } from "../utils/secrets";
 
 /** Wrong access secrets one client address may try in a minute, in this isolate, before it must wait. */
 const MAX_FAILURES = 10;
 const WINDOW_MS = 60_000;
+const MAX_TRACKED = 10_000;
 const failures = new Map<string, number[]>();
 
 export type SecretCheck = { ok: true } | { ok: false; retryAfterSeconds?: number };
@@ -14,15 +16,37 @@ export type SecretCheck = { ok: true } | { ok: false; retryAfterSeconds?: number
  * address (CF-Connecting-IP); a request without one (local tools) is only checked.
  */
 export function checkAccessSecret(request: Request, given: string, secret: string): SecretCheck {
-  const address = request.headers.get("CF-Connecting-IP");
-  if (address === null) return timingSafeEqual(given, secret) ? { ok: true } : { ok: false };
+  const ip = request.headers.get("CF-Connecting-IP");
+  if (ip === null) return timingSafeEqual(given, secret) ? { ok: true } : { ok: false };
+  const address = clientOf(ip);
   const now = Date.now();
   const recent = (failures.get(address) ?? []).filter((at) => at > now - WINDOW_MS);
   if (recent.length >= MAX_FAILURES) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000)) };
   if (timingSafeEqual(given, secret)) return { ok: true };
-  if (failures.size > 10_000) failures.clear();
+  failures.delete(address);
   failures.set(address, [...recent, now]);
+  if (failures.size > MAX_TRACKED) forgetOldest(now);
   return { ok: false };
+}
+
+/** One client: an IPv4 address, or an IPv6 address's /64 (what one subscriber is usually given). */
+function clientOf(ip: string): string {
+  const groups = ip.includes(":") ? ipv6Groups(ip.toLowerCase()) : undefined;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(":")}::/64`
+    : ip;
+}
+
+/** Drops clients whose failures have all expired, then the least recently failing ones (never all at once). */
+function forgetOldest(now: number): void {
+  for (const [client, times] of failures) if (times.at(-1)! <= now - WINDOW_MS) failures.delete(client);
+  for (const client of failures.keys()) {
+    if (failures.size <= MAX_TRACKED * 0.9) break;
+    failures.delete(client);
+  }
 }
 
 export const tooManyWrongSecrets = (seconds: number) => `Too many wrong access secrets from your address: wait ${seconds} s, then try again with this server's MCP_AUTH_TOKEN.`;

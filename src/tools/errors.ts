@@ -48,6 +48,9 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
     case "rate_limited": {
       const { limit, windowMs } = RATE_LIMITS[ENDPOINTS[failure.endpoint].group];
       const wait = failure.retryAfterSeconds ?? Math.ceil(windowMs / 1000);
+      if (failure.crowdedOut) {
+        return `App ${app} has had several sign-ins from callers it does not know yet in the last minute, so new ones wait (this keeps strangers from using up its Gupshup budget). Retry in ${wait}s; once your credential has proven access, this no longer applies to you.`;
+      }
       const source = failure.status === 429 ? "Gupshup answered 429 Too Many Requests" : "The rate limit is used up";
       return `Rate limited on ${ENDPOINTS[failure.endpoint].path} (${limit} calls per ${describeWindow(windowMs)}): ${source}. Retry in ${wait}s.`;
     }

@@ -11,6 +11,6 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
       results[index] = await fn(items[index]!, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, Math.floor(limit)), items.length) }, worker));
   return results;
 }

@@ -44,23 +44,24 @@ function parseIpv4(host: string): number | undefined {
 }
 
 function isInternalIpv6(host: string): boolean {
-  const groups = expandIpv6(host);
+  const groups = ipv6Groups(host);
   if (!groups) return true; // not an address we can read: refuse rather than guess
   const [a, b] = [groups[0]!, groups[1]!];
   const zeroUpTo = (n: number) => groups.slice(0, n).every((g) => g === 0);
   const embeddedIpv4 = ((groups[6]! << 16) | groups[7]!) >>> 0;
   if (zeroUpTo(8)) return true; // ::
   if (zeroUpTo(5) && groups[5] === 0xffff) return isInternalIpv4(embeddedIpv4); // ::ffff:a.b.c.d (mapped)
+  if (zeroUpTo(4) && groups[4] === 0xffff && groups[5] === 0) return isInternalIpv4(embeddedIpv4); // ::ffff:0:a.b.c.d (translated)
   if (zeroUpTo(6)) return true; // ::1, and ::a.b.c.d (the deprecated IPv4-compatible form)
   if (a === 0x64 && b === 0xff9b) return true; // 64:ff9b::/96 and /48 (NAT64: reaches IPv4 through a gateway)
-  if (a === 0x100 && zeroUpTo(4)) return true; // 100::/64 (discard)
-  if (a === 0x2001 && b === 0xdb8) return true; // documentation
+  if (a === 0x100 && b === 0 && groups[2] === 0 && groups[3] === 0) return true; // 100::/64 (discard)
+  if (a === 0x2001 && (b === 0xdb8 || b === 0)) return true; // documentation, and Teredo (tunnels to an IPv4 address)
   if (a === 0x2002) return isInternalIpv4(((groups[1]! << 16) | groups[2]!) >>> 0); // 6to4 carries an IPv4 address
   return (a & 0xfe00) === 0xfc00 || (a & 0xffc0) === 0xfe80 || (a & 0xffc0) === 0xfec0 || (a & 0xff00) === 0xff00; // unique local, link-local, site-local, multicast
 }
 
 /** The eight 16-bit groups of an IPv6 address (with "::" and a trailing dotted IPv4 expanded). */
-function expandIpv6(host: string): number[] | undefined {
+export function ipv6Groups(host: string): number[] | undefined {
   let text = host.split("%")[0]!;
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {

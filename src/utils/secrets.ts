@@ -42,11 +42,22 @@ export function redactSecrets(text: string, extra: readonly string[] = []): stri
 
 /** The `exp` claim of a JWT in epoch ms, or undefined when the token is not a readable JWT. */
 export function jwtExpiry(token: string): number | undefined {
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === "number" ? exp * 1000 : undefined;
+}
+
+/** The `sub` claim of a JWT (unverified: trust it only for a token Gupshup has accepted). */
+export function jwtSubject(token: string): string | undefined {
+  const sub = jwtClaims(token)?.sub;
+  return typeof sub === "string" || typeof sub === "number" ? String(sub) : undefined;
+}
+
+function jwtClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split(".")[1];
   if (!payload) return undefined;
   try {
-    const json = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: unknown };
-    return typeof json.exp === "number" ? json.exp * 1000 : undefined;
+    const json: unknown = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    return typeof json === "object" && json !== null ? (json as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
