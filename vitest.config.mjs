@@ -47,6 +47,7 @@ const TEST_SETTINGS = {
   MCP_AUTH_TOKEN: "test-mcp-auth-token-0123456789abcdef",
   PUBLIC_URL: "",
   INBOX_RETENTION_DAYS: "30",
+  OPT_OUT_KEYWORDS: "BAND KARO, PARAR",
   // Short, so timeout tests finish quickly; the sandbox answers in milliseconds.
   GUPSHUP_TIMEOUT_MS: "3000",
 };

@@ -16,6 +16,8 @@ export interface Settings {
   publicOrigin?: string;
   /** Added to recipient numbers written without a country code (GUPSHUP_DEFAULT_COUNTRY_CODE, digits only). */
   defaultCountryCode?: string;
+  /** Words besides STOP and the like that opt a user out (OPT_OUT_KEYWORDS, comma-separated), e.g. for other languages. */
+  optOutKeywords: string[];
   /** A configuration mistake that makes serving unsafe or impossible; /mcp refuses with it. */
   problem?: string;
 }
@@ -40,6 +42,10 @@ function parseSettings(env: Env): Settings {
     upstream: DEFAULT_BASE_URL,
     mcpAuthToken: set(env.MCP_AUTH_TOKEN),
     defaultAppId: set(env.GUPSHUP_DEFAULT_APP_ID),
+    optOutKeywords: (set(env.OPT_OUT_KEYWORDS) ?? "")
+      .split(",")
+      .map((word) => word.trim())
+      .filter(Boolean),
   };
 
   const publicUrl = set(env.PUBLIC_URL);

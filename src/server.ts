@@ -11,6 +11,7 @@ import { healthTools } from "./tools/health";
 import { inboxTools } from "./tools/inbox";
 import { mediaTools } from "./tools/media";
 import { messagingTools } from "./tools/messaging";
+import { optOutTools } from "./tools/opt-outs";
 import type { Scope } from "./tools/scopes";
 import { templateTools } from "./tools/templates";
 import { utilityTools } from "./tools/utility";
@@ -36,6 +37,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...messagingTools,
   ...freeFormTools,
   ...inboxTools,
+  ...optOutTools,
   ...webhookTools,
   ...analyticsTools,
   ...healthTools,

@@ -25,13 +25,15 @@ const TOOLS = [
   "get_message_status",
   "list_inbound_messages",
   "configure_webhook",
+  // Opt-outs (issue 13): the list every send checks.
+  "manage_opt_outs",
 ];
 
 /** Characters of tools/list (compact JSON): a new tool or field has to make room for itself. */
 const TOOLS_LIST_BUDGET = 35_000;
 
 describe("tools/list", () => {
-  it("offers exactly the spec's 13 tools and the 10 WhatsGate-parity tools, each with honest annotations, described inputs and an output schema", async () => {
+  it("offers exactly the spec's 13 tools, the 10 WhatsGate-parity tools and manage_opt_outs, each with honest annotations, described inputs and an output schema", async () => {
     const client = await connect();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());

@@ -37,6 +37,8 @@ export interface UpstreamRequest {
   cacheOnly?: boolean;
   /** Sends only: the caller's idempotency key (24 h). Without one, identical content within 60 s is a retry. */
   idempotencyKey?: string;
+  /** Sends only: send even to a number on the app's opt-out list (a transactional template the user still needs). */
+  ignoreOptOut?: boolean;
 }
 
 export type FailureKind =
@@ -70,6 +72,8 @@ export interface UpstreamFailure {
   outcomeUnknown?: boolean;
   /** Sends only: the key this send is recorded under. */
   idempotencyKey?: string;
+  /** Sends only: not sent, because the recipient is on the app's opt-out list (since when, and how they got there). */
+  optedOut?: { since: number; source: "keyword" | "gupshup" | "manual" };
 }
 
 /** Sends only: how the send was recorded. */
@@ -86,6 +90,8 @@ export interface SendReceipt {
   firstSentAt: number;
   /** Whether the app's delivery inbox receives Gupshup's events (configure_webhook has run). */
   tracked?: boolean;
+  /** Sent to a number on the opt-out list because the call said ignoreOptOut. */
+  optOutIgnored?: boolean;
 }
 
 export type UpstreamResult =

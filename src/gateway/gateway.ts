@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { ENDPOINTS } from "../api/endpoints";
 import { appProfileOf } from "../api/responses";
 import type { AppProfile, Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
+import { readSettings } from "../config";
 import type { Env } from "../env";
+import { type OptOut, OptOuts } from "../inbox/opt-outs";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
 import { sentMessageOf } from "../inbox/sent";
@@ -29,6 +31,7 @@ export class GupshupGateway extends DurableObject<Env> {
   private scheduler!: Scheduler;
   private readonly inbox: InboxStore;
   private readonly webhookSecrets: WebhookSecrets;
+  private readonly optOuts: OptOuts;
   private readonly sends: SendOnce;
   private readonly answers: AnswerCache;
   private readonly access: AppAccess;
@@ -37,13 +40,14 @@ export class GupshupGateway extends DurableObject<Env> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     // Nothing is stored until a caller proves access or a webhook is set up (see LazyTables).
-    const tables = new LazyTables(sql, [GatewayStore.schema, InboxStore.schema, SendLedger.schema, WebhookSecrets.schema]);
+    const tables = new LazyTables(sql, [GatewayStore.schema, InboxStore.schema, SendLedger.schema, WebhookSecrets.schema, OptOuts.schema]);
     void ctx.blockConcurrencyWhile(async () => {
       this.scheduler = await Scheduler.load(ctx.storage, () => tables.exist);
     });
     const store = new GatewayStore(sql, tables);
     this.inbox = new InboxStore(sql, tables);
     this.webhookSecrets = new WebhookSecrets(sql, tables);
+    this.optOuts = new OptOuts(sql, tables);
     this.sends = new SendOnce(new SendLedger(sql, tables));
     this.answers = new AnswerCache(env.TEMPLATE_CACHE, store);
     this.access = new AppAccess(
@@ -63,6 +67,7 @@ export class GupshupGateway extends DurableObject<Env> {
     const now = Date.now();
     const events = parseCallback(body, now);
     this.inbox.ingest(events, now, now - this.retentionMs());
+    this.optOuts.learn(events, readSettings(this.env).optOutKeywords);
     await this.keepPruned();
     if (events.some((e) => e.kind === "template")) await this.answers.forgetTemplates(appId);
     return true;
@@ -128,12 +133,29 @@ export class GupshupGateway extends DurableObject<Env> {
     return this.appCall(req, caller, deadline);
   }
 
-  /** A message send: at most once (see SendOnce), for a caller with proven access. */
+  /**
+   * A message send: at most once (see SendOnce), for a caller with proven access, and never to a
+   * number on the app's opt-out list unless the call says ignoreOptOut.
+   */
   private async sendOnce(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
     const access = await this.access.appToken(req.appId!, caller, deadline);
     if (!access.ok) return access;
+    const recipient = recipientOf(req);
+    const optedOut = recipient === undefined ? undefined : this.optOuts.find(recipient);
+    if (optedOut && !req.ignoreOptOut) {
+      return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `${recipient} opted out`, optedOut: { since: optedOut.since, source: optedOut.source } } };
+    }
     const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline));
-    return res.ok && res.send ? { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null } } : res;
+    if (!res.ok || !res.send) return res;
+    return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut ? { optOutIgnored: true } : {}) } };
+  }
+
+  /** Lists or changes the app's opt-out list, for a caller with proven access. */
+  async changeOptOuts(appId: string, caller: Caller, change: OptOutChange): Promise<{ ok: true; changed: number; list: OptOut[] } | { ok: false; failure: UpstreamFailure }> {
+    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
+    if (!access.ok) return access;
+    const changed = change.action === "add" ? this.optOuts.add(change.numbers, "manual", Date.now()) : change.action === "remove" ? this.optOuts.remove(change.numbers) : 0;
+    return { ok: true, changed, list: this.optOuts.list() };
   }
 
   /** An app-scope call: the app token, the cache, one renewal if Gupshup refuses the token. */
@@ -182,4 +204,12 @@ export class GupshupGateway extends DurableObject<Env> {
   private retentionMs(): number {
     return retentionDays(this.env.INBOX_RETENTION_DAYS) * 86_400_000;
   }
+}
+
+export type OptOutChange = { action: "list" } | { action: "add" | "remove"; numbers: string[] };
+
+/** The number a send goes to: `destination` in Gupshup's form, `to` in Meta's JSON. */
+function recipientOf(req: UpstreamRequest): string | undefined {
+  const to = req.form?.destination ?? (req.json as { to?: unknown } | undefined)?.to;
+  return typeof to === "string" ? to : undefined;
 }

@@ -36,6 +36,7 @@ const STEPS_MS = { enqueued: 500, sent: 1500, delivered: 3000, read: 6000 } as c
  */
 export function outcomeFor(app: SandboxApp, destination: string, freeForm: boolean, now: number): Outcome {
   if (destination.endsWith("0000")) return { kind: "failed", ...EVENT_RULES.notOnWhatsApp };
+  if (destination.endsWith("1012")) return { kind: "failed", ...EVENT_RULES.optedOut };
   const lastInbound = app.inbound[destination];
   if (freeForm && (lastInbound === undefined || now - lastInbound > 86_400_000)) return { kind: "failed", ...EVENT_RULES.outsideWindow };
   return { kind: "delivered" };

@@ -40,6 +40,8 @@ export const EVENT_RULES = {
    */
   isSyncFailure: (code: number) => code < 10_000,
   notOnWhatsApp: { code: 1002, reason: "Number Does Not Exists On WhatsApp", metaCode: 131026, metaTitle: "Message undeliverable" },
+  /** Gupshup's 1012 [§21]; Meta's own code for a user who stopped a business's marketing messages is 131050. */
+  optedOut: { code: 1012, reason: "Number Opted Out", metaCode: 131050, metaTitle: "User has stopped marketing messages" },
   outsideWindow: {
     code: 131047,
     reason: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",

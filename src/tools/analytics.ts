@@ -56,7 +56,7 @@ export const analyticsTools: ToolDefinition[] = [
     "get_template_analytics",
     {
       title: "Template analytics",
-      description: `Sent, delivered, read (with rates) and button clicks per template (default: the last 30 days; at most 90 days back). ${limitInWords("analytics")} templates: more come back under \`pending\` with the wait.`,
+      description: `Sent, delivered, read (with rates) and button clicks per template (default the last 30 days, ≤ 90 days back). ${limitInWords("analytics")} templates: more come back under \`pending\`.`,
       input: z
         .object({
           appId: appIdInput,
@@ -152,8 +152,8 @@ export const analyticsTools: ToolDefinition[] = [
     {
       title: "Compare templates",
       description:
-        "Which of two templates is blocked less, their sends and top block reasons, over exactly 7, 30, 60 or 90 days (default: the last 30). Both APPROVED with ≥1,000 sends in the range. " +
-        `${limitInWords("compare")} pairs: more come back under \`pending\` with the wait, refusals under \`failed\`.`,
+        "Which template is blocked less, sends and top block reasons, over exactly 7, 30, 60 or 90 days (default the last 30); both APPROVED with ≥1,000 sends. " +
+        `${limitInWords("compare")} pairs: more come back under \`pending\`, refusals under \`failed\`.`,
       input: z
         .object({
           appId: appIdInput,

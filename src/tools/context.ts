@@ -2,8 +2,10 @@ import type { ServerContext } from "@modelcontextprotocol/server";
 import type { AppProfile, UpstreamRequest, UpstreamResult } from "../api/types";
 import { readSettings } from "../config";
 import type { Env } from "../env";
+import type { OptOutChange } from "../gateway/gateway";
 import { accountObjectName, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
+import type { OptOut } from "../inbox/opt-outs";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
 import { ToolError, translateFailure } from "./errors";
@@ -83,6 +85,14 @@ export class ToolContext {
   ownHosts(): string[] {
     const publicOrigin = readSettings(this.env).publicOrigin;
     return [new URL(this.requestUrl).hostname, ...(publicOrigin ? [new URL(publicOrigin).hostname] : [])];
+  }
+
+  /** Lists or changes the app's opt-out list (after the caller's access to the app is proven). */
+  async optOuts(appId: string, change: OptOutChange): Promise<{ changed: number; list: OptOut[] }> {
+    this.requireApp(appId);
+    const result = await this.gateway(appId).changeOptOuts(appId, this.session.caller, change);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+    return { changed: result.changed, list: result.list };
   }
 
   /** The app's name and number as Gupshup lists them (null when the partner's list lacks the app). */

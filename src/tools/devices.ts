@@ -90,8 +90,7 @@ export const deviceTools: ToolDefinition[] = [
     "list_devices_status",
     {
       title: "All devices' status",
-      description:
-        'Start here for "my numbers, are they working, what\'s my balance": every WhatsApp number (app) of the account with connection state, quality rating, messaging tier and wallet balance, in one call.',
+      description: 'Start here for "my numbers, are they working, my balance": each WhatsApp number (app) with connection, quality rating, messaging tier and wallet balance.',
       input: z.object({}),
       output: z.object({ devices: z.array(deviceShape), count: z.number() }),
       scope: "read",

@@ -72,6 +72,16 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
 function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said: string): string {
   const message = failure.message;
   const app = `'${context.appId ?? ""}'`;
+  if (failure.optedOut) {
+    const how = { keyword: "they replied STOP (or another opt-out word)", gupshup: "Gupshup reported them as opted out (1012)", manual: "they were added with manage_opt_outs" }[
+      failure.optedOut.source
+    ];
+    return (
+      `Not sent: ${message.replace(/ opted out$/, "")} opted out of messages from app ${app} on ${new Date(failure.optedOut.since).toISOString().slice(0, 10)} (${how}). ` +
+      "They get messages again once they reply START; if they asked you another way, remove them with manage_opt_outs. " +
+      "For a message they still need (an order update, a code), send a UTILITY or AUTHENTICATION template with ignoreOptOut: true."
+    );
+  }
   if (/invalid app details/i.test(message) && context.sender) {
     return `Gupshup did not accept the sender${said}: source ${context.sender.source} or srcName '${context.sender.srcName}' is not app ${app}'s. Leave source and srcName out (the app's own number and name are used), or check them with list_apps.`;
   }

@@ -96,8 +96,7 @@ export const healthTools: ToolDefinition[] = [
     "get_app_health",
     {
       title: "App health",
-      description:
-        "Diagnose one app: why it is unhealthy, the last quality or tier change (event, previous limit), wallet with overdraft limit. Ratings are refreshed at most once a day (Gupshup's limit) and show their age.",
+      description: "Diagnose one app: why it is unhealthy, the last quality or tier change, wallet with overdraft. Ratings refresh at most daily (Gupshup's limit).",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
       scope: "read",

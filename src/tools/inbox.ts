@@ -70,7 +70,7 @@ export const inboxTools: ToolDefinition[] = [
     "get_message_status",
     {
       title: "Message status",
-      description: "The latest known status (submitted/enqueued/sent/delivered/read/failed) and history of one message, by the messageId a send tool returned.",
+      description: "Latest status (submitted → read, or failed) and history of one message, by the messageId a send returned.",
       input: z.object({
         appId: appIdInput,
         messageId: z
@@ -123,7 +123,7 @@ export const inboxTools: ToolDefinition[] = [
     "list_inbound_messages",
     {
       title: "Inbound messages",
-      description: "Recent messages users sent to the app (who, when, type, text), newest first, and whether each sender is still inside the 24-hour window for free-form replies.",
+      description: "Messages users sent to the app (who, when, type, text), newest first, each with whether free-form replies still reach them (24-hour window).",
       input: z.object(rangeInput),
       output: z.object({
         appId: z.string(),

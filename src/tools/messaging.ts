@@ -39,7 +39,7 @@ const messageInput = z
         'message is only for a media header ({ type: "image", image: { link } }, or video/document) or a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }); leave it out otherwise',
     },
   )
-  .describe("Only for a template with an IMAGE, VIDEO or DOCUMENT header (the media) or a LOCATION template (the place); Gupshup fills text templates from params.");
+  .describe("Only for an IMAGE, VIDEO or DOCUMENT header (the media) or a LOCATION template (the place).");
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({
@@ -76,6 +76,7 @@ export const messagingTools: ToolDefinition[] = [
         source: phoneInput.optional().describe("The app's own number (the default); another number is refused."),
         srcName: z.string().min(1).max(100).optional().describe("The app's name (the default); another name is refused."),
         idempotencyKey: idempotencyKeyInput,
+        ignoreOptOut: z.boolean().optional().describe("Send even if the number opted out: UTILITY/AUTHENTICATION only."),
       }),
       output: sendResultShape,
       scope: "send",
@@ -87,6 +88,7 @@ export const messagingTools: ToolDefinition[] = [
       const [{ source, srcName }, warnings] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
         checkAgainstCachedTemplate(ctx, appId, args.template.id, args.template.params.length, args.message?.type),
+        args.ignoreOptOut ? requireTransactional(ctx, appId, args.template.id) : undefined,
       ]);
       const form: Record<string, string> = {
         source,
@@ -95,7 +97,12 @@ export const messagingTools: ToolDefinition[] = [
         template: JSON.stringify({ id: args.template.id, params: args.template.params }),
       };
       if (args.message) form.message = JSON.stringify(args.message);
-      const result = await ctx.callApp(appId, { endpoint: "sendTemplate", form, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}) });
+      const result = await ctx.callApp(appId, {
+        endpoint: "sendTemplate",
+        form,
+        ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
+        ...(args.ignoreOptOut ? { ignoreOptOut: true } : {}),
+      });
       const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName } }), "send_template_message");
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
@@ -137,6 +144,18 @@ async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templ
 }
 
 const MEDIA_HEADERS: Record<string, string | undefined> = { IMAGE: "image", VIDEO: "video", DOCUMENT: "document" };
+
+/** ignoreOptOut is for messages a user still needs after opting out: UTILITY and AUTHENTICATION templates only. */
+async function requireTransactional(ctx: ToolContext, appId: string, templateId: string): Promise<void> {
+  const listed = parseAnswer(templatesResponse, unwrap(await ctx.callApp(appId, { endpoint: "listTemplates" }), { session: ctx.session, appId }), "send_template_message");
+  const template = listed.templates.find((t) => t.id === templateId);
+  if (!template) throw new ToolError(`Template ${templateId} is not one of app '${appId}'s templates: check the id with list_templates.`);
+  if (template.category !== "UTILITY" && template.category !== "AUTHENTICATION") {
+    throw new ToolError(
+      `ignoreOptOut is only for UTILITY and AUTHENTICATION templates (an order update, a code); ${template.elementName} is ${template.category}. Someone who opted out must not get it: leave ignoreOptOut out.`,
+    );
+  }
+}
 
 /**
  * The number and name a send goes out from: the app's own, as Gupshup lists it. A number or name

@@ -6,7 +6,7 @@ import { APP_ID_PATTERN } from "../constants";
 
 export const appIdValue = z.string().regex(APP_ID_PATTERN, "appId must be a Gupshup app id (letters, digits, '-' or '_'); run list_apps to find it");
 
-export const appIdInput = appIdValue.optional().describe("App id from list_apps; omit it to use the default app.");
+export const appIdInput = appIdValue.optional().describe("From list_apps; omit for the default app.");
 
 export const templateIdInput = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
 
@@ -50,7 +50,7 @@ export const idempotencyKeyInput = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "idempotencyKey may use letters, digits and _ . : - (up to 128)")
   .optional()
-  .describe("Repeat-safe key: a send repeated with it within 24 h returns the first result (identical sends within 60 s count as repeats anyway).");
+  .describe("Repeat-safe: a send repeated with this key within 24 h returns the first result.");
 
 /** Fields every send result carries. */
 export const sendReceiptOutput = {
@@ -67,5 +67,6 @@ export function receiptOf(send: SendReceipt | undefined): { idempotencyKey: stri
     : "";
   const untracked =
     send.tracked === false ? " Delivery tracking is off for this app, so whether this message arrives will not be known here: run configure_webhook (it covers messages sent after it)." : "";
-  return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note: replay + untracked };
+  const optOut = send.optOutIgnored ? " The recipient had opted out; it was sent anyway because ignoreOptOut was set." : "";
+  return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note: replay + optOut + untracked };
 }

@@ -9,7 +9,7 @@ export type Scope = (typeof SCOPES)[number];
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   read: "See apps, templates, delivery status, analytics, health and balance",
   send: "Send WhatsApp messages (templates, text, media, locations)",
-  manage: "Create, edit and delete templates; upload media; set up webhooks and analytics; reveal app tokens",
+  manage: "Create, edit and delete templates; upload media; set up webhooks and analytics; manage opt-outs; reveal app tokens",
 };
 
 export function isScope(value: string): value is Scope {

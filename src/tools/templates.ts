@@ -214,7 +214,7 @@ export const templateTools: ToolDefinition[] = [
     "delete_template",
     {
       title: "Delete template",
-      description: "Permanently delete a template (all its languages, or one when templateId is given). Irreversible: confirm with the user first.",
+      description: "Permanently delete a template (every language, or one templateId). Irreversible: confirm with the user first.",
       input: z.object({
         appId: appIdInput,
         elementName: elementNameInput.describe("Name of the template to delete."),

@@ -23,7 +23,7 @@ export const timeZoneInput = z
   .max(64)
   .refine(isTimeZone, "timeZone must be an IANA time zone such as Asia/Kolkata, America/Sao_Paulo or UTC")
   .optional()
-  .describe("IANA zone for days and times without an offset, e.g. Asia/Kolkata (default UTC).");
+  .describe("IANA zone, e.g. Asia/Kolkata (default UTC).");
 
 /** Epoch milliseconds of `value`, or undefined when it is no time `timeInput` accepts (or the zone is unknown). */
 export function toEpochMs(value: number | string, timeZone = "UTC"): number | undefined {

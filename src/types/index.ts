@@ -43,6 +43,8 @@ export interface GupshupMcpSettings {
   GUPSHUP_DEFAULT_COUNTRY_CODE?: string;
   /** How long the delivery inbox keeps events, in days (default 30). */
   INBOX_RETENTION_DAYS?: string;
+  /** Words besides STOP, UNSUBSCRIBE, STOP ALL, OPT OUT and CANCEL that opt a user out, comma-separated (e.g. for other languages). */
+  OPT_OUT_KEYWORDS?: string;
   /** Longest wait for one Gupshup answer, in ms (default 15000). */
   GUPSHUP_TIMEOUT_MS?: string;
 }

@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+
+const appId = SEED_APP_IDS.store;
+const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"; // UTILITY
+const NEW_ARRIVALS = "5f0c6a1e-3b7d-4c2a-9e1f-000000000007"; // MARKETING (catalog)
+const template = (destination: string, extra: Record<string, unknown> = {}) => ({ appId, destination, template: { id: ORDER_UPDATE, params: ["Asha", `ORD-${destination.slice(-4)}`] }, ...extra });
+const sends = () => upstreamRequests(/\/(template\/msg|v3\/message)$/);
+
+beforeEach(resetAll);
+
+describe("opt-outs", () => {
+  it("a user who replies STOP gets no more messages from any send tool, until they reply START", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    await sandbox().simulateInbound(appId, "919811100001", "Stop.", "Asha");
+    await sandbox().deliverCallbacks();
+
+    const listed = await callTool(client, "manage_opt_outs", { appId, action: "list" });
+    expect(listed.structuredContent).toMatchObject({ optedOut: [{ number: "919811100001", source: "keyword" }] });
+    expect(textOf(listed)).toMatch(/^1 number\(s\) opted out of app .*:\n- 919811100001 since \d{4}-\d\d-\d\d \(replied STOP\)$/);
+
+    const refused = await callTool(client, "send_template_message", template("+91 98111 00001"));
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(
+      /^Not sent: 919811100001 opted out of messages from app '.*' on \d{4}-\d\d-\d\d \(they replied STOP \(or another opt-out word\)\)\. They get messages again once they reply START/,
+    );
+    const freeForm = await callTool(client, "send_text_message", { appId, destination: "919811100001", text: "Still there?" });
+    expect(textOf(freeForm)).toMatch(/^Not sent: 919811100001 opted out/);
+    expect(await sends()).toHaveLength(0);
+
+    await sandbox().simulateInbound(appId, "919811100001", "START", "Asha");
+    await sandbox().deliverCallbacks();
+    const after = await callTool(client, "send_template_message", template("919811100001"));
+    expect(after.isError, textOf(after)).toBeFalsy();
+    expect(await sends()).toHaveLength(1);
+  });
+
+  it("OPT_OUT_KEYWORDS adds words in other languages; a word inside a longer message is not an opt-out", async () => {
+    const client = await connect(); // the test settings have OPT_OUT_KEYWORDS "BAND KARO, PARAR"
+    await callTool(client, "configure_webhook", { appId, format: "meta" });
+    await sandbox().simulateInbound(appId, "919811100002", "band karo!", "Ravi");
+    await sandbox().simulateInbound(appId, "919811100003", "Please don't stop the offers", "Meena");
+    await sandbox().deliverCallbacks();
+    const listed = await callTool(client, "manage_opt_outs", { appId, action: "list" });
+    expect((listed.structuredContent!.optedOut as { number: string }[]).map((o) => o.number)).toEqual(["919811100002"]);
+  });
+
+  it("a send Gupshup fails with 1012 puts the number on the list, and the next send to it is refused before Gupshup", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const first = await callTool(client, "send_template_message", template("919876501012"));
+    expect(first.isError, textOf(first)).toBeFalsy();
+    await sandbox().deliverCallbacks();
+    const failed = await callTool(client, "get_failed_numbers", { appId });
+    expect(textOf(failed)).toContain("1012 (1×): the user opted out (now on manage_opt_outs' list, so sends to them are refused)");
+    const again = await callTool(client, "send_template_message", template("919876501012", { idempotencyKey: "second-try" }));
+    expect(textOf(again)).toMatch(/^Not sent: 919876501012 opted out .*\(Gupshup reported them as opted out \(1012\)\)/);
+    expect(await sends()).toHaveLength(1);
+  });
+
+  it("ignoreOptOut sends a UTILITY template to an opted-out number and says so; a MARKETING one is refused", async () => {
+    const client = await connect();
+    await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: ["+91 98111 00004"] });
+    const utility = await callTool(client, "send_template_message", template("919811100004", { ignoreOptOut: true }));
+    expect(utility.isError, textOf(utility)).toBeFalsy();
+    expect(textOf(utility)).toContain("The recipient had opted out; it was sent anyway because ignoreOptOut was set.");
+    const marketing = await callTool(client, "send_template_message", { appId, destination: "919811100004", template: { id: NEW_ARRIVALS, params: ["Asha", "SKU-1"] }, ignoreOptOut: true });
+    expect(textOf(marketing)).toBe(
+      "ignoreOptOut is only for UTILITY and AUTHENTICATION templates (an order update, a code); new_arrivals is MARKETING. Someone who opted out must not get it: leave ignoreOptOut out.",
+    );
+    expect(await sends()).toHaveLength(1);
+  });
+
+  it("manage_opt_outs adds and removes numbers by hand, and needs the numbers to change", async () => {
+    const client = await connect();
+    const added = await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: ["+91 98111 00005", "919811100006", "919811100005"] });
+    expect(added.structuredContent).toMatchObject({ changed: 2 });
+    expect(textOf(added)).toMatch(/^Added 2 number\(s\) \(1 already opted out\)\. 2 number\(s\) opted out/);
+    const removed = await callTool(client, "manage_opt_outs", { appId, action: "remove", destinations: ["919811100005"] });
+    expect(removed.structuredContent).toMatchObject({ changed: 1, optedOut: [{ number: "919811100006", source: "manual" }] });
+    const missing = await callTool(client, "manage_opt_outs", { appId, action: "add" });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/give the numbers to add or remove/);
+  });
+});
