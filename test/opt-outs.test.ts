@@ -1,6 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { LazyTables } from "../src/gateway/lazy-tables";
+import { OptOuts } from "../src/inbox/opt-outs";
+import type { InboxEvent } from "../src/inbox/parse";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"; // UTILITY
@@ -28,6 +32,8 @@ describe("opt-outs", () => {
     );
     const freeForm = await callTool(client, "send_text_message", { appId, destination: "919811100001", text: "Still there?" });
     expect(textOf(freeForm)).toMatch(/^Not sent: 919811100001 opted out/);
+    const media = await callTool(client, "send_media_message", { appId, destination: "919811100001", mediaType: "image", url: "https://cdn.example.com/a.png" });
+    expect(textOf(media)).toMatch(/^Not sent: 919811100001 opted out/);
     expect(await sends()).toHaveLength(0);
 
     await sandbox().simulateInbound(appId, "919811100001", "START", "Asha");
@@ -77,11 +83,67 @@ describe("opt-outs", () => {
     const client = await connect();
     const added = await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: ["+91 98111 00005", "919811100006", "919811100005"] });
     expect(added.structuredContent).toMatchObject({ changed: 2 });
-    expect(textOf(added)).toMatch(/^Added 2 number\(s\) \(1 already opted out\)\. 2 number\(s\) opted out/);
+    expect(textOf(added)).toMatch(/^Added 2 number\(s\)\. 2 number\(s\) opted out/); // the same number twice counts once
+    const again = await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: ["919811100006"] });
+    expect(textOf(again)).toMatch(/^Added 0 number\(s\) \(1 already opted out\)\./);
     const removed = await callTool(client, "manage_opt_outs", { appId, action: "remove", destinations: ["919811100005"] });
     expect(removed.structuredContent).toMatchObject({ changed: 1, optedOut: [{ number: "919811100006", source: "manual" }] });
     const missing = await callTool(client, "manage_opt_outs", { appId, action: "add" });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/give the numbers to add or remove/);
+  });
+
+  it("a send repeated with its key after the user opted out answers with what was sent, not 'not sent'", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const first = await callTool(client, "send_template_message", template("919811100007", { idempotencyKey: "order-7" }));
+    await sandbox().simulateInbound(appId, "919811100007", "STOP", "Asha");
+    await sandbox().deliverCallbacks();
+    const repeat = await callTool(client, "send_template_message", template("919811100007", { idempotencyKey: "order-7" }));
+    expect(repeat.structuredContent).toMatchObject({ replayed: true, messageId: first.structuredContent!.messageId });
+    expect(await sends()).toHaveLength(1);
+  });
+
+  it("in the Meta format, WhatsApp's 131050 puts the number on the list, said as such", async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId, format: "meta" });
+    await callTool(client, "send_template_message", template("919876501012"));
+    await sandbox().deliverCallbacks();
+    const again = await callTool(client, "send_template_message", template("919876501012", { idempotencyKey: "again" }));
+    expect(textOf(again)).toMatch(/\(WhatsApp reported they stopped this business's marketing messages \(131050\)\)/);
+  });
+});
+
+describe("what counts as opting out", () => {
+  const inbound = (sender: string, text: string, at: number, type = "text"): InboxEvent => ({
+    kind: "inbound",
+    key: `k-${sender}-${at}`,
+    messageId: `m-${at}`,
+    sender,
+    name: null,
+    type,
+    text,
+    replyId: null,
+    at,
+  });
+
+  it("typed words only, whole messages only, the newest change wins, and an emoji-only setting matches nothing", async () => {
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.newUniqueId()), (_, state) => {
+      const optOuts = new OptOuts(state.storage.sql, new LazyTables(state.storage.sql, [OptOuts.schema]));
+      optOuts.learn(
+        [
+          inbound("911", "Cancel", 1_000, "button_reply"), // a tapped button
+          inbound("912", "👍", 1_000), // the setting's 🛑 must not turn into "" and match this
+          inbound("913", "stop!!", 1_000),
+          inbound("913", "START", 2_000),
+          inbound("913", "STOP", 1_500), // a late copy of an older message
+          inbound("914", "बंद करो", 1_000), // marks are part of the word: "बुद करो" is another word
+        ],
+        ["🛑", "बुद करो"],
+      );
+      expect(["911", "912", "913", "914"].map((n) => optOuts.find(n)?.source ?? null)).toEqual([null, null, null, null]);
+      optOuts.learn([inbound("914", "बुद करो", 3_000)], ["बुद करो"]);
+      expect(optOuts.find("+91 4")).toMatchObject({ number: "914", source: "keyword" }); // numbers compare as digits
+    });
   });
 });

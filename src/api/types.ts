@@ -1,3 +1,4 @@
+import type { OptOutSource } from "../inbox/opt-outs";
 import type { EndpointName } from "./endpoints";
 
 /** How the gateway obtains the partner JWT for a caller. */
@@ -73,7 +74,7 @@ export interface UpstreamFailure {
   /** Sends only: the key this send is recorded under. */
   idempotencyKey?: string;
   /** Sends only: not sent, because the recipient is on the app's opt-out list (since when, and how they got there). */
-  optedOut?: { since: number; source: "keyword" | "gupshup" | "manual" };
+  optedOut?: { number: string; since: number; source: OptOutSource };
 }
 
 /** Sends only: how the send was recorded. */

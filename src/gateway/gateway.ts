@@ -66,8 +66,8 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!this.webhookSecrets.accepts(secret)) return false;
     const now = Date.now();
     const events = parseCallback(body, now);
-    this.inbox.ingest(events, now, now - this.retentionMs());
-    this.optOuts.learn(events, readSettings(this.env).optOutKeywords);
+    const stored = this.inbox.ingest(events, now, now - this.retentionMs());
+    this.optOuts.learn(stored, readSettings(this.env).optOutKeywords);
     await this.keepPruned();
     if (events.some((e) => e.kind === "template")) await this.answers.forgetTemplates(appId);
     return true;
@@ -142,20 +142,20 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
     const recipient = recipientOf(req);
     const optedOut = recipient === undefined ? undefined : this.optOuts.find(recipient);
-    if (optedOut && !req.ignoreOptOut) {
-      return { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `${recipient} opted out`, optedOut: { since: optedOut.since, source: optedOut.source } } };
-    }
-    const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline));
+    // Checked only for a new send: repeating one that already went out still answers with its result.
+    const refusal = (): UpstreamResult | undefined =>
+      optedOut && !req.ignoreOptOut ? { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `${optedOut.number} opted out`, optedOut } } : undefined;
+    const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline), refusal);
     if (!res.ok || !res.send) return res;
     return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut ? { optOutIgnored: true } : {}) } };
   }
 
   /** Lists or changes the app's opt-out list, for a caller with proven access. */
-  async changeOptOuts(appId: string, caller: Caller, change: OptOutChange): Promise<{ ok: true; changed: number; list: OptOut[] } | { ok: false; failure: UpstreamFailure }> {
+  async changeOptOuts(appId: string, caller: Caller, change: OptOutChange): Promise<{ ok: true; changed: number; optedOut: OptOut[]; total: number } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
-    const changed = change.action === "add" ? this.optOuts.add(change.numbers, "manual", Date.now()) : change.action === "remove" ? this.optOuts.remove(change.numbers) : 0;
-    return { ok: true, changed, list: this.optOuts.list() };
+    const changed = change.action === "list" ? 0 : this.optOuts.set(change.numbers, change.action === "add", Date.now());
+    return { ok: true, changed, ...this.optOuts.list(OPT_OUTS_LISTED) };
   }
 
   /** An app-scope call: the app token, the cache, one renewal if Gupshup refuses the token. */
@@ -207,6 +207,9 @@ export class GupshupGateway extends DurableObject<Env> {
 }
 
 export type OptOutChange = { action: "list" } | { action: "add" | "remove"; numbers: string[] };
+
+/** The most opted-out numbers one answer lists (the newest; the total is given too). */
+const OPT_OUTS_LISTED = 200;
 
 /** The number a send goes to: `destination` in Gupshup's form, `to` in Meta's JSON. */
 function recipientOf(req: UpstreamRequest): string | undefined {

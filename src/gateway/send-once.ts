@@ -17,7 +17,8 @@ export class SendOnce {
 
   constructor(private readonly ledger: SendLedger) {}
 
-  async send(req: UpstreamRequest, scope: string, perform: () => Promise<UpstreamResult>): Promise<UpstreamResult> {
+  /** `refuse` may turn down a new send (never a repeat of one already made) before it reaches Gupshup. */
+  async send(req: UpstreamRequest, scope: string, perform: () => Promise<UpstreamResult>, refuse: () => UpstreamResult | undefined = () => undefined): Promise<UpstreamResult> {
     const now = Date.now();
     const contentHash = await sha256Hex(JSON.stringify([scope, req.endpoint, req.form ?? null, req.json ?? null]));
     const found = this.ledger.find(req.idempotencyKey === undefined ? undefined : ledgerKey(scope, req.idempotencyKey), contentHash, now);
@@ -30,6 +31,8 @@ export class SendOnce {
       }
       return this.replay(found.key, found.state, found.result, found.createdAt);
     }
+    const refused = refuse();
+    if (refused) return refused;
     const key = req.idempotencyKey ?? crypto.randomUUID();
     const entry = ledgerKey(scope, key);
     this.ledger.begin(entry, contentHash, req.idempotencyKey !== undefined, now);

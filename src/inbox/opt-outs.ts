@@ -4,34 +4,36 @@ import type { InboxEvent } from "./parse";
 /** Messages that opt a user out or back in: the whole message, in any case, punctuation ignored. */
 export const OPT_OUT_WORDS = ["STOP", "STOP ALL", "UNSUBSCRIBE", "OPT OUT", "OPTOUT", "CANCEL"];
 export const OPT_IN_WORDS = ["START", "SUBSCRIBE"];
-/** Failure codes that mean the user opted out: Gupshup's 1012 [§21], and Meta's 131050 (stopped marketing messages). */
-const OPTED_OUT_CODES = new Set(["1012", "131050"]);
+/** Failure codes that mean the user opted out: Gupshup's 1012 [§21], and Meta's 131050 (stopped this business's marketing). */
+const OPTED_OUT_CODES: Record<string, OptOutSource> = { "1012": "gupshup", "131050": "whatsapp" };
 
-export type OptOutSource = "keyword" | "gupshup" | "manual";
+/** keyword: the user wrote STOP (or the app's own word); gupshup: a send failed with 1012; whatsapp: with 131050; manual: manage_opt_outs. */
+export const OPT_OUT_SOURCES = ["keyword", "gupshup", "whatsapp", "manual"] as const;
+export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
-export type OptOut = {
-  number: string;
-  since: number;
-  /** keyword: the user wrote STOP (or the app's own word); gupshup: a send failed with 1012; manual: manage_opt_outs. */
-  source: OptOutSource;
-};
+export type OptOut = { number: string; since: number; source: OptOutSource };
 
-/** A message as the keyword lists compare it. */
+/** A message as the keyword lists compare it: letters (with their marks) and digits, single-spaced, upper case. */
 export const keywordOf = (text: string) =>
   text
     .normalize("NFKC")
     .toUpperCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, " ")
     .trim();
+
+/** A number as sends address it: digits only. */
+const digits = (number: string) => number.replace(/\D/g, "");
 
 /**
  * One app's opt-out list, in its object's SQLite. A user who writes STOP (or a word of the app's
- * OPT_OUT_KEYWORDS) is added, START or SUBSCRIBE removes them, and a send Gupshup failed with 1012
- * adds the recipient; every send checks the list before it reaches Gupshup.
+ * OPT_OUT_KEYWORDS) is added, START or SUBSCRIBE removes them, and a send that failed because the
+ * user opted out adds the recipient; every send checks the list before it reaches Gupshup. Each
+ * number keeps the time of its last change, so a late or repeated callback cannot undo a newer one.
  */
 export class OptOuts {
   static schema(sql: SqlStorage): void {
-    sql.exec("CREATE TABLE IF NOT EXISTS opt_out (number TEXT PRIMARY KEY, since INTEGER NOT NULL, source TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS opt_out (number TEXT PRIMARY KEY, opted_out INTEGER NOT NULL, since INTEGER NOT NULL, source TEXT NOT NULL)");
+    sql.exec("CREATE INDEX IF NOT EXISTS opt_out_listed ON opt_out (opted_out, since)");
   }
 
   constructor(
@@ -39,44 +41,44 @@ export class OptOuts {
     private readonly tables: LazyTables,
   ) {}
 
-  /** What new callbacks say about who opted out or back in, in the order it happened. */
+  /** What newly stored callbacks say about who opted out or back in, oldest first. */
   learn(events: readonly InboxEvent[], extraOptOutWords: readonly string[]): void {
-    const optOut = new Set([...OPT_OUT_WORDS, ...extraOptOutWords.map(keywordOf)]);
+    const optOut = new Set([...OPT_OUT_WORDS, ...extraOptOutWords.map(keywordOf)].filter((word) => word !== ""));
     for (const event of [...events].sort((a, b) => a.at - b.at)) {
-      if (event.kind === "inbound" && event.text) {
+      // Only typed messages: tapping a button labelled "Cancel" is not an opt-out.
+      if (event.kind === "inbound" && event.type === "text" && event.text) {
         const word = keywordOf(event.text);
-        if (optOut.has(word)) this.add([event.sender], "keyword", event.at);
-        else if (OPT_IN_WORDS.includes(word)) this.remove([event.sender]);
-      } else if (event.kind === "status" && event.status === "failed" && event.code !== null && OPTED_OUT_CODES.has(event.code) && event.recipient) {
-        this.add([event.recipient], "gupshup", event.at);
+        if (optOut.has(word)) this.change(event.sender, true, "keyword", event.at);
+        else if (OPT_IN_WORDS.includes(word)) this.change(event.sender, false, "keyword", event.at);
+      } else if (event.kind === "status" && event.status === "failed" && event.code !== null && OPTED_OUT_CODES[event.code] && event.recipient) {
+        this.change(event.recipient, true, OPTED_OUT_CODES[event.code]!, event.at);
       }
     }
   }
 
   find(number: string): OptOut | undefined {
     if (!this.tables.exist) return undefined;
-    return this.sql.exec<OptOut>("SELECT number, since, source FROM opt_out WHERE number = ?", number).toArray()[0];
+    return this.sql.exec<OptOut>("SELECT number, since, source FROM opt_out WHERE number = ? AND opted_out = 1", digits(number)).toArray()[0];
   }
 
-  list(): OptOut[] {
-    if (!this.tables.exist) return [];
-    return this.sql.exec<OptOut>("SELECT number, since, source FROM opt_out ORDER BY since DESC").toArray();
+  /** The newest `limit` opted-out numbers, and how many there are. */
+  list(limit: number): { optedOut: OptOut[]; total: number } {
+    if (!this.tables.exist) return { optedOut: [], total: 0 };
+    const optedOut = this.sql.exec<OptOut>("SELECT number, since, source FROM opt_out WHERE opted_out = 1 ORDER BY since DESC LIMIT ?", limit).toArray();
+    return { optedOut, total: this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM opt_out WHERE opted_out = 1").one().n };
   }
 
-  /** Adds numbers (one already on the list keeps its first date); returns how many were new. */
-  add(numbers: readonly string[], source: OptOutSource, at: number): number {
-    if (numbers.length === 0) return 0;
+  /** Adds (or removes) numbers by hand, now; returns how many changed. */
+  set(numbers: readonly string[], optedOut: boolean, now: number): number {
+    return [...new Set(numbers.map(digits))].filter((number) => this.change(number, optedOut, "manual", now)).length;
+  }
+
+  /** Records a change unless a newer one is on record; returns whether the number's state changed. */
+  private change(number: string, optedOut: boolean, source: OptOutSource, at: number): boolean {
     this.tables.create();
-    let added = 0;
-    for (const number of numbers) added += this.sql.exec("INSERT OR IGNORE INTO opt_out (number, since, source) VALUES (?, ?, ?)", number, at, source).rowsWritten > 0 ? 1 : 0;
-    return added;
-  }
-
-  /** Removes numbers; returns how many were on the list. */
-  remove(numbers: readonly string[]): number {
-    if (!this.tables.exist) return 0;
-    let removed = 0;
-    for (const number of numbers) removed += this.sql.exec("DELETE FROM opt_out WHERE number = ?", number).rowsWritten > 0 ? 1 : 0;
-    return removed;
+    const current = this.sql.exec<{ opted_out: number; since: number }>("SELECT opted_out, since FROM opt_out WHERE number = ?", digits(number)).toArray()[0];
+    if ((current?.opted_out === 1) === optedOut || (current && current.since > at)) return false;
+    this.sql.exec("INSERT OR REPLACE INTO opt_out (number, opted_out, since, source) VALUES (?, ?, ?, ?)", digits(number), optedOut ? 1 : 0, at, source);
+    return true;
   }
 }

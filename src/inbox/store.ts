@@ -73,15 +73,18 @@ export class InboxStore {
   /**
    * Stores events not seen before (template events are not kept: they only drop caches). An event
    * dated in the future counts as now, so it cannot hold a 24-hour window open; one older than
-   * `oldest` (the retention) is not stored, so it cannot come back after it was forgotten.
+   * `oldest` (the retention) is not stored, so it cannot come back after it was forgotten. Returns
+   * the events stored now (a callback Gupshup repeats is not among them).
    */
-  ingest(events: InboxEvent[], now: number, oldest: number): void {
+  ingest(events: InboxEvent[], now: number, oldest: number): InboxEvent[] {
     if (events.length > 0) this.tables.create();
+    const stored: InboxEvent[] = [];
     for (const event of events) {
       if (event.kind === "template" || event.at < oldest) continue;
       const e = { ...event, at: Math.min(event.at, now) };
+      let written = 0;
       if (e.kind === "status") {
-        this.sql.exec(
+        written = this.sql.exec(
           "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.key,
           e.messageId,
@@ -92,9 +95,9 @@ export class InboxStore {
           e.reason,
           e.at,
           now,
-        );
+        ).rowsWritten;
       } else if (e.kind === "inbound") {
-        this.sql.exec(
+        written = this.sql.exec(
           "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.key,
           e.messageId,
@@ -105,9 +108,11 @@ export class InboxStore {
           e.replyId,
           e.at,
           now,
-        );
+        ).rowsWritten;
       }
+      if (written > 0) stored.push(e);
     }
+    return stored;
   }
 
   recordSent(messageId: string, recipient: string, now: number): void {

@@ -88,11 +88,11 @@ export class ToolContext {
   }
 
   /** Lists or changes the app's opt-out list (after the caller's access to the app is proven). */
-  async optOuts(appId: string, change: OptOutChange): Promise<{ changed: number; list: OptOut[] }> {
+  async optOuts(appId: string, change: OptOutChange): Promise<{ changed: number; optedOut: OptOut[]; total: number }> {
     this.requireApp(appId);
     const result = await this.gateway(appId).changeOptOuts(appId, this.session.caller, change);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
-    return { changed: result.changed, list: result.list };
+    return { changed: result.changed, optedOut: result.optedOut, total: result.total };
   }
 
   /** The app's name and number as Gupshup lists them (null when the partner's list lacks the app). */

@@ -73,11 +73,14 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
   const message = failure.message;
   const app = `'${context.appId ?? ""}'`;
   if (failure.optedOut) {
-    const how = { keyword: "they replied STOP (or another opt-out word)", gupshup: "Gupshup reported them as opted out (1012)", manual: "they were added with manage_opt_outs" }[
-      failure.optedOut.source
-    ];
+    const how = {
+      keyword: "they replied STOP (or another opt-out word)",
+      gupshup: "Gupshup reported them as opted out (1012)",
+      whatsapp: "WhatsApp reported they stopped this business's marketing messages (131050)",
+      manual: "they were added with manage_opt_outs",
+    }[failure.optedOut.source];
     return (
-      `Not sent: ${message.replace(/ opted out$/, "")} opted out of messages from app ${app} on ${new Date(failure.optedOut.since).toISOString().slice(0, 10)} (${how}). ` +
+      `Not sent: ${failure.optedOut.number} opted out of messages from app ${app} on ${new Date(failure.optedOut.since).toISOString().slice(0, 10)} (${how}). ` +
       "They get messages again once they reply START; if they asked you another way, remove them with manage_opt_outs. " +
       "For a message they still need (an order update, a code), send a UTILITY or AUTHENTICATION template with ignoreOptOut: true."
     );

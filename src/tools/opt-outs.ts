@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { OPT_OUT_SOURCES } from "../inbox/opt-outs";
 import { defineTool, type ToolDefinition } from "./define";
-import { ToolError } from "./errors";
 import { appIdInput, phoneInput } from "./schemas";
 
-const SOURCES = { keyword: "replied STOP", gupshup: "Gupshup: opted out (1012)", manual: "added by hand" } as const;
+const SOURCE_WORDS = { keyword: "replied STOP", gupshup: "Gupshup: opted out, 1012", whatsapp: "WhatsApp: stopped marketing, 131050", manual: "added by hand" } as const;
+/** Lines the text shows; structuredContent carries up to 200 (the newest) and the total. */
+const SHOWN = 50;
 
 export const optOutTools: ToolDefinition[] = [
   defineTool(
@@ -14,26 +16,35 @@ export const optOutTools: ToolDefinition[] = [
       input: z
         .object({
           appId: appIdInput,
-          action: z.enum(["list", "add", "remove"]).describe("list, add or remove."),
+          action: z.enum(["list", "add", "remove"]).describe("What to do."),
           destinations: z.array(phoneInput).max(1000, "at most 1000 numbers at a time").optional().describe("add/remove: the numbers, with country code."),
         })
         .refine((a) => a.action === "list" || (a.destinations?.length ?? 0) > 0, { path: ["destinations"], message: "give the numbers to add or remove" }),
-      output: z.object({ appId: z.string(), changed: z.number(), optedOut: z.array(z.object({ number: z.string(), since: z.string(), source: z.enum(["keyword", "gupshup", "manual"]) })) }),
+      output: z.object({
+        appId: z.string(),
+        changed: z.number(),
+        total: z.number(),
+        optedOut: z.array(z.object({ number: z.string(), since: z.string(), source: z.enum(OPT_OUT_SOURCES) })),
+      }),
       scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const numbers = (args.destinations ?? []).map((d) => ctx.recipient(d).number);
-      if (args.action !== "list" && numbers.length === 0) throw new ToolError("Give the numbers to add or remove.");
-      const change = args.action === "list" ? { action: "list" as const } : { action: args.action, numbers };
-      const { changed, list } = await ctx.optOuts(appId, change);
-      const optedOut = list.map((o) => ({ number: o.number, since: new Date(o.since).toISOString(), source: o.source }));
-      const done = args.action === "add" ? `Added ${changed} number(s) (${numbers.length - changed} already opted out). ` : args.action === "remove" ? `Removed ${changed} number(s). ` : "";
-      const lines = optedOut.slice(0, 50).map((o) => `- ${o.number} since ${o.since.slice(0, 10)} (${SOURCES[o.source]})`);
+      const numbers = [...new Set((args.destinations ?? []).map((d) => ctx.recipient(d).number))];
+      const { changed, optedOut: listed, total } = await ctx.optOuts(appId, args.action === "list" ? { action: "list" } : { action: args.action, numbers });
+      const optedOut = listed.map((o) => ({ number: o.number, since: new Date(o.since).toISOString(), source: o.source }));
+      const done =
+        args.action === "add"
+          ? `Added ${changed} number(s)${changed < numbers.length ? ` (${numbers.length - changed} already opted out)` : ""}. `
+          : args.action === "remove"
+            ? `Removed ${changed} number(s)${changed < numbers.length ? ` (${numbers.length - changed} were not opted out)` : ""}. `
+            : "";
+      const lines = optedOut.slice(0, SHOWN).map((o) => `- ${o.number} since ${o.since.slice(0, 10)} (${SOURCE_WORDS[o.source]})`);
+      const more = total > lines.length ? `\n… and ${total - lines.length} more` : "";
       return {
-        structured: { appId, changed, optedOut },
-        summary: `${done}${optedOut.length} number(s) opted out of app ${appId}${optedOut.length ? `:\n${lines.join("\n")}${optedOut.length > 50 ? `\n… and ${optedOut.length - 50} more` : ""}` : "."}`,
+        structured: { appId, changed, total, optedOut },
+        summary: `${done}${total} number(s) opted out of app ${appId}${total ? `:\n${lines.join("\n")}${more}` : "."}`,
       };
     },
   ),
