@@ -25,7 +25,7 @@ const BURST = 60;
 const BURST_RUNS = 3;
 const LIMIT = 10; // sends per second per app (Gupshup's "all other APIs")
 const WINDOW_MS = 1000;
-const AUTH = "bench-mcp-auth-token";
+const AUTH = "bench-mcp-auth-token-0123456789abcdef";
 /**
  * Figures from before, shown as "before → after": `committed` (an earlier RESULTS.md) first, else
  * `measured` (this bench run on an earlier commit, marked †). See their `source`s.

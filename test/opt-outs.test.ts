@@ -101,6 +101,7 @@ describe("opt-outs", () => {
     await sandbox().deliverCallbacks();
     const repeat = await callTool(client, "send_template_message", template("919811100007", { idempotencyKey: "order-7" }));
     expect(repeat.structuredContent).toMatchObject({ replayed: true, messageId: first.structuredContent!.messageId });
+    expect(textOf(repeat)).not.toContain("sent anyway");
     expect(await sends()).toHaveLength(1);
   });
 

@@ -147,7 +147,7 @@ export class GupshupGateway extends DurableObject<Env> {
       optedOut && !req.ignoreOptOut ? { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `${optedOut.number} opted out`, optedOut } } : undefined;
     const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline), refusal);
     if (!res.ok || !res.send) return res;
-    return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut ? { optOutIgnored: true } : {}) } };
+    return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut && req.ignoreOptOut ? { optOutIgnored: true } : {}) } };
   }
 
   /** Lists or changes the app's opt-out list, for a caller with proven access. */

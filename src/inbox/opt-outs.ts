@@ -2,8 +2,8 @@ import type { LazyTables } from "../gateway/lazy-tables";
 import type { InboxEvent } from "./parse";
 
 /** Messages that opt a user out or back in: the whole message, in any case, punctuation ignored. */
-export const OPT_OUT_WORDS = ["STOP", "STOP ALL", "UNSUBSCRIBE", "OPT OUT", "OPTOUT", "CANCEL"];
-export const OPT_IN_WORDS = ["START", "SUBSCRIBE"];
+const OPT_OUT_WORDS = ["STOP", "STOP ALL", "UNSUBSCRIBE", "OPT OUT", "OPTOUT", "CANCEL"];
+const OPT_IN_WORDS = ["START", "SUBSCRIBE"];
 /** Failure codes that mean the user opted out: Gupshup's 1012 [§21], and Meta's 131050 (stopped this business's marketing). */
 const OPTED_OUT_CODES: Record<string, OptOutSource> = { "1012": "gupshup", "131050": "whatsapp" };
 
@@ -14,7 +14,7 @@ export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 export type OptOut = { number: string; since: number; source: OptOutSource };
 
 /** A message as the keyword lists compare it: letters (with their marks) and digits, single-spaced, upper case. */
-export const keywordOf = (text: string) =>
+const keywordOf = (text: string) =>
   text
     .normalize("NFKC")
     .toUpperCase()
