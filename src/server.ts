@@ -3,6 +3,7 @@ import { name, version } from "../package.json";
 import { limitInWords } from "./api/endpoints";
 import { MAX_WAIT_MS } from "./gateway/limits";
 import { analyticsTools } from "./tools/analytics";
+import { compareTools } from "./tools/compare";
 import type { ToolContext } from "./tools/context";
 import { registerTool, type ToolDefinition } from "./tools/define";
 import { deviceTools } from "./tools/devices";
@@ -40,6 +41,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...optOutTools,
   ...webhookTools,
   ...analyticsTools,
+  ...compareTools,
   ...healthTools,
   ...deviceTools,
   ...utilityTools,

@@ -35,3 +35,20 @@ export function appOf(c: SandboxContext, authStatus: 400 | 401 = 401): SandboxAp
   if (tokenOf(c) !== app.appToken) return fail(c, authStatus, "Authentication Failed");
   return app;
 }
+
+/** A request body as the recorded requests show it (a multipart file as its name, type and size). */
+export async function describeBody(request: Request): Promise<string> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!request.body) return "";
+  if (type.startsWith("multipart/form-data")) {
+    const form = await request.formData().catch(() => undefined);
+    if (!form) return "(unreadable multipart)";
+    const parts: string[] = [];
+    for (const [key, entry] of form.entries()) {
+      const value = entry as unknown as string | File;
+      parts.push(typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name} ${value.type} ${value.size} bytes>`);
+    }
+    return parts.join("&");
+  }
+  return new TextDecoder().decode(await request.arrayBuffer());
+}

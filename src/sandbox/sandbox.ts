@@ -2,6 +2,7 @@ import { DurableObject, exports } from "cloudflare:workers";
 import type { Env } from "../env";
 import { callbackBody, type InboundReply, inboundCallback, messageCallbacks, outcomeFor, type PendingCallback } from "./callbacks";
 import { SandboxLimits } from "./limits";
+import { describeBody } from "./route-helpers";
 import { sandboxRoutes } from "./routes";
 import { issuePartnerToken } from "./routes-account";
 import { SUBSCRIPTION_RULES } from "./rules";
@@ -229,20 +230,4 @@ export class GupshupSandbox extends DurableObject<Env> {
 function callServer(url: string, headers: Record<string, string>, body: string, method = "POST"): Promise<Response> {
   const request = new Request(url, { method, headers: { "Content-Type": "application/json", ...headers }, body });
   return (exports as unknown as { default: Fetcher }).default.fetch(request);
-}
-
-async function describeBody(request: Request): Promise<string> {
-  const type = request.headers.get("Content-Type") ?? "";
-  if (!request.body) return "";
-  if (type.startsWith("multipart/form-data")) {
-    const form = await request.formData().catch(() => undefined);
-    if (!form) return "(unreadable multipart)";
-    const parts: string[] = [];
-    for (const [key, entry] of form.entries()) {
-      const value = entry as unknown as string | File;
-      parts.push(typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name} ${value.type} ${value.size} bytes>`);
-    }
-    return parts.join("&");
-  }
-  return new TextDecoder().decode(await request.arrayBuffer());
 }

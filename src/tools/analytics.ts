@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
-import { analyticsResponse, compareResponse, parseAnswer, templatesResponse } from "../api/responses";
-import type { UpstreamFailure } from "../api/types";
-import { progressReporter, type ToolContext } from "./context";
+import { analyticsResponse, parseAnswer } from "../api/responses";
+import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { fanOut } from "./fan-out";
 import { appIdInput, templateIdInput } from "./schemas";
-import { describeTime, timeInput, timeRange, timeZoneInput } from "./time-input";
+import { templateNames } from "./template-names";
+import { DAY_SECONDS as DAY, describeTime, type TimeWindowArgs, timeInput, timeRange, timeZoneInput } from "./time-input";
 
-const DAY = 86_400;
-const COMPARE_WINDOWS_DAYS = [7, 30, 60, 90];
 const METRICS = ["SENT", "DELIVERED", "READ", "CLICKED"] as const;
 
 export const analyticsRow = z.object({
@@ -24,14 +22,6 @@ export const analyticsRow = z.object({
   deliveredPercent: z.number().nullable(),
   readPercent: z.number().nullable().describe("Of delivered."),
   clicked: z.array(z.object({ type: z.string().nullable(), buttonContent: z.string().nullable(), count: z.number() })),
-});
-
-export const comparisonShape = z.object({
-  templateId: z.string().describe("The template compared with the primary."),
-  name: z.string().nullable(),
-  blockRateRanking: z.array(z.string()).describe("The two template ids, lower block rate (better) first; Gupshup gives the order, not the rates."),
-  sends: z.array(z.object({ templateId: z.string(), sends: z.number() })).describe("Messages sent per template in the window."),
-  topBlockReasons: z.array(z.object({ templateId: z.string(), reason: z.string() })).describe("The most common reason users blocked each template."),
 });
 
 export const analyticsTools: ToolDefinition[] = [
@@ -146,171 +136,17 @@ export const analyticsTools: ToolDefinition[] = [
       };
     },
   ),
-
-  defineTool(
-    "compare_templates",
-    {
-      title: "Compare templates",
-      description:
-        "Which template is blocked less, sends and top block reasons, over exactly 7, 30, 60 or 90 days (default the last 30); both APPROVED with ≥1,000 sends. " +
-        `${limitInWords("compare")} pairs: more come back under \`pending\`, refusals under \`failed\`.`,
-      input: z
-        .object({
-          appId: appIdInput,
-          templateId: templateIdInput.describe("Primary template id."),
-          templateList: z
-            .array(templateIdInput)
-            .min(1, "give at least one template id to compare with")
-            .max(10, "at most 10 templates (Gupshup allows 10 comparisons per hour)")
-            .describe("Template ids to compare with the primary, one comparison (one Gupshup call) each; at most 10."),
-          start: timeInput.optional().describe("Default: 30 days before end."),
-          end: timeInput.optional().describe("Until when: 7, 30, 60 or 90 days after start (default: now, or start + 30 days)."),
-          timeZone: timeZoneInput,
-        })
-        .superRefine((a, rctx) => {
-          if (a.templateList.includes(a.templateId)) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList must not contain the primary templateId" });
-          if (new Set(a.templateList).size !== a.templateList.length) rctx.addIssue({ code: "custom", path: ["templateList"], message: "templateList contains duplicates" });
-          const window = compareWindow(a);
-          if (!window) return;
-          const length = window.end - window.start;
-          if (length <= 0) rctx.addIssue({ code: "custom", path: ["end"], message: "start must be before end" });
-          else if (!COMPARE_WINDOWS_DAYS.some((d) => length === d * DAY)) {
-            rctx.addIssue({
-              code: "custom",
-              path: ["end"],
-              message: `the range must be exactly 7, 30, 60 or 90 days; it is ${+(length / DAY).toFixed(2)} days. Give start and end as dates (e.g. 2026-10-01 and 2026-10-31), or leave start out`,
-            });
-          }
-        }),
-      output: z.object({
-        appId: z.string(),
-        templateId: z.string().describe("The primary template."),
-        name: z.string().nullable(),
-        start: z.number(),
-        end: z.number(),
-        windowDays: z.number().describe("Length of the compared window, in days."),
-        comparisons: z.array(comparisonShape).describe("One entry per template compared with the primary."),
-        pending: z
-          .array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() }))
-          .describe(`Templates not compared because of the ${limitInWords("compare")} limit: ask again for them after the wait.`),
-        failed: z.array(z.object({ templateId: z.string(), error: z.string() })).describe("Templates Gupshup would not compare with the primary, and why (e.g. under 1,000 sends, not APPROVED)."),
-      }),
-      scope: "read",
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    },
-    (ctx) => async (args, extra) => {
-      const appId = ctx.appId(args.appId);
-      const report = progressReporter(extra);
-      const { start, end } = compareWindow(args)!;
-      const compareWith = (other: string) =>
-        ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(start), end: String(end) } });
-
-      const [{ answered, pending, failed }, names] = await Promise.all([
-        fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report }),
-        templateNames(ctx, appId),
-      ]);
-      const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
-      for (const { templateId, data } of answered) {
-        const parsed = compareResponse.safeParse(data);
-        if (parsed.success) outcome.comparisons.push({ ...comparisonOf(templateId, parsed.data.data), name: names.name(templateId) });
-        else outcome.failed.push({ templateId, error: "Gupshup's answer did not have the expected shape, so it was not used. Try again later; if it persists, Gupshup may have changed this API." });
-      }
-
-      const label = names.label;
-      const windowDays = (end - start) / DAY;
-      const lines = outcome.comparisons.map((c) => {
-        const [lower, higher] = c.blockRateRanking;
-        const ranking = lower && higher ? `${label(lower)} is blocked less than ${label(higher)}` : "no block-rate ranking";
-        const sends = c.sends.map((s) => `${label(s.templateId)} ${s.sends}`).join(", ") || "none";
-        const reasons = c.topBlockReasons.map((r) => `${label(r.templateId)} ${r.reason}`).join(", ");
-        return `- vs ${label(c.templateId)} (${c.templateId}): ${ranking}; sends: ${sends}${reasons ? `; top block reason: ${reasons}` : ""}`;
-      });
-      if (outcome.pending.length > 0) {
-        const wait = Math.max(...outcome.pending.map((p) => p.retryAfterSeconds));
-        lines.push(`${outcome.pending.length} pending (Gupshup allows 10 comparisons per hour): ask again in ${wait}s for ${outcome.pending.map((p) => label(p.templateId)).join(", ")}.`);
-      }
-      for (const f of outcome.failed) lines.push(`- ${label(f.templateId)} not compared: ${f.error}`);
-      const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
-      return {
-        structured: { appId, templateId: args.templateId, name: names.name(args.templateId), start, end, windowDays, ...outcome },
-        summary:
-          `Compared ${label(args.templateId)} (${args.templateId}) with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days (${range}). ` +
-          `Gupshup ranks block rates without giving them:\n${lines.join("\n")}`,
-      };
-    },
-  ),
 ];
-
-/**
- * A failure every pair would meet: auth, analytics not enabled, Gupshup down. Gupshup refuses a
- * pair it cannot compare with 400 [§11], and a rate limit only delays the pairs.
- */
-const appWide = (failure: UpstreamFailure) => failure.kind !== "rate_limited" && !(failure.kind === "rejected" && failure.status === 400);
-
-/**
- * One pair's answer: Gupshup's three metrics, each keyed by template id. BLOCK_RATE lists the ids
- * lower block rate first (Meta's template-comparison order; no rates are given).
- */
-function comparisonOf(templateId: string, metrics: z.infer<typeof compareResponse>["data"]): Omit<z.infer<typeof comparisonShape>, "name"> {
-  const metric = (name: string) => metrics.find((m) => m.metric === name);
-  return {
-    templateId,
-    blockRateRanking: metric("BLOCK_RATE")?.order_by_relative_metric ?? [],
-    sends: (metric("MESSAGE_SENDS")?.number_values ?? []).map((v) => ({ templateId: v.key, sends: v.value })),
-    topBlockReasons: (metric("TOP_BLOCK_REASON")?.string_values ?? []).map((v) => ({ templateId: v.key, reason: v.value })),
-  };
-}
-
-type Window = { start?: number | string; end?: number | string; timeZone?: string };
 
 /** The earliest start Gupshup accepts (90 days back), with a minute's margin for the call to get there. */
 const earliestAnalytics = () => Math.floor(Date.now() / 1000) - 90 * DAY + 60;
 
 /** Analytics' range in Unix seconds: by default the last 30 days, never reaching back past 90. */
-function analyticsWindow(a: Window): { start: number; end: number } | undefined {
+function analyticsWindow(a: TimeWindowArgs): { start: number; end: number } | undefined {
   const range = timeRange(a.start, a.end, a.timeZone, 30 * DAY * 1000);
   if (!range) return undefined;
   const end = Math.floor(range.to / 1000);
   return { start: a.start === undefined ? Math.max(end - 30 * DAY, earliestAnalytics()) : Math.floor(range.from / 1000), end };
-}
-
-/**
- * A comparison's range in Unix seconds: by default the 30 days up to now, or from `start`. Meta
- * wants exactly 7, 30, 60 or 90 days; dates across a daylight-saving change are an hour off that,
- * so within an hour the end is moved to fit.
- */
-function compareWindow(a: Window): { start: number; end: number } | undefined {
-  const range = a.end === undefined && a.start !== undefined ? timeRange(a.start, a.start, a.timeZone, 0) : timeRange(a.start, a.end, a.timeZone, 30 * DAY * 1000);
-  if (!range) return undefined;
-  const start = Math.floor(range.from / 1000);
-  if (a.end === undefined && a.start !== undefined) return { start, end: start + 30 * DAY };
-  const end = Math.floor(range.to / 1000);
-  const days = COMPARE_WINDOWS_DAYS.find((d) => Math.abs(end - start - d * DAY) <= 3600);
-  return { start, end: days === undefined ? end : start + days * DAY };
-}
-
-/** Template names by id, from the app's (usually cached) template list; none when it cannot be had. */
-async function templateNames(ctx: ToolContext, appId: string): Promise<TemplateNames> {
-  const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
-  const parsed = result.ok ? templatesResponse.safeParse(result.data) : undefined;
-  const templates = parsed?.success ? parsed.data.templates : [];
-  const names = new Map(templates.map((t) => [t.id, t.elementName]));
-  const languages = (name: string) => templates.filter((t) => t.elementName === name).length;
-  return {
-    name: (id) => names.get(id) ?? null,
-    // A name is shown with its language where the app has it in several.
-    label: (id) => {
-      const template = templates.find((t) => t.id === id);
-      if (!template) return id;
-      return languages(template.elementName) > 1 ? `${template.elementName} (${template.languageCode})` : template.elementName;
-    },
-  };
-}
-
-interface TemplateNames {
-  name(id: string): string | null;
-  /** How people know the template: its name (with the language when the name is ambiguous), or the id. */
-  label(id: string): string;
 }
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);

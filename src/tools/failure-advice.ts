@@ -1,5 +1,6 @@
 /**
- * What to do about a failed delivery, by Gupshup's failure code [§21] or Meta's (passed through).
+ * What to do next: about a failed delivery, by Gupshup's failure code [§21] or Meta's (passed
+ * through), and about a template Meta rejected, by its reason.
  * Only codes with one clear next step are here; others are reported as Gupshup words them.
  */
 const OUTSIDE_WINDOW =
@@ -24,4 +25,19 @@ const ADVICE: Record<string, string> = {
 
 export function failureAdvice(code: string | null): string | undefined {
   return code === null ? undefined : ADVICE[code];
+}
+
+/**
+ * What to change after Meta's rejection. Meta's reasons are terse; the common ones have a known fix,
+ * anything else is answered with where to read it.
+ */
+export function rejectionAdvice(reason: string): string {
+  const r = reason.toLowerCase();
+  if (/\bformat\b|invalid_format/.test(r)) {
+    return "Usually: variables out of sequence ({{1}}, {{2}}, … with none skipped), a variable at the very start or end of the body, two variables side by side, or an example that does not match the body. Fix it with edit_template.";
+  }
+  if (r.includes("categor") || r.includes("tag_content")) return "Meta thinks the category is wrong: recreate it under the category Meta expects, or set allowTemplateCategoryChange.";
+  if (r.includes("promotional")) return "It reads as marketing: make it MARKETING, or remove the offer wording from a UTILITY template.";
+  if (r.includes("abusive") || r.includes("scam") || r.includes("policy")) return "Meta found it against WhatsApp's commerce or business policy: rewrite the content; edit_template resubmits it.";
+  return "Change what the reason names and resubmit with edit_template (WhatsApp Manager shows Meta's full explanation).";
 }

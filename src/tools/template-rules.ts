@@ -192,3 +192,9 @@ function checkButtons(buttons: ButtonInput[], category: string | undefined, issu
     }
   }
 }
+
+/** The use-case label the type pages require [§24], from the name when none is given: order_update → "Order update". */
+export function verticalFrom(elementName: string): string {
+  const words = elementName.replace(/_+/g, " ").trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : elementName;
+}

@@ -4,8 +4,9 @@ import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/
 import { TEMPLATE_CACHE_SECONDS } from "../gateway/limits";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
+import { rejectionAdvice } from "./failure-advice";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
-import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn } from "./template-rules";
+import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn, verticalFrom } from "./template-rules";
 import { templateShape, toTemplate } from "./template-shape";
 
 const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
@@ -43,12 +44,6 @@ function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<st
   if (t.buttons) form.buttons = JSON.stringify(t.buttons.map(buttonToWire));
   put("enableSample", t.enableSample ?? true);
   return form;
-}
-
-/** The use-case label the type pages require [§24], from the name when none is given: order_update → "Order update". */
-function verticalFrom(elementName: string): string {
-  const words = elementName.replace(/_+/g, " ").trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : elementName;
 }
 
 const mutating = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
@@ -193,7 +188,7 @@ export const templateTools: ToolDefinition[] = [
       const lines = templates.map(
         (t) =>
           `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
-          `${t.body ? ` — "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}. ${rejectionHint(t.reason)}` : ""}`,
+          `${t.body ? ` — "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}. ${rejectionAdvice(t.reason)}` : ""}`,
       );
       const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
       const filtered = Boolean(args.status || args.category || args.templateType);
@@ -237,21 +232,6 @@ export const templateTools: ToolDefinition[] = [
     },
   ),
 ];
-
-/**
- * What to change after Meta's rejection. Meta's reasons are terse; the common ones have a known fix,
- * anything else is answered with where to read it.
- */
-function rejectionHint(reason: string): string {
-  const r = reason.toLowerCase();
-  if (/\bformat\b|invalid_format/.test(r)) {
-    return "Usually: variables out of sequence ({{1}}, {{2}}, … with none skipped), a variable at the very start or end of the body, two variables side by side, or an example that does not match the body. Fix it with edit_template.";
-  }
-  if (r.includes("categor") || r.includes("tag_content")) return "Meta thinks the category is wrong: recreate it under the category Meta expects, or set allowTemplateCategoryChange.";
-  if (r.includes("promotional")) return "It reads as marketing: make it MARKETING, or remove the offer wording from a UTILITY template.";
-  if (r.includes("abusive") || r.includes("scam") || r.includes("policy")) return "Meta found it against WhatsApp's commerce or business policy: rewrite the content; edit_template resubmits it.";
-  return "Change what the reason names and resubmit with edit_template (WhatsApp Manager shows Meta's full explanation).";
-}
 
 /** `text` cut to `max` characters, marked when cut. */
 function clip(text: string, max: number): string {

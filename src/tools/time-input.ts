@@ -8,6 +8,7 @@ import { z } from "zod";
 
 const TIME_HINT = "must be an ISO date (2026-03-01), an ISO date-time (2026-03-01T09:30:00Z, or with +05:30) or Unix seconds (1772323200)";
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+export const DAY_SECONDS = 86_400;
 const MIN_SECONDS = 1_000_000_000;
 const MAX_SECONDS = 9_999_999_999;
 
@@ -52,6 +53,9 @@ function offsetOf(offset: string | undefined): number | undefined {
   if (Number(hours) > 14 || Number(minutes) > 59) return Number.NaN;
   return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
 }
+
+/** A tool's range arguments, in any form timeInput takes. */
+export type TimeWindowArgs = { start?: number | string; end?: number | string; timeZone?: string };
 
 /**
  * A range from optional ends: `to` defaults to now and `from` to `span` ms before it. Undefined

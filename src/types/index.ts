@@ -3,8 +3,9 @@
  * They are inferred from the same schemas the tools validate their output with, so they cannot drift.
  */
 import type { z } from "zod";
-import type { analyticsRow, comparisonShape } from "../tools/analytics";
+import type { analyticsRow } from "../tools/analytics";
 import type { appSummary } from "../tools/apps";
+import type { comparisonShape } from "../tools/compare";
 import type { appHealthShape } from "../tools/health";
 import type { sendResultShape } from "../tools/messaging";
 import type { CATEGORIES } from "../tools/template-rules";

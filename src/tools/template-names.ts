@@ -1,0 +1,26 @@
+import { templatesResponse } from "../api/responses";
+import type { ToolContext } from "./context";
+
+/** Template names by id, from the app's (usually cached) template list; none when it cannot be had. */
+export async function templateNames(ctx: ToolContext, appId: string): Promise<TemplateNames> {
+  const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
+  const parsed = result.ok ? templatesResponse.safeParse(result.data) : undefined;
+  const templates = parsed?.success ? parsed.data.templates : [];
+  const names = new Map(templates.map((t) => [t.id, t.elementName]));
+  const languages = (name: string) => templates.filter((t) => t.elementName === name).length;
+  return {
+    name: (id) => names.get(id) ?? null,
+    // A name is shown with its language where the app has it in several.
+    label: (id) => {
+      const template = templates.find((t) => t.id === id);
+      if (!template) return id;
+      return languages(template.elementName) > 1 ? `${template.elementName} (${template.languageCode})` : template.elementName;
+    },
+  };
+}
+
+interface TemplateNames {
+  name(id: string): string | null;
+  /** How people know the template: its name (with the language when the name is ambiguous), or the id. */
+  label(id: string): string;
+}
