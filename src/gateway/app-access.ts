@@ -1,4 +1,4 @@
-import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from "../api/types";
+import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { jwtExpiry, jwtSubject } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
 import { credentialHash } from "./names";
@@ -27,7 +27,7 @@ const UNPROVEN_PER_ADDRESS = 1;
  */
 export class AppAccess {
   private readonly fetches = new JoinedWork<TokenResult>();
-  private readonly refusedCallers = new Map<string, { until: number; failure: Extract<TokenResult, { ok: false }>["failure"] }>();
+  private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
   /** When callers that never proved access fetched a token here, and from which address. */
   private unproven: { at: number; address: string | undefined }[] = [];
@@ -44,8 +44,8 @@ export class AppAccess {
   async appToken(appId: string, caller: Caller, deadline: number, opts: { force?: boolean; rejected?: string } = {}): Promise<TokenResult> {
     const who = await this.callerKey(caller.partner);
     const now = Date.now();
-    const refused = this.refusedCallers.get(who);
-    if (refused && refused.until > now) return { ok: false, failure: refused.failure };
+    const refused = this.refusal(who, now);
+    if (refused) return refused;
     const cached = this.store.appToken();
     const reusable = cached !== undefined && cached !== opts.rejected && (!opts.force || opts.rejected !== undefined);
     if (reusable && this.store.isVerified(who, now)) return { ok: true, token: cached };
@@ -87,14 +87,20 @@ export class AppAccess {
    */
   async partnerCall(caller: Caller, deadline: number, fn: (token: string) => Promise<UpstreamResult>): Promise<UpstreamResult> {
     const who = await this.callerKey(caller.partner);
-    const refused = this.refusedCallers.get(who);
-    if (refused && refused.until > Date.now()) return { ok: false, failure: refused.failure };
+    const refused = this.refusal(who, Date.now());
+    if (refused) return refused;
     const res = await this.withPartnerToken(caller, deadline, fn);
     if (!res.ok && res.failure.kind === "auth") this.refuse(who, res.failure);
     return res;
   }
 
-  private refuse(who: string, failure: Extract<TokenResult, { ok: false }>["failure"]): void {
+  /** Gupshup's answer to this credential within the last minute, when it was a refusal. */
+  private refusal(who: string, now: number): { ok: false; failure: UpstreamFailure } | undefined {
+    const refused = this.refusedCallers.get(who);
+    return refused && refused.until > now ? { ok: false, failure: refused.failure } : undefined;
+  }
+
+  private refuse(who: string, failure: UpstreamFailure): void {
     const now = Date.now();
     if (this.refusedCallers.size > 1000) for (const [key, entry] of this.refusedCallers) if (entry.until <= now) this.refusedCallers.delete(key);
     this.refusedCallers.set(who, { until: now + REFUSED_CALLER_MS, failure });

@@ -35,6 +35,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private readonly sends: SendOnce;
   private readonly answers: AnswerCache;
   private readonly access: AppAccess;
+  /** A pruning alarm is known to be set (see keepPruned). */
+  private pruneScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,10 +80,14 @@ export class GupshupGateway extends DurableObject<Env> {
     const now = Date.now();
     if (this.inbox.prune(now - this.retentionMs(), PRUNE_BATCH)) await this.ctx.storage.setAlarm(now + 1_000);
     else if (!this.inbox.isEmpty()) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+    else this.pruneScheduled = false;
   }
 
+  /** Makes sure a pruning alarm is set; asks storage once per object life, not on every send or read. */
   private async keepPruned(): Promise<void> {
+    if (this.pruneScheduled) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PRUNE_EVERY_MS);
+    this.pruneScheduled = true;
   }
 
   /** Reads the app's inbox for a caller that has proven access to the app. */

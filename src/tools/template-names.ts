@@ -6,15 +6,16 @@ export async function templateNames(ctx: ToolContext, appId: string): Promise<Te
   const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
   const parsed = result.ok ? templatesResponse.safeParse(result.data) : undefined;
   const templates = parsed?.success ? parsed.data.templates : [];
-  const names = new Map(templates.map((t) => [t.id, t.elementName]));
-  const languages = (name: string) => templates.filter((t) => t.elementName === name).length;
+  const byId = new Map(templates.map((t) => [t.id, t]));
+  const languages = new Map<string, number>();
+  for (const t of templates) languages.set(t.elementName, (languages.get(t.elementName) ?? 0) + 1);
   return {
-    name: (id) => names.get(id) ?? null,
+    name: (id) => byId.get(id)?.elementName ?? null,
     // A name is shown with its language where the app has it in several.
     label: (id) => {
-      const template = templates.find((t) => t.id === id);
+      const template = byId.get(id);
       if (!template) return id;
-      return languages(template.elementName) > 1 ? `${template.elementName} (${template.languageCode})` : template.elementName;
+      return languages.get(template.elementName)! > 1 ? `${template.elementName} (${template.languageCode})` : template.elementName;
     },
   };
 }

@@ -78,7 +78,7 @@ export function describeTime(epochMs: number, timeZone = "UTC"): string {
   return `${new Date(epochMs + zoneOffsetMs(epochMs, timeZone)).toISOString().slice(0, 16).replace("T", " ")} ${timeZone}`;
 }
 
-export function isTimeZone(name: string): boolean {
+function isTimeZone(name: string): boolean {
   return formatIn(name) !== undefined;
 }
 
