@@ -3,6 +3,8 @@ import { name, version } from "../package.json";
 import { limitInWords } from "./api/endpoints";
 import { MAX_WAIT_MS } from "./gateway/limits";
 import { analyticsTools } from "./tools/analytics";
+import { campaignProgressTools } from "./tools/campaign-progress";
+import { campaignTools } from "./tools/campaigns";
 import { compareTools } from "./tools/compare";
 import type { ToolContext } from "./tools/context";
 import { registerTool, type ToolDefinition } from "./tools/define";
@@ -37,6 +39,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...mediaTools,
   ...messagingTools,
   ...freeFormTools,
+  ...campaignTools,
+  ...campaignProgressTools,
   ...inboxTools,
   ...optOutTools,
   ...webhookTools,

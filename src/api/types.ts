@@ -73,6 +73,8 @@ export interface UpstreamFailure {
   outcomeUnknown?: boolean;
   /** Sends only: the key this send is recorded under. */
   idempotencyKey?: string;
+  /** A campaign's send taken back before it was sent (the campaign was paused or cancelled). */
+  withdrawn?: boolean;
   /** Sends only: not sent, because the recipient is on the app's opt-out list (since when, and how they got there). */
   optedOut?: { number: string; since: number; source: OptOutSource };
 }

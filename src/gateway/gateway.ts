@@ -2,6 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { ENDPOINTS } from "../api/endpoints";
 import { appProfileOf } from "../api/responses";
 import type { AppProfile, Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
+import { CAMPAIGN_SLICE_MS, type CampaignCommand, CampaignDesk, type DeskAnswer } from "../campaigns/desk";
+import { TOKEN_REFUSED } from "../campaigns/runner";
+import { CampaignStore } from "../campaigns/store";
 import { readSettings } from "../config";
 import type { Env } from "../env";
 import { type OptOut, OptOuts } from "../inbox/opt-outs";
@@ -35,6 +38,8 @@ export class GupshupGateway extends DurableObject<Env> {
   private readonly sends: SendOnce;
   private readonly answers: AnswerCache;
   private readonly access: AppAccess;
+  private readonly store: GatewayStore;
+  private readonly campaigns: CampaignDesk;
   /** A pruning alarm is known to be set (see keepPruned). */
   private pruneScheduled = false;
 
@@ -42,16 +47,31 @@ export class GupshupGateway extends DurableObject<Env> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     // Nothing is stored until a caller proves access or a webhook is set up (see LazyTables).
-    const tables = new LazyTables(sql, [GatewayStore.schema, InboxStore.schema, SendLedger.schema, WebhookSecrets.schema, OptOuts.schema]);
+    const tables = new LazyTables(sql, [GatewayStore.schema, InboxStore.schema, SendLedger.schema, WebhookSecrets.schema, OptOuts.schema, CampaignStore.schema]);
     void ctx.blockConcurrencyWhile(async () => {
       this.scheduler = await Scheduler.load(ctx.storage, () => tables.exist);
     });
     const store = new GatewayStore(sql, tables);
+    this.store = store;
     this.inbox = new InboxStore(sql, tables);
     this.webhookSecrets = new WebhookSecrets(sql, tables);
     this.optOuts = new OptOuts(sql, tables);
     this.sends = new SendOnce(new SendLedger(sql, tables));
     this.answers = new AnswerCache(env.TEMPLATE_CACHE, store);
+    this.campaigns = new CampaignDesk({
+      store: new CampaignStore(sql, tables),
+      sends: this.sends,
+      optOuts: this.optOuts,
+      inbox: this.inbox,
+      tracked: () => this.webhookSecrets.configuredAt() !== null,
+      appToken: () => store.appToken(),
+      call: (req, token, caller, deadline, options) => scheduledCall(this.scheduler, this.env, req, token, caller, deadline, options),
+      recordSent: async (messageId, recipient) => {
+        this.inbox.recordSent(messageId, recipient, Date.now());
+        await this.keepPruned();
+      },
+      wake: () => this.ctx.storage.setAlarm(Date.now()),
+    });
     this.access = new AppAccess(
       store,
       (req, token, caller, deadline) => this.send(req, token, caller, deadline),
@@ -70,17 +90,36 @@ export class GupshupGateway extends DurableObject<Env> {
     const events = parseCallback(body, now);
     const stored = this.inbox.ingest(events, now, now - this.retentionMs());
     this.optOuts.learn(stored, readSettings(this.env).optOutKeywords);
+    this.campaigns.walletRanOut(stored.flatMap((e) => (e.kind === "status" && e.status === "failed" && e.code === "1003" ? [e.messageId] : [])));
     await this.keepPruned();
     if (events.some((e) => e.kind === "template")) await this.answers.forgetTemplates(appId);
     return true;
   }
 
-  /** Forgets inbox rows past the retention, a batch at a time, and comes back while any are stored. */
+  /**
+   * The object's one alarm: running campaigns send for a slice, then inbox rows past the
+   * retention and old campaigns are forgotten, a batch at a time. The next alarm is the earliest
+   * due: now while a campaign has recipients left, in a second while pruning has more, hourly while
+   * anything is stored, none otherwise.
+   */
   override async alarm(): Promise<void> {
+    await this.campaigns.runner.run(Date.now() + CAMPAIGN_SLICE_MS);
     const now = Date.now();
-    if (this.inbox.prune(now - this.retentionMs(), PRUNE_BATCH)) await this.ctx.storage.setAlarm(now + 1_000);
-    else if (!this.inbox.isEmpty()) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+    const more = this.inbox.prune(now - this.retentionMs(), PRUNE_BATCH);
+    const campaignsKept = this.campaigns.prune(now);
+    if (this.campaigns.runner.hasWork()) await this.ctx.storage.setAlarm(now);
+    else if (more) await this.ctx.storage.setAlarm(now + 1_000);
+    else if (!this.inbox.isEmpty() || campaignsKept) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
     else this.pruneScheduled = false;
+  }
+
+  /** Drafts, starts, reports on or changes one of the app's campaigns, for a caller with proven access. */
+  async campaign<R>(appId: string, caller: Caller, command: CampaignCommand): Promise<DeskAnswer<R> | { ok: false; failure: UpstreamFailure }> {
+    // Resuming after Gupshup refused the app token renews it with the caller's credential.
+    const renew = command.kind === "resume" && this.campaigns.reasonOf(command.id) === TOKEN_REFUSED;
+    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS, renew ? { force: true, rejected: this.store.appToken() } : {});
+    if (!access.ok) return access;
+    return (await this.campaigns.handle(command, Date.now())) as DeskAnswer<R>;
   }
 
   /** Makes sure a pruning alarm is set; asks storage once per object life, not on every send or read. */

@@ -4,7 +4,7 @@ import type { Caller, PartnerCredential, UpstreamRequest, UpstreamResult } from 
 import { upstreamFor } from "../api/upstream";
 import type { Env } from "../env";
 import { MAX_WAIT_MS, REQUEST_BUDGET_MS, UPSTREAM_TIMEOUT_MS } from "./limits";
-import type { Scheduler } from "./scheduler";
+import type { Scheduler, TurnOptions } from "./scheduler";
 
 /**
  * Sends one request when its rate-limit group's scheduler gives it a turn (the earliest moment
@@ -12,11 +12,12 @@ import type { Scheduler } from "./scheduler";
  * `deadline` is answered with the wait instead of being sent; an upstream 429 is retried after
  * the group's cooldown with exponential backoff and jitter while that still fits before `deadline`.
  */
-export async function scheduledCall(scheduler: Scheduler, env: Env, req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
+export async function scheduledCall(scheduler: Scheduler, env: Env, req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number, options?: TurnOptions): Promise<UpstreamResult> {
   const group = ENDPOINTS[req.endpoint].group;
   for (let attempt = 0; ; attempt++) {
-    const turn = await scheduler.turn(group, deadline);
-    if (!turn.ok) return rateLimited(req, turn.waitMs);
+    const turn = await scheduler.turn(group, deadline, options);
+    if (!turn.ok)
+      return turn.withdrawn ? { ok: false, failure: { kind: "rate_limited", endpoint: req.endpoint, message: "taken back before it was sent", withdrawn: true } } : rateLimited(req, turn.waitMs);
     const limitMs = Math.max(1000, Math.min(timeoutMs(env), budgetEnd(deadline) - Date.now()));
     // The call counts from when Gupshup's answer begins (it has the request by then), not from
     // when the whole body has been read: under load, reading can lag behind.

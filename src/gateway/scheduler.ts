@@ -2,17 +2,28 @@ import type { RateGroup } from "../api/endpoints";
 import { getOrCreate } from "../utils/maps";
 import { SlidingWindowLimiter } from "./rate-limiter";
 
-/** A call's turn: send now (and report its answer with `sentAt`), or how long it would have had to wait. */
-export type Turn = { ok: true; sentAt: number } | { ok: false; waitMs: number };
+/**
+ * A call's turn: send now (and report its answer with `sentAt`), or how long it would have had to
+ * wait, or — a background call only — withdrawn because it was no longer wanted when its turn came.
+ */
+export type Turn = { ok: true; sentAt: number } | { ok: false; waitMs: number; withdrawn?: boolean };
 
-interface Waiter {
+/** background: a campaign's send, which every interactive call goes ahead of; wanted: asked when its turn comes. */
+export interface TurnOptions {
+  background?: boolean;
+  wanted?: () => boolean;
+}
+
+interface Waiter extends TurnOptions {
   deadline: number;
   resolve: (turn: Turn) => void;
 }
 
 /**
- * Hands out each rate-limit group's slots in arrival order. Only the handing out is one at a
- * time: the calls themselves are in flight together, as many as the sliding window allows.
+ * Hands out each rate-limit group's slots in arrival order, interactive calls before background
+ * ones (a campaign never makes a person's send wait behind it: only for the next free slot). Only
+ * the handing out is one at a time: the calls themselves are in flight together, as many as the
+ * sliding window allows.
  */
 export class Scheduler {
   private readonly queues = new Map<RateGroup, Waiter[]>();
@@ -26,12 +37,14 @@ export class Scheduler {
   }
 
   /** Waits for a turn in `group`; a turn that would come after `deadline` is declined with the wait. */
-  turn(group: RateGroup, deadline: number): Promise<Turn> {
+  turn(group: RateGroup, deadline: number, options: TurnOptions = {}): Promise<Turn> {
     const queue = this.queue(group);
-    const estimate = this.limiter.estimate(group, Date.now(), queue.length);
+    const firstBackground = queue.findIndex((w) => w.background);
+    const ahead = options.background || firstBackground < 0 ? queue.length : firstBackground;
+    const estimate = this.limiter.estimate(group, Date.now(), ahead);
     if (estimate > deadline) return Promise.resolve({ ok: false, waitMs: estimate - Date.now() });
     return new Promise((resolve) => {
-      queue.push({ deadline, resolve });
+      queue.splice(ahead, 0, { ...options, deadline, resolve });
       if (queue.length === 1) void this.handOut(group);
     });
   }
@@ -53,7 +66,10 @@ export class Scheduler {
       const head = queue[0]!;
       const now = Date.now();
       const slot = this.limiter.slot(group, now);
-      if (slot <= now) {
+      if (head.wanted && !head.wanted()) {
+        queue.shift();
+        head.resolve({ ok: false, waitMs: 0, withdrawn: true });
+      } else if (slot <= now) {
         this.limiter.record(group, now);
         queue.shift();
         head.resolve({ ok: true, sentAt: now });

@@ -192,6 +192,18 @@ export class InboxStore {
       .map((r) => ({ recipient: r.recipient, messageId: r.message_id, code: r.code, reason: r.reason, at: r.at }));
   }
 
+  /** Numbers whose messages failed with `code` (e.g. 1002, not on WhatsApp) while the inbox kept them. */
+  numbersThatFailedWith(code: string): Set<string> {
+    if (!this.tables.exist) return new Set();
+    const rows = this.sql
+      .exec<{ recipient: string | null }>(
+        "SELECT DISTINCT COALESCE(f.recipient, s.recipient) AS recipient FROM inbox_status f LEFT JOIN inbox_sent s ON s.message_id = f.message_id WHERE f.status = 'failed' AND f.code = ?",
+        code,
+      )
+      .toArray();
+    return new Set(rows.flatMap((r) => (r.recipient ? [r.recipient.replace(/\D/g, "")] : [])));
+  }
+
   inbound(since: number, until: number, limit: number): InboundEntry[] {
     if (!this.tables.exist) return [];
     return this.sql

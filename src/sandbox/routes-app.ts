@@ -35,8 +35,11 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     } catch {
       return fail(c, 400, "Invalid template or message JSON");
     }
-    const templateType = target.templates.find((t) => t.id === templateId)?.templateType ?? "";
-    if (TEMPLATE_SEND_RULES.lacksLocation(templateType, message)) return fail(c, 400, TEMPLATE_SEND_RULES.missingLocation);
+    const template = target.templates.find((t) => t.id === templateId);
+    if (TEMPLATE_SEND_RULES.lacksLocation(template?.templateType ?? "", message)) return fail(c, 400, TEMPLATE_SEND_RULES.missingLocation);
+    const fee = TEMPLATE_SEND_RULES.fee(template?.category ?? "MARKETING");
+    if (target.wallet.currentBalance - fee < -target.wallet.overDraftLimit) return fail(c, 400, TEMPLATE_SEND_RULES.walletLow);
+    target.wallet.currentBalance = Math.round((target.wallet.currentBalance - fee) * 10_000) / 10_000;
     const messageId = crypto.randomUUID();
     c.var.sandbox.recordSend(target, messageId, form.destination, false);
     return c.json({ status: "submitted", messageId });
@@ -131,8 +134,8 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
       const service = figure(`${target.id}:${date}:s`, 30);
       const incomingMsg = figure(`${target.id}:${date}:i`, 80);
       const templateMsg = marketing + utility + authentication;
-      const waFees = Math.round((marketing * 0.0107 + utility * 0.0014 + authentication * 0.0014) * 10_000) / 10_000;
-      const gsFees = Math.round((templateMsg + service) * 0.001 * 10_000) / 10_000;
+      const waFees = Math.round((marketing * TEMPLATE_SEND_RULES.metaFee("MARKETING") + (utility + authentication) * TEMPLATE_SEND_RULES.metaFee("UTILITY")) * 10_000) / 10_000;
+      const gsFees = Math.round((templateMsg + service) * TEMPLATE_SEND_RULES.gupshupFee * 10_000) / 10_000;
       const totalFees = Math.round((waFees + gsFees) * 10_000) / 10_000;
       cumulative = Math.round((cumulative + totalFees) * 10_000) / 10_000;
       rows.push({

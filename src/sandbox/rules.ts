@@ -77,7 +77,14 @@ export const TEMPLATE_RULES = {
 
 // ---- Template sends on /template/msg [§9, §24] ----
 
-export const TEMPLATE_SEND_RULES = {
+export const TEMPLATE_SEND_RULES: {
+  lacksLocation: (templateType: string, message: unknown) => boolean;
+  missingLocation: string;
+  metaFee: (category: string) => number;
+  gupshupFee: number;
+  fee: (category: string) => number;
+  walletLow: string;
+} = {
   /** "Required when templateType is 'LOCATION'": message {"type":"location","location":{latitude, longitude, name?, address?}}. */
   lacksLocation: (templateType: string, message: unknown) => {
     if (templateType !== "LOCATION") return false;
@@ -85,7 +92,16 @@ export const TEMPLATE_SEND_RULES = {
     return typeof location?.latitude !== "number" || typeof location.longitude !== "number";
   },
   missingLocation: "message with location (latitude and longitude) is required for LOCATION templates",
-} as const;
+  /**
+   * What a template message costs (USD): Meta's fee by category plus Gupshup's per message — the
+   * rates the simulated usage report bills with. Gupshup lets a wallet go down to minus its
+   * overdraft limit; past that a send is refused (1003 "Wallet Balance Low" [§21]).
+   */
+  metaFee: (category: string) => (category === "MARKETING" ? 0.0107 : 0.0014),
+  gupshupFee: 0.001,
+  fee: (category: string) => TEMPLATE_SEND_RULES.metaFee(category) + TEMPLATE_SEND_RULES.gupshupFee,
+  walletLow: "Wallet Balance Low: Unable To Send Message / Check your wallet balance.",
+};
 
 // ---- Template comparison [§11, §24] ----
 

@@ -198,8 +198,8 @@ export class GupshupSandbox extends DurableObject<Env> {
     this.save();
   }
 
-  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing). */
-  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling">>): Promise<void> {
+  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing), or its wallet (one that runs out on purpose). */
+  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling" | "wallet">>): Promise<void> {
     const app = this.state.apps[appId];
     if (!app) return;
     Object.assign(app, patch);

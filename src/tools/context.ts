@@ -1,5 +1,6 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
-import type { AppProfile, UpstreamRequest, UpstreamResult } from "../api/types";
+import type { AppProfile, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
+import type { CampaignCommand } from "../campaigns/desk";
 import { readSettings } from "../config";
 import type { Env } from "../env";
 import type { OptOutChange } from "../gateway/gateway";
@@ -93,6 +94,14 @@ export class ToolContext {
     const result = await this.gateway(appId).changeOptOuts(appId, this.session.caller, change);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
     return { changed: result.changed, optedOut: result.optedOut, total: result.total };
+  }
+
+  /** Drafts, starts, reads or changes one of the app's campaigns (after the caller's access to the app is proven). */
+  async campaign<R>(appId: string, command: CampaignCommand): Promise<R> {
+    this.requireApp(appId);
+    const result = (await this.gateway(appId).campaign(appId, this.session.caller, command)) as { ok: true; reply: R } | { ok: false; refusal: string } | { ok: false; failure: UpstreamFailure };
+    if (result.ok) return result.reply;
+    throw new ToolError("refusal" in result ? result.refusal : translateFailure(result.failure, { session: this.session, appId }));
   }
 
   /** The app's name and number as Gupshup lists them (null when the partner's list lacks the app). */

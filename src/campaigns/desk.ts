@@ -1,0 +1,170 @@
+import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
+import { MAX_WAIT_MS } from "../gateway/limits";
+import type { TurnOptions } from "../gateway/scheduler";
+import type { SendOnce } from "../gateway/send-once";
+import type { OptOuts } from "../inbox/opt-outs";
+import type { InboxStore } from "../inbox/store";
+import { CampaignRunner, outcomeOf, WALLET_EMPTY } from "./runner";
+import type { Campaign, CampaignDraft, CampaignStore, Recipient, RecipientState } from "./store";
+
+/** A draft can be started this long after its preview. */
+export const DRAFT_TTL_MS = 24 * 3_600_000;
+/** Drafts never started, and finished campaigns, are forgotten after this long. */
+const KEPT_MS = 30 * 86_400_000;
+/** How long one alarm sends before the next alarm carries on (a slice, so the object is never stuck in one handler). */
+export const CAMPAIGN_SLICE_MS = 30_000;
+
+export type CampaignCommand =
+  | { kind: "draft"; draft: CampaignDraft }
+  | { kind: "get"; id: string; page?: { state?: RecipientState; after: number; limit: number } }
+  | { kind: "list"; limit: number }
+  | { kind: "start" | "pause" | "resume" | "cancel"; id: string };
+
+export interface CampaignReport {
+  campaign: Campaign;
+  counts: Record<RecipientState, number>;
+  /** Sends Gupshup refused, by its reason. */
+  failures: { reason: string; count: number }[];
+  /** From the delivery inbox (only while configure_webhook's subscription reports events). */
+  delivery: { delivered: number; read: number; failed: { code: string | null; reason: string | null; count: number }[] };
+  tracked: boolean;
+  /** Sends a second over the last minute while running; null otherwise. */
+  perSecond: number | null;
+  page?: Recipient[];
+}
+
+export type DraftReply = { campaign: Campaign; queued: number; optedOut: string[]; notOnWhatsApp: string[] };
+export type DeskAnswer<T> = { ok: true; reply: T } | { ok: false; refusal: string };
+
+interface DeskParts {
+  store: CampaignStore;
+  sends: SendOnce;
+  optOuts: OptOuts;
+  inbox: InboxStore;
+  tracked: () => boolean;
+  appToken: () => string | undefined;
+  call: (req: UpstreamRequest, token: string, caller: Caller, deadline: number, options: TurnOptions) => Promise<UpstreamResult>;
+  recordSent: (messageId: string, recipient: string) => Promise<void>;
+  /** Makes the object's alarm come now (the runner works in alarms). */
+  wake: () => Promise<void>;
+}
+
+/** An app's campaigns: drafts, the state changes people ask for, reports, and the runner's sends. */
+export class CampaignDesk {
+  readonly runner: CampaignRunner;
+
+  constructor(private readonly parts: DeskParts) {
+    this.runner = new CampaignRunner(parts.store, (campaign, recipient) => this.sendTo(campaign, recipient));
+  }
+
+  async handle(command: CampaignCommand, now: number): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
+    const { store } = this.parts;
+    if (command.kind === "draft") return { ok: true, reply: this.draft(command.draft, now) };
+    if (command.kind === "list") return { ok: true, reply: store.list(command.limit).map((c) => this.report(c, now)) };
+    const campaign = store.get(command.id);
+    if (!campaign) return { ok: false, refusal: `No campaign ${command.id} on this app: list_campaigns shows its campaigns (they are kept 30 days).` };
+    const change = this.change(campaign, command.kind, now);
+    if (typeof change === "object") return { ok: false, refusal: change.refusal };
+    if (change === "wake" || (campaign.state === "running" && !this.runner.isRunning)) await this.parts.wake();
+    const page = command.kind === "get" ? command.page : undefined;
+    return { ok: true, reply: this.report(store.get(command.id)!, now, page) };
+  }
+
+  /** Why the campaign is paused or stopped, if it is. */
+  reasonOf(id: string): string | null | undefined {
+    return this.parts.store.get(id)?.reason;
+  }
+
+  /** Pauses the running campaigns that sent any of these messages (Gupshup failed them with 1003). */
+  walletRanOut(messageIds: readonly string[]): void {
+    for (const id of this.parts.store.runningWith(messageIds)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
+  }
+
+  /** Forgets old drafts and finished campaigns; says whether any campaign is left. */
+  prune(now: number): boolean {
+    return this.parts.store.prune(now - KEPT_MS, now - KEPT_MS);
+  }
+
+  private draft(draft: CampaignDraft, now: number): DraftReply {
+    const notOnWhatsApp = this.parts.inbox.numbersThatFailedWith("1002");
+    const skipped = { optedOut: [] as string[], notOnWhatsApp: [] as string[] };
+    const rows = draft.rows.filter((r) => {
+      if (this.parts.optOuts.find(r.destination)) skipped.optedOut.push(r.destination);
+      else if (notOnWhatsApp.has(r.destination)) skipped.notOnWhatsApp.push(r.destination);
+      else return true;
+      return false;
+    });
+    const id = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
+    this.parts.store.create(id, { ...draft, rows }, now);
+    return { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped };
+  }
+
+  /** A state change a person asked for: nothing to do, "wake" the runner, or why it cannot be done. */
+  private change(campaign: Campaign, kind: Exclude<CampaignCommand["kind"], "draft" | "list">, now: number): "wake" | undefined | { refusal: string } {
+    const { store } = this.parts;
+    const is = (...states: Campaign["state"][]) => states.includes(campaign.state);
+    switch (kind) {
+      case "get":
+        return undefined;
+      case "start":
+        if (!is("draft")) return { refusal: `Campaign ${campaign.id} was already started (it is ${campaign.state}); get_campaign shows its progress.` };
+        if (now - campaign.createdAt > DRAFT_TTL_MS)
+          return { refusal: `The preview of campaign ${campaign.id} is more than 24 hours old: run preview_campaign again, so the list and the estimate are current.` };
+        store.setState(campaign.id, "running", null, now);
+        return "wake";
+      case "resume":
+        if (!is("paused")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a paused campaign can be resumed.` };
+        store.setState(campaign.id, "running", null, now);
+        return "wake";
+      case "pause":
+        if (!is("running")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running campaign can be paused.` };
+        store.setState(campaign.id, "paused", "Paused with pause_campaign.", now);
+        return undefined;
+      case "cancel":
+        if (is("completed", "cancelled")) return { refusal: `Campaign ${campaign.id} is already ${campaign.state}.` };
+        store.setState(campaign.id, "cancelled", "Cancelled with cancel_campaign: nobody else gets the message.", now);
+        return undefined;
+    }
+  }
+
+  private report(campaign: Campaign, now: number, page?: { state?: RecipientState; after: number; limit: number }): CampaignReport {
+    const { store } = this.parts;
+    const since = Math.max(now - 60_000, campaign.startedAt ?? now);
+    const perSecond = campaign.state === "running" && now > since ? Math.round((store.sentSince(campaign.id, since) / ((now - since) / 1000)) * 10) / 10 : null;
+    return {
+      campaign,
+      counts: store.counts(campaign.id),
+      failures: store.failures(campaign.id),
+      delivery: store.delivery(campaign.id),
+      tracked: this.parts.tracked(),
+      perSecond,
+      ...(page ? { page: store.page(campaign.id, page.state, page.after, page.limit) } : {}),
+    };
+  }
+
+  /** One recipient's send: at most once (the ledger, keyed by campaign and row), never to an opted-out number. */
+  private async sendTo(campaign: Campaign, recipient: Recipient) {
+    const form: Record<string, string> = {
+      source: campaign.source,
+      destination: recipient.destination,
+      "src.name": campaign.srcName,
+      template: JSON.stringify({ id: campaign.templateId, params: recipient.params }),
+    };
+    if (campaign.message) form.message = campaign.message;
+    const req: UpstreamRequest = { endpoint: "sendTemplate", appId: campaign.appId, form, idempotencyKey: String(recipient.row) };
+    const optedOut = this.parts.optOuts.find(recipient.destination);
+    const refuse = (): UpstreamResult | undefined => (optedOut ? { ok: false, failure: { kind: "rejected", endpoint: "sendTemplate", message: "opted out", optedOut } } : undefined);
+    const perform = async (): Promise<UpstreamResult> => {
+      const token = this.parts.appToken();
+      if (!token) return { ok: false, failure: { kind: "auth", endpoint: "sendTemplate", message: "no app token" } };
+      // No credential is kept for a campaign: it sends with the app token its object holds.
+      const caller: Caller = { upstream: campaign.upstream, partner: { kind: "token", token: "" } };
+      const wanted = () => this.parts.store.get(campaign.id)?.state === "running";
+      const res = await this.parts.call(req, token, caller, Date.now() + MAX_WAIT_MS, { background: true, wanted });
+      const outcome = outcomeOf(res);
+      if (outcome.kind === "submitted") await this.parts.recordSent(outcome.messageId, recipient.destination);
+      return res;
+    };
+    return outcomeOf(await this.parts.sends.send(req, `campaign:${campaign.id}`, perform, refuse));
+  }
+}

@@ -1,0 +1,113 @@
+import { RATE_LIMITS } from "../api/endpoints";
+import { sendTemplateResponse } from "../api/responses";
+import type { UpstreamResult } from "../api/types";
+import type { Campaign, CampaignStore, Recipient } from "./store";
+
+/** What one recipient's send came to. */
+export type SendOutcome =
+  | { kind: "submitted"; messageId: string }
+  | { kind: "failed" | "unknown" | "skipped"; reason: string }
+  /** Not sent (no turn in time, or taken back): the recipient goes back to the queue. */
+  | { kind: "retry"; waitMs: number }
+  /** Not sent, and the campaign cannot go on until a person acts (wallet empty, token refused). */
+  | { kind: "pause"; reason: string };
+
+/** Why a campaign stopped by itself; resume_campaign continues it. */
+export const WALLET_EMPTY = "The wallet balance ran out (Gupshup 1003 Wallet Balance Low): top up, then resume_campaign.";
+export const TOKEN_REFUSED = "Gupshup refused the app's access token: resume_campaign renews it and continues.";
+
+/** Sends a campaign has in flight or waiting for a turn at once: as many as Gupshup's window holds. */
+const WORKERS = RATE_LIMITS.default.limit;
+
+/**
+ * Works through the running campaigns' queues: WORKERS sends at a time, each waiting for a
+ * background turn of the app's limiter (interactive calls go first), until the time slice ends.
+ * Only one run at a time per object; a fresh object first puts rows an evicted one left in
+ * `sending` back in the queue, where the send ledger answers for them (sent, unknown, or never made).
+ */
+export class CampaignRunner {
+  private active: Promise<void> | undefined;
+  private interruptedRequeued = false;
+
+  constructor(
+    private readonly store: CampaignStore,
+    private readonly send: (campaign: Campaign, recipient: Recipient) => Promise<SendOutcome>,
+  ) {}
+
+  run(until: number): Promise<void> {
+    this.active ??= this.work(until).finally(() => {
+      this.active = undefined;
+    });
+    return this.active;
+  }
+
+  get isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Whether a running campaign still has recipients to send to. */
+  hasWork(): boolean {
+    return this.store.running().some((c) => this.store.counts(c.id).queued > 0);
+  }
+
+  private async work(until: number): Promise<void> {
+    if (!this.interruptedRequeued) {
+      this.store.requeueInterrupted();
+      this.interruptedRequeued = true;
+    }
+    await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
+    for (const campaign of this.store.running()) {
+      const counts = this.store.counts(campaign.id);
+      if (counts.queued === 0 && counts.sending === 0) this.store.setState(campaign.id, "completed", null, Date.now());
+    }
+  }
+
+  private async worker(until: number): Promise<void> {
+    while (Date.now() < until) {
+      const next = this.next();
+      if (!next) return;
+      const [campaign, recipient] = next;
+      const outcome = await this.send(campaign, recipient);
+      this.settle(campaign, recipient, outcome);
+      if (outcome.kind === "retry" && outcome.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(outcome.waitMs, until - Date.now())));
+    }
+  }
+
+  /** The next recipient of the oldest running campaign that has one. */
+  private next(): [Campaign, Recipient] | undefined {
+    for (const campaign of this.store.running()) {
+      const recipient = this.store.claimNext(campaign.id, Date.now());
+      if (recipient) return [campaign, recipient];
+    }
+    return undefined;
+  }
+
+  private settle(campaign: Campaign, recipient: Recipient, outcome: SendOutcome): void {
+    const { store } = this;
+    if (outcome.kind === "submitted") store.settle(campaign.id, recipient.row, "submitted", { messageId: outcome.messageId });
+    else if (outcome.kind === "retry" || outcome.kind === "pause") store.settle(campaign.id, recipient.row, "queued");
+    else store.settle(campaign.id, recipient.row, outcome.kind, { reason: outcome.reason });
+    if (outcome.kind === "pause" && store.get(campaign.id)?.state === "running") store.setState(campaign.id, "paused", outcome.reason, Date.now());
+  }
+}
+
+/** Whether a refused send means the wallet is empty: Gupshup's 1003, or its "wallet balance is low" answer. */
+export function isWalletEmpty(message: string): boolean {
+  return /\b1003\b|wallet balance|insufficient balance/i.test(message);
+}
+
+/** A campaign send's result, as the recipient's row records it. */
+export function outcomeOf(result: UpstreamResult): SendOutcome {
+  if (result.ok) {
+    const answer = sendTemplateResponse.safeParse(result.data);
+    return answer.success ? { kind: "submitted", messageId: answer.data.messageId } : { kind: "unknown", reason: "Gupshup's answer had no message id" };
+  }
+  const f = result.failure;
+  if (f.optedOut) return { kind: "skipped", reason: `opted out since ${new Date(f.optedOut.since).toISOString().slice(0, 10)}` };
+  if (f.withdrawn) return { kind: "retry", waitMs: 0 };
+  if (f.outcomeUnknown) return { kind: "unknown", reason: `no answer from Gupshup (${f.message}); not sent again` };
+  if (f.kind === "rate_limited") return { kind: "retry", waitMs: 1000 };
+  if (f.kind === "auth") return { kind: "pause", reason: TOKEN_REFUSED };
+  if (isWalletEmpty(f.message)) return { kind: "pause", reason: WALLET_EMPTY };
+  return { kind: "failed", reason: f.message };
+}

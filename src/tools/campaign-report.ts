@@ -1,0 +1,118 @@
+import { z } from "zod";
+import type { CampaignReport } from "../campaigns/desk";
+import { CAMPAIGN_STATES, RECIPIENT_STATES } from "../campaigns/store";
+import { APP_ID_PATTERN } from "../constants";
+import { failureAdvice } from "./failure-advice";
+
+/** A campaign's public id names its app, so every campaign tool finds the app's object from it alone. */
+export const campaignIdOf = (appId: string, id: string) => `${appId}:${id}`;
+
+export const campaignIdInput = z
+  .string()
+  .regex(new RegExp(`${APP_ID_PATTERN.source.slice(0, -1)}:[0-9a-f]{12}$`), "campaignId is the id preview_campaign returned (list_campaigns shows them)")
+  .describe("From preview_campaign or list_campaigns.");
+
+/** The app and the object's own id in a campaignId (checked by campaignIdInput). */
+export function splitCampaignId(campaignId: string): { appId: string; id: string } {
+  const at = campaignId.lastIndexOf(":");
+  return { appId: campaignId.slice(0, at), id: campaignId.slice(at + 1) };
+}
+
+const counted = z.object({ reason: z.string(), count: z.number() });
+
+export const campaignReportShape = z.object({
+  campaignId: z.string(),
+  appId: z.string(),
+  name: z.string(),
+  state: z.enum(CAMPAIGN_STATES),
+  reason: z.string().nullable(),
+  template: z.object({ id: z.string(), name: z.string(), category: z.string() }),
+  counts: z.object(Object.fromEntries(RECIPIENT_STATES.map((s) => [s, z.number()])) as Record<(typeof RECIPIENT_STATES)[number], z.ZodNumber>),
+  failedByReason: z.array(counted),
+  delivery: z.object({
+    tracked: z.boolean(),
+    delivered: z.number(),
+    read: z.number(),
+    failed: z.number(),
+    deliveredRate: z.number().nullable(),
+    readRate: z.number().nullable(),
+    failedByReason: z.array(counted),
+  }),
+  perSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type CampaignReportOutput = z.infer<typeof campaignReportShape>;
+
+/** What pause, resume, cancel and list_campaigns return of a campaign (get_campaign has the rest). */
+export const campaignStateShape = campaignReportShape.pick({ campaignId: true, name: true, state: true, reason: true, counts: true, createdAt: true });
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
+
+/** A report as campaign tools return it: structured, and in words with what to do next. */
+export function describeCampaign(report: CampaignReport): { structured: CampaignReportOutput; summary: string } {
+  const { campaign: c, counts, delivery } = report;
+  const failedDelivery = delivery.failed.reduce((sum, f) => sum + f.count, 0);
+  const etaSeconds = c.state === "running" && report.perSecond ? Math.ceil((counts.queued + counts.sending) / report.perSecond) : null;
+  const structured: CampaignReportOutput = {
+    campaignId: campaignIdOf(c.appId, c.id),
+    appId: c.appId,
+    name: c.name,
+    state: c.state,
+    reason: c.reason,
+    template: { id: c.templateId, name: c.templateName, category: c.category },
+    counts,
+    failedByReason: report.failures,
+    delivery: {
+      tracked: report.tracked,
+      delivered: delivery.delivered,
+      read: delivery.read,
+      failed: failedDelivery,
+      deliveredRate: percent(delivery.delivered, counts.submitted),
+      readRate: percent(delivery.read, delivery.delivered),
+      failedByReason: delivery.failed.map((f) => ({ reason: `${f.code ?? "?"} ${f.reason ?? ""}`.trim(), count: f.count })),
+    },
+    perSecond: report.perSecond,
+    etaSeconds,
+    createdAt: iso(c.createdAt)!,
+    startedAt: iso(c.startedAt),
+    finishedAt: iso(c.finishedAt),
+  };
+  const lines = [
+    `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
+    `${counts.submitted} sent, ${counts.queued + counts.sending} still to send, ${counts.failed} refused by Gupshup, ${counts.unknown} with unknown outcome (not sent again), ${counts.skipped} skipped (opted out since the preview).`,
+    ...report.failures.map((f) => `- refused: ${f.reason} (${f.count})`),
+    report.tracked
+      ? `Delivery: ${delivery.delivered} delivered${structured.delivery.deliveredRate === null ? "" : ` (${structured.delivery.deliveredRate}% of sent)`}, ${delivery.read} read${structured.delivery.readRate === null ? "" : ` (${structured.delivery.readRate}% of delivered)`}, ${failedDelivery} failed.`
+      : "Delivery is not tracked for this app: run configure_webhook to see delivered, read and failed counts (and to pause by itself if the wallet runs out).",
+    ...delivery.failed.map((f) => `- failed ${f.code ?? "?"} ${f.reason ?? ""} (${f.count})${failureAdvice(f.code) ? `: ${failureAdvice(f.code)}` : ""}`),
+    c.state === "running" && report.perSecond ? `Sending ${report.perSecond}/s; about ${formatDuration(etaSeconds ?? 0)} to go.` : "",
+    nextStep(report),
+  ];
+  return { structured, summary: lines.filter(Boolean).join("\n") };
+}
+
+function nextStep({ campaign: c, counts }: CampaignReport): string {
+  switch (c.state) {
+    case "draft":
+      return `Nothing sent yet. After the person agrees, start_campaign with confirm: true.`;
+    case "running":
+      return "get_campaign shows progress; pause_campaign or cancel_campaign stop it before the next send.";
+    case "paused":
+      return `resume_campaign continues with the ${counts.queued} not yet sent; cancel_campaign ends it.`;
+    case "completed":
+      return counts.unknown > 0 ? "Check the unknown ones with get_campaign status: unknown before sending them again." : "";
+    case "cancelled":
+      return counts.queued > 0 ? `${counts.queued} recipient(s) were not sent the message.` : "";
+  }
+}
+
+/** "45 s", "3 min", "1 h 20 min". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+}

@@ -1,0 +1,217 @@
+import { z } from "zod";
+import { RATE_LIMITS } from "../api/endpoints";
+import { parseAnswer, templatesResponse, usageResponse, walletResponse } from "../api/responses";
+import { feeFromUsage } from "../campaigns/cost";
+import type { CampaignReport, DraftReply } from "../campaigns/desk";
+import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
+import { readSettings } from "../config";
+import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
+import type { ToolContext } from "./context";
+import { defineTool, type ToolDefinition } from "./define";
+import { ToolError, unwrap } from "./errors";
+import { messageInput } from "./messaging";
+import { appIdInput, recipientNumber, templateIdInput } from "./schemas";
+import { renderSample } from "./template-sample";
+import { checkSendable, sender, sendSlots } from "./template-send";
+import { type TemplateShape, toTemplate } from "./template-shape";
+
+export const MAX_RECIPIENTS = 10_000;
+/** Sends a second a campaign can expect: Gupshup's 10 per second, each counted until its answer (about 0.3 s). */
+const EXPECTED_PER_SECOND = RATE_LIMITS.default.limit / 1.3;
+const USAGE_DAYS = 30;
+const SHOWN_INVALID = 50;
+
+/** An amount as a person reads it: cents, or four decimals for less than one unit (a single message costs fractions of a cent). */
+const money = (n: number, currency: string | null) => `${Math.abs(n) < 1 ? Math.round(n * 10_000) / 10_000 : Math.round(n * 100) / 100} ${currency ?? ""}`.trim();
+
+export const campaignTools: ToolDefinition[] = [
+  defineTool(
+    "preview_campaign",
+    {
+      title: "Preview campaign",
+      description: "Step 1 of sending an APPROVED template to many: checks each row, skips opted-out numbers, gives samples, time and cost. Sends nothing.",
+      input: z
+        .object({
+          appId: appIdInput,
+          name: z.string().min(1).max(100).optional().describe("A name for the person (default: the template's)."),
+          templateId: templateIdInput.describe("From list_templates."),
+          recipients: z
+            .array(z.object({ destination: z.string().max(64), params: z.array(z.string().max(2000)).max(100).default([]) }))
+            .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`)
+            .optional()
+            .describe("Number with country code, and params as for send_template_message."),
+          recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
+          message: z
+            .looseObject({ type: z.enum(["image", "video", "document", "location"]) })
+            .optional()
+            .describe("As in send_template_message; for all."),
+        })
+        .refine((a) => (a.recipients === undefined) !== (a.recipientsCsv === undefined), { message: "give recipients or recipientsCsv (one of them)", path: ["recipients"] }),
+      output: z.object({
+        campaignId: z.string(),
+        expiresAt: z.string(),
+        total: z.number(),
+        queued: z.number(),
+        duplicates: z.number(),
+        invalid: z.object({ count: z.number(), rows: z.array(z.object({ row: z.number(), reason: z.string() })) }),
+        optedOut: z.number(),
+        notOnWhatsApp: z.number(),
+        samples: z.array(z.object({ destination: z.string(), text: z.string() })),
+        estimate: z.object({
+          minutes: z.number(),
+          feePerMessage: z.number().nullable(),
+          cost: z.number().nullable(),
+          currency: z.string().nullable(),
+          basis: z.string(),
+          balance: z.number().nullable(),
+        }),
+      }),
+      scope: "send",
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (ctx) => async (args) => {
+      const appId = ctx.appId(args.appId);
+      const message = args.message === undefined ? undefined : messageInput.safeParse(args.message);
+      if (message && !message.success) throw new ToolError(`message: ${message.error.issues[0]?.message}`);
+      const given = args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
+      if (given.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
+      if (given.length > MAX_RECIPIENTS) throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} per campaign. Split the list into several campaigns.`);
+      await ctx.proveAccess(appId);
+      const [template, from, wallet, usage] = await Promise.all([
+        approvedTemplate(ctx, appId, args.templateId, false),
+        sender(ctx, appId, undefined, undefined),
+        walletOf(ctx, appId),
+        usageOf(ctx, appId),
+      ]);
+      checkSendable(template, message?.data.type);
+      const checked = check(ctx, given, template);
+      if (checked.valid.length === 0) {
+        throw new ToolError(
+          `None of the ${given.length} rows can be sent:\n${checked.invalid
+            .slice(0, 10)
+            .map((r) => `- row ${r.row}: ${r.reason}`)
+            .join("\n")}\nFix them and preview again.`,
+        );
+      }
+      const fee = usage.ok ? feeFromUsage(usage.rows, template.category, USAGE_DAYS) : { feePerMessage: null, currency: null, basis: `unknown: the usage report could not be read (${usage.error})` };
+      const draft = await ctx.campaign<DraftReply>(appId, {
+        kind: "draft",
+        draft: {
+          appId,
+          name: args.name ?? template.elementName,
+          templateId: template.id,
+          templateName: template.elementName,
+          category: template.category,
+          source: from.source,
+          srcName: from.srcName,
+          message: message ? JSON.stringify(message.data) : null,
+          upstream: ctx.session.caller.upstream,
+          feePerMessage: fee.feePerMessage,
+          currency: fee.currency ?? wallet?.currency ?? null,
+          rows: checked.valid,
+        },
+      });
+      const campaignId = campaignIdOf(appId, draft.campaign.id);
+      const currency = fee.currency ?? wallet?.currency ?? null;
+      const cost = fee.feePerMessage === null ? null : Math.round(fee.feePerMessage * draft.queued * 10_000) / 10_000;
+      const minutes = Math.round((draft.queued / EXPECTED_PER_SECOND / 60) * 10) / 10;
+      const skipped = new Set([...draft.optedOut, ...draft.notOnWhatsApp]);
+      const samples = checked.valid
+        .filter((r) => !skipped.has(r.destination))
+        .slice(0, 3)
+        .map((r) => ({ destination: r.destination, text: renderSample(template, r.params) }));
+      const expiresAt = new Date(draft.campaign.createdAt + 24 * 3_600_000).toISOString();
+      const short = cost !== null && wallet !== undefined && wallet.available < cost ? cost - wallet.available : 0;
+      const summary = [
+        `Preview of "${draft.campaign.name}" (${campaignId}) with template ${template.elementName} (${template.category}). Nothing has been sent.`,
+        `${given.length} row(s): ${draft.queued} to send, ${checked.duplicates} duplicate(s) removed, ${checked.invalid.length} invalid, ${draft.optedOut.length} opted out, ${draft.notOnWhatsApp.length} not on WhatsApp (failed 1002 before).`,
+        ...checked.invalid.slice(0, SHOWN_INVALID).map((r) => `- row ${r.row}: ${r.reason}`),
+        checked.invalid.length > SHOWN_INVALID ? `… and ${checked.invalid.length - SHOWN_INVALID} more invalid rows` : "",
+        ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
+        `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} at Gupshup's 10 messages/s per app; cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
+        wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
+        `The preview is valid until ${expiresAt}. Show this to the person; when they agree, start_campaign with campaignId ${campaignId} and confirm: true.`,
+      ];
+      return {
+        structured: {
+          campaignId,
+          expiresAt,
+          total: given.length,
+          queued: draft.queued,
+          duplicates: checked.duplicates,
+          invalid: { count: checked.invalid.length, rows: checked.invalid.slice(0, SHOWN_INVALID) },
+          optedOut: draft.optedOut.length,
+          notOnWhatsApp: draft.notOnWhatsApp.length,
+          samples,
+          estimate: { minutes, feePerMessage: fee.feePerMessage, cost, currency, basis: fee.basis, balance: wallet?.balance ?? null },
+        },
+        summary: summary.filter(Boolean).join("\n"),
+      };
+    },
+  ),
+  defineTool(
+    "start_campaign",
+    {
+      title: "Start campaign",
+      description: "Step 2, once the person agreed to the preview: sends it in the background. get_campaign shows progress.",
+      input: z.object({
+        campaignId: campaignIdInput,
+        confirm: z
+          .literal(true, { error: "confirm must be true: show the person preview_campaign's counts, samples and cost, and start only after they agree" })
+          .describe("true: the person agreed to the preview."),
+      }),
+      output: campaignReportShape,
+      scope: "send",
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (ctx) => async (args) => {
+      const { appId, id } = splitCampaignId(args.campaignId);
+      ctx.appId(appId);
+      const before = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
+      const { campaign } = before;
+      if (campaign.state === "draft") {
+        const [, wallet] = await Promise.all([approvedTemplate(ctx, appId, campaign.templateId, true), walletOf(ctx, appId)]);
+        const cost = campaign.feePerMessage === null ? null : campaign.feePerMessage * before.counts.queued;
+        if (cost !== null && wallet && wallet.available < cost) {
+          throw new ToolError(
+            `Not started: the campaign is estimated at ${money(cost, campaign.currency)} but the wallet has ${money(wallet.balance, wallet.currency)} — ${money(cost - wallet.available, campaign.currency)} short. Top up the Gupshup wallet, then start_campaign again.`,
+          );
+        }
+      }
+      const report = await ctx.campaign<CampaignReport>(appId, { kind: "start", id });
+      const { structured, summary } = describeCampaign(report);
+      return { structured, summary: `Started: the server sends on its own (it carries on if restarted).\n${summary}` };
+    },
+  ),
+];
+
+/** The template, which must be APPROVED now (`fresh`: asked of Gupshup, not the 60 s cache). */
+async function approvedTemplate(ctx: ToolContext, appId: string, templateId: string, fresh: boolean): Promise<TemplateShape> {
+  const listed = parseAnswer(templatesResponse, unwrap(await ctx.callApp(appId, { endpoint: "listTemplates", ...(fresh ? { fresh: true } : {}) }), { session: ctx.session, appId }), "list_templates");
+  const raw = listed.templates.find((t) => t.id === templateId);
+  if (!raw) throw new ToolError(`Template ${templateId} is not one of app '${appId}'s templates: check the id with list_templates.`);
+  const template = toTemplate(raw);
+  if (template.status !== "APPROVED") throw new ToolError(`Template ${template.elementName} is ${template.status}: a campaign can only send an APPROVED template (list_templates shows each status).`);
+  return template;
+}
+
+/** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
+async function walletOf(ctx: ToolContext, appId: string): Promise<{ balance: number; available: number; currency: string } | undefined> {
+  const result = await ctx.callApp(appId, { endpoint: "wallet" });
+  const parsed = result.ok ? walletResponse.safeParse(result.data) : undefined;
+  if (!parsed?.success) return undefined;
+  const w = parsed.data.walletResponse;
+  return { balance: w.currentBalance, available: w.currentBalance + (w.overDraftLimit ?? 0), currency: w.currency };
+}
+
+async function usageOf(ctx: ToolContext, appId: string) {
+  const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+  const result = await ctx.callApp(appId, { endpoint: "usage", query: { from: day(USAGE_DAYS), to: day(1) } });
+  const parsed = result.ok ? usageResponse.safeParse(result.data) : undefined;
+  return parsed?.success ? { ok: true as const, rows: parsed.data.partnerAppUsageList } : { ok: false as const, error: result.ok ? "an answer of an unexpected shape" : result.failure.message };
+}
+
+function check(ctx: ToolContext, given: GivenRecipient[], template: TemplateShape) {
+  const countryCode = readSettings(ctx.env).defaultCountryCode;
+  return checkRecipients(given, sendSlots(template), (value) => recipientNumber(value, countryCode), template.header);
+}

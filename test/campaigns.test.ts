@@ -1,0 +1,197 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { appObjectName } from "../src/gateway/names";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, evictGateway, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+
+const appId = SEED_APP_IDS.store;
+const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"; // UTILITY: "Hi {{1}}, your order {{2}} has shipped!"
+const number = (i: number) => `9198${String(10_000_000 + i).slice(-8)}`;
+const sends = () => upstreamRequests(/\/template\/msg$/);
+const destinationOf = (body: string) => new URLSearchParams(body).get("destination");
+
+beforeEach(resetAll);
+
+/** Polls get_campaign until the campaign is in `state` (or the time is up). */
+async function waitFor(client: Awaited<ReturnType<typeof connect>>, campaignId: string, state: string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await callTool(client, "get_campaign", { campaignId });
+    if (report.structuredContent?.state === state || Date.now() > until) return report;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("campaigns", () => {
+  it("previews a list: duplicates removed, invalid rows named, opted-out numbers skipped, samples and an estimate; nothing is sent", async () => {
+    const client = await connect();
+    await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: [`+${number(3)}`] });
+    const preview = await callTool(client, "preview_campaign", {
+      appId,
+      templateId: ORDER_UPDATE,
+      recipients: [
+        { destination: `+${number(1)}`, params: ["Asha", "ORD-1"] },
+        { destination: `+${number(2)}`, params: ["Ravi", "ORD-2"] },
+        { destination: `+${number(1)}`, params: ["Asha again", "ORD-1b"] },
+        { destination: "12345", params: ["Bad", "ORD-3"] },
+        { destination: `+${number(3)}`, params: ["Opted", "ORD-4"] },
+        { destination: `+${number(5)}`, params: ["Only one"] },
+      ],
+    });
+    expect(preview.isError).toBeFalsy();
+    expect(preview.structuredContent).toMatchObject({ total: 6, queued: 2, duplicates: 1, optedOut: 1, notOnWhatsApp: 0, invalid: { count: 2 } });
+    const text = textOf(preview);
+    expect(text).toContain("- row 4: 12345 is not a phone number");
+    expect(text).toContain("- row 6: 1 value(s) for 2 variable(s): give body {{1}}, body {{2}}, in that order");
+    expect(text).toContain(`Sample 1 (to ${number(1)}):\nHi Asha, your order ORD-1 has shipped!`);
+    expect(text).toMatch(/Estimate: 2 sends, about 1 s at Gupshup's 10 messages\/s per app; cost about 0\.0\d* USD \(the average UTILITY fee/);
+    expect(text).toMatch(/Wallet balance: 42\.5 USD\./);
+    expect(await sends()).toHaveLength(0);
+  });
+
+  it("sends a few hundred recipients exactly once each, with 0 upstream 429s, and reports completion", { timeout: 90_000 }, async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 200 }, (_, i) => ({ destination: `+${number(100 + i)}`, params: [`Customer ${i}`, `ORD-${i}`] }));
+    const preview = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients });
+    const campaignId = preview.structuredContent?.campaignId as string;
+    const started = await callTool(client, "start_campaign", { campaignId, confirm: true });
+    expect(started.isError, textOf(started)).toBeFalsy();
+    const done = await waitFor(client, campaignId, "completed");
+    expect(done.structuredContent).toMatchObject({ state: "completed", counts: { submitted: 200, queued: 0, sending: 0, failed: 0, unknown: 0 } });
+    const sent = await sends();
+    expect(sent).toHaveLength(200);
+    expect(new Set(sent.map((r) => destinationOf(r.body))).size).toBe(200);
+    expect(sent.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+});
+
+describe("campaigns: starting", () => {
+  it("does not start without confirm: true, nor when the wallet cannot pay the estimate", async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 10 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+
+    const unconfirmed = await callTool(client, "start_campaign", { campaignId });
+    expect(unconfirmed.isError).toBe(true);
+    expect(textOf(unconfirmed)).toContain("confirm must be true: show the person preview_campaign's counts, samples and cost");
+
+    await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 0.01, overDraftLimit: 0 } });
+    const poor = await callTool(client, "start_campaign", { campaignId, confirm: true });
+    expect(poor.isError).toBe(true);
+    expect(textOf(poor)).toMatch(/^Not started: the campaign is estimated at 0\.0\d+ USD but the wallet has 0\.01 USD — 0\.0\d+ USD short\. Top up the Gupshup wallet, then start_campaign again\.$/);
+    expect(await sends()).toHaveLength(0);
+    expect((await callTool(client, "get_campaign", { campaignId })).structuredContent).toMatchObject({ state: "draft" });
+  });
+
+  it("skips a number that opted out between the preview and the send", { timeout: 30_000 }, async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 5 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: [`+${number(2)}`] });
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    const done = await waitFor(client, campaignId, "completed");
+    expect(done.structuredContent).toMatchObject({ counts: { submitted: 4, skipped: 1 } });
+    const skipped = await callTool(client, "get_campaign", { campaignId, status: "skipped" });
+    expect(skipped.structuredContent?.recipients).toEqual([expect.objectContaining({ row: 3, destination: number(2), state: "skipped", reason: expect.stringMatching(/^opted out since/) })]);
+    expect((await sends()).map((r) => destinationOf(r.body))).not.toContain(number(2));
+  });
+});
+
+describe("campaigns: stopping and going on", () => {
+  it("pauses by itself when the wallet runs out, and resume_campaign finishes it after a top-up, nobody twice", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 12 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    // Enough for the preview's check only if the estimate is unknown: set the wallet after starting.
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 0.0024 * 5, overDraftLimit: 0 } });
+    const paused = await waitFor(client, campaignId, "paused");
+    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: expect.stringContaining("The wallet balance ran out (Gupshup 1003 Wallet Balance Low)") });
+    expect(textOf(paused)).toContain("resume_campaign continues with the");
+
+    await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 10, overDraftLimit: 0 } });
+    expect((await callTool(client, "resume_campaign", { campaignId })).structuredContent).toMatchObject({ state: "running" });
+    const done = await waitFor(client, campaignId, "completed");
+    expect(done.structuredContent).toMatchObject({ counts: { submitted: 12, failed: 0, queued: 0 } });
+    const accepted = (await sends()).filter((r) => r.status === 200).map((r) => destinationOf(r.body));
+    expect(accepted).toHaveLength(12);
+    expect(new Set(accepted).size).toBe(12);
+  });
+
+  it("cancel stops it before the next send; pause and resume by hand", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await waitUntilSent(5);
+    const paused = await callTool(client, "pause_campaign", { campaignId });
+    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: "Paused with pause_campaign." });
+    const sentWhenPaused = (await sends()).length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await sends()).length).toBeLessThanOrEqual(sentWhenPaused + 0);
+    await callTool(client, "resume_campaign", { campaignId });
+    await waitUntilSent(sentWhenPaused + 5);
+
+    const cancelled = await callTool(client, "cancel_campaign", { campaignId });
+    expect(cancelled.structuredContent).toMatchObject({ state: "cancelled" });
+    const sentWhenCancelled = (await sends()).length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sent = await sends();
+    expect(sent.length).toBe(sentWhenCancelled);
+    const report = await callTool(client, "get_campaign", { campaignId });
+    expect(report.structuredContent).toMatchObject({ state: "cancelled", counts: { submitted: sent.length } });
+    expect((report.structuredContent?.counts as { queued: number }).queued).toBe(80 - sent.length);
+    expect(textOf(report)).toContain(`${80 - sent.length} recipient(s) were not sent the message.`);
+    expect(textOf(await callTool(client, "resume_campaign", { campaignId }))).toMatch(/is cancelled; only a paused campaign can be resumed/);
+  });
+});
+
+describe("campaigns: surviving the real world", () => {
+  it("an eviction mid-campaign: it carries on where it stopped, nobody twice, nobody lost", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    const recipients = Array.from({ length: 60 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await waitUntilSent(15);
+    await evictGateway(appObjectName(appId));
+    const done = await waitFor(client, campaignId, "completed");
+    const counts = done.structuredContent?.counts as { submitted: number; unknown: number };
+    // A send in flight at the eviction has no answer on record: it is "unknown", never sent again.
+    expect(counts.submitted + counts.unknown).toBe(60);
+    expect(counts).toMatchObject({ queued: 0, sending: 0, failed: 0 });
+    const sent = (await sends()).map((r) => destinationOf(r.body));
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent.length).toBeGreaterThanOrEqual(counts.submitted);
+    expect(sent.length).toBeLessThanOrEqual(60);
+  });
+
+  it("counts delivery from the inbox, and the next preview skips a number that is not on WhatsApp", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    // Sandbox numbers ending in 0000 are not on WhatsApp (1002).
+    const recipients = [...Array.from({ length: 4 }, (_, i) => `+${number(i + 1)}`), "+919800000000"].map((destination, i) => ({ destination, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await waitFor(client, campaignId, "completed");
+    await sandbox().deliverCallbacks();
+    const report = await callTool(client, "get_campaign", { campaignId });
+    expect(report.structuredContent).toMatchObject({ counts: { submitted: 5 }, delivery: { tracked: true, delivered: 4, read: 4, failed: 1, deliveredRate: 80, readRate: 100 } });
+    expect(textOf(report)).toMatch(/Delivery: 4 delivered \(80% of sent\), 4 read \(100% of delivered\), 1 failed\.\n- failed 1002 .* \(1\): /);
+    const failed = await callTool(client, "get_campaign", { campaignId, status: "submitted", limit: 2 });
+    expect(failed.structuredContent).toMatchObject({
+      recipients: [
+        { row: 1, delivery: "read" },
+        { row: 2, delivery: "read" },
+      ],
+      nextCursor: 2,
+    });
+
+    const again = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients });
+    expect(again.structuredContent).toMatchObject({ queued: 4, notOnWhatsApp: 1 });
+  });
+});
+
+/** Waits until the sandbox has received at least `count` template sends. */
+async function waitUntilSent(count: number) {
+  const until = Date.now() + 30_000;
+  while ((await sends()).length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+}
