@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, evictGateway, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, evictGateway, postWebhookFor, registeredSecret, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001"; // UTILITY: "Hi {{1}}, your order {{2}} has shipped!"
@@ -117,6 +118,31 @@ describe("campaigns: stopping and going on", () => {
     expect(new Set(accepted).size).toBe(12);
   });
 
+  it("pauses when the inbox learns a campaign message failed with 1003 (wallet balance low)", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    await callTool(client, "configure_webhook", { appId });
+    const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await waitUntilSent(3);
+    const first = (await callTool(client, "get_campaign", { campaignId, status: "submitted", limit: 1 })).structuredContent?.recipients as { messageId: string }[];
+    const failed = {
+      app: "DemoStore",
+      timestamp: Date.now(),
+      version: 2,
+      type: "message-event",
+      payload: { id: first[0]!.messageId, type: "failed", destination: number(0), payload: { code: 1003, reason: "Wallet Balance Low" } },
+    };
+    expect((await postWebhookFor(appId, JSON.stringify(failed), { [WEBHOOK_SECRET_HEADER]: await registeredSecret() })).status).toBe(200);
+    const paused = await callTool(client, "get_campaign", { campaignId });
+    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: expect.stringContaining("Gupshup 1003 Wallet Balance Low") });
+    expect((paused.structuredContent?.counts as { queued: number }).queued).toBeGreaterThan(0);
+    await callTool(client, "cancel_campaign", { campaignId });
+    // Nothing left in flight when the next test resets the objects: the sends, then their callbacks.
+    while (((await callTool(client, "get_campaign", { campaignId })).structuredContent?.counts as { sending: number }).sending > 0) await new Promise((r) => setTimeout(r, 50));
+    await sandbox().deliverCallbacks();
+  });
+
   it("cancel stops it before the next send; pause and resume by hand", { timeout: 60_000 }, async () => {
     const client = await connect();
     const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
@@ -125,21 +151,23 @@ describe("campaigns: stopping and going on", () => {
     await waitUntilSent(5);
     const paused = await callTool(client, "pause_campaign", { campaignId });
     expect(paused.structuredContent).toMatchObject({ state: "paused", reason: "Paused with pause_campaign." });
+    // A send already handed to Gupshup when the pause came still arrives; none starts after it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const sentWhenPaused = (await sends()).length;
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await sends()).length).toBeLessThanOrEqual(sentWhenPaused + 0);
+    expect((await sends()).length).toBe(sentWhenPaused);
     await callTool(client, "resume_campaign", { campaignId });
     await waitUntilSent(sentWhenPaused + 5);
 
     const cancelled = await callTool(client, "cancel_campaign", { campaignId });
     expect(cancelled.structuredContent).toMatchObject({ state: "cancelled" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const sentWhenCancelled = (await sends()).length;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const sent = await sends();
     expect(sent.length).toBe(sentWhenCancelled);
     const report = await callTool(client, "get_campaign", { campaignId });
-    expect(report.structuredContent).toMatchObject({ state: "cancelled", counts: { submitted: sent.length } });
-    expect((report.structuredContent?.counts as { queued: number }).queued).toBe(80 - sent.length);
+    expect(report.structuredContent).toMatchObject({ state: "cancelled", counts: { submitted: sent.length, queued: 80 - sent.length } });
     expect(textOf(report)).toContain(`${80 - sent.length} recipient(s) were not sent the message.`);
     expect(textOf(await callTool(client, "resume_campaign", { campaignId }))).toMatch(/is cancelled; only a paused campaign can be resumed/);
   });

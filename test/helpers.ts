@@ -2,6 +2,7 @@ import { abortAllDurableObjects, createExecutionContext, listDurableObjectIds, r
 import { env } from "cloudflare:workers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import type { Env } from "../src/env";
 import type { GupshupGateway } from "../src/gateway/gateway";
 import { appObjectName } from "../src/gateway/names";
@@ -96,6 +97,17 @@ export async function afterRateWindows(appId: string): Promise<void> {
   });
   await sandbox().clearRateLimits();
 }
+
+/** The secret configure_webhook registered, as Gupshup would send it back (read from the sandbox's subscription). */
+export async function registeredSecret(): Promise<string> {
+  const create = (await upstreamRequests(/\/subscription(\/\d+)?$/)).filter((r) => r.method !== "GET").at(-1)!;
+  const meta = JSON.parse(new URLSearchParams(create.body).get("meta")!) as { headers: Record<string, string> };
+  return meta.headers[WEBHOOK_SECRET_HEADER]!;
+}
+
+/** A callback posted to an app's webhook route, as Gupshup posts it. */
+export const postWebhookFor = (appId: string, body: string, headers: Record<string, string> = {}) =>
+  callWorker(new Request(`http://localhost/webhooks/gupshup/${appId}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body }));
 
 /** A delivery event for message `id`, as Gupshup (v2) posts it to the webhook route. */
 export const deliveryEvent = (id: string, timestamp = Date.now()) =>

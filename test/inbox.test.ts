@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, callWorker, connect, deliveryEvent, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { callTool, callWorker, connect, deliveryEvent, evictGateway, postWebhookFor, registeredSecret, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
@@ -15,15 +15,7 @@ const sendTemplate = (destination: string) => ({
   template: { id: ORDER_UPDATE, params: ["Rahul", "ORD-1"] },
 });
 
-/** The secret configure_webhook registered, as Gupshup would send it back (read from the sandbox's subscription). */
-async function registeredSecret(): Promise<string> {
-  const create = (await upstreamRequests(/\/subscription(\/\d+)?$/)).filter((r) => r.method !== "GET").at(-1)!;
-  const meta = JSON.parse(new URLSearchParams(create.body).get("meta")!) as { headers: Record<string, string> };
-  return meta.headers[WEBHOOK_SECRET_HEADER]!;
-}
-
-const postWebhook = (body: string, headers: Record<string, string> = {}) =>
-  callWorker(new Request(`http://localhost/webhooks/gupshup/${appId}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body }));
+const postWebhook = (body: string, headers: Record<string, string> = {}) => postWebhookFor(appId, body, headers);
 
 beforeEach(resetAll);
 

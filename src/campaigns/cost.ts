@@ -33,7 +33,7 @@ export function feeFromUsage(rows: readonly UsageRow[], category: string, days: 
     rows.map((r) => r.totalFees ?? 0),
   );
   const fee = fit?.[used.indexOf(column)];
-  if (fit && fit.every((f) => f >= 0) && fee !== undefined && fee > 0) {
+  if (fit?.every((f) => f >= 0) && fee !== undefined && fee > 0) {
     return { feePerMessage: round(fee), currency, basis: `the average ${category} fee over ${sent} such message(s) in the last ${days} days (Gupshup's usage report, fees split by category)` };
   }
   const all = COLUMNS.reduce((sum, c) => sum + count(c), 0);
