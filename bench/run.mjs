@@ -13,6 +13,7 @@ import { gzipSync } from "node:zlib";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { startWranglerDev } from "../scripts/lib/wrangler-dev.mjs";
+import { campaignRun } from "./campaign.mjs";
 import { startStandin } from "./standin.mjs";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
@@ -259,6 +260,12 @@ for (let k = 0; k < BURST_RUNS; k++) {
 }
 const burst = [...bursts].sort((p, q) => p.answerSpan - q.answerSpan)[Math.floor(BURST_RUNS / 2)];
 
+// A campaign of 1,000 at 300 ms while a person sends on the same app.
+const campaign = await campaignRun({ client: ours, standin, safeCeiling, log });
+log(
+  `campaign of ${campaign.recipients}: ${f2(campaign.rate)}/s (${pc(campaign.rate / campaign.ceiling)} of ${f2(campaign.ceiling)}/s), ${campaign.tooMany} 429s, ${campaign.duplicates} duplicates; interactive sends p95 ${f1(campaign.interactive.busy.p95)} ms (idle p50 ${f1(campaign.interactive.idle.p50)} ms)`,
+);
+
 // Whole run: every 429 the stand-in gave, and every send it accepted twice (same app, same body).
 const allRequests = standin.requests();
 const allSends = allRequests.filter((r) => r.path.endsWith("/template/msg") && r.status === 200).map((r) => `${r.path}\n${r.body}`);
@@ -298,6 +305,7 @@ if (process.env.BENCH_JSON) {
     ceiling: ceiling.map(({ timeline, ...c }) => c),
     burst: { ...burst, timeline: undefined },
     bursts: bursts.map(({ timeline, ...r }) => r),
+    campaign,
     throughout,
     bundles,
   };
@@ -337,6 +345,20 @@ const goals = [
     burst.answerSpan,
     (v) => `${v.toFixed(2)} s`,
     burst.answerSpan <= 5.25,
+  ),
+  goal(
+    `campaign of ${campaign.recipients} at ${campaign.latency} ms: sends ≥ 95 % of the safe ceiling ${f2(campaign.ceiling)}/s`,
+    undefined,
+    campaign.rate / campaign.ceiling,
+    (v) => `${pc(v)} (${f2(v * campaign.ceiling)}/s)`,
+    campaign.rate / campaign.ceiling >= 0.95,
+  ),
+  goal(
+    "interactive `send_text_message` during the campaign: p95 wait for a slot ≤ 300 ms (p95 − the idle app's p50)",
+    undefined,
+    campaign.interactive.waitP95,
+    (v) => `${f1(v)} ms`,
+    campaign.interactive.waitP95 <= 300,
   ),
   goal(
     "0 upstream 429s, 0 duplicate sends (whole run)",
@@ -478,6 +500,18 @@ ${[
   })
   .join("\n")}
 | confirmed / received / 429s / duplicates | ${((t) => (t ? `${t.value}${t.mark}` : "—"))(was((f) => f.burst && `${f.burst.confirmed} / ${f.burst.received} / ${f.burst.tooMany} / ${f.burst.duplicates}`))} | ${burst.confirmed} / ${burst.received} / ${burst.tooMany} / ${burst.duplicates} | |
+
+**Campaign**: ${campaign.recipients} recipients (\`preview_campaign\`, \`start_campaign\`) on one app at ${campaign.latency} ms, while one interactive \`send_text_message\` goes to the same app every 0.7 s (${campaign.interactive.count} of them). The campaign runs in the app's Durable Object (alarm slices, ten background turns in flight); the steady rate counts everything the app sent.
+
+| | figure |
+| --- | --- |
+| state at the end / sent / received by the stand-in | ${campaign.state} / ${campaign.submitted} / ${campaign.received} |
+| steady rate (campaign + interactive) | ${f2(campaign.rate)}/s, ${pc(campaign.rate / campaign.ceiling)} of the safe ceiling ${f2(campaign.ceiling)}/s |
+| start → completed (polled every 2 s) | ${f1(campaign.seconds)} s |
+| upstream 429s / duplicate sends | ${campaign.tooMany} / ${campaign.duplicates} |
+| interactive send, idle app: p50 / p95 | ${f1(campaign.interactive.idle.p50)} / ${f1(campaign.interactive.idle.p95)} ms |
+| interactive send during the campaign: p50 / p95 / max | ${f1(campaign.interactive.busy.p50)} / ${f1(campaign.interactive.busy.p95)} / ${f1(campaign.interactive.busy.max)} ms |
+| of which waiting for a slot (p95 − idle p50) | ${f1(campaign.interactive.waitP95)} ms |
 
 Whole run: ${throughout.requests} upstream requests (${throughout.sends} sends), **${throughout.tooMany}** answered 429, **${throughout.duplicates}** duplicate sends.
 

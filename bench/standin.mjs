@@ -65,6 +65,8 @@ export function startStandin(port) {
     }
     if (path.endsWith("/templates") && method === "POST") return { status: "success", template: { id: randomUUID(), elementName: "bench_new", status: "PENDING", category: "UTILITY" } };
     if (path.endsWith("/template/msg")) return { status: "submitted", messageId: randomUUID() };
+    if (path.endsWith("/v3/message")) return { messages: [{ id: randomUUID() }], messaging_product: "whatsapp" };
+    if (path.endsWith("/wallet/balance")) return { status: "success", walletResponse: { currency: "USD", currentBalance: 1000, overDraftLimit: 0 } };
     if (path.endsWith("/usage")) return { status: "success", partnerAppUsageList: [{ date: "2026-03-01", currency: "USD", totalMsg: 10, totalFees: 0.1 }] };
     if (path.endsWith("/template/analytics") && method === "POST") return { status: "success" };
     if (path.endsWith("/template/analytics")) return { status: "success", template_analytics: [{ template_id: "x", sent: 10, delivered: 9, read: 8 }] };

@@ -2,10 +2,12 @@ import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
 import { MAX_WAIT_MS } from "../gateway/limits";
 import type { TurnOptions } from "../gateway/scheduler";
 import type { SendOnce } from "../gateway/send-once";
-import type { OptOuts } from "../inbox/opt-outs";
+import { type OptOuts, optedOutRefusal } from "../inbox/opt-outs";
+import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
-import { CampaignRunner, outcomeOf, WALLET_EMPTY } from "./runner";
-import type { Campaign, CampaignDraft, CampaignStore, Recipient, RecipientState } from "./store";
+import type { Recipient, RecipientState } from "./recipient-rows";
+import { CampaignRunner, outcomeOf, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
+import type { Campaign, CampaignDraft, CampaignStore } from "./store";
 
 /** A draft can be started this long after its preview. */
 export const DRAFT_TTL_MS = 24 * 3_600_000;
@@ -44,7 +46,6 @@ interface DeskParts {
   tracked: () => boolean;
   appToken: () => string | undefined;
   call: (req: UpstreamRequest, token: string, caller: Caller, deadline: number, options: TurnOptions) => Promise<UpstreamResult>;
-  recordSent: (messageId: string, recipient: string) => Promise<void>;
   /** Makes the object's alarm come now (the runner works in alarms). */
   wake: () => Promise<void>;
 }
@@ -70,14 +71,15 @@ export class CampaignDesk {
     return { ok: true, reply: this.report(store.get(command.id)!, now, page) };
   }
 
-  /** Why the campaign is paused or stopped, if it is. */
-  reasonOf(id: string): string | null | undefined {
-    return this.parts.store.get(id)?.reason;
+  /** Resuming a campaign paused because Gupshup refused the app token needs a new one (fetched with the caller's credential). */
+  needsNewToken(command: CampaignCommand): boolean {
+    return command.kind === "resume" && this.parts.store.get(command.id)?.reason === TOKEN_REFUSED;
   }
 
-  /** Pauses the running campaigns that sent any of these messages (Gupshup failed them with 1003). */
-  walletRanOut(messageIds: readonly string[]): void {
-    for (const id of this.parts.store.runningWith(messageIds)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
+  /** New inbox events: a campaign message Gupshup failed with 1003 (wallet balance low) pauses its campaign. */
+  learn(events: readonly InboxEvent[]): void {
+    const walletEmpty = events.flatMap((e) => (e.kind === "status" && e.status === "failed" && e.code === "1003" ? [e.messageId] : []));
+    for (const id of this.parts.store.runningWith(walletEmpty)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
   }
 
   /** Forgets old drafts and finished campaigns; says whether any campaign is left. */
@@ -130,15 +132,15 @@ export class CampaignDesk {
   private report(campaign: Campaign, now: number, page?: { state?: RecipientState; after: number; limit: number }): CampaignReport {
     const { store } = this.parts;
     const since = Math.max(now - 60_000, campaign.startedAt ?? now);
-    const perSecond = campaign.state === "running" && now > since ? Math.round((store.sentSince(campaign.id, since) / ((now - since) / 1000)) * 10) / 10 : null;
+    const perSecond = campaign.state === "running" && now > since ? Math.round((store.recipients.sentSince(campaign.id, since) / ((now - since) / 1000)) * 10) / 10 : null;
     return {
       campaign,
-      counts: store.counts(campaign.id),
-      failures: store.failures(campaign.id),
-      delivery: store.delivery(campaign.id),
+      counts: store.recipients.counts(campaign.id),
+      failures: store.recipients.failures(campaign.id),
+      delivery: store.recipients.delivery(campaign.id),
       tracked: this.parts.tracked(),
       perSecond,
-      ...(page ? { page: store.page(campaign.id, page.state, page.after, page.limit) } : {}),
+      ...(page ? { page: store.recipients.page(campaign.id, page.state, page.after, page.limit) } : {}),
     };
   }
 
@@ -153,7 +155,7 @@ export class CampaignDesk {
     if (campaign.message) form.message = campaign.message;
     const req: UpstreamRequest = { endpoint: "sendTemplate", appId: campaign.appId, form, idempotencyKey: String(recipient.row) };
     const optedOut = this.parts.optOuts.find(recipient.destination);
-    const refuse = (): UpstreamResult | undefined => (optedOut ? { ok: false, failure: { kind: "rejected", endpoint: "sendTemplate", message: "opted out", optedOut } } : undefined);
+    const refuse = () => (optedOut ? optedOutRefusal("sendTemplate", optedOut) : undefined);
     const perform = async (): Promise<UpstreamResult> => {
       const token = this.parts.appToken();
       if (!token) return { ok: false, failure: { kind: "auth", endpoint: "sendTemplate", message: "no app token" } };
@@ -162,7 +164,8 @@ export class CampaignDesk {
       const wanted = () => this.parts.store.get(campaign.id)?.state === "running";
       const res = await this.parts.call(req, token, caller, Date.now() + MAX_WAIT_MS, { background: true, wanted });
       const outcome = outcomeOf(res);
-      if (outcome.kind === "submitted") await this.parts.recordSent(outcome.messageId, recipient.destination);
+      // Pruning needs no alarm of its own: the campaign's alarm schedules it when the campaign ends.
+      if (outcome.kind === "submitted") this.parts.inbox.recordSent(outcome.messageId, recipient.destination, Date.now());
       return res;
     };
     return outcomeOf(await this.parts.sends.send(req, `campaign:${campaign.id}`, perform, refuse));

@@ -1,7 +1,8 @@
 import { RATE_LIMITS } from "../api/endpoints";
 import { sendTemplateResponse } from "../api/responses";
 import type { UpstreamResult } from "../api/types";
-import type { Campaign, CampaignStore, Recipient } from "./store";
+import type { Recipient } from "./recipient-rows";
+import type { Campaign, CampaignStore } from "./store";
 
 /** What one recipient's send came to. */
 export type SendOutcome =
@@ -47,17 +48,17 @@ export class CampaignRunner {
 
   /** Whether a running campaign still has recipients to send to. */
   hasWork(): boolean {
-    return this.store.running().some((c) => this.store.counts(c.id).queued > 0);
+    return this.store.running().some((c) => this.store.recipients.counts(c.id).queued > 0);
   }
 
   private async work(until: number): Promise<void> {
     if (!this.interruptedRequeued) {
-      this.store.requeueInterrupted();
+      this.store.recipients.requeueInterrupted();
       this.interruptedRequeued = true;
     }
     await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
     for (const campaign of this.store.running()) {
-      const counts = this.store.counts(campaign.id);
+      const counts = this.store.recipients.counts(campaign.id);
       if (counts.queued === 0 && counts.sending === 0) this.store.setState(campaign.id, "completed", null, Date.now());
     }
   }
@@ -76,7 +77,7 @@ export class CampaignRunner {
   /** The next recipient of the oldest running campaign that has one. */
   private next(): [Campaign, Recipient] | undefined {
     for (const campaign of this.store.running()) {
-      const recipient = this.store.claimNext(campaign.id, Date.now());
+      const recipient = this.store.recipients.claimNext(campaign.id, Date.now());
       if (recipient) return [campaign, recipient];
     }
     return undefined;
@@ -84,9 +85,9 @@ export class CampaignRunner {
 
   private settle(campaign: Campaign, recipient: Recipient, outcome: SendOutcome): void {
     const { store } = this;
-    if (outcome.kind === "submitted") store.settle(campaign.id, recipient.row, "submitted", { messageId: outcome.messageId });
-    else if (outcome.kind === "retry" || outcome.kind === "pause") store.settle(campaign.id, recipient.row, "queued");
-    else store.settle(campaign.id, recipient.row, outcome.kind, { reason: outcome.reason });
+    if (outcome.kind === "submitted") store.recipients.settle(campaign.id, recipient.row, "submitted", { messageId: outcome.messageId });
+    else if (outcome.kind === "retry" || outcome.kind === "pause") store.recipients.settle(campaign.id, recipient.row, "queued");
+    else store.recipients.settle(campaign.id, recipient.row, outcome.kind, { reason: outcome.reason });
     if (outcome.kind === "pause" && store.get(campaign.id)?.state === "running") store.setState(campaign.id, "paused", outcome.reason, Date.now());
   }
 }

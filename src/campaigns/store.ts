@@ -1,11 +1,8 @@
 import type { LazyTables } from "../gateway/lazy-tables";
+import { RecipientRows } from "./recipient-rows";
 
 export const CAMPAIGN_STATES = ["draft", "running", "paused", "completed", "cancelled"] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
-/** queued: not sent yet; sending: handed to the send ledger; skipped: opted out after the preview. */
-export const RECIPIENT_STATES = ["queued", "sending", "submitted", "failed", "unknown", "skipped"] as const;
-export type RecipientState = (typeof RECIPIENT_STATES)[number];
-
 /** What preview_campaign hands the app's object: everything a send needs, checked already. */
 export interface CampaignDraft {
   appId: string;
@@ -46,24 +43,14 @@ export interface Campaign {
   reason: string | null;
 }
 
-export interface Recipient {
-  row: number;
-  destination: string;
-  params: string[];
-  state: RecipientState;
-  messageId: string | null;
-  reason: string | null;
-  sentAt: number | null;
-  /** The newest delivery event the inbox holds for the message (delivered, read, failed…). */
-  delivery: string | null;
-}
-
 /**
  * An app's campaigns and their recipients, in its object's SQLite: memory stays flat however long
  * the list, and a campaign survives evictions. Each recipient row moves queued → sending → a final
  * state once; the send ledger (keyed by campaign and row) says what a row left in `sending` did.
  */
 export class CampaignStore {
+  readonly recipients: RecipientRows;
+
   static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS campaign (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, template_id TEXT NOT NULL, template_name TEXT NOT NULL, category TEXT NOT NULL, source TEXT NOT NULL, src_name TEXT NOT NULL, message TEXT, upstream TEXT NOT NULL, fee_per_message REAL, currency TEXT, created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, reason TEXT);
       CREATE TABLE IF NOT EXISTS campaign_recipient (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, destination TEXT NOT NULL, params TEXT NOT NULL, state TEXT NOT NULL, message_id TEXT, reason TEXT, sent_at INTEGER, PRIMARY KEY (campaign_id, row));
@@ -74,7 +61,9 @@ export class CampaignStore {
   constructor(
     private readonly sql: SqlStorage,
     private readonly tables: LazyTables,
-  ) {}
+  ) {
+    this.recipients = new RecipientRows(sql, tables);
+  }
 
   create(id: string, draft: CampaignDraft, now: number): void {
     this.tables.create();
@@ -120,86 +109,6 @@ export class CampaignStore {
   running(): Campaign[] {
     if (!this.tables.exist) return [];
     return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE state = 'running' ORDER BY started_at").toArray().map(campaignOf);
-  }
-
-  /** Takes the campaign's next queued recipient (marks it sending), if any. */
-  claimNext(id: string, now: number): Recipient | undefined {
-    const row = this.sql
-      .exec<RecipientRow>(
-        "UPDATE campaign_recipient SET state = 'sending', sent_at = ? WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' ORDER BY row LIMIT 1) RETURNING *",
-        now,
-        id,
-        id,
-      )
-      .toArray()[0];
-    return row && recipientOf(row, null);
-  }
-
-  /** Where a recipient ended: sent (with its message id), failed, unknown or skipped — or back to the queue. */
-  settle(id: string, row: number, state: RecipientState, fields: { messageId?: string; reason?: string } = {}): void {
-    this.sql.exec("UPDATE campaign_recipient SET state = ?, message_id = ?, reason = ? WHERE campaign_id = ? AND row = ?", state, fields.messageId ?? null, fields.reason ?? null, id, row);
-  }
-
-  /** Rows left in `sending` by an instance that is gone go back to the queue: the send ledger answers for them. */
-  requeueInterrupted(): void {
-    if (this.tables.exist) this.sql.exec("UPDATE campaign_recipient SET state = 'queued' WHERE state = 'sending'");
-  }
-
-  /** How many recipients are in each state. */
-  counts(id: string): Record<RecipientState, number> {
-    const counts = Object.fromEntries(RECIPIENT_STATES.map((s) => [s, 0])) as Record<RecipientState, number>;
-    for (const r of this.sql.exec<{ state: RecipientState; n: number }>("SELECT state, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id)) counts[r.state] = r.n;
-    return counts;
-  }
-
-  /** Why recipients were not sent, with how many each. */
-  failures(id: string): { reason: string; count: number }[] {
-    return this.sql
-      .exec<{ reason: string; count: number }>(
-        "SELECT COALESCE(reason, 'unknown') AS reason, COUNT(*) AS count FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY reason ORDER BY count DESC",
-        id,
-      )
-      .toArray();
-  }
-
-  /** What the delivery inbox says about the campaign's sent messages. */
-  delivery(id: string): { delivered: number; read: number; failed: { code: string | null; reason: string | null; count: number }[] } {
-    const reached = this.sql
-      .exec<{ delivered: number; read: number }>(
-        `SELECT COUNT(DISTINCT CASE WHEN s.status IN ('delivered', 'read') THEN r.row END) AS delivered, COUNT(DISTINCT CASE WHEN s.status = 'read' THEN r.row END) AS read
-         FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id WHERE r.campaign_id = ? AND r.message_id IS NOT NULL`,
-        id,
-      )
-      .one();
-    const failed = this.sql
-      .exec<{ code: string | null; reason: string | null; count: number }>(
-        `SELECT s.code, MAX(s.reason) AS reason, COUNT(DISTINCT r.row) AS count FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id
-         WHERE r.campaign_id = ? AND r.message_id IS NOT NULL AND s.status = 'failed' GROUP BY s.code ORDER BY count DESC`,
-        id,
-      )
-      .toArray();
-    return { ...reached, failed };
-  }
-
-  /** Sends made since `since` (for throughput). */
-  sentSince(id: string, since: number): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? AND sent_at >= ? AND state != 'queued'", id, since).one().n;
-  }
-
-  /** A page of recipients after row `after`, optionally in one state. */
-  page(id: string, state: RecipientState | undefined, after: number, limit: number): Recipient[] {
-    const rows = this.sql
-      .exec<RecipientRow & { delivery: string | null }>(
-        `SELECT r.*, (SELECT s.status FROM inbox_status s WHERE s.message_id = r.message_id ORDER BY CASE s.status WHEN 'failed' THEN 6 WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 ELSE 1 END DESC LIMIT 1) AS delivery
-         FROM campaign_recipient r WHERE r.campaign_id = ? AND r.row > ? AND (? IS NULL OR r.state = ?) ORDER BY r.row LIMIT ?`,
-        id,
-        after,
-        state ?? null,
-        state ?? null,
-        limit,
-      )
-      .toArray();
-    return rows.map((r) => recipientOf(r, r.delivery));
   }
 
   /** The running campaigns that sent any of these messages (a wallet-empty failure pauses them). */
@@ -248,8 +157,6 @@ type CampaignRow = {
   reason: string | null;
 };
 
-type RecipientRow = { row: number; destination: string; params: string; state: RecipientState; message_id: string | null; reason: string | null; sent_at: number | null };
-
 const campaignOf = (r: CampaignRow): Campaign => ({
   id: r.id,
   appId: r.app_id,
@@ -268,15 +175,4 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   reason: r.reason,
-});
-
-const recipientOf = (r: RecipientRow, delivery: string | null): Recipient => ({
-  row: r.row,
-  destination: r.destination,
-  params: JSON.parse(r.params) as string[],
-  state: r.state,
-  messageId: r.message_id,
-  reason: r.reason,
-  sentAt: r.sent_at,
-  delivery,
 });

@@ -3,11 +3,10 @@ import { ENDPOINTS } from "../api/endpoints";
 import { appProfileOf } from "../api/responses";
 import type { AppProfile, Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { CAMPAIGN_SLICE_MS, type CampaignCommand, CampaignDesk, type DeskAnswer } from "../campaigns/desk";
-import { TOKEN_REFUSED } from "../campaigns/runner";
 import { CampaignStore } from "../campaigns/store";
 import { readSettings } from "../config";
 import type { Env } from "../env";
-import { type OptOut, OptOuts } from "../inbox/opt-outs";
+import { OPT_OUTS_LISTED, type OptOut, type OptOutChange, OptOuts, optedOutRefusal, recipientOf } from "../inbox/opt-outs";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
 import { sentMessageOf } from "../inbox/sent";
@@ -20,7 +19,7 @@ import { MAX_WAIT_MS, PRUNE_BATCH, PRUNE_EVERY_MS, retentionDays } from "./limit
 import { loginObjectName } from "./names";
 import type { TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
-import { Scheduler } from "./scheduler";
+import { Scheduler, type TurnOptions } from "./scheduler";
 import { SendLedger } from "./send-ledger";
 import { SendOnce } from "./send-once";
 import { GatewayStore } from "./store";
@@ -65,11 +64,7 @@ export class GupshupGateway extends DurableObject<Env> {
       inbox: this.inbox,
       tracked: () => this.webhookSecrets.configuredAt() !== null,
       appToken: () => store.appToken(),
-      call: (req, token, caller, deadline, options) => scheduledCall(this.scheduler, this.env, req, token, caller, deadline, options),
-      recordSent: async (messageId, recipient) => {
-        this.inbox.recordSent(messageId, recipient, Date.now());
-        await this.keepPruned();
-      },
+      call: (req, token, caller, deadline, options) => this.send(req, token, caller, deadline, options),
       wake: () => this.ctx.storage.setAlarm(Date.now()),
     });
     this.access = new AppAccess(
@@ -80,9 +75,8 @@ export class GupshupGateway extends DurableObject<Env> {
   }
 
   /**
-   * A Gupshup callback for this app. Accepted only with a shared secret configure_webhook
-   * registered; stored (deduplicated) before this returns, so the 2xx means "kept". A body that
-   * is no event (Gupshup's URL check) is accepted and stores nothing.
+   * A Gupshup callback for this app, accepted only with a secret configure_webhook registered;
+   * stored (deduplicated) before the 2xx. A body with no event (a URL check) stores nothing.
    */
   async ingestWebhook(appId: string, body: unknown, secret: string): Promise<boolean> {
     if (!this.webhookSecrets.accepts(secret)) return false;
@@ -90,17 +84,16 @@ export class GupshupGateway extends DurableObject<Env> {
     const events = parseCallback(body, now);
     const stored = this.inbox.ingest(events, now, now - this.retentionMs());
     this.optOuts.learn(stored, readSettings(this.env).optOutKeywords);
-    this.campaigns.walletRanOut(stored.flatMap((e) => (e.kind === "status" && e.status === "failed" && e.code === "1003" ? [e.messageId] : [])));
+    this.campaigns.learn(stored);
     await this.keepPruned();
     if (events.some((e) => e.kind === "template")) await this.answers.forgetTemplates(appId);
     return true;
   }
 
   /**
-   * The object's one alarm: running campaigns send for a slice, then inbox rows past the
-   * retention and old campaigns are forgotten, a batch at a time. The next alarm is the earliest
-   * due: now while a campaign has recipients left, in a second while pruning has more, hourly while
-   * anything is stored, none otherwise.
+   * The object's one alarm: campaigns send for a slice, then old inbox rows and campaigns are
+   * forgotten a batch at a time. Next: now while a campaign has work, in a second while pruning
+   * has more, hourly while anything is stored.
    */
   override async alarm(): Promise<void> {
     await this.campaigns.runner.run(Date.now() + CAMPAIGN_SLICE_MS);
@@ -115,9 +108,8 @@ export class GupshupGateway extends DurableObject<Env> {
 
   /** Drafts, starts, reports on or changes one of the app's campaigns, for a caller with proven access. */
   async campaign<R>(appId: string, caller: Caller, command: CampaignCommand): Promise<DeskAnswer<R> | { ok: false; failure: UpstreamFailure }> {
-    // Resuming after Gupshup refused the app token renews it with the caller's credential.
-    const renew = command.kind === "resume" && this.campaigns.reasonOf(command.id) === TOKEN_REFUSED;
-    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS, renew ? { force: true, rejected: this.store.appToken() } : {});
+    const renew = this.campaigns.needsNewToken(command) ? { force: true, rejected: this.store.appToken() } : {};
+    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS, renew);
     if (!access.ok) return access;
     return (await this.campaigns.handle(command, Date.now())) as DeskAnswer<R>;
   }
@@ -188,8 +180,7 @@ export class GupshupGateway extends DurableObject<Env> {
     const recipient = recipientOf(req);
     const optedOut = recipient === undefined ? undefined : this.optOuts.find(recipient);
     // Checked only for a new send: repeating one that already went out still answers with its result.
-    const refusal = (): UpstreamResult | undefined =>
-      optedOut && !req.ignoreOptOut ? { ok: false, failure: { kind: "rejected", endpoint: req.endpoint, message: `${optedOut.number} opted out`, optedOut } } : undefined;
+    const refusal = () => (optedOut && !req.ignoreOptOut ? optedOutRefusal(req.endpoint, optedOut) : undefined);
     const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline), refusal);
     if (!res.ok || !res.send) return res;
     return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut && req.ignoreOptOut ? { optOutIgnored: true } : {}) } };
@@ -208,13 +199,11 @@ export class GupshupGateway extends DurableObject<Env> {
     const appId = req.appId!;
     const access = await this.access.appToken(appId, caller, deadline);
     if (!access.ok) return access;
-
     if (!req.fresh) {
       const hit = await this.answers.get(req.endpoint, appId);
       if (hit) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
     }
     if (req.cacheOnly) return { ok: true, status: 200, data: null };
-
     let res = await this.send(req, access.token, caller, deadline);
     if (!res.ok && res.failure.kind === "auth") {
       const renewed = await this.access.appToken(appId, caller, deadline, { force: true, rejected: access.token });
@@ -222,7 +211,6 @@ export class GupshupGateway extends DurableObject<Env> {
       res = await this.send(req, renewed.token, caller, deadline);
     }
     if (!res.ok) return res;
-
     const now = Date.now();
     await this.answers.put(req.endpoint, appId, res.data, now);
     const sent = sentMessageOf(req, res.data);
@@ -242,22 +230,11 @@ export class GupshupGateway extends DurableObject<Env> {
     return login.token(caller, force) as Promise<TokenResult>;
   }
 
-  private send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number): Promise<UpstreamResult> {
-    return scheduledCall(this.scheduler, this.env, req, token, caller, deadline);
+  private send(req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number, options?: TurnOptions): Promise<UpstreamResult> {
+    return scheduledCall(this.scheduler, this.env, req, token, caller, deadline, options);
   }
 
   private retentionMs(): number {
     return retentionDays(this.env.INBOX_RETENTION_DAYS) * 86_400_000;
   }
-}
-
-export type OptOutChange = { action: "list" } | { action: "add" | "remove"; numbers: string[] };
-
-/** The most opted-out numbers one answer lists (the newest; the total is given too). */
-const OPT_OUTS_LISTED = 200;
-
-/** The number a send goes to: `destination` in Gupshup's form, `to` in Meta's JSON. */
-function recipientOf(req: UpstreamRequest): string | undefined {
-  const to = req.form?.destination ?? (req.json as { to?: unknown } | undefined)?.to;
-  return typeof to === "string" ? to : undefined;
 }

@@ -1,3 +1,5 @@
+import type { EndpointName } from "../api/endpoints";
+import type { UpstreamRequest, UpstreamResult } from "../api/types";
 import type { LazyTables } from "../gateway/lazy-tables";
 import type { InboxEvent } from "./parse";
 
@@ -81,4 +83,20 @@ export class OptOuts {
     this.sql.exec("INSERT OR REPLACE INTO opt_out (number, opted_out, since, source) VALUES (?, ?, ?, ?)", digits(number), optedOut ? 1 : 0, at, source);
     return true;
   }
+}
+
+export type OptOutChange = { action: "list" } | { action: "add" | "remove"; numbers: string[] };
+
+/** The most opted-out numbers one answer lists (the newest; the total is given too). */
+export const OPT_OUTS_LISTED = 200;
+
+/** The number a send goes to: `destination` in Gupshup's form, `to` in Meta's JSON. */
+export function recipientOf(req: UpstreamRequest): string | undefined {
+  const to = req.form?.destination ?? (req.json as { to?: unknown } | undefined)?.to;
+  return typeof to === "string" ? to : undefined;
+}
+
+/** A send turned down before it reached Gupshup because the recipient opted out. */
+export function optedOutRefusal(endpoint: EndpointName, optedOut: OptOut): UpstreamResult {
+  return { ok: false, failure: { kind: "rejected", endpoint, message: `${optedOut.number} opted out`, optedOut } };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CampaignReport } from "../campaigns/desk";
-import { RECIPIENT_STATES } from "../campaigns/store";
+import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
 import { campaignIdInput, campaignReportShape, campaignStateShape, describeCampaign, splitCampaignId } from "./campaign-report";
 import { defineTool, type ToolDefinition } from "./define";
 import { appIdInput } from "./schemas";

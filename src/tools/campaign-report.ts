@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CampaignReport } from "../campaigns/desk";
-import { CAMPAIGN_STATES, RECIPIENT_STATES } from "../campaigns/store";
+import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
+import { CAMPAIGN_STATES } from "../campaigns/store";
 import { APP_ID_PATTERN } from "../constants";
 import { failureAdvice } from "./failure-advice";
 

@@ -3,10 +3,9 @@ import type { AppProfile, UpstreamFailure, UpstreamRequest, UpstreamResult } fro
 import type { CampaignCommand } from "../campaigns/desk";
 import { readSettings } from "../config";
 import type { Env } from "../env";
-import type { OptOutChange } from "../gateway/gateway";
 import { accountObjectName, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
-import type { OptOut } from "../inbox/opt-outs";
+import type { OptOut, OptOutChange } from "../inbox/opt-outs";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
 import { ToolError, translateFailure } from "./errors";
