@@ -12,6 +12,12 @@ const destinationOf = (body: string) => new URLSearchParams(body).get("destinati
 
 beforeEach(resetAll);
 
+/** A previewed campaign of `count` numbers (order_update, a name and an order number each). */
+async function previewed(client: Awaited<ReturnType<typeof connect>>, count: number): Promise<string> {
+  const recipients = Array.from({ length: count }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
+  return (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+}
+
 /** Polls get_campaign until the campaign is in `state` (or the time is up). */
 async function waitFor(client: Awaited<ReturnType<typeof connect>>, campaignId: string, state: string, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
@@ -68,8 +74,7 @@ describe("campaigns", () => {
 describe("campaigns: starting", () => {
   it("does not start without confirm: true, nor when the wallet cannot pay the estimate", async () => {
     const client = await connect();
-    const recipients = Array.from({ length: 10 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 10);
 
     const unconfirmed = await callTool(client, "start_campaign", { campaignId });
     expect(unconfirmed.isError).toBe(true);
@@ -85,8 +90,7 @@ describe("campaigns: starting", () => {
 
   it("skips a number that opted out between the preview and the send", { timeout: 30_000 }, async () => {
     const client = await connect();
-    const recipients = Array.from({ length: 5 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 5);
     await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: [`+${number(2)}`] });
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     const done = await waitFor(client, campaignId, "completed");
@@ -100,8 +104,7 @@ describe("campaigns: starting", () => {
 describe("campaigns: stopping and going on", () => {
   it("pauses by itself when the wallet runs out, and resume_campaign finishes it after a top-up, nobody twice", { timeout: 60_000 }, async () => {
     const client = await connect();
-    const recipients = Array.from({ length: 12 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 12);
     // Enough for the preview's check only if the estimate is unknown: set the wallet after starting.
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 0.0024 * 5, overDraftLimit: 0 } });
@@ -121,8 +124,7 @@ describe("campaigns: stopping and going on", () => {
   it("pauses when the inbox learns a campaign message failed with 1003 (wallet balance low)", { timeout: 60_000 }, async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });
-    const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 80);
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await waitUntilSent(3);
     const first = (await callTool(client, "get_campaign", { campaignId, status: "submitted", limit: 1 })).structuredContent?.recipients as { messageId: string }[];
@@ -145,8 +147,7 @@ describe("campaigns: stopping and going on", () => {
 
   it("cancel stops it before the next send; pause and resume by hand", { timeout: 60_000 }, async () => {
     const client = await connect();
-    const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 80);
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await waitUntilSent(5);
     const paused = await callTool(client, "pause_campaign", { campaignId });
@@ -176,8 +177,7 @@ describe("campaigns: stopping and going on", () => {
 describe("campaigns: surviving the real world", () => {
   it("an eviction mid-campaign: it carries on where it stopped, nobody twice, nobody lost", { timeout: 60_000 }, async () => {
     const client = await connect();
-    const recipients = Array.from({ length: 60 }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] }));
-    const campaignId = (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients })).structuredContent?.campaignId as string;
+    const campaignId = await previewed(client, 60);
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await waitUntilSent(15);
     await evictGateway(appObjectName(appId));

@@ -3,8 +3,8 @@ import { RecipientRows } from "./recipient-rows";
 
 export const CAMPAIGN_STATES = ["draft", "running", "paused", "completed", "cancelled"] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
-/** What preview_campaign hands the app's object: everything a send needs, checked already. */
-export interface CampaignDraft {
+/** What a campaign sends, from where, and its cost per message: what preview_campaign decided. */
+export interface CampaignPlan {
   appId: string;
   name: string;
   templateId: string;
@@ -19,23 +19,16 @@ export interface CampaignDraft {
   /** The estimate's cost per message (null: unknown) and currency, for start_campaign's balance check. */
   feePerMessage: number | null;
   currency: string | null;
+}
+
+/** What preview_campaign hands the app's object: the plan and its recipients, checked already. */
+export interface CampaignDraft extends CampaignPlan {
   rows: { row: number; destination: string; params: string[] }[];
 }
 
-export interface Campaign {
+export interface Campaign extends CampaignPlan {
   id: string;
-  appId: string;
-  name: string;
   state: CampaignState;
-  templateId: string;
-  templateName: string;
-  category: string;
-  source: string;
-  srcName: string;
-  message: string | null;
-  upstream: string;
-  feePerMessage: number | null;
-  currency: string | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
