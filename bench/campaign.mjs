@@ -1,12 +1,13 @@
 // The campaign run of `npm run bench`: a campaign of RECIPIENTS sends on one app against the
-// stand-in answering in LATENCY ms, while a person keeps using the same app: one interactive
-// `send_text_message` every INTERACTIVE_EVERY_MS. Measures the campaign's sends per second against
+// stand-in answering in LATENCY ms, while a person keeps using the same app: an interactive
+// `send_text_message` at random moments (0.3–1.1 s apart, so they do not fall into step with the
+// campaign's sends). Measures the campaign's sends per second against
 // the safe ceiling, 429s, duplicates, and how long the interactive sends took, compared with the
 // same sends on the idle app (the difference is the wait for a slot).
 
 const RECIPIENTS = Number(process.env.BENCH_CAMPAIGN ?? 1000);
 const LATENCY = 300;
-const INTERACTIVE_EVERY_MS = 700;
+const INTERACTIVE_GAP_MS = [300, 1100];
 const IDLE_SENDS = 15;
 
 export async function campaignRun({ client, standin, safeCeiling, log }) {
@@ -44,7 +45,8 @@ export async function campaignRun({ client, standin, safeCeiling, log }) {
   const interactive = (async () => {
     for (let i = 0; !done; i++) {
       busy.push(await timedSend(text(i, "11")));
-      await new Promise((r) => setTimeout(r, INTERACTIVE_EVERY_MS));
+      const [low, high] = INTERACTIVE_GAP_MS;
+      await new Promise((r) => setTimeout(r, low + Math.random() * (high - low)));
     }
   })();
   let report;

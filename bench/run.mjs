@@ -501,7 +501,7 @@ ${[
   .join("\n")}
 | confirmed / received / 429s / duplicates | ${((t) => (t ? `${t.value}${t.mark}` : "—"))(was((f) => f.burst && `${f.burst.confirmed} / ${f.burst.received} / ${f.burst.tooMany} / ${f.burst.duplicates}`))} | ${burst.confirmed} / ${burst.received} / ${burst.tooMany} / ${burst.duplicates} | |
 
-**Campaign**: ${campaign.recipients} recipients (\`preview_campaign\`, \`start_campaign\`) on one app at ${campaign.latency} ms, while one interactive \`send_text_message\` goes to the same app every 0.7 s (${campaign.interactive.count} of them). The campaign runs in the app's Durable Object (alarm slices, ten background turns in flight); the steady rate counts everything the app sent.
+**Campaign**: ${campaign.recipients} recipients (\`preview_campaign\`, \`start_campaign\`) on one app at ${campaign.latency} ms, while interactive \`send_text_message\` calls go to the same app at random moments 0.3–1.1 s apart (${campaign.interactive.count} of them). The campaign runs in the app's Durable Object (alarm slices; background turns, spread evenly, that every interactive call goes ahead of); the steady rate counts everything the app sent.
 
 | | figure |
 | --- | --- |

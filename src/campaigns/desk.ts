@@ -1,7 +1,8 @@
 import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
 import { MAX_WAIT_MS } from "../gateway/limits";
 import type { TurnOptions } from "../gateway/scheduler";
-import type { SendOnce } from "../gateway/send-once";
+import type { SendLedger } from "../gateway/send-ledger";
+import { ledgerKey, type SendOnce } from "../gateway/send-once";
 import { type OptOuts, optedOutRefusal } from "../inbox/opt-outs";
 import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
@@ -9,10 +10,20 @@ import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { Campaign, CampaignDraft, CampaignStore } from "./store";
 
+/** A campaign's sends are recorded in the send ledger under its own scope, keyed by row. */
+const scopeOf = (campaignId: string) => `campaign:${campaignId}`;
+const INTERRUPTED = "the server restarted while Gupshup had this send and its answer was lost; not sent again (check get_message_status or the person)";
+
 /** A draft can be started this long after its preview. */
 export const DRAFT_TTL_MS = 24 * 3_600_000;
-/** Drafts never started, and finished campaigns, are forgotten after this long. */
+/** Finished campaigns are forgotten after this long (drafts never started, after DRAFT_TTL_MS). */
 const KEPT_MS = 30 * 86_400_000;
+
+/** Why a draft can no longer be started, if it cannot. */
+export function draftExpired(campaign: Campaign, now: number): string | undefined {
+  if (campaign.state !== "draft" || now - campaign.createdAt <= DRAFT_TTL_MS) return undefined;
+  return "This campaign's preview is more than 24 hours old: run preview_campaign again, so the list, the opt-outs and the estimate are current.";
+}
 /** How long one alarm sends before the next alarm carries on (a slice, so the object is never stuck in one handler). */
 export const CAMPAIGN_SLICE_MS = 30_000;
 
@@ -41,6 +52,7 @@ export type DeskAnswer<T> = { ok: true; reply: T } | { ok: false; refusal: strin
 interface DeskParts {
   store: CampaignStore;
   sends: SendOnce;
+  ledger: SendLedger;
   optOuts: OptOuts;
   inbox: InboxStore;
   tracked: () => boolean;
@@ -56,6 +68,32 @@ export class CampaignDesk {
 
   constructor(private readonly parts: DeskParts) {
     this.runner = new CampaignRunner(parts.store, (campaign, recipient) => this.sendTo(campaign, recipient));
+    this.recoverInterrupted();
+  }
+
+  /**
+   * Rows an evicted instance left in `sending`, settled before anything else runs: one whose turn
+   * never came was not sent and goes back to the queue; one handed over is what the send ledger
+   * says — submitted, or unknown (sent with no answer on record), never sent again.
+   */
+  private recoverInterrupted(): void {
+    const { store, ledger } = this.parts;
+    for (const r of store.recipients.interrupted()) {
+      const key = ledgerKey(scopeOf(r.campaignId), String(r.row));
+      const entry = r.handed ? ledger.entry(key) : undefined;
+      if (!r.handed) {
+        ledger.forget(key);
+        store.recipients.settle(r.campaignId, r.row, "queued");
+      } else if (entry?.state === "done" && entry.result) {
+        const outcome = outcomeOf(entry.result);
+        if (outcome.kind === "submitted") store.recipients.settle(r.campaignId, r.row, "submitted", { messageId: outcome.messageId });
+        else store.recipients.settle(r.campaignId, r.row, "unknown", { reason: INTERRUPTED });
+      } else {
+        const unknown: UpstreamResult = { ok: false, failure: { kind: "network", endpoint: "sendTemplate", message: INTERRUPTED, outcomeUnknown: true, idempotencyKey: String(r.row) } };
+        if (entry) ledger.finish(key, "unknown", unknown);
+        store.recipients.settle(r.campaignId, r.row, "unknown", { reason: INTERRUPTED });
+      }
+    }
   }
 
   async handle(command: CampaignCommand, now: number): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
@@ -63,7 +101,12 @@ export class CampaignDesk {
     if (command.kind === "draft") return { ok: true, reply: this.draft(command.draft, now) };
     if (command.kind === "list") return { ok: true, reply: store.list(command.limit).map((c) => this.report(c, now)) };
     const campaign = store.get(command.id);
-    if (!campaign) return { ok: false, refusal: `No campaign ${command.id} on this app: list_campaigns shows its campaigns (they are kept 30 days).` };
+    if (!campaign) {
+      return {
+        ok: false,
+        refusal: `No campaign ${command.id} on this app: a preview not started within 24 hours is forgotten, a finished campaign after 30 days. list_campaigns shows the app's campaigns.`,
+      };
+    }
     const change = this.change(campaign, command.kind, now);
     if (typeof change === "object") return { ok: false, refusal: change.refusal };
     if (change === "wake" || (campaign.state === "running" && !this.runner.isRunning)) await this.parts.wake();
@@ -84,7 +127,7 @@ export class CampaignDesk {
 
   /** Forgets old drafts and finished campaigns; says whether any campaign is left. */
   prune(now: number): boolean {
-    return this.parts.store.prune(now - KEPT_MS, now - KEPT_MS);
+    return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS);
   }
 
   private draft(draft: CampaignDraft, now: number): DraftReply {
@@ -161,13 +204,18 @@ export class CampaignDesk {
       if (!token) return { ok: false, failure: { kind: "auth", endpoint: "sendTemplate", message: "no app token" } };
       // No credential is kept for a campaign: it sends with the app token its object holds.
       const caller: Caller = { upstream: campaign.upstream, partner: { kind: "token", token: "" } };
-      const wanted = () => this.parts.store.get(campaign.id)?.state === "running";
+      // Asked as the turn comes: a campaign paused or cancelled, or a number that opted out meanwhile, takes the send back.
+      const wanted = () => {
+        if (this.parts.store.get(campaign.id)?.state !== "running" || this.parts.optOuts.find(recipient.destination)) return false;
+        this.parts.store.recipients.handOver(campaign.id, recipient.row, Date.now());
+        return true;
+      };
       const res = await this.parts.call(req, token, caller, Date.now() + MAX_WAIT_MS, { background: true, wanted });
       const outcome = outcomeOf(res);
       // Pruning needs no alarm of its own: the campaign's alarm schedules it when the campaign ends.
       if (outcome.kind === "submitted") this.parts.inbox.recordSent(outcome.messageId, recipient.destination, Date.now());
       return res;
     };
-    return outcomeOf(await this.parts.sends.send(req, `campaign:${campaign.id}`, perform, refuse));
+    return outcomeOf(await this.parts.sends.send(req, scopeOf(campaign.id), perform, refuse));
   }
 }

@@ -30,7 +30,7 @@ export class RecipientRows {
   claimNext(id: string, now: number): Recipient | undefined {
     const row = this.sql
       .exec<RecipientRow>(
-        "UPDATE campaign_recipient SET state = 'sending', sent_at = ? WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' ORDER BY row LIMIT 1) RETURNING *",
+        "UPDATE campaign_recipient SET state = 'sending', sent_at = ?, handed_at = NULL WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' ORDER BY row LIMIT 1) RETURNING *",
         now,
         id,
         id,
@@ -44,9 +44,18 @@ export class RecipientRows {
     this.sql.exec("UPDATE campaign_recipient SET state = ?, message_id = ?, reason = ? WHERE campaign_id = ? AND row = ?", state, fields.messageId ?? null, fields.reason ?? null, id, row);
   }
 
-  /** Rows left in `sending` by an instance that is gone go back to the queue: the send ledger answers for them. */
-  requeueInterrupted(): void {
-    if (this.tables.exist) this.sql.exec("UPDATE campaign_recipient SET state = 'queued' WHERE state = 'sending'");
+  /** The turn came and the send is going out: from here on only the send ledger can say whether Gupshup took it. */
+  handOver(id: string, row: number, now: number): void {
+    this.sql.exec("UPDATE campaign_recipient SET handed_at = ? WHERE campaign_id = ? AND row = ?", now, id, row);
+  }
+
+  /** Rows an instance that is gone left in `sending`: whether each was handed over, and to which campaign. */
+  interrupted(): { campaignId: string; row: number; handed: boolean }[] {
+    if (!this.tables.exist) return [];
+    return this.sql
+      .exec<{ campaign_id: string; row: number; handed_at: number | null }>("SELECT campaign_id, row, handed_at FROM campaign_recipient WHERE state = 'sending'")
+      .toArray()
+      .map((r) => ({ campaignId: r.campaign_id, row: r.row, handed: r.handed_at !== null }));
   }
 
   /** How many recipients are in each state. */

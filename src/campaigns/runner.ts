@@ -1,6 +1,7 @@
 import { RATE_LIMITS } from "../api/endpoints";
 import { sendTemplateResponse } from "../api/responses";
 import type { UpstreamResult } from "../api/types";
+import { redactSecrets } from "../utils/secrets";
 import type { Recipient } from "./recipient-rows";
 import type { Campaign, CampaignStore } from "./store";
 
@@ -23,12 +24,10 @@ const WORKERS = RATE_LIMITS.default.limit;
 /**
  * Works through the running campaigns' queues: WORKERS sends at a time, each waiting for a
  * background turn of the app's limiter (interactive calls go first), until the time slice ends.
- * Only one run at a time per object; a fresh object first puts rows an evicted one left in
- * `sending` back in the queue, where the send ledger answers for them (sent, unknown, or never made).
+ * Only one run at a time per object. A send that throws is recorded unknown, never left `sending`.
  */
 export class CampaignRunner {
   private active: Promise<void> | undefined;
-  private interruptedRequeued = false;
 
   constructor(
     private readonly store: CampaignStore,
@@ -52,10 +51,6 @@ export class CampaignRunner {
   }
 
   private async work(until: number): Promise<void> {
-    if (!this.interruptedRequeued) {
-      this.store.recipients.requeueInterrupted();
-      this.interruptedRequeued = true;
-    }
     await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
     for (const campaign of this.store.running()) {
       const counts = this.store.recipients.counts(campaign.id);
@@ -68,7 +63,10 @@ export class CampaignRunner {
       const next = this.next();
       if (!next) return;
       const [campaign, recipient] = next;
-      const outcome = await this.send(campaign, recipient);
+      const outcome = await this.send(campaign, recipient).catch((error: unknown): SendOutcome => {
+        console.error(`[gupshup-mcp] campaign ${campaign.id} row ${recipient.row}: ${redactSecrets(String(error))}`);
+        return { kind: "unknown", reason: "an internal error in gupshup-mcp during the send; not sent again" };
+      });
       this.settle(campaign, recipient, outcome);
       if (outcome.kind === "retry" && outcome.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(outcome.waitMs, until - Date.now())));
     }
@@ -93,7 +91,7 @@ export class CampaignRunner {
 }
 
 /** Whether a refused send means the wallet is empty: Gupshup's 1003, or its "wallet balance is low" answer. */
-export function isWalletEmpty(message: string): boolean {
+function isWalletEmpty(message: string): boolean {
   return /\b1003\b|wallet balance|insufficient balance/i.test(message);
 }
 

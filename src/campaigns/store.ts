@@ -45,8 +45,8 @@ export class CampaignStore {
   readonly recipients: RecipientRows;
 
   static schema(sql: SqlStorage): void {
-    sql.exec(`CREATE TABLE IF NOT EXISTS campaign (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, template_id TEXT NOT NULL, template_name TEXT NOT NULL, category TEXT NOT NULL, source TEXT NOT NULL, src_name TEXT NOT NULL, message TEXT, upstream TEXT NOT NULL, fee_per_message REAL, currency TEXT, created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, reason TEXT);
-      CREATE TABLE IF NOT EXISTS campaign_recipient (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, destination TEXT NOT NULL, params TEXT NOT NULL, state TEXT NOT NULL, message_id TEXT, reason TEXT, sent_at INTEGER, PRIMARY KEY (campaign_id, row));
+    sql.exec(`CREATE TABLE IF NOT EXISTS campaign (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, template_id TEXT NOT NULL, template_name TEXT NOT NULL, category TEXT NOT NULL, source TEXT NOT NULL, src_name TEXT NOT NULL, message TEXT, upstream TEXT NOT NULL, fee_per_message REAL, currency TEXT, created_at INTEGER NOT NULL, started_at INTEGER, resumed_at INTEGER, finished_at INTEGER, reason TEXT);
+      CREATE TABLE IF NOT EXISTS campaign_recipient (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, destination TEXT NOT NULL, params TEXT NOT NULL, state TEXT NOT NULL, message_id TEXT, reason TEXT, sent_at INTEGER, handed_at INTEGER, PRIMARY KEY (campaign_id, row));
       CREATE INDEX IF NOT EXISTS campaign_recipient_state ON campaign_recipient (campaign_id, state, row);
       CREATE INDEX IF NOT EXISTS campaign_recipient_sent ON campaign_recipient (campaign_id, sent_at);`);
   }
@@ -95,7 +95,16 @@ export class CampaignStore {
 
   setState(id: string, state: CampaignState, reason: string | null, now: number): void {
     const finished = state === "completed" || state === "cancelled" ? now : null;
-    this.sql.exec("UPDATE campaign SET state = ?, reason = ?, started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ?", state, reason, state === "running" ? now : null, finished, id);
+    const running = state === "running" ? now : null;
+    this.sql.exec(
+      "UPDATE campaign SET state = ?, reason = ?, started_at = COALESCE(started_at, ?), resumed_at = COALESCE(?, resumed_at), finished_at = ? WHERE id = ?",
+      state,
+      reason,
+      running,
+      running,
+      finished,
+      id,
+    );
   }
 
   /** The running campaigns, oldest start first. */
@@ -104,12 +113,12 @@ export class CampaignStore {
     return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE state = 'running' ORDER BY started_at").toArray().map(campaignOf);
   }
 
-  /** The running campaigns that sent any of these messages (a wallet-empty failure pauses them). */
+  /** The running campaigns that sent any of these messages since they last (re)started (a wallet-empty failure pauses them; a late report of one sent before a resume does not). */
   runningWith(messageIds: readonly string[]): string[] {
     if (!this.tables.exist || messageIds.length === 0) return [];
     return this.sql
       .exec<{ id: string }>(
-        `SELECT DISTINCT c.id FROM campaign c JOIN campaign_recipient r ON r.campaign_id = c.id WHERE c.state = 'running' AND r.message_id IN (${messageIds.map(() => "?").join(",")})`,
+        `SELECT DISTINCT c.id FROM campaign c JOIN campaign_recipient r ON r.campaign_id = c.id WHERE c.state = 'running' AND r.sent_at >= c.resumed_at AND r.message_id IN (${messageIds.map(() => "?").join(",")})`,
         ...messageIds,
       )
       .toArray()

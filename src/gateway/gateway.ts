@@ -55,11 +55,13 @@ export class GupshupGateway extends DurableObject<Env> {
     this.inbox = new InboxStore(sql, tables);
     this.webhookSecrets = new WebhookSecrets(sql, tables);
     this.optOuts = new OptOuts(sql, tables);
-    this.sends = new SendOnce(new SendLedger(sql, tables));
+    const ledger = new SendLedger(sql, tables);
+    this.sends = new SendOnce(ledger);
     this.answers = new AnswerCache(env.TEMPLATE_CACHE, store);
     this.campaigns = new CampaignDesk({
       store: new CampaignStore(sql, tables),
       sends: this.sends,
+      ledger,
       optOuts: this.optOuts,
       inbox: this.inbox,
       tracked: () => this.webhookSecrets.configuredAt() !== null,

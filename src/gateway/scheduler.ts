@@ -1,4 +1,4 @@
-import type { RateGroup } from "../api/endpoints";
+import { RATE_LIMITS, type RateGroup } from "../api/endpoints";
 import { getOrCreate } from "../utils/maps";
 import { SlidingWindowLimiter } from "./rate-limiter";
 
@@ -8,9 +8,10 @@ import { SlidingWindowLimiter } from "./rate-limiter";
  */
 export type Turn = { ok: true; sentAt: number } | { ok: false; waitMs: number; withdrawn?: boolean };
 
-/** background: a campaign's send, which every interactive call goes ahead of; wanted: asked when its turn comes. */
 export interface TurnOptions {
+  /** A campaign's send: every interactive call goes ahead of it, and background turns are spread evenly. */
   background?: boolean;
+  /** Asked once, as the turn comes: false takes the call back (it is not sent). */
   wanted?: () => boolean;
 }
 
@@ -21,14 +22,19 @@ interface Waiter extends TurnOptions {
 
 /**
  * Hands out each rate-limit group's slots in arrival order, interactive calls before background
- * ones (a campaign never makes a person's send wait behind it: only for the next free slot). Only
- * the handing out is one at a time: the calls themselves are in flight together, as many as the
+ * ones. Background turns are spread evenly, one per (window + answer time) ÷ limit, a little
+ * faster than the window lets them go, so slots free up one at a time rather than ten at once: a
+ * person's send during a campaign waits for the next free slot, not for the next batch. Only the
+ * handing out is one at a time: the calls themselves are in flight together, as many as the
  * sliding window allows.
  */
 export class Scheduler {
   private readonly queues = new Map<RateGroup, Waiter[]>();
   /** Wakes a group's waiting head early: an answer came, and its slot may have moved. */
   private readonly wakers = new Map<RateGroup, () => void>();
+  /** Per group: how long Gupshup takes to answer (a moving average), and when the last background turn went. */
+  private readonly answerMs = new Map<RateGroup, number>();
+  private readonly lastBackground = new Map<RateGroup, number>();
 
   private constructor(private readonly limiter: SlidingWindowLimiter) {}
 
@@ -46,12 +52,16 @@ export class Scheduler {
     return new Promise((resolve) => {
       queue.splice(ahead, 0, { ...options, deadline, resolve });
       if (queue.length === 1) void this.handOut(group);
+      else if (ahead === 0) this.wakers.get(group)?.(); // the head changed: its turn may be now
     });
   }
 
   /** The call of a turn got its answer: it counts from now, and the next turn may come sooner. */
   answered(group: RateGroup, sentAt: number): void {
-    this.limiter.settle(group, sentAt, Date.now());
+    const now = Date.now();
+    this.limiter.settle(group, sentAt, now);
+    const previous = this.answerMs.get(group);
+    this.answerMs.set(group, previous === undefined ? now - sentAt : 0.8 * previous + 0.2 * (now - sentAt));
     this.wakers.get(group)?.();
   }
 
@@ -66,21 +76,30 @@ export class Scheduler {
       const head = queue[0]!;
       const now = Date.now();
       const slot = this.limiter.slot(group, now);
-      if (head.wanted && !head.wanted()) {
+      const due = head.background ? Math.max(slot, this.nextBackground(group)) : slot;
+      if (due <= now) {
         queue.shift();
-        head.resolve({ ok: false, waitMs: 0, withdrawn: true });
-      } else if (slot <= now) {
+        if (head.wanted && !head.wanted()) {
+          head.resolve({ ok: false, waitMs: 0, withdrawn: true });
+          continue;
+        }
         this.limiter.record(group, now);
-        queue.shift();
+        if (head.background) this.lastBackground.set(group, now);
         head.resolve({ ok: true, sentAt: now });
       } else if ((Number.isFinite(slot) && slot > head.deadline) || now >= head.deadline) {
         queue.shift();
         const wait = Number.isFinite(slot) ? slot : this.limiter.estimate(group, now);
         head.resolve({ ok: false, waitMs: Math.max(wait - now, 1000) });
       } else {
-        await this.sleep(group, Math.min(slot, head.deadline) - now);
+        await this.sleep(group, Math.min(due, head.deadline) - now);
       }
     }
+  }
+
+  /** The earliest next background turn: evenly spaced at 97 % of the gap the window allows, so the window, not the spacing, sets the pace. */
+  private nextBackground(group: RateGroup): number {
+    const { limit, windowMs } = RATE_LIMITS[group];
+    return (this.lastBackground.get(group) ?? 0) + ((windowMs + (this.answerMs.get(group) ?? 0)) / limit) * 0.97;
   }
 
   /** Sleeps `ms` (when the slot is known) or until an answer in the group, whichever is first. */

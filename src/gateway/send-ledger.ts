@@ -52,6 +52,13 @@ export class SendLedger {
     );
   }
 
+  /** The entry under `key`, however old (a campaign's row may be answered for after a long pause). */
+  entry(key: string): Pick<LedgerEntry, "state" | "result"> | undefined {
+    if (!this.tables.exist) return undefined;
+    const row = this.sql.exec<{ state: LedgerEntry["state"]; result: string | null }>("SELECT state, result FROM send_ledger WHERE key = ?", key).toArray()[0];
+    return row && { state: row.state, result: row.result ? (JSON.parse(row.result) as UpstreamResult) : null };
+  }
+
   begin(key: string, contentHash: string, explicitKey: boolean, now: number): void {
     this.tables.create();
     this.sql.exec("DELETE FROM send_ledger WHERE created_at <= ?", now - KEY_TTL_MS);

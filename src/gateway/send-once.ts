@@ -72,4 +72,4 @@ export class SendOnce {
 }
 
 /** The ledger's key for a caller's idempotency key (a newline cannot occur in either part). */
-const ledgerKey = (scope: string, key: string) => `${scope}\n${key}`;
+export const ledgerKey = (scope: string, key: string) => `${scope}\n${key}`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { CampaignReport } from "../campaigns/desk";
+import { type CampaignReport, draftExpired } from "../campaigns/desk";
 import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
+import { WALLET_EMPTY } from "../campaigns/runner";
 import { CAMPAIGN_STATES } from "../campaigns/store";
 import { APP_ID_PATTERN } from "../constants";
 import { failureAdvice } from "./failure-advice";
@@ -84,11 +85,11 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
   };
   const lines = [
     `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
-    `${counts.submitted} sent, ${counts.queued + counts.sending} still to send, ${counts.failed} refused by Gupshup, ${counts.unknown} with unknown outcome (not sent again), ${counts.skipped} skipped (opted out since the preview).`,
+    `${counts.submitted} sent, ${counts.queued + counts.sending} ${c.state === "cancelled" ? "not sent (cancelled)" : "still to send"}, ${counts.failed} refused by Gupshup, ${counts.unknown} with unknown outcome (not sent again), ${counts.skipped} skipped (opted out since the preview).`,
     ...report.failures.map((f) => `- refused: ${f.reason} (${f.count})`),
     report.tracked
       ? `Delivery: ${delivery.delivered} delivered${structured.delivery.deliveredRate === null ? "" : ` (${structured.delivery.deliveredRate}% of sent)`}, ${delivery.read} read${structured.delivery.readRate === null ? "" : ` (${structured.delivery.readRate}% of delivered)`}, ${failedDelivery} failed.`
-      : "Delivery is not tracked for this app: run configure_webhook to see delivered, read and failed counts (and to pause by itself if the wallet runs out).",
+      : "Delivery is not tracked for this app: run configure_webhook to see delivered, read and failed counts (it also lets a 1003 wallet-balance-low failure reported after a send pause the campaign).",
     ...delivery.failed.map((f) => `- failed ${f.code ?? "?"} ${f.reason ?? ""} (${f.count})${failureAdvice(f.code) ? `: ${failureAdvice(f.code)}` : ""}`),
     c.state === "running" && report.perSecond ? `Sending ${report.perSecond}/s; about ${formatDuration(etaSeconds ?? 0)} to go.` : "",
     nextStep(report),
@@ -99,11 +100,11 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
 function nextStep({ campaign: c, counts }: CampaignReport): string {
   switch (c.state) {
     case "draft":
-      return `Nothing sent yet. After the person agrees, start_campaign with confirm: true.`;
+      return draftExpired(c, Date.now()) ?? "Nothing sent yet. After the person agrees, start_campaign with confirm: true.";
     case "running":
       return "get_campaign shows progress; pause_campaign or cancel_campaign stop it before the next send.";
     case "paused":
-      return `resume_campaign continues with the ${counts.queued} not yet sent; cancel_campaign ends it.`;
+      return `resume_campaign continues with the ${counts.queued} not yet sent${c.reason === WALLET_EMPTY ? " (after a top-up; messages Gupshup accepted and then failed with 1003 are not sent again)" : ""}; cancel_campaign ends it.`;
     case "completed":
       return counts.unknown > 0 ? "Check the unknown ones with get_campaign status: unknown before sending them again." : "";
     case "cancelled":

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
 import { parseAnswer, templatesResponse, usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
-import type { CampaignReport, DraftReply } from "../campaigns/desk";
+import { type CampaignReport, DRAFT_TTL_MS, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { readSettings } from "../config";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
@@ -78,12 +78,11 @@ export const campaignTools: ToolDefinition[] = [
       if (given.length > MAX_RECIPIENTS) throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} per campaign. Split the list into several campaigns.`);
       await ctx.proveAccess(appId);
       const [template, from, wallet, usage] = await Promise.all([
-        approvedTemplate(ctx, appId, args.templateId, false),
+        sendableTemplate(ctx, appId, args.templateId, message?.data.type, false),
         sender(ctx, appId, undefined, undefined),
         walletOf(ctx, appId),
         usageOf(ctx, appId),
       ]);
-      checkSendable(template, message?.data.type);
       const checked = check(ctx, given, template);
       if (checked.valid.length === 0) {
         throw new ToolError(
@@ -120,7 +119,7 @@ export const campaignTools: ToolDefinition[] = [
         .filter((r) => !skipped.has(r.destination))
         .slice(0, 3)
         .map((r) => ({ destination: r.destination, text: renderSample(template, r.params) }));
-      const expiresAt = new Date(draft.campaign.createdAt + 24 * 3_600_000).toISOString();
+      const expiresAt = new Date(draft.campaign.createdAt + DRAFT_TTL_MS).toISOString();
       const short = cost !== null && wallet !== undefined && wallet.available < cost ? cost - wallet.available : 0;
       const summary = [
         `Preview of "${draft.campaign.name}" (${campaignId}) with template ${template.elementName} (${template.category}). Nothing has been sent.`,
@@ -128,7 +127,7 @@ export const campaignTools: ToolDefinition[] = [
         ...checked.invalid.slice(0, SHOWN_INVALID).map((r) => `- row ${r.row}: ${r.reason}`),
         checked.invalid.length > SHOWN_INVALID ? `… and ${checked.invalid.length - SHOWN_INVALID} more invalid rows` : "",
         ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
-        `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} at Gupshup's 10 messages/s per app; cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
+        `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
         wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
         `The preview is valid until ${expiresAt}. Show this to the person; when they agree, start_campaign with campaignId ${campaignId} and confirm: true.`,
       ];
@@ -169,10 +168,16 @@ export const campaignTools: ToolDefinition[] = [
       ctx.appId(appId);
       const before = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
       const { campaign } = before;
+      let unchecked = "";
       if (campaign.state === "draft") {
-        const [, wallet] = await Promise.all([approvedTemplate(ctx, appId, campaign.templateId, true), walletOf(ctx, appId)]);
+        const expired = draftExpired(campaign, Date.now());
+        if (expired) throw new ToolError(expired);
+        const message = campaign.message ? (JSON.parse(campaign.message) as { type?: string }).type : undefined;
+        const [, wallet] = await Promise.all([sendableTemplate(ctx, appId, campaign.templateId, message, true), walletOf(ctx, appId)]);
         const cost = campaign.feePerMessage === null ? null : campaign.feePerMessage * before.counts.queued;
-        if (cost !== null && wallet && wallet.available < cost) {
+        if (cost === null || !wallet) {
+          unchecked = ` The wallet was not checked against the cost (${cost === null ? "the cost is unknown: no usage history" : "the balance could not be read"}); the campaign pauses by itself if the wallet runs out.`;
+        } else if (wallet.available < cost) {
           throw new ToolError(
             `Not started: the campaign is estimated at ${money(cost, campaign.currency)} but the wallet has ${money(wallet.balance, wallet.currency)} — ${money(cost - wallet.available, campaign.currency)} short. Top up the Gupshup wallet, then start_campaign again.`,
           );
@@ -180,18 +185,18 @@ export const campaignTools: ToolDefinition[] = [
       }
       const report = await ctx.campaign<CampaignReport>(appId, { kind: "start", id });
       const { structured, summary } = describeCampaign(report);
-      return { structured, summary: `Started: the server sends on its own (it carries on if restarted).\n${summary}` };
+      return { structured, summary: `Started: the server sends on its own (it carries on if restarted).${unchecked}\n${summary}` };
     },
   ),
 ];
 
-/** The template, which must be APPROVED now (`fresh`: asked of Gupshup, not the 60 s cache). */
-async function approvedTemplate(ctx: ToolContext, appId: string, templateId: string, fresh: boolean): Promise<TemplateShape> {
+/** The template, which must be sendable now: APPROVED, with its media or place (`fresh`: asked of Gupshup, not the 60 s cache). */
+async function sendableTemplate(ctx: ToolContext, appId: string, templateId: string, messageType: string | undefined, fresh: boolean): Promise<TemplateShape> {
   const listed = parseAnswer(templatesResponse, unwrap(await ctx.callApp(appId, { endpoint: "listTemplates", ...(fresh ? { fresh: true } : {}) }), { session: ctx.session, appId }), "list_templates");
   const raw = listed.templates.find((t) => t.id === templateId);
   if (!raw) throw new ToolError(`Template ${templateId} is not one of app '${appId}'s templates: check the id with list_templates.`);
   const template = toTemplate(raw);
-  if (template.status !== "APPROVED") throw new ToolError(`Template ${template.elementName} is ${template.status}: a campaign can only send an APPROVED template (list_templates shows each status).`);
+  checkSendable(template, messageType);
   return template;
 }
 

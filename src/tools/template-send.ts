@@ -4,7 +4,7 @@ import { ToolError, unwrap } from "./errors";
 import { normalizePhone } from "./schemas";
 import { type TemplateShape, toTemplate } from "./template-shape";
 
-/** What every template send is checked against before it reaches Gupshup: the template, its params, the sender. */
+// What every template send is checked against before it reaches Gupshup: the template, its params, the sender.
 
 /**
  * When the app's template list is in the cache (no upstream call is made for this), refuse a
