@@ -95,6 +95,9 @@ describe("campaigns: starting", () => {
     const client = await connect();
     const pending = await callTool(client, "preview_campaign", { appId, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000004", recipients: [{ destination: `+${number(1)}`, params: ["Asha"] }] });
     expect(textOf(pending)).toMatch(/^Template welcome_offer .* is PENDING; only APPROVED templates can be sent/);
+    const recipients = [{ destination: `+${number(1)}`, params: ["Asha", "ORD-1"] }];
+    const otherNumber = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, source: "+91 99999 99999", recipients });
+    expect(textOf(otherNumber)).toMatch(/^919999999999 is not the number of app .* \(DemoStore\): it sends from 919000000001\. Leave source out to use it\.$/);
 
     const campaignId = await previewed(client, 3);
     await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) => {

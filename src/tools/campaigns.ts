@@ -10,7 +10,7 @@ import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { messageInput } from "./messaging";
-import { appIdInput, recipientNumber, templateIdInput } from "./schemas";
+import { appIdInput, phoneInput, recipientNumber, templateIdInput } from "./schemas";
 import { renderSample } from "./template-sample";
 import { checkSendable, sender, sendSlots } from "./template-send";
 import { type TemplateShape, toTemplate } from "./template-shape";
@@ -35,6 +35,8 @@ export const campaignTools: ToolDefinition[] = [
           appId: appIdInput,
           name: z.string().min(1).max(100).optional().describe("A name for the person (default: the template's)."),
           templateId: templateIdInput.describe("From list_templates."),
+          source: phoneInput.optional().describe("The app's own number (the default)."),
+          srcName: z.string().min(1).max(100).optional().describe("The app's name (the default)."),
           recipients: z
             .array(z.object({ destination: z.string().max(64), params: z.array(z.string().max(2000)).max(100).default([]) }))
             .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`)
@@ -79,7 +81,7 @@ export const campaignTools: ToolDefinition[] = [
       await ctx.proveAccess(appId);
       const [template, from, wallet, usage] = await Promise.all([
         sendableTemplate(ctx, appId, args.templateId, message?.data.type, false),
-        sender(ctx, appId, undefined, undefined),
+        sender(ctx, appId, args.source, args.srcName),
         walletOf(ctx, appId),
         usageOf(ctx, appId),
       ]);
