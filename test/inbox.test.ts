@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, callWorker, connect, deliveryEvent, evictGateway, postWebhookFor, registeredSecret, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, deliveryEvent, evictGateway, postWebhookFor, registeredSecret, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";

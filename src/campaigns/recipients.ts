@@ -95,7 +95,7 @@ function paramProblem(params: readonly string[], slots: readonly string[], heade
   if (params.length !== slots.length) {
     return `${params.length} value(s) for ${slots.length} variable(s): give ${slots.length ? slots.join(", ") : "none"}, in that order`;
   }
-  const empty = params.findIndex((p) => p === "");
+  const empty = params.indexOf("");
   if (empty >= 0) return `${slots[empty]} is empty: every variable needs a value`;
   const long = params.findIndex((p) => p.length > 1024);
   if (long >= 0) return `${slots[long]} is longer than 1024 characters`;
