@@ -3,12 +3,14 @@
 // access secret) in headless Chromium (Debian's package), checks what a person sees — the MCP URL,
 // how to connect claude.ai and ChatGPT, every tool, the security advice; on the sign-in page the
 // client's name, the three scopes and the one-click simulator — at phone and desktop widths, and
-// saves screenshots under docs/. Usage: node scripts/check-setup-page.mjs
+// saves screenshots under docs/; then the MCP Apps views, rendered by a stand-in host with real tool
+// results (scripts/lib/check-views.mjs). Usage: node --experimental-websocket scripts/check-setup-page.mjs
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkViews } from "./lib/check-views.mjs";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -116,11 +118,13 @@ try {
   chromium([`--screenshot=docs/sign-in-page-phone.png`, "--window-size=390,1400", "--hide-scrollbars", await signInUrl(BASE)]);
   chromium([`--screenshot=docs/sign-in-page.png`, "--window-size=1280,1100", "--hide-scrollbars", await signInUrl(BASE)]);
   console.log("screenshots: docs/sign-in-page.png, docs/sign-in-page-phone.png");
+
+  await checkViews(BASE, check);
 } catch (error) {
   failures.push(String(error));
   console.log(`FAIL ${error}`);
 } finally {
   stop();
 }
-console.log(`setup and sign-in pages: ${passed} checks passed, ${failures.length} failed`);
+console.log(`setup page, sign-in page and views: ${passed} checks passed, ${failures.length} failed`);
 process.exit(failures.length === 0 ? 0 : 1);

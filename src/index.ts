@@ -5,6 +5,7 @@ import { authenticate, bearerToken, grantIdOf, isLoopback } from "./http/auth";
 import { connectionRoutes } from "./http/connections";
 import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
+import { iconResponse } from "./http/icons";
 import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
 import { oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl } from "./http/oauth";
 import { renderSetupPage } from "./http/setup-page";
@@ -43,6 +44,8 @@ app.route("/connections", connectionRoutes);
 app.on(["GET", "HEAD", "POST"], "/webhooks/gupshup/:appId", receiveWebhook);
 
 app.get("/", (c) => c.html(renderSetupPage(new URL(c.req.url).origin, readSettings(c.env))));
+
+app.get("/icons/:file", (c) => iconResponse(c.req.param("file")) ?? c.notFound());
 
 app.get("/docs/mcp", (c) => c.json(docsMetadata(new URL(c.req.url).origin, readSettings(c.env)), 200, { "Access-Control-Allow-Origin": "*" }));
 

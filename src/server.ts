@@ -2,6 +2,9 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { name, version } from "../package.json";
 import { limitInWords } from "./api/endpoints";
 import { MAX_WAIT_MS } from "./gateway/limits";
+import { iconAt } from "./http/icons";
+import { registerPrompts } from "./prompts/prompts";
+import { registerAppResources } from "./resources/app-resources";
 import { analyticsTools } from "./tools/analytics";
 import { campaignProgressTools } from "./tools/campaign-progress";
 import { campaignTools } from "./tools/campaigns";
@@ -19,6 +22,7 @@ import type { Scope } from "./tools/scopes";
 import { templateTools } from "./tools/templates";
 import { utilityTools } from "./tools/utility";
 import { webhookTools } from "./tools/webhook";
+import { registerViews } from "./views";
 
 /** Name and version as package.json says (one source). */
 export const SERVER_NAME = name;
@@ -58,10 +62,15 @@ const TOOLS_BY_NAME = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
  * cost flat however many tools the server has.
  */
 export function buildServer(ctx: ToolContext, onlyTool?: string): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
+  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION, title: "Gupshup WhatsApp", icons: iconAt(ctx.origin(), "server") }, { instructions: INSTRUCTIONS });
   const only = onlyTool === undefined ? undefined : TOOLS_BY_NAME.get(onlyTool);
   for (const tool of only ? [only] : ALL_TOOLS) {
     if (mayUse(ctx.session.scopes, tool)) registerTool(server, tool, ctx);
+  }
+  if (!only) {
+    registerViews(server);
+    registerAppResources(server, ctx);
+    registerPrompts(server, ctx);
   }
   return server;
 }

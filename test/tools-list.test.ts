@@ -38,10 +38,10 @@ const TOOLS = [
 
 /**
  * Characters of tools/list (compact JSON): a new tool or field has to make room for itself. Raised
- * from 35,000 for issue 13's seven campaign tools: the growth is their output schemas, which
- * clients validate results with but models are not given; what a model reads is held below.
+ * from 35,000 for issue 13's seven campaign tools (their output schemas) and issue 14's icons and
+ * view links (_meta): clients read those, models are not given them; what a model reads is held below.
  */
-const TOOLS_LIST_BUDGET = 45_000;
+const TOOLS_LIST_BUDGET = 50_000;
 /**
  * Characters of what a model is given of each tool: name, description and input schema (the
  * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target.
@@ -83,7 +83,7 @@ describe("tools/list", () => {
   it("fits the context budget: every conversation carries the whole tools/list, and a model reads its names, descriptions and inputs", async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    // 57,117 characters before issue 11 (the whole list); 24,877 of 44,667 are what a model reads (31 tools).
+    // 57,117 characters before issue 11 (the whole list); 24,877 of 49,074 are what a model reads (31 tools).
     expect(JSON.stringify({ tools }).length).toBeLessThan(TOOLS_LIST_BUDGET);
     const modelVisible = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(JSON.stringify(modelVisible).length).toBeLessThan(MODEL_VISIBLE_BUDGET);

@@ -1,3 +1,4 @@
+import { RATE_LIMITS } from "../api/endpoints";
 import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
 import { MAX_WAIT_MS } from "../gateway/limits";
 import type { TurnOptions } from "../gateway/scheduler";
@@ -175,7 +176,9 @@ export class CampaignDesk {
   private report(campaign: Campaign, now: number, page?: { state?: RecipientState; after: number; limit: number }): CampaignReport {
     const { store } = this.parts;
     const since = Math.max(now - 60_000, campaign.startedAt ?? now);
-    const perSecond = campaign.state === "running" && now > since ? Math.round((store.recipients.sentSince(campaign.id, since) / ((now - since) / 1000)) * 10) / 10 : null;
+    // Sends taken in the last minute (at most the limit: the first window's burst is not the pace).
+    const rate = now > since ? store.recipients.sentSince(campaign.id, since) / ((now - since) / 1000) : 0;
+    const perSecond = campaign.state === "running" ? Math.round(Math.min(rate, RATE_LIMITS.default.limit) * 10) / 10 : null;
     return {
       campaign,
       counts: store.recipients.counts(campaign.id),

@@ -1,4 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
+import { Conversations } from "./conversations";
 import type { DeliveryStatus, InboxEvent } from "./parse";
 
 /** 24 hours: WhatsApp's customer-service window after a user's last message. */
@@ -65,10 +66,14 @@ export class InboxStore {
     if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
   }
 
+  readonly conversations: Conversations;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly tables: LazyTables,
-  ) {}
+  ) {
+    this.conversations = new Conversations(sql, tables);
+  }
 
   /**
    * Stores events not seen before (template events are not kept: they only drop caches). An event

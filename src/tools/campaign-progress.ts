@@ -48,6 +48,7 @@ export const campaignProgressTools: ToolDefinition[] = [
         limit: z.number().int().min(1).max(200).optional().describe("Per page (default 20)."),
       }),
       output: campaignReportShape.extend({ recipients: z.array(recipientShape), nextCursor: z.number().nullable() }),
+      view: "campaign",
       scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

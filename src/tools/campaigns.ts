@@ -58,7 +58,16 @@ export const campaignTools: ToolDefinition[] = [
         invalid: z.object({ count: z.number(), rows: z.array(z.object({ row: z.number(), reason: z.string() })) }),
         optedOut: z.number(),
         notOnWhatsApp: z.number(),
-        samples: z.array(z.object({ destination: z.string(), text: z.string() })),
+        samples: z.array(
+          z.object({
+            destination: z.string(),
+            text: z.string(),
+            header: z.string().nullable(),
+            body: z.string().nullable(),
+            footer: z.string().nullable(),
+            buttons: z.array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable() })),
+          }),
+        ),
         estimate: z.object({
           minutes: z.number(),
           feePerMessage: z.number().nullable(),
@@ -68,6 +77,7 @@ export const campaignTools: ToolDefinition[] = [
           balance: z.number().nullable(),
         }),
       }),
+      view: "campaign",
       scope: "send",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -120,7 +130,7 @@ export const campaignTools: ToolDefinition[] = [
       const samples = checked.valid
         .filter((r) => !skipped.has(r.destination))
         .slice(0, 3)
-        .map((r) => ({ destination: r.destination, text: renderSample(template, r.params) }));
+        .map((r) => ({ destination: r.destination, ...renderSample(template, r.params) }));
       const expiresAt = new Date(draft.campaign.createdAt + DRAFT_TTL_MS).toISOString();
       const short = cost !== null && wallet !== undefined && wallet.available < cost ? cost - wallet.available : 0;
       const summary = [
@@ -162,6 +172,7 @@ export const campaignTools: ToolDefinition[] = [
           .describe("true: the person agreed to the preview."),
       }),
       output: campaignReportShape,
+      view: "campaign",
       scope: "send",
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },

@@ -81,6 +81,11 @@ export class ToolContext {
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
   }
 
+  /** This server's public origin: PUBLIC_URL's, else the one this request came in on. */
+  origin(): string {
+    return readSettings(this.env).publicOrigin ?? new URL(this.requestUrl).origin;
+  }
+
   /** This server's own hostnames: the one this request came in on, and PUBLIC_URL's. */
   ownHosts(): string[] {
     const publicOrigin = readSettings(this.env).publicOrigin;

@@ -1,7 +1,9 @@
 import type { McpServer, ServerContext, ToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { AnswerShapeError } from "../api/responses";
+import { iconAt, toolGroup } from "../http/icons";
 import { redactSecrets } from "../utils/secrets";
+import { type ViewName, viewMeta } from "../views";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { listedSchema } from "./listed-schema";
@@ -14,6 +16,8 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   output: O;
   /** The OAuth scope a grant needs to list and call this tool. */
   scope: Scope;
+  /** The MCP Apps view that shows this tool's result, in hosts that render views. */
+  view?: ViewName;
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
 }
 
@@ -68,7 +72,15 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
   const run = tool.bind(ctx);
   server.registerTool(
     name,
-    { title: spec.title, description: spec.description, inputSchema: tool.listed.input, outputSchema: tool.listed.output, annotations: listedAnnotations(spec.annotations) },
+    {
+      title: spec.title,
+      description: spec.description,
+      inputSchema: tool.listed.input,
+      outputSchema: tool.listed.output,
+      annotations: listedAnnotations(spec.annotations),
+      icons: iconAt(ctx.origin(), toolGroup(name)),
+      ...(spec.view ? { _meta: viewMeta(spec.view) } : {}),
+    },
     (async (args: Record<string, unknown>, extra: ServerContext) => {
       try {
         const outcome = await run(args, extra);

@@ -99,6 +99,7 @@ export const healthTools: ToolDefinition[] = [
       description: "Diagnose one app: why it is unhealthy, the last quality or tier change, wallet with overdraft. Ratings refresh at most daily (Gupshup's limit).",
       input: z.object({ appId: appIdInput }),
       output: appHealthShape,
+      view: "appHealth",
       scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

@@ -82,6 +82,7 @@ export const templateTools: ToolDefinition[] = [
         })
         .superRefine((args, rctx) => refineTemplate(args, rctx)),
       output: z.object({ appId: z.string(), template: templateShape }),
+      view: "templatePreview",
       scope: "manage",
       annotations: mutating,
     },
@@ -127,6 +128,7 @@ export const templateTools: ToolDefinition[] = [
           refineTemplate(args, rctx, "edit");
         }),
       output: z.object({ appId: z.string(), templateId: z.string(), status: z.literal("PENDING") }),
+      view: "templatePreview",
       scope: "manage",
       // Overwrites the approved content and sends the template back to Meta's review.
       annotations: { ...mutating, destructiveHint: true },
@@ -165,6 +167,7 @@ export const templateTools: ToolDefinition[] = [
         cached: z.boolean(),
         cacheAgeSeconds: z.number().nullable(),
       }),
+      view: "templatePreview",
       scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
