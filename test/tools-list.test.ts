@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connect } from "./helpers";
+import { connect, operatorEnv } from "./helpers";
 
 const TOOLS = [
   "create_template",
@@ -81,9 +81,10 @@ describe("tools/list", () => {
   });
 
   it("fits the context budget: every conversation carries the whole tools/list, and a model reads its names, descriptions and inputs", async () => {
-    const client = await connect();
+    // Measured at a deployed origin's length: icons are named by URL.
+    const client = await connect({ env: { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example-partner.workers.dev" } });
     const { tools } = await client.listTools();
-    // 57,117 characters before issue 11 (the whole list); 24,877 of 49,074 are what a model reads (31 tools).
+    // 57,117 characters before issue 11 (the whole list); 24,877 of 49,539 (at that origin) are what a model reads (31 tools).
     expect(JSON.stringify({ tools }).length).toBeLessThan(TOOLS_LIST_BUDGET);
     const modelVisible = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(JSON.stringify(modelVisible).length).toBeLessThan(MODEL_VISIBLE_BUDGET);

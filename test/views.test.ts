@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, callWorker, connect, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { connectWithOAuth } from "./oauth-client";
 
 const appId = SEED_APP_IDS.store;
 const VIEW_MIME = "text/html;profile=mcp-app";
@@ -54,7 +55,11 @@ describe("views (MCP Apps)", () => {
     const client = await connect();
     expect(client.getServerVersion()).toMatchObject({ name: "gupshup-mcp", icons: [{ src: "http://localhost/icons/server.svg", mimeType: "image/svg+xml" }] });
     const { tools } = await client.listTools();
-    expect(tools.find((t) => t.name === "preview_campaign")?.icons).toEqual([{ src: "http://localhost/icons/campaigns.svg", mimeType: "image/svg+xml", sizes: ["any"] }]);
+    expect(tools.find((t) => t.name === "preview_campaign")?.icons).toEqual([{ src: "http://localhost/icons/campaigns.svg", mimeType: "image/svg+xml" }]);
+    const served = await callWorker(new Request("http://localhost/icons/campaigns.svg"));
+    expect(served.headers.get("Content-Type")).toBe("image/svg+xml");
+    expect(await served.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect((await callWorker(new Request("http://localhost/icons/nothing.svg"))).status).toBe(404);
     expect(new Set(tools.map((t) => t.icons?.[0]?.src.split("/").pop()))).toEqual(new Set(["templates.svg", "messages.svg", "campaigns.svg", "inbox.svg", "analytics.svg", "numbers.svg"]));
   });
 });
@@ -91,9 +96,27 @@ describe("resources", () => {
 
   it("refuses another partner's app before reading anything of it", async () => {
     const client = await connect();
-    await expect(client.readResource({ uri: `gupshup://apps/${SEED_APP_IDS.other}/templates` })).rejects.toThrow(/app/i);
+    await expect(client.readResource({ uri: `gupshup://apps/${SEED_APP_IDS.other}/templates` })).rejects.toThrow(/Your partner account/i);
     expect(await upstreamRequests(new RegExp(`/partner/app/${SEED_APP_IDS.other}/templates`))).toHaveLength(0);
-    await expect(client.readResource({ uri: `gupshup://apps/${SEED_APP_IDS.other}/conversations/919811100001` })).rejects.toThrow();
+    await expect(client.readResource({ uri: `gupshup://apps/${SEED_APP_IDS.other}/conversations/919811100001` })).rejects.toThrow(/Your partner account/i);
+  });
+
+  it("follows the connection's grant: no read scope, no resources or completions of data (the views stay); other apps refused", async () => {
+    const { client: sendOnly } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["send"] });
+    const { resources } = await sendOnly.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(["ui://gupshup-mcp/template-preview.html", "ui://gupshup-mcp/campaign.html", "ui://gupshup-mcp/app-health.html"]);
+    await expect(sendOnly.readResource({ uri: `gupshup://apps/${appId}/templates` })).rejects.toThrow(/approved without the read scope/);
+    const phones = await sendOnly.complete({
+      ref: { type: "ref/resource", uri: "gupshup://apps/{appId}/conversations/{phone}" },
+      argument: { name: "phone", value: "91" },
+      context: { arguments: { appId } },
+    });
+    expect(phones.completion.values).toEqual([]);
+    expect((await sendOnly.listPrompts()).prompts.map((p) => p.name)).toEqual(["launch_campaign"]);
+
+    const { client: storeOnly } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"], apps: "DemoStore" });
+    expect((await storeOnly.listResources()).resources.map((r) => r.uri)).toContain(`gupshup://apps/${appId}/templates`);
+    await expect(storeOnly.readResource({ uri: `gupshup://apps/${SEED_APP_IDS.clinic}/templates` })).rejects.toThrow(/may only use DemoStore/);
   });
 });
 

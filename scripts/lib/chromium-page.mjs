@@ -81,7 +81,10 @@ export async function openChromium(binary = process.env.CHROMIUM ?? "/usr/bin/ch
       const exited = new Promise((resolve) => chrome.once("exit", resolve));
       chrome.kill();
       await exited;
-      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+      // Chromium's helpers may still be writing to the profile for a moment: a temporary folder left behind is no failure.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch {}
     },
   };
 }

@@ -178,7 +178,8 @@ export class CampaignDesk {
     const since = Math.max(now - 60_000, campaign.startedAt ?? now);
     // Sends taken in the last minute (at most the limit: the first window's burst is not the pace).
     const rate = now > since ? store.recipients.sentSince(campaign.id, since) / ((now - since) / 1000) : 0;
-    const perSecond = campaign.state === "running" ? Math.round(Math.min(rate, RATE_LIMITS.default.limit) * 10) / 10 : null;
+    const { limit, windowMs } = RATE_LIMITS.default;
+    const perSecond = campaign.state === "running" ? Math.round(Math.min(rate, limit / (windowMs / 1000)) * 10) / 10 : null;
     return {
       campaign,
       counts: store.recipients.counts(campaign.id),

@@ -27,8 +27,8 @@ export function toolGroup(tool: string): IconName {
   return "numbers";
 }
 
-/** An icon as MCP lists it (server info, tools), served from `origin`. */
-export const iconAt = (origin: string, name: IconName) => [{ src: `${origin}/icons/${name}.svg`, mimeType: "image/svg+xml", sizes: ["any"] }];
+/** An icon as MCP lists it (server info, tools), served from `origin` (an SVG: any size). */
+export const iconAt = (origin: string, name: IconName) => [{ src: `${origin}/icons/${name}.svg`, mimeType: "image/svg+xml" }];
 
 /** The SVG for a request to /icons/<name>.svg, or undefined. */
 export function iconResponse(file: string): Response | undefined {

@@ -45,9 +45,8 @@ export interface InboundEntry {
 const RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
 
 /**
- * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages
- * and the messages our tools sent. Events are stored once (by key)
- * and kept for a bounded time.
+ * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages and
+ * the messages our tools sent. Events are stored once (by key) and kept for a bounded time.
  */
 export class InboxStore {
   static schema(sql: SqlStorage): void {
@@ -61,7 +60,8 @@ export class InboxStore {
       CREATE INDEX IF NOT EXISTS inbox_inbound_at ON inbox_inbound (at);
       CREATE INDEX IF NOT EXISTS inbox_inbound_received ON inbox_inbound (received_at);
       CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS inbox_sent_at ON inbox_sent (at);`);
+      CREATE INDEX IF NOT EXISTS inbox_sent_at ON inbox_sent (at);
+      CREATE INDEX IF NOT EXISTS inbox_sent_recipient ON inbox_sent (recipient, at);`);
     const inboundColumns = sql.exec<{ name: string }>("PRAGMA table_info(inbox_inbound)").toArray();
     if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
   }

@@ -1,6 +1,7 @@
 import { completable, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { parseAnswer, templatesResponse } from "../api/responses";
+import { mayRead } from "../resources/app-resources";
 import { listAccountApps } from "../tools/apps";
 import type { ToolContext } from "../tools/context";
 import { unwrap } from "../tools/errors";
@@ -22,13 +23,14 @@ interface PromptSpec {
 
 export function registerPrompts(server: McpServer, ctx: ToolContext): void {
   const appIds = async (value: string) => {
+    if (!mayRead(ctx)) return [];
     const apps = ctx.session.apps?.map((a) => ({ appId: a.id, name: a.name ?? null })) ?? (await listAccountApps(ctx).catch(() => []));
     const wanted = value.toLowerCase();
     return apps.filter((a) => a.appId.toLowerCase().startsWith(wanted) || (a.name ?? "").toLowerCase().startsWith(wanted)).map((a) => a.appId);
   };
   const templateNames = async (value: string, context?: { arguments?: Record<string, string> }) => {
     const appId = context?.arguments?.appId || ctx.session.defaultAppId;
-    if (!appId || !ctx.allowsApp(appId)) return [];
+    if (!appId || !ctx.allowsApp(appId) || !mayRead(ctx)) return [];
     const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
     const templates = result.ok ? parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates : [];
     return [...new Set(templates.filter((t) => t.status === "APPROVED").map((t) => t.elementName))].filter((n) => n.startsWith(value)).slice(0, 100);

@@ -20,12 +20,20 @@ const CONVERSATION_LENGTH = 50;
 const JSON_TYPE = "application/json";
 
 export function registerAppResources(server: McpServer, ctx: ToolContext): void {
-  const apps = () => knownApps(ctx);
+  // Lists and completions answer what they can: a part that fails (no read scope, an app whose
+  // access cannot be proven) is left out, so it cannot take the views and the rest down with it.
+  let known: Promise<{ appId: string; name: string | null }[]> | undefined;
+  const apps = () => {
+    known ??= mayRead(ctx) ? knownApps(ctx).catch(() => []) : Promise.resolve([]);
+    return known;
+  };
+  const appOf = (context?: { arguments?: Record<string, string> }) => context?.arguments?.appId || ctx.session.defaultAppId;
   const completeApp = async (value: string) => (await apps()).map((a) => a.appId).filter((id) => id.startsWith(value));
   const completeName = async (value: string, context?: { arguments?: Record<string, string> }) => {
-    const appId = context?.arguments?.appId ?? ctx.session.defaultAppId;
-    if (!appId) return [];
-    return [...new Set((await templatesOf(ctx, appId)).map((t) => t.elementName))].filter((name) => name.startsWith(value)).slice(0, 100);
+    const appId = appOf(context);
+    if (!appId || !mayRead(ctx)) return [];
+    const templates = await templatesOf(ctx, appId).catch(() => []);
+    return [...new Set(templates.map((t) => t.elementName))].filter((name) => name.startsWith(value)).slice(0, 100);
   };
 
   server.registerResource(
@@ -54,7 +62,7 @@ export function registerAppResources(server: McpServer, ctx: ToolContext): void 
     "app-conversation",
     new ResourceTemplate(CONVERSATION, {
       list: async () => {
-        const listed = await Promise.all((await apps()).slice(0, 5).map(async (a) => ({ a, numbers: await recentNumbers(ctx, a.appId) })));
+        const listed = await Promise.all((await apps()).slice(0, 5).map(async (a) => ({ a, numbers: await recentNumbers(ctx, a.appId).catch(() => []) })));
         return {
           resources: listed.flatMap(({ a, numbers }) => numbers.map((phone) => ({ uri: fill(CONVERSATION, { appId: a.appId, phone }), name: `${a.name ?? a.appId}: +${phone}`, mimeType: JSON_TYPE }))),
         };
@@ -68,7 +76,7 @@ export function registerAppResources(server: McpServer, ctx: ToolContext): void 
     async (uri, variables) => {
       requireRead(ctx);
       const appId = ctx.appId(one(variables.appId));
-      const phone = normalizePhone(decodeURIComponent(one(variables.phone)));
+      const phone = normalizePhone(decoded(one(variables.phone)));
       if (!phone) throw new ToolError(`${one(variables.phone)} is not a phone number: use the number with its country code, digits only (e.g. 919876543210).`);
       const reply = await ctx.readInbox(appId, { kind: "conversation", number: phone, limit: CONVERSATION_LENGTH });
       const messages = reply.data.map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
@@ -93,14 +101,24 @@ async function templatesOf(ctx: ToolContext, appIdArg: string): Promise<Template
 }
 
 async function recentNumbers(ctx: ToolContext, appId: string | undefined): Promise<string[]> {
-  if (!appId) return [];
+  if (!appId || !mayRead(ctx)) return [];
   return (await ctx.readInbox(ctx.appId(appId), { kind: "recentNumbers", limit: 20 })).data;
 }
 
-/** Resources are read access: a connection approved without `read` gets none. */
+/** Resources (and their completions) are read access: a connection approved without `read` gets none. */
+export const mayRead = (ctx: ToolContext) => !ctx.session.scopes || ctx.session.scopes.includes("read");
+
 function requireRead(ctx: ToolContext): void {
-  if (ctx.session.scopes && !ctx.session.scopes.includes("read"))
-    throw new ToolError("This connection was approved without the read scope: reconnect and allow it to read apps, templates and conversations.");
+  if (!mayRead(ctx)) throw new ToolError("This connection was approved without the read scope: reconnect and allow it to read apps, templates and conversations.");
+}
+
+/** A URI part decoded, or as it is when it is not valid percent-encoding. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));

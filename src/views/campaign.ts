@@ -91,30 +91,44 @@ function progress(s) {
   list(root, "Status", facts);
   list(root, "Failures", (s.failedByReason || []).concat((s.delivery && s.delivery.failedByReason) || []).map((f) => f.reason + ": " + f.count));
   const actions = el("div", "actions");
-  const act = (label, tool, show) => {
+  const act = (label, tool, show, confirmFirst) => {
     if (!show) return;
     const b = el("button", "", label);
-    b.onclick = () => { b.disabled = true; bridge.callTool(tool, { campaignId: s.campaignId }).then(refresh, (e) => root.appendChild(el("p", "bad", String(e.message || e)))); };
+    b.onclick = () => {
+      // Cancelling cannot be undone: the first click asks, the second does it.
+      if (confirmFirst && b.dataset.armed !== "true") { b.dataset.armed = "true"; b.textContent = "Click again to cancel the rest"; return; }
+      b.disabled = true;
+      bridge.callTool(tool, { campaignId: s.campaignId }).then((r) => (r && r.isError ? failed(r) : refresh()), (e) => root.appendChild(el("p", "bad", String(e.message || e))));
+    };
     actions.appendChild(b);
   };
-  act("Pause", "pause_campaign", s.state === "running");
-  act("Resume", "resume_campaign", s.state === "paused");
-  act("Cancel", "cancel_campaign", s.state === "running" || s.state === "paused");
+  // Buttons and live updates only where the host lets a view call tools.
+  if (bridge.host.canCallTools) {
+    act("Pause", "pause_campaign", s.state === "running");
+    act("Resume", "resume_campaign", s.state === "paused");
+    act("Cancel", "cancel_campaign", s.state === "running" || s.state === "paused", true);
+  }
   if (actions.childElementCount) root.appendChild(actions);
   clearTimeout(timer);
-  if (s.state === "running") timer = setTimeout(refresh, 5000);
+  if (s.state === "running" && bridge.host.canCallTools) timer = setTimeout(refresh, 5000);
 }
+let failures = 0;
 function refresh() {
   if (!current) return;
-  bridge.callTool("get_campaign", { campaignId: current.campaignId, limit: 1 }).then((r) => show(r), () => { timer = setTimeout(refresh, 15000); });
+  bridge.callTool("get_campaign", { campaignId: current.campaignId, limit: 1 }).then(
+    (r) => { failures = 0; show(r); },
+    () => { if (++failures < 3) timer = setTimeout(refresh, 15000); },
+  );
 }
+function failed(result) { view().appendChild(el("p", "bad", ((result.content || [])[0] || {}).text || "The call failed.")); }
 function show(result) {
   const s = (result && result.structuredContent) || {};
-  if (result && result.isError) view().replaceChildren(el("p", "bad", ((result.content || [])[0] || {}).text || "The call failed."));
+  if (result && result.isError) { view().replaceChildren(); failed(result); }
   else if (s.estimate) preview(s);
   else if (s.counts) progress(s);
 }
 bridge.on("result", show);
+bridge.on("teardown", () => clearTimeout(timer));
 bridge.start("gupshup-campaign");
 `,
   { bubble: true },

@@ -66,9 +66,10 @@ const bridge = (() => {
     const params = m.params || {};
     if (m.method === "ui/notifications/tool-input") { if (handlers.input) handlers.input(params.arguments || {}); }
     else if (m.method === "ui/notifications/tool-result") { if (handlers.result) handlers.result(params); }
-    else if (m.method === "ui/notifications/tool-cancelled") { if (handlers.cancelled) handlers.cancelled(params); }
+    else if (m.method === "ui/notifications/tool-cancelled") { document.getElementById("view").replaceChildren(el("p", "muted", "The call was cancelled" + (params.reason ? ": " + params.reason : "."))); }
     else if (m.method === "ui/notifications/host-context-changed") applyContext(params);
-    else if (m.method === "ui/resource-teardown" || m.method === "ping") send({ id: m.id, result: {} });
+    else if (m.method === "ui/resource-teardown") { if (handlers.teardown) handlers.teardown(); send({ id: m.id, result: {} }); }
+    else if (m.method === "ping") send({ id: m.id, result: {} });
     else if (m.id !== undefined) send({ id: m.id, error: { code: -32601, message: "Method not found" } });
   });
   let lastSize = "";
@@ -83,8 +84,10 @@ const bridge = (() => {
     lastSize = width + "x" + height;
     send({ method: "ui/notifications/size-changed", params: { width, height } });
   }
+  const host = { canCallTools: false };
   function start(name) {
     return request("ui/initialize", { appInfo: { name, version: "1" }, appCapabilities: { availableDisplayModes: ["inline"] }, protocolVersion: "2026-01-26" }).then((r) => {
+      host.canCallTools = Boolean(r && r.hostCapabilities && r.hostCapabilities.serverTools);
       applyContext((r && r.hostContext) || {});
       send({ method: "ui/notifications/initialized", params: {} });
       new ResizeObserver(() => requestAnimationFrame(reportSize)).observe(document.body);
@@ -92,7 +95,7 @@ const bridge = (() => {
       document.body.dataset.ready = "true";
     });
   }
-  return { on: (name, fn) => { handlers[name] = fn; }, start, callTool: (name, args) => request("tools/call", { name, arguments: args }), reportSize };
+  return { on: (name, fn) => { handlers[name] = fn; }, start, host, callTool: (name, args) => request("tools/call", { name, arguments: args }), reportSize };
 })();
 /** An element with a class and text (text is always set as text, never as HTML). */
 function el(tag, className, text) {
@@ -104,17 +107,19 @@ function el(tag, className, text) {
 `;
 
 const BUBBLE_JS = `
-/** Fills {{n}} with values (marked, titled with the variable) and applies WhatsApp's *bold*, _italic_, ~strike~ and \`\`\`mono\`\`\`. */
-function formatted(parent, text, values) {
+/** Fills {{n}} with values (marked, titled with the variable) and applies WhatsApp's *bold*, _italic_, ~strike~ and \`\`\`mono\`\`\` (unless styled is false). */
+function formatted(parent, text, values, styled) {
   const marks = [];
   const source = String(text).replace(/\\{\\{\\s*(\\d+)\\s*\\}\\}/g, (whole, n) => {
     marks.push({ label: "{{" + n + "}}", value: values && values[n] !== undefined ? values[n] : "{{" + n + "}}" });
     return String.fromCharCode(0xe000 + marks.length - 1);
   });
-  emit(parent, source, marks);
+  if (styled === false) plain(parent, source, marks); else emit(parent, source, marks);
 }
+/** A style marker as WhatsApp reads one: at a word's edge, around text that does not start or end with a space. */
+const around = (m) => { const e = m === "*" ? "\\\\*" : m; return new RegExp("(?<![\\\\p{L}\\\\p{N}])" + e + "(?=\\\\S)([^" + m + "\\\\n]*?\\\\S)" + e + "(?![\\\\p{L}\\\\p{N}])", "u"); };
 function emit(parent, text, marks) {
-  const styles = [[/\`\`\`([\\s\\S]+?)\`\`\`/, "code"], [/\\*([^*\\n]+?)\\*/, "b"], [/_([^_\\n]+?)_/, "i"], [/~([^~\\n]+?)~/, "s"]];
+  const styles = [[/\`\`\`([\\s\\S]+?)\`\`\`/, "code"], [around("*"), "b"], [around("_"), "i"], [around("~"), "s"]];
   let best = null;
   for (const [re, tag] of styles) { const m = re.exec(text); if (m && (!best || m.index < best.m.index)) best = { m, tag }; }
   if (!best) return plain(parent, text, marks);
@@ -147,8 +152,8 @@ function bubble(message, values) {
     const list = el("div", "buttons");
     for (const b of buttons) {
       const row = el("div", "", (b.type === "URL" ? "↗ " : b.type === "PHONE_NUMBER" ? "📞 " : b.type === "COPY_CODE" || b.type === "OTP" ? "⧉ " : "") + (b.text || b.type));
-      const detail = b.url || b.phone_number || b.phone;
-      if (detail) { const small = el("small"); formatted(small, detail, values && values.button); row.appendChild(small); }
+      const detail = b.url || b.phone_number || b.phoneNumber || b.phone;
+      if (detail) { const small = el("small"); formatted(small, detail, values && values.button, false); row.appendChild(small); }
       list.appendChild(row);
     }
     chat.appendChild(list);

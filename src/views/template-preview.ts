@@ -13,17 +13,22 @@ section + section { margin-top: 16px; padding-top: 12px; border-top: 1px solid v
   `
 let lastInput = null;
 const STATUS = { APPROVED: "ok", PENDING: "warn", REJECTED: "bad", PAUSED: "bad", DISABLED: "bad" };
-/** The values an example gives each {{n}}: the example read against the text around the variables. */
+/** The values an example gives each {{n}}: the text between the literal parts around the variables, found left to right (linear time; variables side by side cannot be told apart and stay unfilled). */
 function valuesFrom(text, example) {
   const values = {};
   if (!text || !example) return values;
-  const order = [];
-  const pattern = String(text).split(/\\{\\{\\s*(\\d+)\\s*\\}\\}/).map((part, i) => {
-    if (i % 2) { order.push(part); return "([\\\\s\\\\S]+?)"; }
-    return part.replace(/[.*+?^$\\{\\}()|[\\]\\\\]/g, "\\\\$&");
-  }).join("");
-  const match = new RegExp("^" + pattern + "$").exec(String(example));
-  if (match) order.forEach((n, i) => { if (values[n] === undefined) values[n] = match[i + 1]; });
+  const parts = String(text).split(/\\{\\{\\s*(\\d+)\\s*\\}\\}/);
+  const filled = String(example);
+  if (!filled.startsWith(parts[0])) return values;
+  let at = parts[0].length;
+  for (let i = 1; i < parts.length; i += 2) {
+    const next = parts[i + 1];
+    const last = i + 2 >= parts.length;
+    const end = last ? (filled.endsWith(next) ? filled.length - next.length : -1) : next === "" ? -1 : filled.indexOf(next, at + 1);
+    if (end <= at) return values;
+    if (values[parts[i]] === undefined) values[parts[i]] = filled.slice(at, end);
+    at = end + next.length;
+  }
   return values;
 }
 /** A URL button's variable, from its example (the template's, or what create_template was given). */
@@ -65,6 +70,8 @@ bridge.on("result", (result) => {
   else if (lastInput && lastInput.content) {
     const a = lastInput;
     render([{ elementName: "Edited template", status: s.status, category: a.category, templateType: a.templateType, header: a.header, body: a.content, footer: a.footer, buttons: a.buttons, sampleText: a.example, exampleHeader: a.exampleHeader }]);
+  } else if (s.templateId) {
+    document.getElementById("view").replaceChildren(el("p", "", "Template " + s.templateId + " was changed and sent back to Meta for review (" + (s.status || "PENDING") + "); list_templates shows it when it is approved."));
   }
 });
 bridge.start("gupshup-template-preview");
