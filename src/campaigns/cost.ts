@@ -4,7 +4,7 @@ import type { usageResponse } from "../api/responses";
 type UsageRow = z.output<typeof usageResponse>["partnerAppUsageList"][number];
 
 /** What one message of a category has cost this app, and how that was worked out. */
-export interface FeeEstimate {
+interface FeeEstimate {
   /** Per message, in `currency`; null when the app has no history to go by. */
   feePerMessage: number | null;
   currency: string | null;

@@ -57,7 +57,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
   return records;
 }
 
-export interface CheckedRecipients {
+interface CheckedRecipients {
   valid: { row: number; destination: string; params: string[] }[];
   invalid: { row: number; reason: string }[];
   duplicates: number;

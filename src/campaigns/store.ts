@@ -2,9 +2,9 @@ import type { LazyTables } from "../gateway/lazy-tables";
 import { RecipientRows } from "./recipient-rows";
 
 export const CAMPAIGN_STATES = ["draft", "running", "paused", "completed", "cancelled"] as const;
-export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /** What a campaign sends, from where, and its cost per message: what preview_campaign decided. */
-export interface CampaignPlan {
+interface CampaignPlan {
   appId: string;
   name: string;
   templateId: string;

@@ -6,7 +6,7 @@
 const stroke = (paths: string, color = "#1a7f37") =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="${color}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${paths}</svg>`;
 
-export const ICONS = {
+const ICONS = {
   server: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48"><rect width="48" height="48" rx="10" fill="#1a7f37"/><path d="M12 14h24a3 3 0 0 1 3 3v12a3 3 0 0 1-3 3H22l-7 6v-6h-3a3 3 0 0 1-3-3V17a3 3 0 0 1 3-3z" fill="#fff"/><path d="M17 22h14M17 27h9" stroke="#1a7f37" stroke-width="2.5" stroke-linecap="round"/></svg>`,
   templates: stroke('<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z"/><path d="M14 3v6h6M8 13h8M8 17h5"/>'),
   messages: stroke('<path d="M22 2 11 13"/><path d="M22 2 15 22l-4-9-9-4z"/>'),
@@ -15,7 +15,7 @@ export const ICONS = {
   analytics: stroke('<path d="M3 3v18h18"/><path d="M8 17v-5M13 17V8M18 17v-8"/>'),
   numbers: stroke('<rect x="6" y="2" width="12" height="20" rx="2"/><path d="M11 18h2"/>'),
 } as const;
-export type IconName = keyof typeof ICONS;
+type IconName = keyof typeof ICONS;
 
 /** The group a tool's icon shows, by its name. */
 export function toolGroup(tool: string): IconName {

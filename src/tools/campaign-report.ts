@@ -46,7 +46,7 @@ export const campaignReportShape = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
-export type CampaignReportOutput = z.infer<typeof campaignReportShape>;
+type CampaignReportOutput = z.infer<typeof campaignReportShape>;
 
 /** What pause, resume, cancel and list_campaigns return of a campaign (get_campaign has the rest). */
 export const campaignStateShape = campaignReportShape.pick({ campaignId: true, name: true, state: true, reason: true, counts: true, createdAt: true });

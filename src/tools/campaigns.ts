@@ -15,7 +15,7 @@ import { renderSample } from "./template-sample";
 import { checkSendable, sender, sendSlots } from "./template-send";
 import { type TemplateShape, toTemplate } from "./template-shape";
 
-export const MAX_RECIPIENTS = 10_000;
+const MAX_RECIPIENTS = 10_000;
 /** Sends a second a campaign can expect: Gupshup's 10 per second, each counted until its answer (about 0.3 s). */
 const EXPECTED_PER_SECOND = RATE_LIMITS.default.limit / 1.3;
 const USAGE_DAYS = 30;

@@ -4,9 +4,9 @@ import { CAMPAIGN_HTML } from "./campaign";
 import { TEMPLATE_PREVIEW_HTML } from "./template-preview";
 
 /** MCP Apps (io.modelcontextprotocol/ui): a view is an HTML resource a host renders with a tool's result. */
-export const VIEW_MIME_TYPE = "text/html;profile=mcp-app";
+const VIEW_MIME_TYPE = "text/html;profile=mcp-app";
 
-export const VIEWS = {
+const VIEWS = {
   templatePreview: {
     uri: "ui://gupshup-mcp/template-preview.html",
     title: "Template preview",
