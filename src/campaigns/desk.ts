@@ -81,19 +81,21 @@ export class CampaignDesk {
     const { store, ledger } = this.parts;
     for (const r of store.recipients.interrupted()) {
       const key = ledgerKey(scopeOf(r.campaignId), String(r.row));
-      const entry = r.handed ? ledger.entry(key) : undefined;
       if (!r.handed) {
         ledger.forget(key);
         store.recipients.settle(r.campaignId, r.row, "queued");
-      } else if (entry?.state === "done" && entry.result) {
-        const outcome = outcomeOf(entry.result);
-        if (outcome.kind === "submitted") store.recipients.settle(r.campaignId, r.row, "submitted", { messageId: outcome.messageId });
-        else store.recipients.settle(r.campaignId, r.row, "unknown", { reason: INTERRUPTED });
-      } else {
-        const unknown: UpstreamResult = { ok: false, failure: { kind: "network", endpoint: "sendTemplate", message: INTERRUPTED, outcomeUnknown: true, idempotencyKey: String(r.row) } };
-        if (entry) ledger.finish(key, "unknown", unknown);
-        store.recipients.settle(r.campaignId, r.row, "unknown", { reason: INTERRUPTED });
+        continue;
       }
+      const entry = ledger.entry(key);
+      const outcome = entry?.state === "done" && entry.result ? outcomeOf(entry.result) : undefined;
+      if (outcome?.kind === "submitted") {
+        store.recipients.settle(r.campaignId, r.row, "submitted", { messageId: outcome.messageId });
+        continue;
+      }
+      // Sent before the eviction, never answered: nobody can say whether Gupshup took it.
+      if (entry?.state === "in_flight")
+        ledger.finish(key, "unknown", { ok: false, failure: { kind: "network", endpoint: "sendTemplate", message: INTERRUPTED, outcomeUnknown: true, idempotencyKey: String(r.row) } });
+      store.recipients.settle(r.campaignId, r.row, "unknown", { reason: INTERRUPTED });
     }
   }
 

@@ -11,7 +11,6 @@ export interface Recipient {
   state: RecipientState;
   messageId: string | null;
   reason: string | null;
-  sentAt: number | null;
   /** The newest delivery event the inbox holds for the message (delivered, read, failed…). */
   delivery: string | null;
 }
@@ -56,6 +55,11 @@ export class RecipientRows {
       .exec<{ campaign_id: string; row: number; handed_at: number | null }>("SELECT campaign_id, row, handed_at FROM campaign_recipient WHERE state = 'sending'")
       .toArray()
       .map((r) => ({ campaignId: r.campaign_id, row: r.row, handed: r.handed_at !== null }));
+  }
+
+  /** Whether any recipient of the campaign waits to be sent. */
+  hasQueued(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' LIMIT 1", id).toArray().length > 0;
   }
 
   /** How many recipients are in each state. */
@@ -125,6 +129,5 @@ const recipientOf = (r: RecipientRow, delivery: string | null): Recipient => ({
   state: r.state,
   messageId: r.message_id,
   reason: r.reason,
-  sentAt: r.sent_at,
   delivery,
 });

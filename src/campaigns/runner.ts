@@ -47,7 +47,7 @@ export class CampaignRunner {
 
   /** Whether a running campaign still has recipients to send to. */
   hasWork(): boolean {
-    return this.store.running().some((c) => this.store.recipients.counts(c.id).queued > 0);
+    return this.store.running().some((c) => this.store.recipients.hasQueued(c.id));
   }
 
   private async work(until: number): Promise<void> {

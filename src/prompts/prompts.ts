@@ -1,10 +1,9 @@
 import { completable, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { parseAnswer, templatesResponse } from "../api/responses";
 import { mayRead } from "../resources/app-resources";
+import { appTemplates } from "../tools/app-templates";
 import { listAccountApps } from "../tools/apps";
 import type { ToolContext } from "../tools/context";
-import { unwrap } from "../tools/errors";
 import type { Scope } from "../tools/scopes";
 
 /**
@@ -31,8 +30,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
   const templateNames = async (value: string, context?: { arguments?: Record<string, string> }) => {
     const appId = context?.arguments?.appId || ctx.session.defaultAppId;
     if (!appId || !ctx.allowsApp(appId) || !mayRead(ctx)) return [];
-    const result = await ctx.callApp(appId, { endpoint: "listTemplates" });
-    const templates = result.ok ? parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates : [];
+    const templates = await appTemplates(ctx, appId).catch(() => []);
     return [...new Set(templates.filter((t) => t.status === "APPROVED").map((t) => t.elementName))].filter((n) => n.startsWith(value)).slice(0, 100);
   };
   // Completable inside optional: the server looks for the completer under the optional wrapper.

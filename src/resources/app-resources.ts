@@ -1,10 +1,10 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
-import { parseAnswer, templatesResponse } from "../api/responses";
+import { appTemplates } from "../tools/app-templates";
 import { listAccountApps } from "../tools/apps";
 import type { ToolContext } from "../tools/context";
-import { ToolError, unwrap } from "../tools/errors";
+import { ToolError } from "../tools/errors";
 import { normalizePhone } from "../tools/schemas";
-import { type TemplateShape, toTemplate } from "../tools/template-shape";
+import type { TemplateShape } from "../tools/template-shape";
 
 /**
  * Resources a client can attach as context: an app's templates (all, or one name), and its recent
@@ -95,9 +95,7 @@ async function knownApps(ctx: ToolContext): Promise<{ appId: string; name: strin
 
 async function templatesOf(ctx: ToolContext, appIdArg: string): Promise<TemplateShape[]> {
   requireRead(ctx);
-  const appId = ctx.appId(appIdArg);
-  const data = unwrap(await ctx.callApp(appId, { endpoint: "listTemplates" }), { session: ctx.session, appId });
-  return parseAnswer(templatesResponse, data, "list_templates").templates.map(toTemplate);
+  return appTemplates(ctx, ctx.appId(appIdArg));
 }
 
 async function recentNumbers(ctx: ToolContext, appId: string | undefined): Promise<string[]> {

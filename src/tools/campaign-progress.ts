@@ -28,7 +28,6 @@ function control(kind: "pause" | "resume" | "cancel", title: string, description
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);
-      ctx.appId(appId);
       const { structured, summary } = describeCampaign(await ctx.campaign<CampaignReport>(appId, { kind, id }));
       return { structured: campaignStateShape.parse(structured), summary };
     },
@@ -54,7 +53,6 @@ export const campaignProgressTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);
-      ctx.appId(appId);
       const limit = args.limit ?? 20;
       const report = await ctx.campaign<CampaignReport>(appId, { kind: "get", id, page: { ...(args.status ? { state: args.status } : {}), after: args.cursor ?? 0, limit } });
       const { structured, summary } = describeCampaign(report);

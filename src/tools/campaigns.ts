@@ -1,19 +1,20 @@
 import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
-import { parseAnswer, templatesResponse, usageResponse, walletResponse } from "../api/responses";
+import { usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { readSettings } from "../config";
+import { templateById } from "./app-templates";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
-import { ToolError, unwrap } from "./errors";
+import { ToolError } from "./errors";
 import { messageInput } from "./messaging";
 import { appIdInput, phoneInput, recipientNumber, templateIdInput } from "./schemas";
 import { renderSample } from "./template-sample";
 import { checkSendable, sender, sendSlots } from "./template-send";
-import { type TemplateShape, toTemplate } from "./template-shape";
+import type { TemplateShape } from "./template-shape";
 
 const MAX_RECIPIENTS = 10_000;
 /** Sends a second a campaign can expect: Gupshup's 10 per second, each counted until its answer (about 0.3 s). */
@@ -88,7 +89,6 @@ export const campaignTools: ToolDefinition[] = [
       const given = args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
       if (given.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
       if (given.length > MAX_RECIPIENTS) throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} per campaign. Split the list into several campaigns.`);
-      await ctx.proveAccess(appId);
       const [template, from, wallet, usage] = await Promise.all([
         sendableTemplate(ctx, appId, args.templateId, message?.data.type, false),
         sender(ctx, appId, args.source, args.srcName),
@@ -178,7 +178,6 @@ export const campaignTools: ToolDefinition[] = [
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);
-      ctx.appId(appId);
       const before = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
       const { campaign } = before;
       let unchecked = "";
@@ -205,10 +204,7 @@ export const campaignTools: ToolDefinition[] = [
 
 /** The template, which must be sendable now: APPROVED, with its media or place (`fresh`: asked of Gupshup, not the 60 s cache). */
 async function sendableTemplate(ctx: ToolContext, appId: string, templateId: string, messageType: string | undefined, fresh: boolean): Promise<TemplateShape> {
-  const listed = parseAnswer(templatesResponse, unwrap(await ctx.callApp(appId, { endpoint: "listTemplates", ...(fresh ? { fresh: true } : {}) }), { session: ctx.session, appId }), "list_templates");
-  const raw = listed.templates.find((t) => t.id === templateId);
-  if (!raw) throw new ToolError(`Template ${templateId} is not one of app '${appId}'s templates: check the id with list_templates.`);
-  const template = toTemplate(raw);
+  const template = await templateById(ctx, appId, templateId, fresh);
   checkSendable(template, messageType);
   return template;
 }

@@ -1,6 +1,7 @@
-import { parseAnswer, templatesResponse } from "../api/responses";
+import { templatesResponse } from "../api/responses";
+import { templateById } from "./app-templates";
 import type { ToolContext } from "./context";
-import { ToolError, unwrap } from "./errors";
+import { ToolError } from "./errors";
 import { normalizePhone } from "./schemas";
 import { type TemplateShape, toTemplate } from "./template-shape";
 
@@ -46,9 +47,7 @@ const MEDIA_HEADERS: Record<string, string | undefined> = { IMAGE: "image", VIDE
 
 /** ignoreOptOut is for messages a user still needs after opting out: UTILITY and AUTHENTICATION templates only. */
 export async function requireTransactional(ctx: ToolContext, appId: string, templateId: string): Promise<void> {
-  const listed = parseAnswer(templatesResponse, unwrap(await ctx.callApp(appId, { endpoint: "listTemplates" }), { session: ctx.session, appId }), "send_template_message");
-  const template = listed.templates.find((t) => t.id === templateId);
-  if (!template) throw new ToolError(`Template ${templateId} is not one of app '${appId}'s templates: check the id with list_templates.`);
+  const template = await templateById(ctx, appId, templateId);
   if (template.category !== "UTILITY" && template.category !== "AUTHENTICATION") {
     throw new ToolError(
       `ignoreOptOut is only for UTILITY and AUTHENTICATION templates (an order update, a code); ${template.elementName} is ${template.category}. Someone who opted out must not get it: leave ignoreOptOut out.`,
