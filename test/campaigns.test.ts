@@ -58,6 +58,23 @@ describe("campaigns", () => {
     expect(await sends()).toHaveLength(0);
   });
 
+  it("takes the spec's message { type: \"text\" } for a TEXT template: said in the preview, and never sent", async () => {
+    const client = await connect();
+    const recipients = [{ destination: `+${number(1)}`, params: ["Asha", "ORD-1"] }];
+    const message = { type: "text", text: "Hi Asha, your order ORD-1 has shipped!" };
+    const preview = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients, message });
+    expect(preview.isError, textOf(preview)).toBeFalsy();
+    expect(textOf(preview)).toContain(`message { type: "text" } is not needed: each person gets the template's own text`);
+    const started = await callTool(client, "start_campaign", { campaignId: preview.structuredContent?.campaignId, confirm: true });
+    expect(started.isError, textOf(started)).toBeFalsy();
+    await waitFor(client, preview.structuredContent?.campaignId as string, "completed");
+    const [sent] = await sends();
+    expect(new URLSearchParams(sent!.body).has("message")).toBe(false);
+    // A text message for an IMAGE template is refused with the shape it needs.
+    const image = await callTool(client, "preview_campaign", { appId, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000002", recipients: [{ destination: `+${number(2)}`, params: ["20%"] }], message });
+    expect(textOf(image)).toMatch(/spring_sale has an IMAGE header: pass message as \{ type: "image"/);
+  });
+
   it("sends a few hundred recipients exactly once each, with 0 upstream 429s, and reports completion", { timeout: 90_000 }, async () => {
     const client = await connect();
     const recipients = Array.from({ length: 200 }, (_, i) => ({ destination: `+${number(100 + i)}`, params: [`Customer ${i}`, `ORD-${i}`] }));

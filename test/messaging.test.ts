@@ -44,6 +44,56 @@ describe("send_template_message", () => {
     expect(await upstreamRequests(/\/partnerApps$/)).toHaveLength(1);
   });
 
+  it("takes the spec's own example call (message { type: \"text\" } for a TEXT template): the template's text is used, message is not sent, and the result says so", async () => {
+    // The spec's app and template: DemoStore as "MyBrand" on 919643874844, order_update under the spec's id, the default app.
+    const SPEC_TEMPLATE = "9ff51097-48c9-47c7-a4e4-a9bb5801d8ea";
+    await sandbox().configureApp(appId, { name: "MyBrand", phone: "919643874844" });
+    await sandbox().patchTemplate(appId, ORDER_UPDATE, { id: SPEC_TEMPLATE });
+    const client = await connect({ env: { ...operatorEnv, GUPSHUP_DEFAULT_APP_ID: appId } });
+    const specExample = {
+      source: "919643874844",
+      destination: "918886912227",
+      srcName: "MyBrand",
+      template: { id: "9ff51097-48c9-47c7-a4e4-a9bb5801d8ea", params: ["Rahul", "ORD-12345"] },
+      message: { type: "text", text: "Hi Rahul, your order ORD-12345 has shipped!" },
+    };
+    const result = await callTool(client, "send_template_message", specExample);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: "submitted", appId, destination: "918886912227", warnings: [] });
+    expect(result.structuredContent!.notes).toEqual([
+      `The template's own text was sent, filled with params ("Hi Rahul, your order ORD-12345 has shipped!"); message.text is not needed and was not sent.`,
+    ]);
+    expect(textOf(result)).toContain("The template's own text was sent");
+    const [call] = await upstreamRequests(/\/template\/msg$/);
+    const form = new URLSearchParams(call!.body);
+    expect(call!.path).toBe(`/partner/app/${appId}/template/msg`);
+    expect(Object.fromEntries(form)).toEqual({
+      source: "919643874844",
+      destination: "918886912227",
+      "src.name": "MyBrand",
+      template: JSON.stringify({ id: SPEC_TEMPLATE, params: ["Rahul", "ORD-12345"] }),
+    });
+
+    // Text that is not what the template says is not sent either, and the result warns with what WhatsApp shows.
+    const other = await callTool(client, "send_template_message", { ...specExample, destination: "918886912228", message: { type: "text", text: "Your parcel is on its way" } });
+    expect(other.isError, textOf(other)).toBeFalsy();
+    expect(other.structuredContent!.warnings).toEqual([
+      `message.text was not sent: WhatsApp shows the approved template's own text, filled with params: "Hi Rahul, your order ORD-12345 has shipped!". To change the words, edit the template (edit_template) or use another.`,
+    ]);
+    expect((await upstreamRequests(/\/template\/msg$/)).map((r) => new URLSearchParams(r.body).has("message"))).toEqual([false, false]);
+  });
+
+  it.each([
+    ["5f0c6a1e-3b7d-4c2a-9e1f-000000000002", ["20%"], /spring_sale has an IMAGE header: pass message as \{ type: "image", image: \{ link: "https:\/\/…" \} \}/],
+    [PICKUP_LOCATION, ["ORD-12345"], /pickup_location is a LOCATION template: pass message as \{ type: "location", location: \{ latitude, longitude, name, address \} \}/],
+  ])("refuses a text message for template %s (media or LOCATION) with the shape it needs, before sending — even when its list was not cached", async (id, params, error) => {
+    const client = await connect();
+    const result = await callTool(client, "send_template_message", { ...send, template: { id, params }, message: { type: "text", text: "Hello" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(error);
+    expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
+  });
+
   it("sends media headers as the message object", async () => {
     const client = await connect();
     const message = { type: "image", image: { link: "https://cdn.example.com/sale.jpg" } };
@@ -209,11 +259,11 @@ describe("send_template_message", () => {
     expect(new URLSearchParams(second!.body).get("destination")).toBe("14155550123");
   });
 
-  it("refuses a text message object with what message is for", async () => {
+  it("refuses a message of a type templates do not take, saying what message is for", async () => {
     const client = await connect();
-    const result = await callTool(client, "send_template_message", { ...send, message: { type: "text", text: "Hi" } });
+    const result = await callTool(client, "send_template_message", { ...send, message: { type: "audio", audio: { link: "https://cdn.example.com/a.mp3" } } });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/message is only for a media header .* leave it out otherwise/);
+    expect(textOf(result)).toMatch(/message is for a media header .* a TEXT template needs none/);
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(0);
   });
 });

@@ -7,7 +7,7 @@ import { sandboxRoutes } from "./routes";
 import { issuePartnerToken } from "./routes-account";
 import { SUBSCRIPTION_RULES } from "./rules";
 import { seedState } from "./seed";
-import type { FailureRule, RecordedRequest, SandboxApp, SandboxState } from "./state";
+import type { FailureRule, RecordedRequest, SandboxApp, SandboxState, SandboxTemplate } from "./state";
 
 const MAX_RECORDED = 2000;
 
@@ -198,11 +198,19 @@ export class GupshupSandbox extends DurableObject<Env> {
     this.save();
   }
 
-  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing), or its wallet (one that runs out on purpose). */
-  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling" | "wallet">>): Promise<void> {
+  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing), its wallet (one that runs out on purpose), or its name and number. */
+  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling" | "wallet" | "name" | "phone">>): Promise<void> {
     const app = this.state.apps[appId];
     if (!app) return;
     Object.assign(app, patch);
+    this.save();
+  }
+
+  /** Changes one of an app's templates (its id, status, …), as if it had been created so. */
+  async patchTemplate(appId: string, templateId: string, patch: Partial<SandboxTemplate>): Promise<void> {
+    const template = this.state.apps[appId]?.templates.find((t) => t.id === templateId);
+    if (!template) return;
+    Object.assign(template, patch);
     this.save();
   }
 

@@ -24,7 +24,8 @@ function control(kind: "pause" | "resume" | "cancel", title: string, description
       input: z.object({ campaignId: campaignIdInput }),
       output: campaignStateShape,
       scope: "send",
-      annotations: { readOnlyHint: false, destructiveHint: kind === "cancel", idempotentHint: false, openWorldHint: false },
+      // Resuming starts billable sends again; cancelling cannot be undone.
+      annotations: { readOnlyHint: false, destructiveHint: kind !== "pause", idempotentHint: false, openWorldHint: false },
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);

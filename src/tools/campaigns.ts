@@ -45,7 +45,7 @@ export const campaignTools: ToolDefinition[] = [
             .describe("Number with country code, and params as for send_template_message."),
           recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
           message: z
-            .looseObject({ type: z.enum(["image", "video", "document", "location"]) })
+            .looseObject({ type: z.enum(["text", "image", "video", "document", "location"]) })
             .optional()
             .describe("As in send_template_message; for all."),
         })
@@ -115,7 +115,8 @@ export const campaignTools: ToolDefinition[] = [
           category: template.category,
           source: from.source,
           srcName: from.srcName,
-          message: message ? JSON.stringify(message.data) : null,
+          // A text message is the template's own words: not stored, never sent [§9].
+          message: message && message.data.type !== "text" ? JSON.stringify(message.data) : null,
           upstream: ctx.session.caller.upstream,
           feePerMessage: fee.feePerMessage,
           currency: fee.currency ?? wallet?.currency ?? null,
@@ -138,6 +139,7 @@ export const campaignTools: ToolDefinition[] = [
         `${given.length} row(s): ${draft.queued} to send, ${checked.duplicates} duplicate(s) removed, ${checked.invalid.length} invalid, ${draft.optedOut.length} opted out, ${draft.notOnWhatsApp.length} not on WhatsApp (failed 1002 before).`,
         ...checked.invalid.slice(0, SHOWN_INVALID).map((r) => `- row ${r.row}: ${r.reason}`),
         checked.invalid.length > SHOWN_INVALID ? `… and ${checked.invalid.length - SHOWN_INVALID} more invalid rows` : "",
+        message?.data.type === "text" ? 'message { type: "text" } is not needed: each person gets the template\'s own text, filled with their params (the samples below).' : "",
         ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
         `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
         wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
@@ -174,7 +176,8 @@ export const campaignTools: ToolDefinition[] = [
       output: campaignReportShape,
       view: "campaign",
       scope: "send",
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      // Starts billable sends to everyone in the preview.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);

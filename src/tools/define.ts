@@ -18,6 +18,10 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   scope: Scope;
   /** The MCP Apps view that shows this tool's result, in hosts that render views. */
   view?: ViewName;
+  /**
+   * Every hint, honestly: destructive for what deletes, overwrites, or spends money and cannot be
+   * taken back (sends, starting a campaign); open-world when it reaches Gupshup or WhatsApp.
+   */
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
 }
 
@@ -46,22 +50,6 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: s
   return { name, spec, listed, bind } as unknown as ToolDefinition;
 }
 
-/** MCP's defaults for tool hints: a hint with its default value need not be listed. */
-const HINT_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
-
-/**
- * The hints as tools/list shows them: only those that differ from MCP's defaults, and for a
- * read-only tool not the two that MCP says mean nothing for it (destructive, idempotent).
- */
-export function listedAnnotations(hints: ToolSpec<z.ZodObject, z.ZodObject>["annotations"]): ToolAnnotations {
-  const listed: ToolAnnotations = {};
-  for (const [name, value] of Object.entries(hints) as [keyof typeof HINT_DEFAULTS, boolean][]) {
-    const meaningless = hints.readOnlyHint && (name === "destructiveHint" || name === "idempotentHint");
-    if (value !== HINT_DEFAULTS[name] && !meaningless) listed[name] = value;
-  }
-  return listed;
-}
-
 /**
  * Registers a tool whose handler only does the work: input is validated by its schema before the
  * handler runs, a ToolError becomes an `isError` result with its message, and anything
@@ -77,7 +65,8 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
       description: spec.description,
       inputSchema: tool.listed.input,
       outputSchema: tool.listed.output,
-      annotations: listedAnnotations(spec.annotations),
+      // All four hints, always: hosts' reviews (ChatGPT apps, Claude's directory) refuse a tool that leaves one to its default.
+      annotations: spec.annotations,
       icons: iconAt(ctx.origin(), toolGroup(name)),
       ...(spec.view ? { _meta: viewMeta(spec.view) } : {}),
     },

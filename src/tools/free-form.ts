@@ -16,7 +16,8 @@ const sendOutput = z.object({
   windowState: z.enum(["open", "unknown"]).describe("The 24-hour window as the inbox knew it when sending (unknown: no inbound data yet)."),
   ...sendReceiptOutput,
 });
-const sending = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
+// A message cannot be taken back and costs money once it leaves: destructive.
+const sending = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
 const destinationInput = phoneInput.describe("With country code, e.g. +91 98765 43210.");
 
 const httpsUrl = z.url({ protocol: /^https$/, error: "url must be an https URL" }).max(2000);

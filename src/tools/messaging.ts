@@ -3,16 +3,15 @@ import { parseAnswer, sendTemplateResponse } from "../api/responses";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
-import { checkAgainstCachedTemplate, requireTransactional, sender } from "./template-send";
+import { checkAgainstTemplate, requireTransactional, sender } from "./template-send";
 
 const mediaRef = z
   .object({
     link: z
       .url({ protocol: /^https$/, error: "link must be an https URL" })
       .max(2000)
-      .optional()
-      .describe("Public https URL."),
-    id: z.string().min(1).max(200).optional().describe("Or a Gupshup media id."),
+      .optional(),
+    id: z.string().min(1).max(200).optional(),
   })
   .refine((m) => (m.link === undefined) !== (m.id === undefined), "give exactly one of link or id");
 
@@ -20,6 +19,7 @@ export const messageInput = z
   .discriminatedUnion(
     "type",
     [
+      z.object({ type: z.literal("text"), text: z.string().max(4096).optional() }),
       z.object({ type: z.literal("image"), image: mediaRef }),
       z.object({ type: z.literal("video"), video: mediaRef }),
       z.object({ type: z.literal("document"), document: mediaRef.and(z.object({ filename: z.string().min(1).max(240).optional() })) }),
@@ -35,10 +35,10 @@ export const messageInput = z
     ],
     {
       error:
-        'message is only for a media header ({ type: "image", image: { link } }, or video/document) or a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }); leave it out otherwise',
+        'message is for a media header ({ type: "image", image: { link } }, or video/document) or a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }); a TEXT template needs none ({ type: "text", text } is accepted and not sent)',
     },
   )
-  .describe("Only for an IMAGE, VIDEO or DOCUMENT header (the media) or a LOCATION template (the place).");
+  .describe("For an IMAGE, VIDEO or DOCUMENT header (the media: a public https link, or the id of uploaded media) or a LOCATION template (the place). A TEXT template needs none.");
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({
@@ -48,6 +48,7 @@ export const sendResultShape = z.object({
   destination: z.string(),
   ...sendReceiptOutput,
   warnings: z.array(z.string()),
+  notes: z.array(z.string()),
 });
 
 export const messagingTools: ToolDefinition[] = [
@@ -79,14 +80,15 @@ export const messagingTools: ToolDefinition[] = [
       }),
       output: sendResultShape,
       scope: "send",
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      // It cannot be taken back and spends wallet balance.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const { number: destination, note: countryNote } = ctx.recipient(args.destination);
-      const [{ source, srcName }, warnings] = await Promise.all([
+      const [{ source, srcName }, { warnings, notes }] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
-        checkAgainstCachedTemplate(ctx, appId, args.template.id, args.template.params.length, args.message?.type),
+        checkAgainstTemplate(ctx, appId, args.template.id, args.template.params, args.message),
         args.ignoreOptOut ? requireTransactional(ctx, appId, args.template.id) : undefined,
       ]);
       const form: Record<string, string> = {
@@ -95,7 +97,8 @@ export const messagingTools: ToolDefinition[] = [
         "src.name": srcName,
         template: JSON.stringify({ id: args.template.id, params: args.template.params }),
       };
-      if (args.message) form.message = JSON.stringify(args.message);
+      // Gupshup's `message` carries a media header or a place [§9]; a TEXT template's words are its own.
+      if (args.message && args.message.type !== "text") form.message = JSON.stringify(args.message);
       const result = await ctx.callApp(appId, {
         endpoint: "sendTemplate",
         form,
@@ -105,8 +108,8 @@ export const messagingTools: ToolDefinition[] = [
       const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName } }), "send_template_message");
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
-        structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings },
-        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${countryNote}${note}${warnings.map((w) => `\nWarning: ${w}`).join("")}`,
+        structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings, notes },
+        summary: `Submitted to ${destination}: messageId ${sent.messageId}. Delivery is reported asynchronously by Gupshup (get_message_status).${countryNote}${note}${notes.map((n) => `\n${n}`).join("")}${warnings.map((w) => `\nWarning: ${w}`).join("")}`,
       };
     },
   ),

@@ -27,7 +27,8 @@ export const optOutTools: ToolDefinition[] = [
         optedOut: z.array(z.object({ number: z.string(), since: z.string(), source: z.enum(OPT_OUT_SOURCES) })),
       }),
       scope: "manage",
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      // remove takes a number off the list: marketing can reach someone who had asked it to stop.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);

@@ -3,25 +3,47 @@ import { templateById } from "./app-templates";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { normalizePhone } from "./schemas";
+import { renderSample } from "./template-sample";
 import { type TemplateShape, toTemplate } from "./template-shape";
 
 // What every template send is checked against before it reaches Gupshup: the template, its params, the sender.
 
+/** What the checks found that the result should say: `warnings` may not arrive as intended, `notes` are for the record. */
+export interface SendCheck {
+  warnings: string[];
+  notes: string[];
+}
+
 /**
- * When the app's template list is in the cache (no upstream call is made for this), refuse a
- * send that cannot work — a template that is not APPROVED, a LOCATION template without a
- * location, a media header without its media, the wrong number of params — and return warnings
- * where the count cannot be sure.
+ * Refuses a send that cannot work — a template that is not APPROVED, a LOCATION template without a
+ * location, a media header without its media, the wrong number of params — and returns warnings
+ * where the count cannot be sure. The template comes from the cache (no upstream call) when there;
+ * a `{ type: "text" }` message (the spec's form) has it looked up, so a text message for a media or
+ * LOCATION template is refused with the shape it needs rather than sent without its media.
  */
-export async function checkAgainstCachedTemplate(ctx: ToolContext, appId: string, templateId: string, paramCount: number, messageType: string | undefined): Promise<string[]> {
+export async function checkAgainstTemplate(ctx: ToolContext, appId: string, templateId: string, params: readonly string[], message: { type: string; text?: string } | undefined): Promise<SendCheck> {
+  const template = message?.type === "text" ? await templateById(ctx, appId, templateId) : await cachedTemplate(ctx, appId, templateId);
+  if (!template) return { warnings: [], notes: [] };
+  checkSendable(template, message?.type);
+  const check = { warnings: checkParamCount(template, params.length), notes: [] as string[] };
+  if (message?.type === "text") {
+    const shown = renderSample(template, params).body ?? "";
+    if (message.text === undefined || message.text.trim() === shown.trim())
+      check.notes.push(`The template's own text was sent, filled with params ("${shown}"); message.text is not needed and was not sent.`);
+    else
+      check.warnings.push(
+        `message.text was not sent: WhatsApp shows the approved template's own text, filled with params: "${shown}". To change the words, edit the template (edit_template) or use another.`,
+      );
+  }
+  return check;
+}
+
+async function cachedTemplate(ctx: ToolContext, appId: string, templateId: string): Promise<TemplateShape | undefined> {
   const cached = await ctx.callApp(appId, { endpoint: "listTemplates", cacheOnly: true });
-  if (!cached.ok || cached.data === null) return [];
+  if (!cached.ok || cached.data === null) return undefined;
   const parsed = templatesResponse.safeParse(cached.data);
   const raw = parsed.success ? parsed.data.templates.find((t) => t.id === templateId) : undefined;
-  if (!raw) return [];
-  const template = toTemplate(raw);
-  checkSendable(template, messageType);
-  return checkParamCount(template, paramCount);
+  return raw ? toTemplate(raw) : undefined;
 }
 
 /** Refuses a send of `template` that cannot work: not APPROVED, a LOCATION template without its place, a media header without its media. */

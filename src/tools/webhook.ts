@@ -117,8 +117,8 @@ export const webhookTools: ToolDefinition[] = [
         secretHeader: z.string().describe("Header Gupshup sends with the shared secret (the secret itself is never shown)."),
       }),
       scope: "manage",
-      // rotateSecret replaces the secret (and the subscription): not the same result twice.
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      // It replaces the app's callback subscription (rotateSecret also its secret): not the same result twice.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
