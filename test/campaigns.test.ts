@@ -58,7 +58,7 @@ describe("campaigns", () => {
     expect(await sends()).toHaveLength(0);
   });
 
-  it("takes the spec's message { type: \"text\" } for a TEXT template: said in the preview, and never sent", async () => {
+  it('takes the spec\'s message { type: "text" } for a TEXT template: said in the preview, and never sent', async () => {
     const client = await connect();
     const recipients = [{ destination: `+${number(1)}`, params: ["Asha", "ORD-1"] }];
     const message = { type: "text", text: "Hi Asha, your order ORD-1 has shipped!" };

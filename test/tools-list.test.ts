@@ -45,9 +45,11 @@ const TOOLS = [
 const TOOLS_LIST_BUDGET = 54_000;
 /**
  * Characters of what a model is given of each tool: name, description and input schema (the
- * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target.
+ * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target of
+ * 25,000 (for 24 tools), raised to 26,500 for the spec's CAROUSEL templates (cards on create, one
+ * media per card on send: +1,313 after their schemas were made lean).
  */
-const MODEL_VISIBLE_BUDGET = 25_000;
+const MODEL_VISIBLE_BUDGET = 26_500;
 
 describe("tools/list", () => {
   it("offers exactly the spec's 13 tools, the 10 WhatsGate-parity tools and the campaign tools, each with honest annotations, described inputs and an output schema", async () => {
@@ -102,7 +104,7 @@ describe("tools/list", () => {
     // Measured at a deployed origin's length: icons are named by URL.
     const client = await connect({ env: { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example-partner.workers.dev" } });
     const { tools } = await client.listTools();
-    // 57,117 characters before issue 11 (the whole list); 24,856 of 51,562 (at that origin) are what a model reads (31 tools, every hint listed).
+    // 57,117 characters before issue 11 (the whole list); 26,169 of 53,142 (at that origin) are what a model reads (31 tools, every hint listed, carousels).
     expect(JSON.stringify({ tools }).length).toBeLessThan(TOOLS_LIST_BUDGET);
     const modelVisible = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(JSON.stringify(modelVisible).length).toBeLessThan(MODEL_VISIBLE_BUDGET);

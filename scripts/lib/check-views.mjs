@@ -72,6 +72,27 @@ export async function checkViews(base, check) {
     ],
   };
   const created = await call("create_template", createArgs);
+  const shoe = (n) => ({
+    headerType: "IMAGE",
+    mediaUrl: `https://cdn.example.com/shoe-${n}.jpg`,
+    body: `Shoe ${n} for {{1}}, *new*`,
+    example: `Shoe ${n} for Asha, *new*`,
+    buttons: [
+      { type: "URL", text: "Buy now", url: "https://shop.example.com/p/{{1}}", example: `https://shop.example.com/p/SHOE${n}` },
+      { type: "QUICK_REPLY", text: "More like this" },
+    ],
+  });
+  const carouselArgs = {
+    appId: STORE,
+    elementName: `shoes_preview_${Date.now().toString(36)}`,
+    languageCode: "en",
+    category: "MARKETING",
+    templateType: "CAROUSEL",
+    content: "Hi {{1}}, our new shoes are here.",
+    example: "Hi Asha, our new shoes are here.",
+    cards: [1, 2, 3].map(shoe),
+  };
+  const carousel = await call("create_template", carouselArgs);
   const recipients = Array.from({ length: 80 }, (_, i) => ({ destination: `+9198${String(20_000_001 + i)}`, params: [`Customer ${i}`, `ORD-${i}`] }));
   recipients.push({ destination: "12345", params: ["Bad", "ORD-X"] }, { destination: recipients[0].destination, params: ["Again", "ORD-Y"] });
   await call("configure_webhook", { appId: STORE }); // delivered and read in the progress view
@@ -85,6 +106,7 @@ export async function checkViews(base, check) {
 
   const cases = [
     { name: "template-preview", uri: "ui://gupshup-mcp/template-preview.html", input: createArgs, result: created, themes: ["light", "dark"] },
+    { name: "template-carousel", uri: "ui://gupshup-mcp/template-preview.html", input: carouselArgs, result: carousel, themes: ["light"] },
     { name: "campaign-preview", uri: "ui://gupshup-mcp/campaign.html", input: previewArgs, result: preview, themes: ["light"] },
     { name: "campaign-progress", uri: "ui://gupshup-mcp/campaign.html", input: progressArgs, result: progress, themes: ["light", "dark"] },
     { name: "health-cards", uri: "ui://gupshup-mcp/app-health.html", input: {}, result: devices, themes: ["light"] },
@@ -103,7 +125,8 @@ export async function checkViews(base, check) {
             ready: "window.delivered === true && document.getElementById('view').contentDocument?.body?.dataset.ready === 'true'",
             read: `(() => { const d = document.getElementById('view').contentDocument; return { text: d.body.innerText, scripts: d.querySelectorAll('script').length,
               marks: d.querySelectorAll('mark').length, bold: d.querySelectorAll('.bubble b').length, theme: d.documentElement.dataset.theme, title: d.title,
-              height: document.getElementById('view').getBoundingClientRect().height }; })()`,
+              height: document.getElementById('view').getBoundingClientRect().height, cards: d.querySelectorAll('.cards > .chat').length,
+              cardsSideBySide: (() => { const c = [...d.querySelectorAll('.cards > .chat')]; return c.length > 1 && c[0].getBoundingClientRect().top === c[1].getBoundingClientRect().top; })() }; })()`,
           });
           const shot = `docs/view-${c.name}${c.themes.length > 1 ? `-${theme}` : ""}${label === "phone" ? "-phone" : ""}.png`;
           await browser.screenshot(shot, width, "document.getElementById('view').getBoundingClientRect().height");
@@ -113,6 +136,12 @@ export async function checkViews(base, check) {
             check(
               seen.text.includes("Order ORD-1") && seen.text.includes("Hi Asha") && seen.marks >= 4 && seen.bold >= 1,
               `variables are filled with the examples and marked, *bold* is bold (${theme}, ${label})`,
+            );
+          }
+          if (c.name === "template-carousel") {
+            check(
+              seen.cards === 3 && seen.text.includes("Shoe 3 for Asha") && seen.text.includes("Buy now") && seen.cardsSideBySide,
+              `a carousel shows its cards side by side, variables filled (${label}): ${seen.cards} cards`,
             );
           }
           if (c.name === "campaign-preview") check(seen.text.includes("to send") && seen.text.includes("duplicates removed"), `the campaign preview shows counts, estimate and samples (${label})`);

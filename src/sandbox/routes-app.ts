@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { dailyTraffic, figure, sendsBetween, trafficBetween } from "./analytics";
 import { appOf, fail, type SandboxEnv } from "./route-helpers";
-import { COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
+import { CAROUSEL_RULES, COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 
 const DAY_SECONDS = 86_400;
 const COMPARE_WINDOWS = [604_800, 2_592_000, 5_184_000, 7_776_000];
@@ -37,6 +37,11 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     }
     const template = target.templates.find((t) => t.id === templateId);
     if (TEMPLATE_SEND_RULES.lacksLocation(template?.templateType ?? "", message)) return fail(c, 400, TEMPLATE_SEND_RULES.missingLocation);
+    if (template?.templateType === "CAROUSEL") {
+      const cards = (JSON.parse(template.containerMeta) as { cards?: unknown[] }).cards ?? [];
+      const problem = CAROUSEL_RULES.sendProblem(cards, message);
+      if (problem) return fail(c, 400, problem);
+    }
     const fee = TEMPLATE_SEND_RULES.fee(template?.category ?? "MARKETING");
     if (target.wallet.currentBalance - fee < -target.wallet.overDraftLimit) return fail(c, 400, TEMPLATE_SEND_RULES.walletLow);
     target.wallet.currentBalance = Math.round((target.wallet.currentBalance - fee) * 10_000) / 10_000;

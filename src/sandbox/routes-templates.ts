@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { appOf, fail, type SandboxContext, type SandboxEnv } from "./route-helpers";
-import { TEMPLATE_RULES } from "./rules";
+import { CAROUSEL_RULES, TEMPLATE_RULES } from "./rules";
 import type { SandboxTemplate } from "./state";
 
 const CATEGORIES = ["AUTHENTICATION", "MARKETING", "UTILITY"];
@@ -41,6 +41,11 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
       return fail(c, 400, "Template Already exists with same elementName and languageCode");
     }
     const buttons = parseJson(field("buttons")) ?? [];
+    const cards = templateType === "CAROUSEL" ? parseJson(field("cards")) : undefined;
+    if (templateType === "CAROUSEL") {
+      const problem = CAROUSEL_RULES.cardsProblem(cards);
+      if (problem) return fail(c, 400, problem);
+    }
     const now = Date.now();
     const template: SandboxTemplate = {
       id: crypto.randomUUID(),
@@ -64,6 +69,7 @@ export function templateRoutes(app: Hono<SandboxEnv>): void {
         header: field("header"),
         footer: field("footer"),
         buttons,
+        ...(cards ? { cards } : {}),
         sampleText: field("example"),
         sampleMedia: field("exampleMedia"),
         enableSample: field("enableSample") === "true",

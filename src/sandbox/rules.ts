@@ -75,6 +75,50 @@ export const TEMPLATE_RULES = {
   missingExampleHeader: "exampleHeader is required when the header has a variable: the header with sample values",
 } as const;
 
+// ---- CAROUSEL templates [§5, §9; Gupshup's carousel create and send pages, Meta's media-card carousel page] ----
+
+/**
+ * Gupshup's carousel pages give the shapes (create: `cards` = [{ headerType, mediaUrl | mediaId |
+ * exampleMedia, body, sampleText, buttons }]; send: message { type: "carousel", cardHeaderType,
+ * cards: [{ link } | { id }] }) but no limits and no error words: the limits are Meta's (2–10
+ * cards, body ≤ 160, ≤ 2 buttons of QUICK_REPLY/URL/PHONE_NUMBER, every card with the same
+ * parts, a send with as many cards as approved), and the refusals below are the simulator's own
+ * wording. The one place to correct when live Gupshup answers otherwise.
+ */
+export const CAROUSEL_RULES = {
+  minCards: 2,
+  maxCards: 10,
+  maxCardBody: 160,
+  maxCardButtons: 2,
+  cardButtonTypes: ["QUICK_REPLY", "URL", "PHONE_NUMBER"],
+  headerTypes: ["IMAGE", "VIDEO"],
+  /** Why a create's `cards` is refused, or null. */
+  cardsProblem(cards: unknown): string | null {
+    if (!Array.isArray(cards) || cards.length < this.minCards || cards.length > this.maxCards) return `cards must be a list of ${this.minCards} to ${this.maxCards} cards`;
+    const shape = (card: Record<string, unknown>) => `${card.headerType}|${(Array.isArray(card.buttons) ? card.buttons : []).map((b) => (b as { type?: unknown }).type).join(",")}`;
+    for (const card of cards as Record<string, unknown>[]) {
+      if (!this.headerTypes.includes(String(card.headerType))) return "headerType of every card must be IMAGE or VIDEO";
+      if (!card.mediaUrl && !card.mediaId && !card.exampleMedia) return "Either of mediaUrl, mediaId or exampleMedia is required";
+      if (typeof card.body !== "string" || card.body === "" || card.body.length > this.maxCardBody) return `card body is required (not more than ${this.maxCardBody} char.)`;
+      const buttons = Array.isArray(card.buttons) ? card.buttons : [];
+      if (buttons.length > this.maxCardButtons || buttons.some((b) => !this.cardButtonTypes.includes(String((b as { type?: unknown }).type)))) {
+        return `a card has at most ${this.maxCardButtons} buttons: QUICK_REPLY, URL or PHONE_NUMBER`;
+      }
+      if (shape(card) !== shape(cards[0] as Record<string, unknown>)) return "all cards must have the same header type and the same buttons";
+    }
+    return null;
+  },
+  /** Why a carousel send's `message` is refused, or null. */
+  sendProblem(templateCards: unknown[], message: unknown): string | null {
+    const m = message as { type?: unknown; cardHeaderType?: unknown; cards?: unknown } | null;
+    if (m?.type !== "carousel" || !Array.isArray(m.cards)) return "message with type carousel and cards is required for CAROUSEL templates";
+    if (m.cards.length !== templateCards.length) return `the number of cards (${m.cards.length}) does not match the template's (${templateCards.length})`;
+    if (m.cardHeaderType !== (templateCards[0] as { headerType?: unknown }).headerType) return "cardHeaderType does not match the template's cards";
+    if (m.cards.some((card) => typeof (card as { link?: unknown }).link !== "string" && typeof (card as { id?: unknown }).id !== "string")) return "each card needs its media: link or id";
+    return null;
+  },
+};
+
 // ---- Template sends on /template/msg [§9, §24] ----
 
 export const TEMPLATE_SEND_RULES: {

@@ -7,6 +7,7 @@ import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../camp
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
+import { carouselSend } from "./carousel";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
@@ -45,7 +46,7 @@ export const campaignTools: ToolDefinition[] = [
             .describe("Number with country code, and params as for send_template_message."),
           recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
           message: z
-            .looseObject({ type: z.enum(["text", "image", "video", "document", "location"]) })
+            .looseObject({ type: z.enum(["text", "image", "video", "document", "location", "carousel"]) })
             .optional()
             .describe("As in send_template_message; for all."),
         })
@@ -95,6 +96,7 @@ export const campaignTools: ToolDefinition[] = [
         walletOf(ctx, appId),
         usageOf(ctx, appId),
       ]);
+      const wireMessage = message === undefined || message.data.type === "text" ? null : campaignMessage(template, message.data);
       const checked = check(ctx, given, template);
       if (checked.valid.length === 0) {
         throw new ToolError(
@@ -116,7 +118,7 @@ export const campaignTools: ToolDefinition[] = [
           source: from.source,
           srcName: from.srcName,
           // A text message is the template's own words: not stored, never sent [§9].
-          message: message && message.data.type !== "text" ? JSON.stringify(message.data) : null,
+          message: wireMessage,
           upstream: ctx.session.caller.upstream,
           feePerMessage: fee.feePerMessage,
           currency: fee.currency ?? wallet?.currency ?? null,
@@ -210,6 +212,15 @@ async function sendableTemplate(ctx: ToolContext, appId: string, templateId: str
   const template = await templateById(ctx, appId, templateId, fresh);
   checkSendable(template, messageType);
   return template;
+}
+
+/** The `message` every recipient gets: a carousel's cards as Gupshup takes them (each row's params fill the cards' variables too). */
+function campaignMessage(template: TemplateShape, message: z.output<typeof messageInput>): string {
+  if (message.type !== "carousel") return JSON.stringify(message);
+  if (message.cards.some((c) => c.params !== undefined)) {
+    throw new ToolError("In a campaign each row's params fill the cards' variables too (list_templates shows the order): leave params out of message.cards.");
+  }
+  return carouselSend(template, message, []).message;
 }
 
 /** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAnswer, sendTemplateResponse } from "../api/responses";
+import { carouselMessageInput } from "./carousel";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, idempotencyKeyInput, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
@@ -23,6 +24,7 @@ export const messageInput = z
       z.object({ type: z.literal("image"), image: mediaRef }),
       z.object({ type: z.literal("video"), video: mediaRef }),
       z.object({ type: z.literal("document"), document: mediaRef.and(z.object({ filename: z.string().min(1).max(240).optional() })) }),
+      carouselMessageInput,
       z.object({
         type: z.literal("location"),
         location: z.object({
@@ -35,10 +37,12 @@ export const messageInput = z
     ],
     {
       error:
-        'message is for a media header ({ type: "image", image: { link } }, or video/document) or a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }); a TEXT template needs none ({ type: "text", text } is accepted and not sent)',
+        'message is for a media header ({ type: "image", image: { link } }, or video/document), a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }) or a CAROUSEL\'s cards ({ type: "carousel", cards: [{ link }, …] }); a TEXT template needs none ({ type: "text", text } is accepted and not sent)',
     },
   )
-  .describe("For an IMAGE, VIDEO or DOCUMENT header (the media: a public https link, or the id of uploaded media) or a LOCATION template (the place). A TEXT template needs none.");
+  .describe(
+    "For an IMAGE, VIDEO or DOCUMENT header (the media: a public https link, or the id of uploaded media), a LOCATION template (the place) or a CAROUSEL (cards: one media per card, in order, with that card's params). A TEXT template needs none.",
+  );
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({
@@ -86,7 +90,7 @@ export const messagingTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const { number: destination, note: countryNote } = ctx.recipient(args.destination);
-      const [{ source, srcName }, { warnings, notes }] = await Promise.all([
+      const [{ source, srcName }, { params, message, warnings, notes }] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
         checkAgainstTemplate(ctx, appId, args.template.id, args.template.params, args.message),
         args.ignoreOptOut ? requireTransactional(ctx, appId, args.template.id) : undefined,
@@ -95,10 +99,9 @@ export const messagingTools: ToolDefinition[] = [
         source,
         destination,
         "src.name": srcName,
-        template: JSON.stringify({ id: args.template.id, params: args.template.params }),
+        template: JSON.stringify({ id: args.template.id, params }),
       };
-      // Gupshup's `message` carries a media header or a place [§9]; a TEXT template's words are its own.
-      if (args.message && args.message.type !== "text") form.message = JSON.stringify(args.message);
+      if (message !== undefined) form.message = message;
       const result = await ctx.callApp(appId, {
         endpoint: "sendTemplate",
         form,

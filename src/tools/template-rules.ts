@@ -113,6 +113,8 @@ export interface TemplateFields {
   exampleHeader?: string;
   exampleMedia?: string;
   limitedOfferText?: string;
+  /** CAROUSEL only; checked card by card in carousel.ts. */
+  cards?: unknown[];
 }
 
 /**
@@ -126,9 +128,14 @@ export function checkTemplate(t: TemplateFields, issue: (path: string, message: 
   if (category && templateType && MARKETING_UTILITY_ONLY.has(templateType) && category !== "MARKETING" && category !== "UTILITY") {
     issue("templateType", `${templateType} templates are only available for MARKETING and UTILITY categories`);
   }
-  if (templateType === "CAROUSEL") {
-    issue("templateType", "CAROUSEL templates need cards, which this tool cannot build yet; create carousel templates in the Gupshup console");
-  }
+  if (templateType === "CAROUSEL" && mode === "edit") {
+    issue("templateType", "Gupshup does not allow editing carousel templates (their cards have media): create a new one with create_template, then delete this one");
+  } else if (templateType === "CAROUSEL") {
+    if (!t.cards) issue("cards", "CAROUSEL templates need cards: 2 to 10, each { headerType, exampleMedia or mediaUrl, body, buttons }");
+    for (const field of ["header", "footer", "buttons", "exampleMedia"] as const) {
+      if (t[field] !== undefined) issue(field, `a CAROUSEL template has no ${field} of its own: each card has its media, body and buttons`);
+    }
+  } else if (t.cards !== undefined && (mode === "create" || templateType !== undefined)) issue("cards", "cards are only for templateType CAROUSEL");
   if (templateType === "LTO" && !t.limitedOfferText) issue("limitedOfferText", "LTO templates need limitedOfferText (the offer headline, up to 16 characters)");
   if (category === "AUTHENTICATION") {
     if (templateType && templateType !== "TEXT") issue("templateType", "AUTHENTICATION templates must be templateType TEXT");

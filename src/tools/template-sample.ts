@@ -22,6 +22,7 @@ export function renderSample(template: TemplateShape, params: readonly string[])
   });
   const header = template.header && fill(template.header, "header");
   const body = template.body && fill(template.body, "body");
-  const lines = [header && `*${header}*`, body, template.footer && `_${template.footer}_`, buttons.map((b) => `[${b.text}${b.url ? ` → ${b.url}` : ""}]`).join(" ")];
+  const cards = template.cards.map((card, i) => `Card ${i + 1} (${card.headerType.toLowerCase()}): ${card.body ? fill(card.body, `card ${i + 1} body`) : ""}`);
+  const lines = [header && `*${header}*`, body, template.footer && `_${template.footer}_`, buttons.map((b) => `[${b.text}${b.url ? ` → ${b.url}` : ""}]`).join(" "), ...cards];
   return { header, body, footer: template.footer, buttons, text: lines.filter((line) => line).join("\n") };
 }

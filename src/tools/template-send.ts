@@ -1,5 +1,6 @@
 import { templatesResponse } from "../api/responses";
 import { templateById } from "./app-templates";
+import { type CarouselMessage, carouselSend, carouselShapeHint } from "./carousel";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { normalizePhone } from "./schemas";
@@ -8,24 +9,34 @@ import { type TemplateShape, toTemplate } from "./template-shape";
 
 // What every template send is checked against before it reaches Gupshup: the template, its params, the sender.
 
-/** What the checks found that the result should say: `warnings` may not arrive as intended, `notes` are for the record. */
+/** A send as it goes to Gupshup, and what the result should say: `warnings` may not arrive as intended, `notes` are for the record. */
 export interface SendCheck {
+  /** Every value, in the order Gupshup fills them (a carousel's card params after the template's). */
+  params: string[];
+  /** The `message` form field (JSON), or none: a TEXT template's words are its own [§9]. */
+  message: string | undefined;
   warnings: string[];
   notes: string[];
 }
 
+type MessageInput = { type: string; text?: string } | CarouselMessage;
+
 /**
  * Refuses a send that cannot work — a template that is not APPROVED, a LOCATION template without a
- * location, a media header without its media, the wrong number of params — and returns warnings
- * where the count cannot be sure. The template comes from the cache (no upstream call) when there;
- * a `{ type: "text" }` message (the spec's form) has it looked up, so a text message for a media or
- * LOCATION template is refused with the shape it needs rather than sent without its media.
+ * location, a media header without its media, a carousel without one media per card, the wrong
+ * number of params — and returns warnings where the count cannot be sure. The template comes from
+ * the cache (no upstream call) when there; a `{ type: "text" }` message (the spec's form) or a
+ * carousel has it looked up, so a text message for a media or LOCATION template is refused with
+ * the shape it needs rather than sent without its media, and a carousel's cards are counted.
  */
-export async function checkAgainstTemplate(ctx: ToolContext, appId: string, templateId: string, params: readonly string[], message: { type: string; text?: string } | undefined): Promise<SendCheck> {
-  const template = message?.type === "text" ? await templateById(ctx, appId, templateId) : await cachedTemplate(ctx, appId, templateId);
-  if (!template) return { warnings: [], notes: [] };
+export async function checkAgainstTemplate(ctx: ToolContext, appId: string, templateId: string, params: readonly string[], message: MessageInput | undefined): Promise<SendCheck> {
+  const lookUp = message?.type === "text" || message?.type === "carousel";
+  const template = lookUp ? await templateById(ctx, appId, templateId) : await cachedTemplate(ctx, appId, templateId);
+  const check: SendCheck = { params: [...params], message: message && message.type !== "text" ? JSON.stringify(message) : undefined, warnings: [], notes: [] };
+  if (!template) return check;
   checkSendable(template, message?.type);
-  const check = { warnings: checkParamCount(template, params.length), notes: [] as string[] };
+  if (message?.type === "carousel") Object.assign(check, carouselSend(template, message as CarouselMessage, params));
+  check.warnings.push(...checkParamCount(template, check.params.length));
   if (message?.type === "text") {
     const shown = renderSample(template, params).body ?? "";
     if (message.text === undefined || message.text.trim() === shown.trim())
@@ -51,6 +62,10 @@ export function checkSendable(template: TemplateShape, messageType: string | und
   const templateId = template.id;
   if (template.status !== "APPROVED") {
     throw new ToolError(`Template ${template.elementName} (${templateId}) is ${template.status}; only APPROVED templates can be sent. Check list_templates.`);
+  }
+  if (template.templateType === "CAROUSEL" && messageType !== "carousel") throw new ToolError(carouselShapeHint(template));
+  if (messageType === "carousel" && template.templateType !== "CAROUSEL") {
+    throw new ToolError(`Template ${template.elementName} is ${template.templateType}, not a CAROUSEL: message { type: "carousel" } is only for carousel templates.`);
   }
   if (template.templateType === "LOCATION" && messageType !== "location") {
     throw new ToolError(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type CardShape, cardShape, cardsOf } from "./carousel";
 import { variablesIn } from "./template-rules";
 
 /** The statuses Gupshup documents for a template (it may send others; they are passed through). */
@@ -23,6 +24,7 @@ export const templateShape = z.object({
   footer: z.string().nullable(),
   buttons: z.array(z.record(z.string(), z.unknown())),
   sampleText: z.string().nullable(),
+  cards: z.array(cardShape).describe("CAROUSEL: the cards, in order."),
   variableCount: z.number().describe("Distinct {{n}} variables in the body."),
   params: z.array(z.string()).describe("What send_template_message's params fill, in order: header variable, body variables, then URL-button variables."),
 });
@@ -50,6 +52,7 @@ export function toTemplate(raw: RawTemplate): TemplateShape {
   const meta = parseMeta(raw.containerMeta);
   const body = asString(meta.data) ?? raw.data ?? null;
   const buttons = Array.isArray(meta.buttons) ? meta.buttons.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null) : [];
+  const cards = cardsOf(meta);
   return {
     id: raw.id,
     elementName: raw.elementName,
@@ -68,23 +71,27 @@ export function toTemplate(raw: RawTemplate): TemplateShape {
     footer: asString(meta.footer),
     buttons,
     sampleText: asString(meta.sampleText),
+    cards,
     variableCount: body ? new Set(variablesIn(body)).size : 0,
-    params: paramSlots(asString(meta.header), body, buttons),
+    params: paramSlots(asString(meta.header), body, buttons, cards),
   };
 }
 
 /**
  * The values a send passes, in message order: Gupshup wants "all parameters in the main message
- * bubble … in the params array in order" [§9, postback-text page], and numbers a URL button's
- * variable after the body's. Each variable is named by where it lands.
+ * bubble and cards must be in the params array in order" [§9, postback-text page], and numbers a
+ * URL button's variable after the body's; a carousel's cards follow, each its body then its URL
+ * buttons. Each variable is named by where it lands.
  */
-function paramSlots(header: string | null, body: string | null, buttons: Record<string, unknown>[]): string[] {
+function paramSlots(header: string | null, body: string | null, buttons: Record<string, unknown>[], cards: CardShape[]): string[] {
   const distinct = (text: string | null) => (text ? [...new Set(variablesIn(text))].sort((a, b) => a - b) : []);
-  const urlButtons = buttons.filter((b) => b.type === "URL" && typeof b.url === "string");
+  const urlSlots = (list: Record<string, unknown>[], where: string) =>
+    list.filter((b) => b.type === "URL" && typeof b.url === "string").flatMap((b) => distinct(b.url as string).map((v) => `${where}button "${typeof b.text === "string" ? b.text : "URL"}" {{${v}}}`));
   return [
     ...distinct(header).map((v) => `header {{${v}}}`),
     ...distinct(body).map((v) => `body {{${v}}}`),
-    ...urlButtons.flatMap((b) => distinct(b.url as string).map((v) => `button "${typeof b.text === "string" ? b.text : "URL"}" {{${v}}}`)),
+    ...urlSlots(buttons, ""),
+    ...cards.flatMap((card, i) => [...distinct(card.body).map((v) => `card ${i + 1} body {{${v}}}`), ...urlSlots(card.buttons, `card ${i + 1} `)]),
   ];
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
 import { TEMPLATE_CACHE_SECONDS } from "../gateway/limits";
+import { type CardInput, cardsInput, cardsToWire, checkCards } from "./carousel";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { rejectionAdvice } from "./failure-advice";
@@ -17,14 +18,17 @@ const exampleHeaderInput = z.string().min(1, "exampleHeader must not be empty").
 const mediaHandleInput = z.string().min(1).max(1000);
 
 /** Adds template-rule violations to a zod refinement, one issue per problem. */
-const refineTemplate = (t: TemplateFields, ctx: z.RefinementCtx, mode: "create" | "edit" = "create") =>
-  checkTemplate(t, (path, message) => ctx.addIssue({ code: "custom", path: [path], message }), mode);
+const refineTemplate = (t: TemplateFields & { cards?: CardInput[] }, ctx: z.RefinementCtx, mode: "create" | "edit" = "create") => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: path.split("."), message });
+  checkTemplate(t, issue, mode);
+  if (t.cards) checkCards(t.cards, issue);
+};
 
 /**
  * The form fields Gupshup wants, with objects as JSON strings (stringified only here, at the HTTP
  * boundary). The type pages require `example` [§24]: content without variables is its own example.
  */
-function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<string, string> {
+function templateForm(t: TemplateFields & { enableSample?: boolean; cards?: CardInput[] }): Record<string, string> {
   const form: Record<string, string> = {};
   const put = (key: string, value: string | boolean | undefined) => {
     if (value !== undefined) form[key] = String(value);
@@ -42,6 +46,7 @@ function templateForm(t: TemplateFields & { enableSample?: boolean }): Record<st
   put("exampleHeader", t.exampleHeader);
   put("exampleMedia", t.exampleMedia);
   if (t.buttons) form.buttons = JSON.stringify(t.buttons.map(buttonToWire));
+  if (t.cards) form.cards = cardsToWire(t.cards);
   put("enableSample", t.enableSample ?? true);
   return form;
 }
@@ -79,6 +84,7 @@ export const templateTools: ToolDefinition[] = [
             .describe("Business use-case label (default: from the name, order_update → 'Order update')."),
           allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
           limitedOfferText: z.string().min(1).max(16).optional().describe("LTO only: the offer headline."),
+          cards: cardsInput.optional(),
         })
         .superRefine((args, rctx) => refineTemplate(args, rctx)),
       output: z.object({ appId: z.string(), template: templateShape }),

@@ -9,7 +9,9 @@ export const TEMPLATE_PREVIEW_HTML = viewPage(
   "Template preview",
   `.meta { margin: 0 0 4px; font-size: 12px; }
 section + section { margin-top: 16px; padding-top: 12px; border-top: 1px solid var(--line); }
-.reason { margin: 6px 0 0; }`,
+.reason { margin: 6px 0 0; }
+.cards { display: flex; gap: 8px; overflow-x: auto; padding-bottom: 4px; }
+.cards .chat { flex: 0 0 210px; margin: 0; }`,
   `
 let lastInput = null;
 const STATUS = { APPROVED: "ok", PENDING: "warn", REJECTED: "bad", PAUSED: "bad", DISABLED: "bad" };
@@ -49,6 +51,15 @@ function section(t) {
   const given = lastInput || {};
   const values = { header: valuesFrom(t.header, t.exampleHeader || given.exampleHeader), body: valuesFrom(t.body, t.sampleText || given.example), button: buttonValues(t.buttons && t.buttons.some((b) => b.example) ? t.buttons : given.buttons) };
   box.appendChild(bubble(message, values));
+  const givenCards = given.cards || [];
+  if (t.cards && t.cards.length) {
+    const row = el("div", "cards");
+    t.cards.forEach((card, i) => {
+      const sample = givenCards[i] || {};
+      row.appendChild(bubble({ headerType: card.headerType, body: card.body, buttons: card.buttons }, { body: valuesFrom(card.body, sample.example), button: buttonValues(card.buttons.some((b) => b.example) ? card.buttons : sample.buttons) }));
+    });
+    box.appendChild(row);
+  }
   if (t.reason) box.appendChild(el("p", "reason bad", "Rejected: " + t.reason));
   return box;
 }
