@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// `npm run check:package`: the package as a user gets it. `npm pack`, install the tarball into an
+// empty directory, run `npx -y gupshup-mcp` with the spec's two Claude Code configs through a real
+// MCP stdio client (on the built-in sandbox: no test reaches Gupshup), and compile a consumer file
+// against the packed types.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const STORE = "5f0c6a1e-3b7d-4c2a-9e1f-0a1b2c3d4e01";
+const work = mkdtempSync(join(tmpdir(), "gupshup-mcp-package-"));
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures++;
+};
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+
+try {
+  // 1. The tarball: what is in it, and how big it is.
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], ROOT))[0];
+  const tarball = join(work, packed.filename);
+  const files = packed.files.map((f) => f.path);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`${packed.filename}: ${kb(statSync(tarball).size)} packed, ${kb(packed.unpackedSize)} unpacked, ${files.length} files: ${files.join(", ")}`);
+  for (const needed of ["bin/gupshup-mcp.mjs", "dist/worker/index.js", "dist/worker/worker.json", "dist/index.d.ts", "LICENSE", "README.md"])
+    check(files.includes(needed), `the tarball has ${needed}`);
+  check(!files.some((f) => /^(test|docs|src|scripts|bench)\//.test(f) || f.endsWith(".map")), "no tests, sources, scripts, screenshots or source maps in it");
+  check(statSync(tarball).size < 1024 * 1024, `it stays under 1 MB packed (${kb(statSync(tarball).size)})`);
+
+  // 2. Installed into an empty project, as `npx -y gupshup-mcp` finds it.
+  const consumer = join(work, "consumer");
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], consumer);
+
+  const configs = [
+    // The spec's minimal config (no default app): no token, so the built-in sandbox.
+    { name: "the minimal config, no token (sandbox)", env: {} },
+    // The spec's full config, with the sandbox's demo partner token so nothing reaches Gupshup.
+    { name: "the full config (token and default app)", env: { GUPSHUP_PARTNER_TOKEN: "sandbox-demo-partner-token", GUPSHUP_DEFAULT_APP_ID: STORE, GUPSHUP_BASE_URL: "sandbox" } },
+  ];
+  for (const config of configs) {
+    const transport = new StdioClientTransport({
+      command: "npx",
+      args: ["-y", "gupshup-mcp"],
+      cwd: consumer,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GUPSHUP_MCP_DATA_DIR: join(work, "data"), ...config.env },
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const client = new Client({ name: "check-package", version: "1.0.0" });
+    const started = Date.now();
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    check(tools.length >= 31 && tools.some((t) => t.name === "send_template_message"), `${config.name}: tools/list over stdio (${tools.length} tools, ${Date.now() - started} ms from start)`);
+    const apps = await client.callTool({ name: "list_apps", arguments: {} });
+    check(!apps.isError && JSON.stringify(apps.structuredContent).includes("DemoStore"), `${config.name}: list_apps answers from the sandbox`);
+    if (config.env.GUPSHUP_DEFAULT_APP_ID) {
+      const templates = await client.callTool({ name: "list_templates", arguments: {} });
+      check(!templates.isError && templates.structuredContent?.appId === STORE, `${config.name}: list_templates without appId uses GUPSHUP_DEFAULT_APP_ID`);
+    }
+    await client.close();
+    check(/SANDBOX|your Gupshup account/.test(stderr), `${config.name}: says on stderr what it serves`);
+  }
+
+  // 3. Types: a consumer compiles against the packed declarations alone (and wrong uses fail).
+  writeFileSync(
+    join(consumer, "index.ts"),
+    `import type { AnalyticsResult, SendResult, Template, TemplateCategory } from "gupshup-mcp";
+export const names = (templates: Template[]): string[] => templates.map((t) => t.elementName);
+export const readRate = (row: AnalyticsResult): number | null => row.readPercent;
+export const category: TemplateCategory = "MARKETING";
+export const id = (result: SendResult): string => result.messageId;
+// @ts-expect-error status is a string, not a number
+export const wrong = (t: Template): number => t.status;
+`,
+  );
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  let compiled = true;
+  try {
+    run(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "index.ts"], consumer);
+  } catch (error) {
+    compiled = false;
+    console.log(error.stdout);
+  }
+  check(compiled, "a consumer file compiles against the packed types (import type { Template, AnalyticsResult } from 'gupshup-mcp')");
+  check(!readFileSync(join(consumer, "node_modules", "gupshup-mcp", "dist", "index.d.ts"), "utf8").includes("import"), "the declarations stand alone (no imports)");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`package: ${failures === 0 ? "all checks passed" : `${failures} check(s) failed`}`);
+process.exit(failures === 0 ? 0 : 1);
