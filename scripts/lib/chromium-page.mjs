@@ -1,6 +1,5 @@
 // Headless Chromium driven over the DevTools protocol: open a page, wait until it says it is
-// ready (its title), read values from it, and take a screenshot. Needs Node's WebSocket
-// (`node --experimental-websocket` on Node 20).
+// ready (its title), read values from it, and take a screenshot, with Node's own WebSocket.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
