@@ -1,7 +1,7 @@
 import { ipv6Groups } from "../utils/internal-address";
 import { timingSafeEqual } from "../utils/secrets";
 
-/** Wrong access secrets one client address may try in a minute, in this isolate, before it must wait. */
+/** Wrong access secrets one client address may try in a minute, in this isolate, before its wrong ones are refused unchecked. */
 const MAX_FAILURES = 10;
 const WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
@@ -10,19 +10,21 @@ const failures = new Map<string, number[]>();
 export type SecretCheck = { ok: true } | { ok: false; retryAfterSeconds?: number };
 
 /**
- * Checks a given access secret (MCP_AUTH_TOKEN) in constant time. An address with 10 wrong ones
- * in the last minute is refused without a check until the minute has passed (`retryAfterSeconds`),
- * even with the right secret, so guessing gets nowhere fast. Cloudflare's edge always names the
- * address (CF-Connecting-IP); a request without one (local tools) is only checked.
+ * Checks a given access secret (MCP_AUTH_TOKEN) in constant time. The right secret is always
+ * accepted: it is at least 32 characters (config.ts), so no one guesses it, and throttling it would
+ * let strangers behind the owner's NAT (or in the owner's IPv6 /64) lock the owner out. Wrong ones
+ * are throttled: an address with 10 in the last minute is refused until the minute has passed
+ * (`retryAfterSeconds`). Cloudflare's edge always names the address (CF-Connecting-IP); a request
+ * without one (local tools) is only checked.
  */
 export function checkAccessSecret(request: Request, given: string, secret: string): SecretCheck {
+  if (timingSafeEqual(given, secret)) return { ok: true };
   const ip = request.headers.get("CF-Connecting-IP");
-  if (ip === null) return timingSafeEqual(given, secret) ? { ok: true } : { ok: false };
+  if (ip === null) return { ok: false };
   const address = clientOf(ip);
   const now = Date.now();
   const recent = (failures.get(address) ?? []).filter((at) => at > now - WINDOW_MS);
   if (recent.length >= MAX_FAILURES) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000)) };
-  if (timingSafeEqual(given, secret)) return { ok: true };
   failures.delete(address);
   failures.set(address, [...recent, now]);
   if (failures.size > MAX_TRACKED) forgetOldest(now);
