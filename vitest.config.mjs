@@ -54,6 +54,7 @@ const TEST_SETTINGS = {
   PUBLIC_URL: "",
   INBOX_RETENTION_DAYS: "30",
   OPT_OUT_KEYWORDS: "BAND KARO, PARAR",
+  WEBHOOK_ALLOWED_ORIGINS: "",
   // Short, so timeout tests finish quickly; the sandbox answers in milliseconds.
   GUPSHUP_TIMEOUT_MS: "3000",
 };

@@ -16,6 +16,8 @@ export interface Settings {
   publicOrigin?: string;
   /** Added to recipient numbers written without a country code (GUPSHUP_DEFAULT_COUNTRY_CODE, digits only). */
   defaultCountryCode?: string;
+  /** Origins besides this server's own that callbacks may go to (WEBHOOK_ALLOWED_ORIGINS). */
+  webhookOrigins: string[];
   /** Words besides STOP and the like that opt a user out (OPT_OUT_KEYWORDS, comma-separated), e.g. for other languages. */
   optOutKeywords: string[];
   /** A configuration mistake that makes serving unsafe or impossible; /mcp refuses with it. */
@@ -42,6 +44,7 @@ function parseSettings(env: Env): Settings {
     upstream: DEFAULT_BASE_URL,
     mcpAuthToken: set(env.MCP_AUTH_TOKEN),
     defaultAppId: set(env.GUPSHUP_DEFAULT_APP_ID),
+    webhookOrigins: [],
     optOutKeywords: (set(env.OPT_OUT_KEYWORDS) ?? "")
       .split(",")
       .map((word) => word.trim())
@@ -54,6 +57,15 @@ function parseSettings(env: Env): Settings {
     if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHostname(url.hostname)))) {
       settings.problem = `PUBLIC_URL must be this server's https origin, such as https://gupshup-mcp.example.workers.dev.`;
     } else settings.publicOrigin = url.origin;
+  }
+
+  for (const entry of (set(env.WEBHOOK_ALLOWED_ORIGINS) ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const url = parseUrl(entry);
+    if (url?.protocol === "https:") settings.webhookOrigins.push(url.origin);
+    else settings.problem ??= `WEBHOOK_ALLOWED_ORIGINS must list https origins, comma-separated (such as https://mcp.example.com); "${entry}" is not one.`;
   }
 
   const countryCode = set(env.GUPSHUP_DEFAULT_COUNTRY_CODE)?.replace(/^\+/, "");

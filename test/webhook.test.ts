@@ -5,7 +5,7 @@ import { appObjectName } from "../src/gateway/names";
 import type { GupshupSandbox } from "../src/sandbox/sandbox";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import type { SandboxSubscription } from "../src/sandbox/state";
-import { afterRateWindows, callTool, callWorker, connect, deliveryEvent, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
+import { afterRateWindows, callTool, callWorker, connect, deliveryEvent, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const route = `http://localhost/webhooks/gupshup/${appId}`;
@@ -84,8 +84,27 @@ describe("configure_webhook", () => {
     expect(await accepts(held!.secret)).toBe(true);
   });
 
+  it.each(["https://attacker.example", "http://169.254.169.254", "https://mcp.example.com.attacker.example"])(
+    "refuses to send callbacks (customers' numbers and messages, the webhook secret) to %s, which is not this server — before any Gupshup call",
+    async (webhookBaseUrl) => {
+      const client = await connect({ env: { ...operatorEnv, WEBHOOK_ALLOWED_ORIGINS: "https://mcp.example.com" } });
+      const result = await callTool(client, "configure_webhook", { appId, webhookBaseUrl });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`${new URL(webhookBaseUrl).origin} is not this server: callbacks carry customers' numbers and messages and the webhook secret`);
+      expect(textOf(result)).toContain("(http://localhost, https://mcp.example.com)");
+      expect(await upstreamRequests(/\/subscription/)).toHaveLength(0);
+    },
+  );
+
+  it("registers callbacks at PUBLIC_URL when it is set, not at the address the request came in on", async () => {
+    const client = await connect({ env: { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example.workers.dev" } });
+    const result = await callTool(client, "configure_webhook", { appId });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent!.url).toBe(`https://gupshup-mcp.example.workers.dev/webhooks/gupshup/${appId}`);
+  });
+
   it("run again, updates the same subscription with the documented PUT fields only, keeping the secret", async () => {
-    const client = await connect();
+    const client = await connect({ env: { ...operatorEnv, WEBHOOK_ALLOWED_ORIGINS: "https://mcp.example.com" } });
     await callTool(client, "configure_webhook", { appId });
     const [before] = await gupshupHolds();
     await afterRateWindows(appId);

@@ -86,6 +86,12 @@ export class ToolContext {
     return readSettings(this.env).publicOrigin ?? new URL(this.requestUrl).origin;
   }
 
+  /** Where Gupshup's callbacks may go: this server's own origins (the request's, PUBLIC_URL's) and WEBHOOK_ALLOWED_ORIGINS. */
+  callbackOrigins(): string[] {
+    const settings = readSettings(this.env);
+    return [...new Set([new URL(this.requestUrl).origin, ...(settings.publicOrigin ? [settings.publicOrigin] : []), ...settings.webhookOrigins])];
+  }
+
   /** This server's own hostnames: the one this request came in on, and PUBLIC_URL's. */
   ownHosts(): string[] {
     const publicOrigin = readSettings(this.env).publicOrigin;

@@ -106,7 +106,7 @@ export const webhookTools: ToolDefinition[] = [
           .url({ protocol: /^https?$/, error: "webhookBaseUrl must be an http(s) URL" })
           .max(500)
           .optional()
-          .describe("Public base URL of this server as Gupshup should call it (default: the URL this MCP request came in on)."),
+          .describe("This server's public URL as Gupshup should call it (default: the URL this request came in on; others only if the operator allows them)."),
         rotateSecret: z.boolean().optional().describe("New shared secret: a new subscription carries it; the old one is removed once Gupshup lists the new one."),
       }),
       output: outcome.extend({
@@ -123,10 +123,16 @@ export const webhookTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const format = args.format ?? "gupshup";
-      const base = new URL(args.webhookBaseUrl ?? ctx.requestUrl);
+      const base = new URL(args.webhookBaseUrl ?? ctx.origin());
+      const allowed = ctx.callbackOrigins();
+      if (!allowed.includes(base.origin)) {
+        throw new ToolError(
+          `${base.origin} is not this server: callbacks carry customers' numbers and messages and the webhook secret, so they go only to this server (${allowed.join(", ")}). Leave webhookBaseUrl out, or, for another address of this same server (a custom domain, a tunnel), have the operator add it to WEBHOOK_ALLOWED_ORIGINS.`,
+        );
+      }
       if (base.protocol !== "https:" && ctx.session.caller.upstream !== "sandbox") {
         throw new ToolError(
-          `Gupshup can only call an https webhook, and this server was reached at ${base.origin}. Pass webhookBaseUrl with the public https URL of this server (your workers.dev URL, or a tunnel to it).`,
+          `Gupshup can only call an https webhook, and this server was reached at ${base.origin}. Set PUBLIC_URL to this server's public https URL (your workers.dev URL), or add a tunnel to it to WEBHOOK_ALLOWED_ORIGINS and pass it as webhookBaseUrl.`,
         );
       }
       const plan: Plan = { ctx, appId, url: `${base.origin}/webhooks/gupshup/${encodeURIComponent(appId)}`, version: format === "meta" ? "3" : "2", failure: { session: ctx.session, appId } };

@@ -46,6 +46,8 @@ export interface GupshupMcpSettings {
   INBOX_RETENTION_DAYS?: string;
   /** Words besides STOP, UNSUBSCRIBE, STOP ALL, OPT OUT and CANCEL that opt a user out, comma-separated (e.g. for other languages). */
   OPT_OUT_KEYWORDS?: string;
+  /** Other https origins of this server that Gupshup may call back (a custom domain, a tunnel), comma-separated; this server's own (PUBLIC_URL, the request's) always may. */
+  WEBHOOK_ALLOWED_ORIGINS?: string;
   /** Longest wait for one Gupshup answer, in ms (default 15000). */
   GUPSHUP_TIMEOUT_MS?: string;
 }
