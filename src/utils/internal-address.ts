@@ -1,7 +1,8 @@
 /**
  * Whether a URL host (as `new URL` leaves it: IPv4 in dotted decimal, IPv6 in brackets) names
  * something that is not on the public internet: loopback, private, link-local, shared, reserved,
- * documentation, benchmark, multicast, or an IPv6 form that carries such an IPv4 address.
+ * documentation, benchmark, multicast, an IPv6 form that carries such an IPv4 address, or a
+ * single-label name (`vm`, `metadata`), which resolves through hosts files and search domains.
  */
 export function isInternalHost(hostname: string): boolean {
   const host = hostname
@@ -10,6 +11,7 @@ export function isInternalHost(hostname: string): boolean {
     .replace(/\.+$/, "");
   if (host === "" || host === "localhost" || /\.(localhost|internal|local|home\.arpa)$/.test(host)) return true;
   if (host.includes(":")) return isInternalIpv6(host);
+  if (!host.includes(".")) return true;
   const ipv4 = parseIpv4(host);
   return ipv4 !== undefined && isInternalIpv4(ipv4);
 }
