@@ -3,7 +3,7 @@
 // empty directory, run `npx -y gupshup-mcp` with the spec's two Claude Code configs through a real
 // MCP stdio client (on the built-in sandbox: no test reaches Gupshup), and compile a consumer file
 // against the packed types.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,8 @@ const check = (ok, what) => {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
   if (!ok) failures++;
 };
+/** This machine's environment (npm's certificates and proxies) without any Gupshup or gupshup-mcp setting of the developer's. */
+const machineEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(GUPSHUP_|MCP_AUTH_TOKEN|PUBLIC_URL|INBOX_|OPT_OUT_|WEBHOOK_)/.test(name)));
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 
 try {
@@ -37,6 +39,9 @@ try {
   mkdirSync(consumer);
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], consumer);
+  // A client starts the server from its own directory (a project, $HOME), not where the package is.
+  const elsewhere = join(work, "some-project");
+  mkdirSync(elsewhere);
 
   const configs = [
     // The spec's minimal config (no default app): no token, so the built-in sandbox.
@@ -46,10 +51,11 @@ try {
   ];
   for (const config of configs) {
     const transport = new StdioClientTransport({
+      // `npx -y gupshup-mcp` as the spec's config runs it, with the package taken from the tarball.
       command: "npx",
-      args: ["-y", "gupshup-mcp"],
-      cwd: consumer,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GUPSHUP_MCP_DATA_DIR: join(work, "data"), ...config.env },
+      args: ["-y", `--package=${tarball}`, "gupshup-mcp"],
+      cwd: elsewhere,
+      env: { ...machineEnv, GUPSHUP_MCP_DATA_DIR: join(work, "data"), ...config.env },
       stderr: "pipe",
     });
     let stderr = "";
@@ -57,8 +63,12 @@ try {
       stderr += chunk;
     });
     const client = new Client({ name: "check-package", version: "1.0.0" });
+    const streamErrors = [];
+    client.onerror = (error) => streamErrors.push(error);
     const started = Date.now();
-    await client.connect(transport);
+    await client.connect(transport).catch((error) => {
+      throw new Error(`${config.name}: the server did not answer initialize (${error.message}); it said:\n${stderr}`);
+    });
     const { tools } = await client.listTools();
     check(tools.length >= 31 && tools.some((t) => t.name === "send_template_message"), `${config.name}: tools/list over stdio (${tools.length} tools, ${Date.now() - started} ms from start)`);
     const apps = await client.callTool({ name: "list_apps", arguments: {} });
@@ -69,7 +79,55 @@ try {
     }
     await client.close();
     check(/SANDBOX|your Gupshup account/.test(stderr), `${config.name}: says on stderr what it serves`);
+    check(streamErrors.length === 0, `${config.name}: stdout carried only MCP messages${streamErrors.length ? ` (${streamErrors[0].message})` : ""}`);
   }
+
+  // Lines a client should never send still get one answer each, and the server stays up.
+  const bin = join(consumer, "node_modules", "gupshup-mcp", "bin", "gupshup-mcp.mjs");
+  const raw = spawn(process.execPath, [bin], {
+    cwd: elsewhere,
+    env: { ...machineEnv, GUPSHUP_MCP_DATA_DIR: join(work, "data-raw") },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const answers = [];
+  let out = "";
+  raw.stdout.on("data", (chunk) => {
+    out += chunk;
+    for (let end = out.indexOf("\n"); end >= 0; end = out.indexOf("\n")) {
+      answers.push(out.slice(0, end));
+      out = out.slice(end + 1);
+    }
+  });
+  const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+  raw.stdin.write(["not json", "null", JSON.stringify({ jsonrpc: "2.0", id: 9 }), JSON.stringify(initialize), ""].join("\n"));
+  for (let i = 0; i < 300 && !answers.some((a) => a.includes('"protocolVersion"')); i++) await new Promise((r) => setTimeout(r, 100));
+  // A second server on the same data directory (two clients, one machine) refuses to start.
+  const second = spawn(process.execPath, [bin], { cwd: elsewhere, env: { ...machineEnv, GUPSHUP_MCP_DATA_DIR: join(work, "data-raw") }, stdio: ["pipe", "ignore", "pipe"] });
+  let secondSaid = "";
+  second.stderr.on("data", (chunk) => {
+    secondSaid += chunk;
+  });
+  const secondCode = await new Promise((resolve) => second.on("exit", resolve));
+  check(secondCode === 1 && secondSaid.includes("another gupshup-mcp"), `a second server on the same data directory stops and says why: ${secondSaid.trim()}`);
+  raw.stdin.end();
+  await new Promise((resolve) => raw.on("exit", resolve));
+  const parsed = answers.map((a) => {
+    try {
+      return JSON.parse(a);
+    } catch {
+      return undefined;
+    }
+  });
+  check(
+    parsed.every((m) => m?.jsonrpc === "2.0"),
+    `every stdout line is a JSON-RPC message (${answers.length} lines)`,
+  );
+  check(parsed.filter((m) => m?.error && m.id === null).length === 2, "a line that is not JSON and a JSON null each get one error (id null)");
+  check(parsed.filter((m) => m?.id === 9).length === 1 && parsed.find((m) => m?.id === 9)?.error, "a request without a method gets exactly one error, under its id");
+  check(
+    parsed.some((m) => m?.id === 1 && m.result?.protocolVersion),
+    "and the server still answers initialize after them",
+  );
 
   // 3. Types: a consumer compiles against the packed declarations alone (and wrong uses fail).
   writeFileSync(
@@ -92,7 +150,7 @@ export const wrong = (t: Template): number => t.status;
     console.log(error.stdout);
   }
   check(compiled, "a consumer file compiles against the packed types (import type { Template, AnalyticsResult } from 'gupshup-mcp')");
-  check(!readFileSync(join(consumer, "node_modules", "gupshup-mcp", "dist", "index.d.ts"), "utf8").includes("import"), "the declarations stand alone (no imports)");
+  check(!/\bimport\s*\(|^import\s/m.test(readFileSync(join(consumer, "node_modules", "gupshup-mcp", "dist", "index.d.ts"), "utf8")), "the declarations stand alone (no imports)");
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -28,7 +28,9 @@ export function buildTypes(outFile) {
       const members = checker.getPropertiesOfType(type).map((p) => {
         const pdoc = ts.displayPartsToString(p.getDocumentationComment(checker));
         const optional = p.flags & ts.SymbolFlags.Optional ? "?" : "";
-        const text = checker.typeToString(checker.getTypeOfSymbol(p), undefined, flags).replace(/ \| undefined$/, "");
+        const type = checker.typeToString(checker.getTypeOfSymbol(p), undefined, flags);
+        // An optional property's type carries `| undefined`; the `?` already says it.
+        const text = optional ? type.replace(/ \| undefined$/, "") : type;
         return `${pdoc ? `  /** ${pdoc} */\n` : ""}  ${p.name}${optional}: ${text};`;
       });
       out.push(`export interface ${exported.name} {\n${members.join("\n")}\n}`, "");
