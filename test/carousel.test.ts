@@ -99,7 +99,7 @@ describe("CAROUSEL templates", () => {
     const client = await connect();
     const result = await callTool(client, "edit_template", { appId, templateId: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", templateType: "CAROUSEL", content: "Hi" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Gupshup does not allow editing carousel templates/);
+    expect(textOf(result)).toMatch(/a template cannot be edited into a CAROUSEL, and Gupshup does not allow editing carousels/);
     expect(await upstreamRequests()).toHaveLength(0);
   });
 
@@ -127,6 +127,22 @@ describe("CAROUSEL templates", () => {
     expect(JSON.parse(form.get("message")!)).toEqual({ type: "carousel", cardHeaderType: "IMAGE", cards: [{ link: "https://cdn.example.com/a.jpg" }, { id: "998877" }] });
   });
 
+  it("leaves a carousel whose cards Gupshup's list does not show to Gupshup's own check, instead of refusing every send", async () => {
+    const client = await connect();
+    const id = await approvedCarousel(client);
+    await sandbox().patchTemplate(appId, id, { containerMeta: JSON.stringify({ data: carousel.content }) });
+    const result = await callTool(client, "send_template_message", {
+      appId,
+      destination: "+91 98865 12227",
+      template: { id, params: ["Asha"] },
+      message: { type: "carousel", cardHeaderType: "VIDEO", cards: [{ id: "1" }, { id: "2" }] },
+    });
+    // The simulator keeps its cards where the list shows them, so here it has none to match: its refusal is Gupshup's.
+    expect(textOf(result)).toContain(`Gupshup said: "${CAROUSEL_RULES.sendProblem([], { type: "carousel", cardHeaderType: "VIDEO", cards: [{ id: "1" }, { id: "2" }] })}"`);
+    const [call] = await upstreamRequests(/\/template\/msg$/);
+    expect(JSON.parse(new URLSearchParams(call!.body).get("message")!)).toEqual({ type: "carousel", cardHeaderType: "VIDEO", cards: [{ id: "1" }, { id: "2" }] });
+  });
+
   it("refuses a carousel send that cannot work — no cards, the wrong number of cards, the wrong header type, a carousel for another template — before sending", async () => {
     const client = await connect();
     const id = await approvedCarousel(client);
@@ -141,6 +157,22 @@ describe("CAROUSEL templates", () => {
       [{}, /new_shoes is a CAROUSEL of 2 cards: pass message as \{ type: "carousel", cards: \[\{ link: "https:\/\/…" \}, …\] \} with one image per card/],
       [{ message: { type: "carousel", cards: links.slice(0, 1) } }, /was approved with 2 cards: give message.cards 2 entries/],
       [{ message: { type: "carousel", cardHeaderType: "VIDEO", cards: links } }, /cards have IMAGE headers, not VIDEO/],
+      // The right total, but values that would land in another card's slots.
+      [
+        {
+          template: { id, params: ["Asha"] },
+          message: {
+            type: "carousel",
+            cards: [
+              { ...links[0], params: ["A"] },
+              { ...links[1], params: ["A", "S2", "X"] },
+            ],
+          },
+        },
+        /template.params holds the message body's 1 and each card its own \(card 1: 2, card 2: 2\); card 1 takes 2, 1 given; card 2 takes 2, 3 given/,
+      ],
+      // A carousel's slots are all known: too few is refused, not sent with a warning.
+      [{ template: { id, params: ["Asha", "A", "S1"] }, message: { type: "carousel", cards: links } }, /new_shoes takes 5 param\(s\), 3 given/],
       [{ message: { type: "carousel", cards: [{ link: "http://cdn.example.com/a.jpg" }, links[1]] } }, /a card's link must be an https URL/],
       [{ template: { id: "5f0c6a1e-3b7d-4c2a-9e1f-000000000001", params: ["Rahul", "ORD-1"] }, message: { type: "carousel", cards: links } }, /order_update is TEXT, not a CAROUSEL/],
     ];

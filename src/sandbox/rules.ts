@@ -113,7 +113,7 @@ export const CAROUSEL_RULES = {
     const m = message as { type?: unknown; cardHeaderType?: unknown; cards?: unknown } | null;
     if (m?.type !== "carousel" || !Array.isArray(m.cards)) return "message with type carousel and cards is required for CAROUSEL templates";
     if (m.cards.length !== templateCards.length) return `the number of cards (${m.cards.length}) does not match the template's (${templateCards.length})`;
-    if (m.cardHeaderType !== (templateCards[0] as { headerType?: unknown }).headerType) return "cardHeaderType does not match the template's cards";
+    if (m.cardHeaderType !== (templateCards[0] as { headerType?: unknown } | undefined)?.headerType) return "cardHeaderType does not match the template's cards";
     if (m.cards.some((card) => typeof (card as { link?: unknown }).link !== "string" && typeof (card as { id?: unknown }).id !== "string")) return "each card needs its media: link or id";
     return null;
   },

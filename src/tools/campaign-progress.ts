@@ -24,8 +24,8 @@ function control(kind: "pause" | "resume" | "cancel", title: string, description
       input: z.object({ campaignId: campaignIdInput }),
       output: campaignStateShape,
       scope: "send",
-      // Resuming starts billable sends again; cancelling cannot be undone.
-      annotations: { readOnlyHint: false, destructiveHint: kind !== "pause", idempotentHint: false, openWorldHint: false },
+      // Resuming starts billable sends to WhatsApp again; cancelling cannot be undone.
+      annotations: { readOnlyHint: false, destructiveHint: kind !== "pause", idempotentHint: false, openWorldHint: kind === "resume" },
     },
     (ctx) => async (args) => {
       const { appId, id } = splitCampaignId(args.campaignId);

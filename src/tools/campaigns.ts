@@ -81,7 +81,8 @@ export const campaignTools: ToolDefinition[] = [
       }),
       view: "campaign",
       scope: "send",
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      // It reads the template, wallet and usage from Gupshup; it sends nothing.
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);

@@ -57,6 +57,10 @@ export function checkCards(cards: CardInput[], issue: (path: string, message: st
       issue(at, `every card has the same buttons in the same order: card 1 has [${buttonTypes(first) || "none"}], card ${i + 1} has [${buttonTypes(card) || "none"}]`);
     for (const button of card.buttons ?? []) {
       if (!CARD_BUTTON_TYPES.has(button.type)) issue(at, `card buttons are QUICK_REPLY, URL or PHONE_NUMBER; card ${i + 1} has ${button.type}`);
+      const fixed = button.type === "URL" ? button.url.replace(/\{\{\s*\d+\s*\}\}.*$/, "") : "";
+      if (button.type === "URL" && button.example && variablesIn(button.url).length > 0 && !button.example.startsWith(fixed)) {
+        issue(at, `card ${i + 1}'s URL button "${button.text}": example must be the url with {{1}} filled in, starting ${fixed}`);
+      }
       if (button.type === "URL" && variablesIn(button.url).length > 0 && !button.example)
         issue(at, `card ${i + 1}'s URL button "${button.text}" has a variable, so it needs example (the full URL with {{1}} filled in)`);
     }
@@ -85,11 +89,11 @@ function cardButtonToWire(button: ButtonInput): Record<string, unknown> {
   const wire = buttonToWire(button);
   if (button.type !== "URL" || !button.example || variablesIn(button.url).length === 0) return wire;
   const buttonValue = button.url.replace(/\{\{\s*\d+\s*\}\}.*$/, "");
-  return { ...wire, buttonValue, suffix: button.example.startsWith(buttonValue) ? button.example.slice(buttonValue.length) : button.example };
+  return { ...wire, buttonValue, suffix: button.example.slice(buttonValue.length) };
 }
 
 /** A card as list_templates shows it. */
-export const cardShape = z.object({ headerType: z.string(), body: z.string().nullable(), buttons: z.array(z.record(z.string(), z.unknown())) });
+export const cardShape = z.object({ headerType: z.string(), body: z.string().nullable(), sampleText: z.string().nullable(), buttons: z.array(z.record(z.string(), z.unknown())) });
 export type CardShape = z.infer<typeof cardShape>;
 
 /** The cards in a template's containerMeta (empty for other templates). */
@@ -100,6 +104,7 @@ export function cardsOf(meta: Record<string, unknown>): CardShape[] {
     .map((c) => ({
       headerType: typeof c.headerType === "string" ? c.headerType : "IMAGE",
       body: typeof c.body === "string" ? c.body : null,
+      sampleText: typeof c.sampleText === "string" ? c.sampleText : null,
       buttons: Array.isArray(c.buttons) ? c.buttons.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null) : [],
     }));
 }
@@ -126,26 +131,47 @@ export const carouselMessageInput = z.object({
 });
 export type CarouselMessage = z.output<typeof carouselMessageInput>;
 
+/** How many of the template's `params` slots are the message body's, and how many each card's (list_templates names them "card N …"). */
+function slotCounts(template: TemplateShape): { body: number; cards: number[] } {
+  const cardOf = (slot: string) => Number(/^card (\d+) /.exec(slot)?.[1] ?? 0);
+  return { body: template.params.filter((slot) => cardOf(slot) === 0).length, cards: template.cards.map((_, i) => template.params.filter((slot) => cardOf(slot) === i + 1).length) };
+}
+
 /**
  * Checks a carousel send against its template and gives what Gupshup takes [carousel send pages]:
  * `message` = `{ type: "carousel", cardHeaderType, cards: [{ link } | { id }] }` with the cards in
  * the template's order, and every value — the message body's, then each card's — in one `params`
- * list. Card params given per card are appended after `template.params` in card order.
+ * list. Values given per card must then be per card for every card with variables, each exactly
+ * its own, with `template.params` the body's alone: a value never lands in another card's slot.
  */
-export function carouselSend(template: TemplateShape, message: CarouselMessage, params: readonly string[]): { message: string; params: string[] } {
+export function carouselSend(template: TemplateShape, message: CarouselMessage, params: readonly string[]): { message: string; params: string[]; warnings: string[] } {
   const cards = template.cards;
-  const headerType = cards[0]?.headerType ?? "IMAGE";
-  if (message.cards.length !== cards.length) {
+  const warnings: string[] = [];
+  if (cards.length === 0) {
+    // Gupshup's list did not show the cards: nothing to count against; Gupshup checks the send.
+    warnings.push(`Gupshup's template list does not show ${template.elementName}'s cards, so their number and media type were not checked: give one media per approved card, in order.`);
+  } else if (message.cards.length !== cards.length) {
     throw new ToolError(
       `Template ${template.elementName} was approved with ${cards.length} cards: give message.cards ${cards.length} entries, one media (link or id) per card in order, not ${message.cards.length}.`,
     );
   }
+  const headerType = cards[0]?.headerType ?? message.cardHeaderType ?? "IMAGE";
   if (message.cardHeaderType !== undefined && message.cardHeaderType !== headerType) {
     throw new ToolError(`Template ${template.elementName}'s cards have ${headerType} headers, not ${message.cardHeaderType}: give ${headerType.toLowerCase()} media (or leave cardHeaderType out).`);
+  }
+  if (cards.length > 0 && message.cards.some((c) => c.params !== undefined)) {
+    const slots = slotCounts(template);
+    const wrong = message.cards.map((c, i) => ((c.params?.length ?? 0) === slots.cards[i] ? undefined : `card ${i + 1} takes ${slots.cards[i]}, ${c.params?.length ?? 0} given`)).filter(Boolean);
+    if (wrong.length > 0 || params.length !== slots.body) {
+      throw new ToolError(
+        `With values given per card, template.params holds the message body's ${slots.body} and each card its own (${slots.cards.map((n, i) => `card ${i + 1}: ${n}`).join(", ")}); ${[...(params.length !== slots.body ? [`template.params has ${params.length}`] : []), ...wrong].join("; ")}. Or give every value, in order, in template.params.`,
+      );
+    }
   }
   return {
     message: JSON.stringify({ type: "carousel", cardHeaderType: headerType, cards: message.cards.map((c) => (c.link ? { link: c.link } : { id: c.id })) }),
     params: [...params, ...message.cards.flatMap((c) => c.params ?? [])],
+    warnings,
   };
 }
 

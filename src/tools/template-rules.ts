@@ -129,7 +129,7 @@ export function checkTemplate(t: TemplateFields, issue: (path: string, message: 
     issue("templateType", `${templateType} templates are only available for MARKETING and UTILITY categories`);
   }
   if (templateType === "CAROUSEL" && mode === "edit") {
-    issue("templateType", "Gupshup does not allow editing carousel templates (their cards have media): create a new one with create_template, then delete this one");
+    issue("templateType", "a template cannot be edited into a CAROUSEL, and Gupshup does not allow editing carousels (their cards have media): create a carousel with create_template");
   } else if (templateType === "CAROUSEL") {
     if (!t.cards) issue("cards", "CAROUSEL templates need cards: 2 to 10, each { headerType, exampleMedia or mediaUrl, body, buttons }");
     for (const field of ["header", "footer", "buttons", "exampleMedia"] as const) {

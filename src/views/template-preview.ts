@@ -56,7 +56,7 @@ function section(t) {
     const row = el("div", "cards");
     t.cards.forEach((card, i) => {
       const sample = givenCards[i] || {};
-      row.appendChild(bubble({ headerType: card.headerType, body: card.body, buttons: card.buttons }, { body: valuesFrom(card.body, sample.example), button: buttonValues(card.buttons.some((b) => b.example) ? card.buttons : sample.buttons) }));
+      row.appendChild(bubble({ headerType: card.headerType, body: card.body, buttons: card.buttons }, { body: valuesFrom(card.body, card.sampleText || sample.example), button: buttonValues(card.buttons.some((b) => b.example) ? card.buttons : sample.buttons) }));
     });
     box.appendChild(row);
   }
