@@ -1,5 +1,6 @@
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { appObjectName } from "../src/gateway/names";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, callWorker, connect, operatorEnv, resetAll, testEnv, upstreamRequests } from "./helpers";
@@ -35,6 +36,26 @@ describe("strangers cannot grow our storage", () => {
     const owner = await as(SANDBOX_DEMO_PARTNER_TOKEN, "203.0.113.1");
     expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy();
     expect(await objectsWithData()).toBe(1);
+  });
+
+  it("an object that holds only the runtime's own table (miniflare's __miniflare_do_name, as under wrangler dev) gets none of ours from a refused webhook", async () => {
+    const stub = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName("made-up-app-dev")));
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec("CREATE TABLE IF NOT EXISTS __miniflare_do_name (name TEXT)"));
+    const res = await callWorker(
+      new Request("http://localhost/webhooks/gupshup/made-up-app-dev", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Gupshup-Mcp-Secret": "guess" },
+        body: JSON.stringify({ app: "x", timestamp: Date.now(), version: 2, type: "message-event", payload: { id: "m-1", type: "enqueued" } }),
+      }),
+    );
+    expect(res.status).toBe(401);
+    const tables = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .toArray()
+        .map((t) => t.name),
+    );
+    expect(tables).toEqual(["__miniflare_do_name"]);
   });
 
   it("a sign-in with a wrong partner login stores nothing", async () => {

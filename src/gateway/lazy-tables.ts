@@ -14,8 +14,9 @@ export class LazyTables {
 
   /** Whether the tables exist (a read on an object without them has nothing to find). */
   get exist(): boolean {
-    // Cloudflare's own tables (_cf_KV holds the key-value storage) do not count.
-    if (!this.created && this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' LIMIT 1").toArray().length > 0) this.create();
+    // The runtime's own tables do not count: Cloudflare's _cf_KV (the key-value storage) and
+    // miniflare's __miniflare_do_name (in wrangler dev's file-backed state). Ours never start with "_".
+    if (!this.created && this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' LIMIT 1").toArray().length > 0) this.create();
     return this.created;
   }
 
