@@ -28,6 +28,12 @@ export interface Settings {
 const MIN_ACCESS_SECRET_LENGTH = 32;
 
 const set = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+const listOf = (value: string | undefined) =>
+  (set(value) ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 /** Settings per env object: a deployment's env does not change, and every request reads it. */
 const parsed = new WeakMap<Env, Settings>();
@@ -45,10 +51,7 @@ function parseSettings(env: Env): Settings {
     mcpAuthToken: set(env.MCP_AUTH_TOKEN),
     defaultAppId: set(env.GUPSHUP_DEFAULT_APP_ID),
     webhookOrigins: [],
-    optOutKeywords: (set(env.OPT_OUT_KEYWORDS) ?? "")
-      .split(",")
-      .map((word) => word.trim())
-      .filter(Boolean),
+    optOutKeywords: listOf(env.OPT_OUT_KEYWORDS),
   };
 
   const publicUrl = set(env.PUBLIC_URL);
@@ -59,10 +62,7 @@ function parseSettings(env: Env): Settings {
     } else settings.publicOrigin = url.origin;
   }
 
-  for (const entry of (set(env.WEBHOOK_ALLOWED_ORIGINS) ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean)) {
+  for (const entry of listOf(env.WEBHOOK_ALLOWED_ORIGINS)) {
     const url = parseUrl(entry);
     if (url?.protocol === "https:") settings.webhookOrigins.push(url.origin);
     else settings.problem ??= `WEBHOOK_ALLOWED_ORIGINS must list https origins, comma-separated (such as https://mcp.example.com); "${entry}" is not one.`;

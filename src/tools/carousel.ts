@@ -11,10 +11,13 @@ import type { TemplateShape } from "./template-shape";
  * phone number, every card with the same parts) [§5, carousel pages].
  */
 
-export const MIN_CARDS = 2;
-export const MAX_CARDS = 10;
+const MIN_CARDS = 2;
+const MAX_CARDS = 10;
 const MAX_CARD_BODY = 160;
 const CARD_BUTTON_TYPES = new Set(["QUICK_REPLY", "URL", "PHONE_NUMBER"]);
+
+/** A URL up to its variable: what Gupshup calls a card button's `buttonValue`. */
+const urlBeforeVariable = (url: string) => url.replace(/\{\{\s*\d+\s*\}\}.*$/, "");
 
 /**
  * A card's button, listed lean (the model reads create_template's buttons once) and checked as
@@ -24,7 +27,7 @@ const cardButtonInput = z
   .looseObject({ type: z.string(), text: z.string().optional(), url: z.string().optional(), example: z.string().optional(), phoneNumber: z.string().optional() })
   .pipe(buttonInput);
 
-export const cardInput = z.object({
+const cardInput = z.object({
   headerType: z.enum(["IMAGE", "VIDEO"]),
   exampleMedia: z.string().min(1).max(1000).optional().describe("From upload_media; or mediaUrl."),
   mediaUrl: z
@@ -57,12 +60,11 @@ export function checkCards(cards: CardInput[], issue: (path: string, message: st
       issue(at, `every card has the same buttons in the same order: card 1 has [${buttonTypes(first) || "none"}], card ${i + 1} has [${buttonTypes(card) || "none"}]`);
     for (const button of card.buttons ?? []) {
       if (!CARD_BUTTON_TYPES.has(button.type)) issue(at, `card buttons are QUICK_REPLY, URL or PHONE_NUMBER; card ${i + 1} has ${button.type}`);
-      const fixed = button.type === "URL" ? button.url.replace(/\{\{\s*\d+\s*\}\}.*$/, "") : "";
-      if (button.type === "URL" && button.example && variablesIn(button.url).length > 0 && !button.example.startsWith(fixed)) {
-        issue(at, `card ${i + 1}'s URL button "${button.text}": example must be the url with {{1}} filled in, starting ${fixed}`);
+      if (button.type === "URL" && variablesIn(button.url).length > 0) {
+        const fixed = urlBeforeVariable(button.url);
+        if (!button.example) issue(at, `card ${i + 1}'s URL button "${button.text}" has a variable, so it needs example (the full URL with {{1}} filled in)`);
+        else if (!button.example.startsWith(fixed)) issue(at, `card ${i + 1}'s URL button "${button.text}": example must be the url with {{1}} filled in, starting ${fixed}`);
       }
-      if (button.type === "URL" && variablesIn(button.url).length > 0 && !button.example)
-        issue(at, `card ${i + 1}'s URL button "${button.text}" has a variable, so it needs example (the full URL with {{1}} filled in)`);
     }
     const numbers = [...new Set(variablesIn(card.body))].sort((a, b) => a - b);
     if (numbers.some((n, k) => n !== k + 1)) issue(at, `card ${i + 1}'s variables must be numbered {{1}}, {{2}}, … without gaps`);
@@ -88,7 +90,7 @@ export function cardsToWire(cards: CardInput[]): string {
 function cardButtonToWire(button: ButtonInput): Record<string, unknown> {
   const wire = buttonToWire(button);
   if (button.type !== "URL" || !button.example || variablesIn(button.url).length === 0) return wire;
-  const buttonValue = button.url.replace(/\{\{\s*\d+\s*\}\}.*$/, "");
+  const buttonValue = urlBeforeVariable(button.url);
   return { ...wire, buttonValue, suffix: button.example.slice(buttonValue.length) };
 }
 
@@ -112,7 +114,7 @@ export function cardsOf(meta: Record<string, unknown>): CardShape[] {
 // ---- sending ----
 
 /** One card's media on a send, and the values of that card's variables. */
-export const sendCardInput = z
+const sendCardInput = z
   .object({
     link: z
       .url({ protocol: /^https$/, error: "a card's link must be an https URL" })

@@ -86,16 +86,20 @@ export class ToolContext {
     return readSettings(this.env).publicOrigin ?? new URL(this.requestUrl).origin;
   }
 
-  /** Where Gupshup's callbacks may go: this server's own origins (the request's, PUBLIC_URL's) and WEBHOOK_ALLOWED_ORIGINS. */
+  /** This server's own origins: the one this request came in on, and PUBLIC_URL's. */
+  private ownOrigins(): string[] {
+    const publicOrigin = readSettings(this.env).publicOrigin;
+    return [new URL(this.requestUrl).origin, ...(publicOrigin ? [publicOrigin] : [])];
+  }
+
+  /** Where Gupshup's callbacks may go: this server's own origins and WEBHOOK_ALLOWED_ORIGINS. */
   callbackOrigins(): string[] {
-    const settings = readSettings(this.env);
-    return [...new Set([new URL(this.requestUrl).origin, ...(settings.publicOrigin ? [settings.publicOrigin] : []), ...settings.webhookOrigins])];
+    return [...new Set([...this.ownOrigins(), ...readSettings(this.env).webhookOrigins])];
   }
 
   /** This server's own hostnames: the one this request came in on, and PUBLIC_URL's. */
   ownHosts(): string[] {
-    const publicOrigin = readSettings(this.env).publicOrigin;
-    return [new URL(this.requestUrl).hostname, ...(publicOrigin ? [new URL(publicOrigin).hostname] : [])];
+    return this.ownOrigins().map((origin) => new URL(origin).hostname);
   }
 
   /** Lists or changes the app's opt-out list (after the caller's access to the app is proven). */

@@ -10,7 +10,7 @@ import { type TemplateShape, toTemplate } from "./template-shape";
 // What every template send is checked against before it reaches Gupshup: the template, its params, the sender.
 
 /** A send as it goes to Gupshup, and what the result should say: `warnings` may not arrive as intended, `notes` are for the record. */
-export interface SendCheck {
+interface SendCheck {
   /** Every value, in the order Gupshup fills them (a carousel's card params after the template's). */
   params: string[];
   /** The `message` form field (JSON), or none: a TEXT template's words are its own [§9]. */
@@ -32,13 +32,14 @@ type MessageInput = { type: string; text?: string } | CarouselMessage;
 export async function checkAgainstTemplate(ctx: ToolContext, appId: string, templateId: string, params: readonly string[], message: MessageInput | undefined): Promise<SendCheck> {
   const lookUp = message?.type === "text" || message?.type === "carousel";
   const template = lookUp ? await templateById(ctx, appId, templateId) : await cachedTemplate(ctx, appId, templateId);
+  // A media header or a place goes as given; a text message is not sent; a carousel's cards are rebuilt below.
   const check: SendCheck = { params: [...params], message: message && message.type !== "text" ? JSON.stringify(message) : undefined, warnings: [], notes: [] };
   if (!template) return check;
   checkSendable(template, message?.type);
   if (message?.type === "carousel") {
-    const send = carouselSend(template, message as CarouselMessage, params);
-    Object.assign(check, { message: send.message, params: send.params });
-    check.warnings.push(...send.warnings);
+    const { warnings, ...send } = carouselSend(template, message as CarouselMessage, params);
+    Object.assign(check, send);
+    check.warnings.push(...warnings);
   }
   check.warnings.push(...checkParamCount(template, check.params.length));
   if (message?.type === "text") {
