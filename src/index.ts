@@ -14,6 +14,7 @@ import { receiveWebhook } from "./http/webhook";
 import { timingSafeEqual } from "./utils/secrets";
 
 export { GupshupGateway } from "./gateway/gateway";
+export { GupshupLoginBudget } from "./gateway/login-budget";
 export { GupshupPartnerLogin } from "./gateway/login-object";
 export { GupshupSandbox } from "./sandbox/sandbox";
 

@@ -76,8 +76,11 @@ export async function upstreamRequests(path?: RegExp): Promise<RecordedRequest[]
 
 /** Fresh state for every test: sandbox back to its seed, gateway objects and KV emptied. */
 export async function resetAll(): Promise<void> {
-  for (const id of await listDurableObjectIds(testEnv.GATEWAY)) await runInDurableObject(testEnv.GATEWAY.get(id), (_, state) => state.storage.deleteAll());
-  for (const id of await listDurableObjectIds(testEnv.PARTNER_LOGIN)) await runInDurableObject(testEnv.PARTNER_LOGIN.get(id), (_, state) => state.storage.deleteAll());
+  for (const namespace of [testEnv.GATEWAY, testEnv.PARTNER_LOGIN, testEnv.LOGIN_BUDGET] as DurableObjectNamespace[])
+    for (const id of await listDurableObjectIds(namespace))
+      await runInDurableObject(namespace.get(id), async (_, state) => {
+        await state.storage.deleteAll();
+      });
   await abortAllDurableObjects();
   for (const key of (await testEnv.TEMPLATE_CACHE.list()).keys) await testEnv.TEMPLATE_CACHE.delete(key.name);
   await sandbox().reset();

@@ -53,10 +53,16 @@ export class MemoryOAuthClient implements OAuthClientProvider {
 export interface Route {
   mcpUrl?: string;
   arrivesOn?: string;
+  /** The client's address, as Cloudflare's edge names it (CF-Connecting-IP). */
+  address?: string;
 }
 
 /** Sends a client's request to the worker, as a proxy in front of it would when `arrivesOn` is set. */
 export function deliver(request: Request, env: Partial<Env>, route: Route = {}): Promise<Response> {
+  if (route.address) {
+    request = new Request(request);
+    request.headers.set("CF-Connecting-IP", route.address);
+  }
   if (!route.arrivesOn) return callWorker(request, env);
   const url = new URL(request.url);
   return callWorker(new Request(`${route.arrivesOn}${url.pathname}${url.search}`, request), env);

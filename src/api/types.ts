@@ -67,6 +67,8 @@ export interface UpstreamFailure {
   retryAfterSeconds?: number;
   /** The failure concerned the partner token (not the app token). */
   partnerToken?: boolean;
+  /** rate_limited: a login this server kept from Gupshup — for strangers' failed sign-ins, or to stay within Gupshup's login limit. */
+  signInRefused?: "failures" | "busy";
   /** rate_limited: the app's share of token calls for callers new to it is used up (not Gupshup's limit). */
   crowdedOut?: boolean;
   /** Sends only: Gupshup may or may not have accepted the message (timeout, 5xx, unreadable answer). */

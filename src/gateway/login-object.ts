@@ -3,6 +3,7 @@ import type { Caller } from "../api/types";
 import type { Env } from "../env";
 import { LazyTables } from "./lazy-tables";
 import { MAX_WAIT_MS } from "./limits";
+import { LOGIN_BUDGET_NAME } from "./names";
 import { PartnerLogin, type TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
 import { Scheduler } from "./scheduler";
@@ -22,7 +23,11 @@ export class GupshupPartnerLogin extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.scheduler = await Scheduler.load(ctx.storage, () => tables.exist);
     });
-    this.login = new PartnerLogin(ctx.storage.sql, tables, (req, caller) => scheduledCall(this.scheduler, env, req, undefined, caller, Date.now() + MAX_WAIT_MS));
+    const budget = env.LOGIN_BUDGET.get(env.LOGIN_BUDGET.idFromName(LOGIN_BUDGET_NAME));
+    this.login = new PartnerLogin(ctx.storage.sql, tables, (req, caller) => scheduledCall(this.scheduler, env, req, undefined, caller, Date.now() + MAX_WAIT_MS), {
+      admit: (attempt) => budget.admit(attempt),
+      failed: (attempt) => budget.failed(attempt),
+    });
   }
 
   /** The partner token for `caller`'s login credentials (renewed through Gupshup's login when `force` or near expiry). */

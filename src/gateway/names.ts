@@ -23,5 +23,8 @@ export async function loginObjectName(login: { email: string; secret: string }):
   return `login:${await sha256Hex(`${login.email}\n${login.secret}`)}`;
 }
 
+/** The one login-budget object every login of this deployment asks first. */
+export const LOGIN_BUDGET_NAME = "logins";
+
 /** Where a cached answer of one app's endpoint lives (KV key or object-cache key). */
 export const cacheKeyOf = (endpoint: EndpointName, appId: string) => `${endpoint}:${appId}`;

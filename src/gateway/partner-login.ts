@@ -2,6 +2,13 @@ import type { Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from ".
 import { jwtExpiry, sha256Hex } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
 import type { LazyTables } from "./lazy-tables";
+import type { LoginAdmission, LoginAttempt } from "./login-budget";
+
+/** The deployment's shared login budget (login-budget.ts). */
+export interface LoginGate {
+  admit(attempt: LoginAttempt): Promise<LoginAdmission>;
+  failed(attempt: LoginAttempt): Promise<void>;
+}
 
 export type TokenResult = { ok: true; token: string; data?: unknown } | { ok: false; failure: UpstreamFailure };
 
@@ -27,6 +34,8 @@ export class PartnerLogin {
     private readonly tables: LazyTables,
     /** Sends one request in the login's rate-limit group. */
     private readonly call: (req: UpstreamRequest, caller: Caller) => Promise<UpstreamResult>,
+    /** Asked before every login that would reach Gupshup. */
+    private readonly gate: LoginGate,
   ) {}
 
   async token(caller: Caller, force: boolean): Promise<TokenResult> {
@@ -44,7 +53,11 @@ export class PartnerLogin {
       }
     }
     return this.logins.run(key, async () => {
+      const attempt: LoginAttempt = { emailHash: await sha256Hex(cred.email.trim().toLowerCase()), proven: saved !== undefined, ...(caller.address ? { address: caller.address } : {}) };
+      const admitted = await this.gate.admit(attempt);
+      if (!admitted.ok) return { ok: false, failure: refusedLogin(admitted) };
       const res = await this.call({ endpoint: "login", form: { email: cred.email, password: cred.secret, secret: cred.secret } }, caller);
+      if (!res.ok && (res.failure.kind === "auth" || res.failure.kind === "rejected")) await this.gate.failed(attempt);
       if (!res.ok) return { ok: false, failure: { ...res.failure, partnerToken: true } };
       const token = (res.data as { token?: unknown }).token;
       if (typeof token !== "string" || token === "") {
@@ -65,4 +78,10 @@ export class PartnerLogin {
     this.tables.create();
     this.sql.exec("INSERT OR REPLACE INTO partner_login (key, token, expires_at) VALUES (?, ?, ?)", key, token, expiresAt);
   }
+}
+
+/** A login the budget kept from Gupshup, as the failure a caller sees. */
+function refusedLogin(refused: Extract<LoginAdmission, { ok: false }>): UpstreamFailure {
+  const message = refused.why === "failures" ? "too many wrong sign-ins for this email or from this address recently" : "this server's share of Gupshup's sign-in limit is used for the moment";
+  return { kind: "rate_limited", endpoint: "login", message, retryAfterSeconds: refused.retryAfterSeconds, partnerToken: true, signInRefused: refused.why };
 }

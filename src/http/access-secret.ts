@@ -1,4 +1,4 @@
-import { ipv6Groups } from "../utils/internal-address";
+import { clientAddress } from "../utils/client-address";
 import { timingSafeEqual } from "../utils/secrets";
 
 /** Wrong access secrets one client address may try in a minute, in this isolate, before its wrong ones are refused unchecked. */
@@ -19,9 +19,8 @@ export type SecretCheck = { ok: true } | { ok: false; retryAfterSeconds?: number
  */
 export function checkAccessSecret(request: Request, given: string, secret: string): SecretCheck {
   if (timingSafeEqual(given, secret)) return { ok: true };
-  const ip = request.headers.get("CF-Connecting-IP");
-  if (ip === null) return { ok: false };
-  const address = clientOf(ip);
+  const address = clientAddress(request);
+  if (address === undefined) return { ok: false };
   const now = Date.now();
   const recent = (failures.get(address) ?? []).filter((at) => at > now - WINDOW_MS);
   if (recent.length >= MAX_FAILURES) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000)) };
@@ -29,17 +28,6 @@ export function checkAccessSecret(request: Request, given: string, secret: strin
   failures.set(address, [...recent, now]);
   if (failures.size > MAX_TRACKED) forgetOldest(now);
   return { ok: false };
-}
-
-/** One client: an IPv4 address, or an IPv6 address's /64 (what one subscriber is usually given). */
-function clientOf(ip: string): string {
-  const groups = ip.includes(":") ? ipv6Groups(ip.toLowerCase()) : undefined;
-  return groups
-    ? `${groups
-        .slice(0, 4)
-        .map((g) => g.toString(16))
-        .join(":")}::/64`
-    : ip;
 }
 
 /** Drops clients whose failures have all expired, then the least recently failing ones (never all at once). */

@@ -2,6 +2,7 @@ import type { Caller, PartnerCredential } from "../api/types";
 import type { Settings } from "../config";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Env } from "../env";
+import { clientAddress } from "../utils/client-address";
 import { sha256Hex } from "../utils/secrets";
 import { checkAccessSecret, tooManyWrongSecrets } from "./access-secret";
 import type { GrantApp, Session } from "./auth";
@@ -29,6 +30,7 @@ export type Identity =
 
 export async function identify(env: Env, settings: Settings, form: URLSearchParams, request: Request): Promise<Identity> {
   const requestUrl = request.url;
+  const address = clientAddress(request);
   if (settings.mcpAuthToken) {
     const check = checkAccessSecret(request, form.get("access") ?? "", settings.mcpAuthToken);
     if (!check.ok) {
@@ -36,7 +38,7 @@ export async function identify(env: Env, settings: Settings, form: URLSearchPara
     }
   }
   const signedIn = (kind: GrantProps["signIn"], mode: Session["mode"], partner: PartnerCredential, userId: string) => {
-    const caller: Caller = { upstream: settings.upstream, partner };
+    const caller: Caller = { upstream: settings.upstream, partner, ...(address ? { address } : {}) };
     return { ok: true as const, kind, userId, listApps: () => accountApps(env, mode, caller, requestUrl) };
   };
   /** A partner's own credential is only taken once Gupshup has answered with it. */

@@ -14,6 +14,11 @@ export async function accountApps(env: Env, mode: Session["mode"], caller: Calle
   const result = await new ToolContext(env, { mode, caller }, requestUrl).callAccount({ endpoint: "listApps" });
   if (!result.ok) {
     const { failure } = result;
+    if (failure.signInRefused === "failures")
+      return {
+        ok: false,
+        message: `Too many wrong sign-ins for this email or from your address recently. Wait ${minutes(failure.retryAfterSeconds)}, then try again — or sign in with a partner token instead.`,
+      };
     if (failure.kind === "rate_limited") return { ok: false, message: `Gupshup is limiting sign-ins right now. Try again in ${failure.retryAfterSeconds ?? 60} seconds.` };
     if (failure.partnerToken || failure.kind === "auth" || failure.kind === "rejected") {
       if (mode !== "hosted")
@@ -36,6 +41,8 @@ export async function accountApps(env: Env, mode: Session["mode"], caller: Calle
   if (!parsed.success) return { ok: false, message: "Gupshup's answer to the sign-in check was not understood. Try again in a minute." };
   return { ok: true, apps: parsed.data.partnerAppsList.map((app) => ({ id: app.id, name: app.name ?? null })) };
 }
+
+const minutes = (seconds = 60) => (seconds <= 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 /**
  * The apps a person typed (names or ids, comma-separated), matched against the account's apps.
