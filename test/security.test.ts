@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { appObjectName } from "../src/gateway/names";
-import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
+import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN, SANDBOX_OTHER_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, callWorker, connect, deliberatelyRevealing, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
@@ -13,7 +13,10 @@ const as = (token: string, address: string) => connect({ env: passThroughEnv, he
 beforeEach(resetAll);
 
 describe("strangers cannot spend a partner's budget", () => {
-  it("made-up bearers aimed at an app get a small share of its token calls: the owner's renewal still goes through", async () => {
+  /** Token calls that reached Gupshup with a partner token other than the owner's. */
+  const strangersTokenCalls = async () => (await upstreamRequests(/\/token$/)).filter((r) => r.headers.authorization !== SANDBOX_DEMO_PARTNER_TOKEN);
+
+  it("made-up bearers aimed at an app spend none of its token calls (they are checked by the partner's app list first): the owner's renewal still goes through", async () => {
     const owner = await as(SANDBOX_DEMO_PARTNER_TOKEN, "203.0.113.1");
     expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy(); // the owner proves access
 
@@ -22,35 +25,46 @@ describe("strangers cannot spend a partner's budget", () => {
       const result = await callTool(stranger, "get_app_health", { appId });
       expect(result.isError).toBe(true);
     }
-    // Three token calls a minute for callers new to the app: the owner's first one, and two strangers'.
-    const strangersCalls = (await upstreamRequests(/\/token$/)).filter((r) => r.headers.authorization !== SANDBOX_DEMO_PARTNER_TOKEN);
-    expect(strangersCalls).toHaveLength(2);
-
-    // get_app_token always asks Gupshup: with the strangers at 10 of 10 it would be "Rate limited".
+    expect(await strangersTokenCalls()).toEqual([]);
     const renewed = await deliberatelyRevealing(() => callTool(owner, "get_app_token", { appId }));
     expect(renewed.isError, textOf(renewed)).toBeFalsy();
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
   });
 
-  it("strangers who fill the new callers' share do not lock out the owner with a renewed token, from an address that proved access before", async () => {
+  it("the issue's attack: 14 made-up bearers calling get_app_token from the owner's own address do not make the owner wait", async () => {
+    const owner = await as(SANDBOX_DEMO_PARTNER_TOKEN, "203.0.113.1");
+    expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy();
+    const refused = [];
+    for (let i = 0; i < 14; i++) refused.push(await deliberatelyRevealing(async () => callTool(await as(`made-up-token-${i}`, "203.0.113.1"), "get_app_token", { appId })));
+    expect(refused.every((r) => r.isError)).toBe(true);
+    // Two app-list checks from one address a minute; the rest wait without reaching Gupshup.
+    expect(textOf(refused[0]!)).toMatch(/Gupshup rejected your partner token/);
+    expect(textOf(refused[13]!)).toMatch(/^App .* has had several callers it does not know yet.*Retry in \d+s;/);
+    expect(await upstreamRequests(/partnerApps$/)).toHaveLength(2);
+    expect(await strangersTokenCalls()).toEqual([]);
+
+    const renewed = await deliberatelyRevealing(() => callTool(owner, "get_app_token", { appId }));
+    expect(renewed.isError, textOf(renewed)).toBeFalsy();
+    expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
+  it("a partner's renewed token (a new credential) proves access by the app list and is served the app token already held: no token call", async () => {
     const first = await sandbox().issueShortLivedToken(SANDBOX_DEMO_LOGIN.email, 86_400_000);
     const owner = await as(first, "203.0.113.1");
     expect((await callTool(owner, "list_templates", { appId })).isError).toBeFalsy();
-    for (let i = 0; i < 3; i++) await callTool(await as(`made-up-token-${i}`, `198.51.100.${i}`), "get_app_health", { appId });
-    // The next day: a new partner token (a new credential), from the same place.
+    expect(await upstreamRequests(/\/token$/)).toHaveLength(1);
     const renewed = await as(await sandbox().issueShortLivedToken(SANDBOX_DEMO_LOGIN.email, 86_400_000), "203.0.113.1");
     const result = await callTool(renewed, "get_app_health", { appId });
     expect(result.isError, textOf(result)).toBeFalsy();
+    expect(await upstreamRequests(/\/token$/)).toHaveLength(1);
   });
 
-  it("one address gets one token call as a stranger a minute, however many bearers it makes up", async () => {
-    for (let i = 0; i < 3; i++) {
-      const stranger = await as(`made-up-token-${i}`, "198.51.100.7");
-      const result = await callTool(stranger, "list_templates", { appId });
-      expect(result.isError).toBe(true);
-      if (i > 0) expect(textOf(result)).toMatch(/^App .* has had several sign-ins from callers it does not know yet in the last minute.*Retry in \d+s;/);
-    }
-    expect(await upstreamRequests(/\/token$/)).toHaveLength(1);
+  it("another partner's real token is refused for an app not in its app list, without a token call", async () => {
+    const other = await as(SANDBOX_OTHER_PARTNER_TOKEN, "198.51.100.50");
+    const result = await callTool(other, "get_app_health", { appId });
+    expect(result.isError, textOf(result)).toBe(true);
+    expect(textOf(result)).toMatch(/does not own app/);
+    expect(await upstreamRequests(/\/token$/)).toEqual([]);
   });
 
   it("each partner credential has its own account queue, and a refused token is not sent to Gupshup again within the minute", async () => {

@@ -1,3 +1,4 @@
+import { appProfileOf } from "../api/responses";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { jwtExpiry, jwtSubject } from "../utils/secrets";
 import { JoinedWork } from "./joined-work";
@@ -13,24 +14,26 @@ const ACCESS_PROOF_MS = 60 * 60_000;
  */
 const REFUSED_CALLER_MS = 60_000;
 /**
- * Of the app's token calls a minute (Gupshup allows 10), callers that never proved access to this
- * app get at most this many, and one client address at most one of them: strangers with made-up
- * bearers cannot crowd out the owner's re-proofs and renewals.
+ * A caller new to this app proves access by the partner's app list (account scope: it spends none
+ * of the app's token calls). Those proofs are capped — all callers together a second, and one client
+ * address a minute — so made-up bearers cannot flood Gupshup's account endpoint from here.
  */
-const UNPROVEN_PER_MINUTE = 3;
-const UNPROVEN_PER_ADDRESS = 1;
+const PROOFS_PER_SECOND = 3;
+const PROOFS_PER_ADDRESS_PER_MINUTE = 2;
 
 /**
  * Who may use this app's token. The app token is served from the cache only to a caller that
- * has proven access to the app (its partner credential fetched the app token itself within the
- * last hour); otherwise, or when forced, it is fetched from Gupshup with the caller's partner token.
+ * has proven access to the app within the last hour (its partner credential fetched the app token,
+ * or Gupshup listed the app among the credential's apps); otherwise, or when forced, it is fetched
+ * from Gupshup with the caller's partner token — by a caller new to the app only after the app list
+ * has shown the app is theirs, so strangers never spend the app's token calls.
  */
 export class AppAccess {
   private readonly fetches = new JoinedWork<TokenResult>();
   private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
-  /** When callers that never proved access fetched a token here, and from which address. */
-  private unproven: { at: number; address: string | undefined }[] = [];
+  /** When callers new to this app asked for its proof by app list, and from which address. */
+  private proofs: { at: number; address: string | undefined }[] = [];
 
   constructor(
     private readonly store: GatewayStore,
@@ -38,6 +41,8 @@ export class AppAccess {
     private readonly call: (req: UpstreamRequest, token: string | undefined, caller: Caller, deadline: number) => Promise<UpstreamResult>,
     /** The caller's partner token (a login is renewed when `force`). */
     private readonly partnerToken: (caller: Caller, force: boolean) => Promise<TokenResult>,
+    /** The caller's partner app list (Gupshup's partnerApps), from the caller's own account queue. */
+    private readonly listApps: (appId: string, caller: Caller) => Promise<UpstreamResult>,
   ) {}
 
   /** The app token for `caller`; `rejected` is a token Gupshup just refused (fetch a new one). */
@@ -52,13 +57,15 @@ export class AppAccess {
 
     // One fetch per caller at a time: concurrent calls join it (and count once below).
     return this.fetches.run(`token:${who}`, async () => {
-      const crowded = this.isKnown(caller, who) ? undefined : this.admitUnproven(caller.address, Date.now());
-      if (crowded) return crowded;
-      let sentWith: string | undefined;
-      const res = await this.withPartnerToken(caller, deadline, (partnerToken) => {
-        sentWith = partnerToken;
-        return this.call({ endpoint: "appToken", appId }, partnerToken, caller, deadline);
-      });
+      if (!this.isKnown(caller, who)) {
+        const proof = await this.proveByAppList(appId, caller, who);
+        if (!proof.ok) return proof;
+        if (reusable) {
+          this.store.verify(who, proofUntil(caller));
+          return { ok: true, token: cached };
+        }
+      }
+      const res = await this.withPartnerToken(caller, deadline, (partnerToken) => this.call({ endpoint: "appToken", appId }, partnerToken, caller, deadline));
       if (!res.ok) {
         const failure = res.failure.kind === "auth" ? { ...res.failure, partnerToken: true } : res.failure;
         // Only Gupshup's refusal ends a proof: a rate limit or an outage says nothing about access.
@@ -74,9 +81,7 @@ export class AppAccess {
         return { ok: false, failure: { kind: "malformed", endpoint: "appToken", message: "Gupshup's token answer had no token" } };
       }
       this.store.saveAppToken(token, Date.now());
-      // A proof lasts an hour, but never beyond the partner token it was made with.
-      const expires = caller.partner.kind === "token" && sentWith ? jwtExpiry(sentWith) : undefined;
-      this.store.verify(who, Math.min(Date.now() + ACCESS_PROOF_MS, expires ?? Number.POSITIVE_INFINITY), caller.address);
+      this.store.verify(who, proofUntil(caller));
       return { ok: true, token, data: record };
     });
   }
@@ -107,25 +112,42 @@ export class AppAccess {
   }
 
   /**
-   * Callers the strangers' cap does not apply to: a credential or an address that proved access
-   * here in the last 30 days (a partner token is renewed daily, the address stays), or an OAuth
-   * connection (its sign-in was checked with Gupshup or the access secret).
+   * Callers that need no proof by app list: a credential that proved access here in the last 30
+   * days (it keeps its right to fetch the token), or an OAuth connection (its sign-in was checked
+   * with Gupshup or the access secret, and its grant names the apps it may use).
    */
   private isKnown(caller: Caller, who: string): boolean {
-    const now = Date.now();
-    return caller.principal !== undefined || this.store.isKnown(who, now) || (caller.address !== undefined && this.store.isKnownAddress(caller.address, now));
+    return caller.principal !== undefined || this.store.isKnown(who, Date.now());
   }
 
-  /** Admits one token fetch by a caller that never proved access here, or says how long to wait. */
-  private admitUnproven(address: string | undefined, now: number): TokenResult | undefined {
-    this.unproven = this.unproven.filter((f) => f.at > now - 60_000);
-    const fromAddress = address === undefined ? [] : this.unproven.filter((f) => f.address === address);
-    const full = this.unproven.length >= UNPROVEN_PER_MINUTE ? this.unproven : fromAddress.length >= UNPROVEN_PER_ADDRESS ? fromAddress : undefined;
-    if (full) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((full[0]!.at + 60_000 - now) / 1000));
-      return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many token requests from callers new to this app", retryAfterSeconds, crowdedOut: true } };
+  /** Gupshup's app list for the caller's credential has this app (or why it could not be shown). */
+  private async proveByAppList(appId: string, caller: Caller, who: string): Promise<TokenResult | { ok: true }> {
+    const crowded = this.admitProof(caller.address, Date.now());
+    if (crowded) return crowded;
+    const listed = await this.listApps(appId, caller);
+    if (!listed.ok) {
+      if (listed.failure.kind === "auth") this.refuse(who, { ...listed.failure, partnerToken: true });
+      return { ok: false, failure: listed.failure.kind === "auth" ? { ...listed.failure, partnerToken: true } : listed.failure };
     }
-    this.unproven.push({ at: now, address });
+    if (appProfileOf(listed.data, appId)) return { ok: true };
+    const failure: UpstreamFailure = { kind: "rejected", endpoint: "appToken", status: 403, message: "Not App Owner (the app is not in this partner account's app list)" };
+    this.refuse(who, failure);
+    return { ok: false, failure };
+  }
+
+  /** Admits one proof by app list for a caller new to this app, or says how long to wait. */
+  private admitProof(address: string | undefined, now: number): TokenResult | undefined {
+    this.proofs = this.proofs.filter((f) => f.at > now - 60_000);
+    const lastSecond = this.proofs.filter((f) => f.at > now - 1_000);
+    const fromAddress = address === undefined ? [] : this.proofs.filter((f) => f.address === address);
+    const waitMs = lastSecond.length >= PROOFS_PER_SECOND ? lastSecond[0]!.at + 1_000 - now : fromAddress.length >= PROOFS_PER_ADDRESS_PER_MINUTE ? fromAddress[0]!.at + 60_000 - now : 0;
+    if (waitMs > 0) {
+      return {
+        ok: false,
+        failure: { kind: "rate_limited", endpoint: "appToken", message: "too many callers new to this app", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), crowdedOut: true },
+      };
+    }
+    this.proofs.push({ at: now, address });
     return undefined;
   }
 
@@ -164,4 +186,10 @@ export class AppAccess {
     }
     return key;
   }
+}
+
+/** A proof lasts an hour, but never beyond the partner token it was made with. */
+function proofUntil(caller: Caller): number {
+  const expires = caller.partner.kind === "token" ? jwtExpiry(caller.partner.token) : undefined;
+  return Math.min(Date.now() + ACCESS_PROOF_MS, expires ?? Number.POSITIVE_INFINITY);
 }

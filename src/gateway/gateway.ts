@@ -16,7 +16,7 @@ import { AnswerCache } from "./answer-cache";
 import { AppAccess } from "./app-access";
 import { LazyTables } from "./lazy-tables";
 import { MAX_WAIT_MS, PRUNE_BATCH, PRUNE_EVERY_MS, retentionDays } from "./limits";
-import { loginObjectName } from "./names";
+import { accountObjectName, loginObjectName } from "./names";
 import type { TokenResult } from "./partner-login";
 import { scheduledCall } from "./scheduled-call";
 import { Scheduler, type TurnOptions } from "./scheduler";
@@ -73,6 +73,7 @@ export class GupshupGateway extends DurableObject<Env> {
       store,
       (req, token, caller, deadline) => this.send(req, token, caller, deadline),
       (caller, force) => this.partnerToken(caller, force),
+      (appId, caller) => this.listAppsFor(appId, caller),
     );
   }
 
@@ -156,6 +157,15 @@ export class GupshupGateway extends DurableObject<Env> {
     const profile = appProfileOf(res.data, appId);
     await this.answers.put("listApps", appId, profile, Date.now());
     return { ok: true, profile };
+  }
+
+  /** The caller's app list, from their own account object; this app's name and number in it are kept for sends. */
+  private async listAppsFor(appId: string, caller: Caller): Promise<UpstreamResult> {
+    const account = this.env.GATEWAY.get(this.env.GATEWAY.idFromName(await accountObjectName(caller.partner)));
+    const res = (await account.request({ endpoint: "listApps" }, caller)) as UpstreamResult;
+    const profile = res.ok ? appProfileOf(res.data, appId) : null;
+    if (profile) await this.answers.put("listApps", appId, profile, Date.now());
+    return res;
   }
 
   /** Performs one upstream call for `caller`. Never throws: failures come back classified. */

@@ -11,9 +11,9 @@ export class GatewayStore {
   static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS app_token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL, fetched_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS verified_caller (caller TEXT PRIMARY KEY, until INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS known_address (address TEXT PRIMARY KEY, until INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS cached_answer (key TEXT PRIMARY KEY, data TEXT NOT NULL, fetched_at INTEGER NOT NULL);
-      DROP TABLE IF EXISTS partner_login;`);
+      DROP TABLE IF EXISTS partner_login;
+      DROP TABLE IF EXISTS known_address;`);
   }
 
   constructor(
@@ -42,21 +42,10 @@ export class GatewayStore {
     return until !== undefined && until > now - KNOWN_CALLER_MS;
   }
 
-  /** Whether a caller from this address proved access within the last 30 days. */
-  isKnownAddress(address: string, now: number): boolean {
-    if (!this.tables.exist) return false;
-    const until = this.sql.exec<{ until: number }>("SELECT until FROM known_address WHERE address = ?", address).toArray()[0]?.until;
-    return until !== undefined && until > now;
-  }
-
-  verify(caller: string, until: number, address: string | undefined): void {
+  verify(caller: string, until: number): void {
     this.tables.create();
-    const now = Date.now();
     this.sql.exec("INSERT OR REPLACE INTO verified_caller (caller, until) VALUES (?, ?)", caller, until);
-    this.sql.exec("DELETE FROM verified_caller WHERE until <= ?", now - KNOWN_CALLER_MS);
-    if (address === undefined) return;
-    this.sql.exec("INSERT OR REPLACE INTO known_address (address, until) VALUES (?, ?)", address, now + KNOWN_CALLER_MS);
-    this.sql.exec("DELETE FROM known_address WHERE until <= ?", now);
+    this.sql.exec("DELETE FROM verified_caller WHERE until <= ?", Date.now() - KNOWN_CALLER_MS);
   }
 
   unverify(caller: string): void {

@@ -16,14 +16,16 @@ export interface FailureContext {
 }
 
 const UNKNOWN_APP = /invalid app id|app id not found/i;
+const NOT_OWNER = /not app owner/i;
 
 /**
  * For a tool that asks Gupshup several things about one app: when Gupshup does not know the app,
- * that is the answer (an error), not one part of a report.
+ * or the app is not the partner's, that is the answer (an error), not one part of a report.
  */
 export function refuseUnknownApp(results: readonly UpstreamResult[], context: FailureContext): void {
   for (const result of results) {
-    if (!result.ok && result.failure.kind === "rejected" && UNKNOWN_APP.test(result.failure.message)) throw new ToolError(translateFailure(result.failure, context));
+    if (!result.ok && result.failure.kind === "rejected" && (UNKNOWN_APP.test(result.failure.message) || NOT_OWNER.test(result.failure.message)))
+      throw new ToolError(translateFailure(result.failure, context));
   }
 }
 
@@ -49,7 +51,7 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
       const { limit, windowMs } = RATE_LIMITS[ENDPOINTS[failure.endpoint].group];
       const wait = failure.retryAfterSeconds ?? Math.ceil(windowMs / 1000);
       if (failure.crowdedOut) {
-        return `App ${app} has had several sign-ins from callers it does not know yet in the last minute, so new ones wait (this keeps strangers from using up its Gupshup budget). Retry in ${wait}s; once your credential has proven access, this no longer applies to you.`;
+        return `App ${app} has had several callers it does not know yet in the last moments (from your address, or all together), so new ones wait while Gupshup checks who they are (this keeps strangers from using up Gupshup's limits). Retry in ${wait}s; once your credential has proven access, this no longer applies to you.`;
       }
       const source = failure.status === 429 ? "Gupshup answered 429 Too Many Requests" : "The rate limit is used up";
       return `Rate limited on ${ENDPOINTS[failure.endpoint].path} (${limit} calls per ${describeWindow(windowMs)}): ${source}. Retry in ${wait}s.`;
@@ -91,7 +93,7 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
   if (UNKNOWN_APP.test(message) || /invalid app details/i.test(message)) {
     return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
   }
-  if (/not app owner/i.test(message)) {
+  if (NOT_OWNER.test(message)) {
     return `Your partner account does not own app '${context.appId ?? ""}'${said}. Run list_apps to see the apps you can use.`;
   }
   if (/template does not exist|template not found|no template found/i.test(message)) {
