@@ -45,8 +45,10 @@ describe("get_app_health", () => {
     for (const tool of ["get_app_health", "get_device_balance"]) {
       const result = await callTool(client, tool, { appId: "no-such-app" });
       expect(result.isError, tool).toBe(true);
-      expect(textOf(result)).toBe(`App ID 'no-such-app' not found (Gupshup said: "Invalid App ID"). Run list_apps to see valid app IDs.`);
+      expect(textOf(result)).toBe("App 'no-such-app' is not one of your partner account's apps: it does not exist, or another partner owns it. Run list_apps to see the apps you can use.");
     }
+    // Found out from the partner's app list: no token call for an app that is not theirs.
+    expect(await upstreamRequests(/\/token\/?$/)).toEqual([]);
   });
 
   it("is an error only when every part fails", async () => {

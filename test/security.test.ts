@@ -63,7 +63,7 @@ describe("strangers cannot spend a partner's budget", () => {
     const other = await as(SANDBOX_OTHER_PARTNER_TOKEN, "198.51.100.50");
     const result = await callTool(other, "get_app_health", { appId });
     expect(result.isError, textOf(result)).toBe(true);
-    expect(textOf(result)).toMatch(/does not own app/);
+    expect(textOf(result)).toMatch(/is not one of your partner account's apps: it does not exist, or another partner owns it/);
     expect(await upstreamRequests(/\/token$/)).toEqual([]);
   });
 

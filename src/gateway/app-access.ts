@@ -21,6 +21,9 @@ const REFUSED_CALLER_MS = 60_000;
 const PROOFS_PER_SECOND = 3;
 const PROOFS_PER_ADDRESS_PER_MINUTE = 2;
 
+/** The refusal of a caller whose partner account's app list does not have the app. */
+export const NOT_IN_APP_LIST = "not in this partner account's app list";
+
 /**
  * Who may use this app's token. The app token is served from the cache only to a caller that
  * has proven access to the app within the last hour (its partner credential fetched the app token,
@@ -130,7 +133,7 @@ export class AppAccess {
       return { ok: false, failure: listed.failure.kind === "auth" ? { ...listed.failure, partnerToken: true } : listed.failure };
     }
     if (appProfileOf(listed.data, appId)) return { ok: true };
-    const failure: UpstreamFailure = { kind: "rejected", endpoint: "appToken", status: 403, message: "Not App Owner (the app is not in this partner account's app list)" };
+    const failure: UpstreamFailure = { kind: "rejected", endpoint: "appToken", status: 403, message: NOT_IN_APP_LIST };
     this.refuse(who, failure);
     return { ok: false, failure };
   }

@@ -1,5 +1,6 @@
 import { ENDPOINTS, RATE_LIMITS } from "../api/endpoints";
 import type { UpstreamFailure, UpstreamResult } from "../api/types";
+import { NOT_IN_APP_LIST } from "../gateway/app-access";
 import type { Session } from "../http/auth";
 
 /** An error whose message is written for the user: it becomes an `isError` tool result as-is. */
@@ -17,6 +18,7 @@ export interface FailureContext {
 
 const UNKNOWN_APP = /invalid app id|app id not found/i;
 const NOT_OWNER = /not app owner/i;
+const NOT_LISTED = new RegExp(NOT_IN_APP_LIST);
 
 /**
  * For a tool that asks Gupshup several things about one app: when Gupshup does not know the app,
@@ -24,7 +26,7 @@ const NOT_OWNER = /not app owner/i;
  */
 export function refuseUnknownApp(results: readonly UpstreamResult[], context: FailureContext): void {
   for (const result of results) {
-    if (!result.ok && result.failure.kind === "rejected" && (UNKNOWN_APP.test(result.failure.message) || NOT_OWNER.test(result.failure.message)))
+    if (!result.ok && result.failure.kind === "rejected" && [UNKNOWN_APP, NOT_OWNER, NOT_LISTED].some((p) => p.test(result.failure.message)))
       throw new ToolError(translateFailure(result.failure, context));
   }
 }
@@ -89,6 +91,9 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
   }
   if (/invalid app details/i.test(message) && context.sender) {
     return `Gupshup did not accept the sender${said}: source ${context.sender.source} or srcName '${context.sender.srcName}' is not app ${app}'s. Leave source and srcName out (the app's own number and name are used), or check them with list_apps.`;
+  }
+  if (NOT_LISTED.test(message)) {
+    return `App '${context.appId ?? ""}' is not one of your partner account's apps: it does not exist, or another partner owns it. Run list_apps to see the apps you can use.`;
   }
   if (UNKNOWN_APP.test(message) || /invalid app details/i.test(message)) {
     return `App ID '${context.appId ?? ""}' not found${said}. Run list_apps to see valid app IDs.`;
