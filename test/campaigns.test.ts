@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
+import { SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, connect, evictGateway, postWebhookFor, registeredSecret, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
@@ -88,6 +89,63 @@ describe("campaigns", () => {
     expect(sent).toHaveLength(200);
     expect(new Set(sent.map((r) => destinationOf(r.body))).size).toBe(200);
     expect(sent.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+});
+
+describe("campaigns: bounded previews", () => {
+  const recipientRows = () =>
+    runInDurableObject(
+      testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))),
+      (_, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM campaign_recipient").one().n,
+    );
+  const preview = (client: Awaited<ReturnType<typeof connect>>, name: string, count: number) =>
+    callTool(client, "preview_campaign", {
+      appId,
+      templateId: ORDER_UPDATE,
+      name,
+      recipients: Array.from({ length: count }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] })),
+    });
+
+  it("a caller's new preview of the same name replaces the old one, and a caller keeps 3 previews: storage stays bounded however many they make", async () => {
+    const client = await connect();
+    const first = await preview(client, "Festive", 2_000);
+    const again = await preview(client, "Festive", 2_000);
+    expect(textOf(again)).toContain(`It replaces your earlier preview of "Festive" (${first.structuredContent?.campaignId})`);
+    expect(textOf(await callTool(client, "start_campaign", { campaignId: first.structuredContent?.campaignId, confirm: true }))).toMatch(/^No campaign/);
+
+    for (const name of ["A", "B", "C"]) await preview(client, name, 2_000);
+    const listed = (await callTool(client, "list_campaigns", { appId })).structuredContent as { campaigns: { name: string }[] };
+    expect(listed.campaigns.map((c) => c.name)).toEqual(["C", "B", "A"]);
+    expect(await recipientRows()).toBe(6_000);
+    expect(await sends()).toEqual([]);
+  });
+
+  it("all callers together keep at most 10 previews and 50,000 recipients in previews on an app: the oldest go first", async () => {
+    const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+    const draft = (name: string, count: number) => ({
+      kind: "draft" as const,
+      draft: {
+        appId,
+        name,
+        templateId: ORDER_UPDATE,
+        templateName: "order_update",
+        category: "UTILITY",
+        source: "919000000001",
+        srcName: "DemoStore",
+        message: null,
+        upstream: "sandbox",
+        feePerMessage: null,
+        currency: null,
+        rows: Array.from({ length: count }, (_, i) => ({ row: i + 1, destination: number(i), params: ["a", "b"] })),
+      },
+    });
+    const as = (i: number) => ({ upstream: "sandbox", partner: { kind: "token" as const, token: SANDBOX_DEMO_PARTNER_TOKEN }, principal: `grant:caller-${i}` });
+    for (let i = 0; i < 12; i++) expect(await gateway.campaign(appId, as(i), draft(`P${i}`, 100))).toMatchObject({ ok: true });
+    const names = async () => ((await gateway.campaign(appId, as(0), { kind: "list", limit: 50 })) as unknown as { reply: { campaign: { name: string } }[] }).reply.map((r) => r.campaign.name);
+    expect(await names()).toEqual(["P11", "P10", "P9", "P8", "P7", "P6", "P5", "P4", "P3", "P2"]);
+    for (let i = 0; i < 5; i++) await gateway.campaign(appId, as(20 + i), draft(`Big${i}`, 10_000));
+    expect(await recipientRows()).toBeLessThanOrEqual(50_000);
+    expect((await names()).slice(0, 5)).toEqual(["Big4", "Big3", "Big2", "Big1", "Big0"]);
   });
 });
 

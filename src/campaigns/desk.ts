@@ -9,7 +9,7 @@ import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
 import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
-import type { Campaign, CampaignDraft, CampaignStore } from "./store";
+import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
 
 /** A campaign's sends are recorded in the send ledger under its own scope, keyed by row. */
 const scopeOf = (campaignId: string) => `campaign:${campaignId}`;
@@ -47,7 +47,28 @@ export interface CampaignReport {
   page?: Recipient[];
 }
 
-export type DraftReply = { campaign: Campaign; queued: number; optedOut: string[]; notOnWhatsApp: string[] };
+export type DraftReply = {
+  campaign: Campaign;
+  queued: number;
+  optedOut: string[];
+  notOnWhatsApp: string[];
+  /** Earlier previews this one made room for: the caller's own of the same name, or the oldest over the caps. */
+  replaced: { id: string; name: string; why: "same name" | "too many previews" }[];
+};
+
+/** Who asks the desk: the caller's own scope (an OAuth connection, a partner, a credential) and their OAuth connection, if any. */
+export interface DeskCaller {
+  scope: string;
+  grant?: string;
+}
+
+/** Previews not started that one caller keeps on an app, and all callers together (in previews and in recipients). */
+export const DRAFTS_PER_CALLER = 3;
+export const DRAFTS_PER_APP = 10;
+export const DRAFT_ROWS_PER_APP = 50_000;
+
+/** Why a campaign paused when the connection that started it was ended. */
+export const CONNECTION_ENDED = "The connection that started it was ended (revoked), so it stopped sending. Whoever runs the app can check it and resume_campaign.";
 export type DeskAnswer<T> = { ok: true; reply: T } | { ok: false; refusal: string };
 
 interface DeskParts {
@@ -99,9 +120,9 @@ export class CampaignDesk {
     }
   }
 
-  async handle(command: CampaignCommand, now: number): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
+  async handle(command: CampaignCommand, now: number, caller: DeskCaller): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
     const { store } = this.parts;
-    if (command.kind === "draft") return { ok: true, reply: this.draft(command.draft, now) };
+    if (command.kind === "draft") return { ok: true, reply: this.draft(command.draft, now, caller.scope) };
     if (command.kind === "list") return { ok: true, reply: store.list(command.limit).map((c) => this.report(c, now)) };
     const campaign = store.get(command.id);
     if (!campaign) {
@@ -112,6 +133,7 @@ export class CampaignDesk {
     }
     const change = this.change(campaign, command.kind, now);
     if (typeof change === "object") return { ok: false, refusal: change.refusal };
+    if (change === "wake") store.setStarter(campaign.id, caller.grant ?? null);
     if (change === "wake" || (campaign.state === "running" && !this.runner.isRunning)) await this.parts.wake();
     const page = command.kind === "get" ? command.page : undefined;
     return { ok: true, reply: this.report(store.get(command.id)!, now, page) };
@@ -128,12 +150,22 @@ export class CampaignDesk {
     for (const id of this.parts.store.runningWith(walletEmpty)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
   }
 
+  /** An OAuth connection was ended: the campaigns it started (or resumed) and that are running pause. */
+  connectionEnded(grant: string, now: number): { id: string; name: string }[] {
+    return this.parts.store.pauseStartedBy(grant, CONNECTION_ENDED, now);
+  }
+
+  /** The running and paused campaigns an OAuth connection started or resumed last. */
+  startedBy(grant: string): { id: string; name: string; state: string }[] {
+    return this.parts.store.startedBy(grant).map((c) => ({ id: c.id, name: c.name, state: c.state }));
+  }
+
   /** Forgets old drafts and finished campaigns; says whether any campaign is left. */
   prune(now: number): boolean {
     return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS);
   }
 
-  private draft(draft: CampaignDraft, now: number): DraftReply {
+  private draft(draft: CampaignDraft, now: number, scope: string): DraftReply {
     const notOnWhatsApp = this.parts.inbox.numbersThatFailedWith("1002");
     const skipped = { optedOut: [] as string[], notOnWhatsApp: [] as string[] };
     const rows = draft.rows.filter((r) => {
@@ -142,9 +174,35 @@ export class CampaignDesk {
       else return true;
       return false;
     });
+    const replaced = this.makeRoom(draft.name, rows.length, scope);
     const id = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
-    this.parts.store.create(id, { ...draft, rows }, now);
-    return { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped };
+    this.parts.store.create(id, { ...draft, rows }, now, scope);
+    return { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced };
+  }
+
+  /**
+   * Storage a preview may take: the caller's earlier preview of the same name is replaced, and the
+   * oldest previews go when the caller would keep more than DRAFTS_PER_CALLER, or the app more than
+   * DRAFTS_PER_APP or DRAFT_ROWS_PER_APP recipients in previews.
+   */
+  private makeRoom(name: string, rows: number, scope: string): DraftReply["replaced"] {
+    const { store } = this.parts;
+    const replaced: DraftReply["replaced"] = [];
+    const drop = (d: DraftSize, why: DraftReply["replaced"][number]["why"]) => {
+      store.forget(d.id);
+      replaced.push({ id: d.id, name: d.name, why });
+    };
+    for (const d of store.drafts()) if (d.draftedBy === scope && d.name === name) drop(d, "same name");
+    let drafts = store.drafts();
+    const mine = drafts.filter((d) => d.draftedBy === scope);
+    for (const d of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_CALLER + 1))) drop(d, "too many previews");
+    drafts = store.drafts();
+    let total = drafts.reduce((sum, d) => sum + d.rows, 0) + rows;
+    for (let i = 0; i < drafts.length && (drafts.length - i >= DRAFTS_PER_APP || total > DRAFT_ROWS_PER_APP); i++) {
+      drop(drafts[i]!, "too many previews");
+      total -= drafts[i]!.rows;
+    }
+    return replaced;
   }
 
   /** A state change a person asked for: nothing to do, "wake" the runner, or why it cannot be done. */

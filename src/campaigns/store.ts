@@ -34,6 +34,18 @@ export interface Campaign extends CampaignPlan {
   finishedAt: number | null;
   /** Why it is paused or stopped (the wallet ran out, Gupshup refused the app's token, a person paused it). */
   reason: string | null;
+  /** Who previewed it (the caller's idempotency scope: an OAuth connection, a partner, a credential). */
+  draftedBy: string | null;
+  /** The OAuth connection that last started or resumed it ("grant:<id>"), when one did: ending that connection pauses it. */
+  startedBy: string | null;
+}
+
+/** A draft as the caps on drafts count it. */
+export interface DraftSize {
+  id: string;
+  name: string;
+  draftedBy: string | null;
+  rows: number;
 }
 
 /**
@@ -49,6 +61,8 @@ export class CampaignStore {
       CREATE TABLE IF NOT EXISTS campaign_recipient (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, destination TEXT NOT NULL, params TEXT NOT NULL, state TEXT NOT NULL, message_id TEXT, reason TEXT, sent_at INTEGER, handed_at INTEGER, PRIMARY KEY (campaign_id, row));
       CREATE INDEX IF NOT EXISTS campaign_recipient_state ON campaign_recipient (campaign_id, state, row);
       CREATE INDEX IF NOT EXISTS campaign_recipient_sent ON campaign_recipient (campaign_id, sent_at);`);
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(campaign)").toArray();
+    for (const column of ["drafted_by", "started_by"]) if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} TEXT`);
   }
 
   constructor(
@@ -58,10 +72,10 @@ export class CampaignStore {
     this.recipients = new RecipientRows(sql, tables);
   }
 
-  create(id: string, draft: CampaignDraft, now: number): void {
+  create(id: string, draft: CampaignDraft, now: number, draftedBy: string): void {
     this.tables.create();
     this.sql.exec(
-      "INSERT INTO campaign (id, app_id, name, state, template_id, template_name, category, source, src_name, message, upstream, fee_per_message, currency, created_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO campaign (id, app_id, name, state, template_id, template_name, category, source, src_name, message, upstream, fee_per_message, currency, created_at, drafted_by) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       id,
       draft.appId,
       draft.name,
@@ -75,6 +89,7 @@ export class CampaignStore {
       draft.feePerMessage,
       draft.currency,
       now,
+      draftedBy,
     );
     for (const r of draft.rows) {
       this.sql.exec("INSERT INTO campaign_recipient (campaign_id, row, destination, params, state) VALUES (?, ?, ?, ?, 'queued')", id, r.row, r.destination, JSON.stringify(r.params));
@@ -107,6 +122,41 @@ export class CampaignStore {
     );
   }
 
+  /** Records the OAuth connection (or none) that started or resumed a campaign. */
+  setStarter(id: string, startedBy: string | null): void {
+    this.sql.exec("UPDATE campaign SET started_by = ? WHERE id = ?", startedBy, id);
+  }
+
+  /** Pauses the running campaigns `startedBy` started or resumed, with `reason`; their ids and names. */
+  pauseStartedBy(startedBy: string, reason: string, now: number): { id: string; name: string }[] {
+    const paused = this.startedBy(startedBy).filter((c) => c.state === "running");
+    for (const c of paused) this.setState(c.id, "paused", reason, now);
+    return paused.map((c) => ({ id: c.id, name: c.name }));
+  }
+
+  /** The running and paused campaigns `startedBy` started or resumed last. */
+  startedBy(startedBy: string): Campaign[] {
+    if (!this.tables.exist) return [];
+    return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE started_by = ? AND state IN ('running', 'paused') ORDER BY started_at", startedBy).toArray().map(campaignOf);
+  }
+
+  /** The drafts, oldest first, with their recipient counts. */
+  drafts(): DraftSize[] {
+    if (!this.tables.exist) return [];
+    return this.sql
+      .exec<{ id: string; name: string; drafted_by: string | null; rows: number }>(
+        "SELECT c.id, c.name, c.drafted_by, (SELECT COUNT(*) FROM campaign_recipient r WHERE r.campaign_id = c.id) AS rows FROM campaign c WHERE c.state = 'draft' ORDER BY c.created_at",
+      )
+      .toArray()
+      .map((d) => ({ id: d.id, name: d.name, draftedBy: d.drafted_by, rows: d.rows }));
+  }
+
+  /** Forgets a campaign and its recipients. */
+  forget(id: string): void {
+    this.sql.exec("DELETE FROM campaign_recipient WHERE campaign_id = ?", id);
+    this.sql.exec("DELETE FROM campaign WHERE id = ?", id);
+  }
+
   /** The running campaigns, oldest start first. */
   running(): Campaign[] {
     if (!this.tables.exist) return [];
@@ -131,10 +181,7 @@ export class CampaignStore {
     const gone = this.sql
       .exec<{ id: string }>("SELECT id FROM campaign WHERE (state = 'draft' AND created_at < ?) OR (finished_at IS NOT NULL AND finished_at < ?) LIMIT 20", draftCutoff, finishedCutoff)
       .toArray();
-    for (const { id } of gone) {
-      this.sql.exec("DELETE FROM campaign_recipient WHERE campaign_id = ?", id);
-      this.sql.exec("DELETE FROM campaign WHERE id = ?", id);
-    }
+    for (const { id } of gone) this.forget(id);
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM campaign").one().n > 0;
   }
 }
@@ -157,6 +204,8 @@ type CampaignRow = {
   started_at: number | null;
   finished_at: number | null;
   reason: string | null;
+  drafted_by: string | null;
+  started_by: string | null;
 };
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -177,4 +226,6 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   reason: r.reason,
+  draftedBy: r.drafted_by,
+  startedBy: r.started_by,
 });

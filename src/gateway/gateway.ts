@@ -6,6 +6,7 @@ import { CAMPAIGN_SLICE_MS, type CampaignCommand, CampaignDesk, type DeskAnswer 
 import { CampaignStore } from "../campaigns/store";
 import { readSettings } from "../config";
 import type { Env } from "../env";
+import { rememberGrantApp } from "../http/connections-store";
 import { OPT_OUTS_LISTED, type OptOut, type OptOutChange, OptOuts, optedOutRefusal, recipientOf } from "../inbox/opt-outs";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -114,7 +115,19 @@ export class GupshupGateway extends DurableObject<Env> {
     const renew = this.campaigns.needsNewToken(command) ? { force: true, rejected: this.store.appToken() } : {};
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS, renew);
     if (!access.ok) return access;
-    return (await this.campaigns.handle(command, Date.now())) as DeskAnswer<R>;
+    const answer = await this.campaigns.handle(command, Date.now(), { scope: await this.access.sender(caller), ...(caller.principal ? { grant: caller.principal } : {}) });
+    if (answer.ok && caller.principal && (command.kind === "start" || command.kind === "resume")) await rememberGrantApp(this.env, caller.principal, appId);
+    return answer as DeskAnswer<R>;
+  }
+
+  /** An OAuth connection was ended: its running campaigns here pause (the worker calls this; no caller to check). */
+  async connectionEnded(grant: string): Promise<{ id: string; name: string }[]> {
+    return this.campaigns.connectionEnded(grant, Date.now());
+  }
+
+  /** The running and paused campaigns here that an OAuth connection started or resumed last. */
+  async campaignsStartedBy(grant: string): Promise<{ id: string; name: string; state: string }[]> {
+    return this.campaigns.startedBy(grant);
   }
 
   /** Makes sure a pruning alarm is set; asks storage once per object life, not on every send or read. */

@@ -1,5 +1,6 @@
 import { html, raw } from "hono/html";
 import { SERVER_NAME } from "../server";
+import type { ConnectionCampaign } from "./end-connection";
 import { credentialFields, PAGE_STYLE, type SignInOptions } from "./sign-in-page";
 
 /** One OAuth grant as the connections page and its JSON show it. */
@@ -12,6 +13,8 @@ export interface Connection {
   signIn: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Running and paused campaigns it started: ending it pauses the running ones. */
+  campaigns: ConnectionCampaign[];
 }
 
 export type ConnectionsView = { kind: "sign-in"; error?: string } | { kind: "list"; owner: string; proof: string; connections: Connection[] };
@@ -43,6 +46,7 @@ ${
 <div class="who">${c.client}</div>
 <div>May: <strong>${c.scopes.join(", ") || "nothing"}</strong> · Apps: <strong>${c.apps ? c.apps.join(", ") : "all"}</strong></div>
 <div class="muted">Connected ${c.createdAt.slice(0, 16).replace("T", " ")} UTC · last used ${c.lastUsedAt ? `${c.lastUsedAt.slice(0, 16).replace("T", " ")} UTC` : "not yet"}</div>
+${c.campaigns.length > 0 ? html`<div>Campaigns it started: ${c.campaigns.map((k, i) => html`${i > 0 ? ", " : ""}<strong>${k.name}</strong> (${k.state})`)}${c.campaigns.some((k) => k.state === "running") ? " — disconnecting pauses the running ones" : ""}</div>` : ""}
 <form method="post"><input type="hidden" name="action" value="revoke"><input type="hidden" name="owner" value="${view.owner}"><input type="hidden" name="proof" value="${view.proof}"><input type="hidden" name="grant" value="${c.id}">
 <div class="buttons"><button type="submit">Disconnect</button></div></form>
 </div>`,

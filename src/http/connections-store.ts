@@ -25,4 +25,22 @@ export async function grantLastUsed(env: Env, grantId: string): Promise<number |
 export async function forgetGrantUse(env: Env, grantId: string): Promise<void> {
   lastWritten.delete(grantId);
   await env.OAUTH_KV.delete(USED_PREFIX + grantId);
+  await env.OAUTH_KV.delete(APPS_PREFIX + grantId);
+}
+
+/** The apps where a grant started or resumed a campaign, so ending the grant can pause them there. */
+const APPS_PREFIX = "gupshup-mcp:grant-campaign-apps:";
+
+/** Records that `principal` ("grant:<id>") started or resumed a campaign on `appId`. */
+export async function rememberGrantApp(env: Env, principal: string, appId: string): Promise<void> {
+  const grantId = principal.replace(/^grant:/, "");
+  const apps = await grantCampaignApps(env, grantId);
+  if (apps.includes(appId)) return;
+  await env.OAUTH_KV.put(APPS_PREFIX + grantId, JSON.stringify([...apps, appId].slice(-100)), { expirationTtl: REFRESH_TOKEN_IDLE_TTL });
+}
+
+/** The apps where a grant started or resumed a campaign. */
+export async function grantCampaignApps(env: Env, grantId: string): Promise<string[]> {
+  const value = await env.OAUTH_KV.get<string[]>(APPS_PREFIX + grantId, "json");
+  return Array.isArray(value) ? value : [];
 }

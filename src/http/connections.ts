@@ -6,7 +6,8 @@ import { hmacSha256Hex, randomHexSecret, timingSafeEqual } from "../utils/secret
 import { checkAccessSecret } from "./access-secret";
 import { bearerToken, isLoopback } from "./auth";
 import { type Connection, renderConnectionsPage } from "./connections-page";
-import { forgetGrantUse, grantLastUsed } from "./connections-store";
+import { grantLastUsed } from "./connections-store";
+import { type ConnectionCampaign, connectionCampaigns, endConnection } from "./end-connection";
 import { REFRESH_TOKEN_IDLE_TTL } from "./grant";
 import { identify } from "./identity";
 import { readForm, requireOAuth, signInOptions } from "./sign-in";
@@ -40,8 +41,8 @@ connectionRoutes.delete("/:grantId", async (c) => {
   if (!owners) return c.json({ error: "unauthorized", message: unauthorized(settings) }, 401);
   const grant = await findGrant(c.env, owners, c.req.param("grantId"));
   if (!grant) return c.json({ error: "not_found", message: "No connection with that id. GET /connections lists them." }, 404);
-  await revoke(c.env, grant);
-  return c.json({ revoked: grant.id });
+  const paused = await revoke(c.env, grant);
+  return c.json({ revoked: grant.id, pausedCampaigns: paused });
 });
 
 /** Browser: sign in (action=sign-in) or end a connection (action=revoke, with the view's proof). */
@@ -105,6 +106,7 @@ async function connectionsOf(env: Env, owners: readonly string[]): Promise<Conne
         signIn: metadata.signIn ?? null,
         createdAt: new Date(grant.createdAt * 1000).toISOString(),
         lastUsedAt: lastUsed ? new Date(lastUsed).toISOString() : null,
+        campaigns: await connectionCampaigns(env, grant.id),
       });
     }
   }
@@ -130,10 +132,9 @@ async function findGrant(env: Env, owners: readonly string[], grantId: string): 
   return undefined;
 }
 
-/** Ends a grant: its access and refresh tokens stop working at once. */
-async function revoke(env: Env, grant: GrantSummary): Promise<void> {
-  await env.OAUTH_PROVIDER!.revokeGrant(grant.id, grant.userId);
-  await forgetGrantUse(env, grant.id);
+/** Ends a grant: its tokens stop working at once, and the campaigns it started pause. */
+function revoke(env: Env, grant: GrantSummary): Promise<ConnectionCampaign[]> {
+  return endConnection(env, env.OAUTH_PROVIDER!, grant.id, grant.userId);
 }
 
 async function page(c: Ctx, settings: Settings, view: Parameters<typeof renderConnectionsPage>[1], status: 200 | 401): Promise<Response> {

@@ -5,6 +5,7 @@ import { mayUse, toolNamed } from "../server";
 import { SCOPES } from "../tools/scopes";
 import { grantIdOf } from "./auth";
 import { recordGrantUse } from "./connections-store";
+import { endConnection } from "./end-connection";
 import { ACCESS_TOKEN_TTL, type GrantProps, REFRESH_TOKEN_IDLE_TTL, sessionFromGrant } from "./grant";
 import { CORS_HEADERS, calledTool, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
 
@@ -74,7 +75,7 @@ async function serveGrantedMcp(request: Request, env: Env, ctx: GrantedContext):
   if (!granted.ok) {
     // Ended, so its refresh token cannot bring back a connection that no longer fits.
     const grantId = grantIdOf(ctx.auth.token);
-    if (grantId && ctx.auth.userId) await env.OAUTH_PROVIDER!.revokeGrant(grantId, ctx.auth.userId);
+    if (grantId && ctx.auth.userId) await endConnection(env, env.OAUTH_PROVIDER!, grantId, ctx.auth.userId);
     const metadata = resourceMetadataUrl(new URL(ctx.auth.audience).origin);
     const challenge = `Bearer realm="OAuth", error="invalid_token", error_description="${granted.message.replace(/"/g, "'")}", resource_metadata="${metadata}"`;
     return Response.json({ error: "invalid_token", message: granted.message }, { status: 401, headers: { ...CORS_HEADERS, "WWW-Authenticate": challenge } });

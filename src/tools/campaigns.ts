@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
 import { usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
-import { type CampaignReport, DRAFT_TTL_MS, type DraftReply, draftExpired } from "../campaigns/desk";
+import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
@@ -147,6 +147,11 @@ export const campaignTools: ToolDefinition[] = [
         `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
         wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
         `The preview is valid until ${expiresAt}. Show this to the person; when they agree, start_campaign with campaignId ${campaignId} and confirm: true.`,
+        ...draft.replaced.map((r) =>
+          r.why === "same name"
+            ? `It replaces your earlier preview of "${r.name}" (${campaignIdOf(appId, r.id)}), which can no longer be started.`
+            : `To make room, the oldest preview not started, "${r.name}" (${campaignIdOf(appId, r.id)}), was forgotten (an app keeps ${DRAFTS_PER_APP} previews, ${DRAFTS_PER_CALLER} per caller).`,
+        ),
       ];
       return {
         structured: {

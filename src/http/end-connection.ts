@@ -1,0 +1,37 @@
+import type { OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import type { Env } from "../env";
+import { appObjectName } from "../gateway/names";
+import { forgetGrantUse, grantCampaignApps } from "./connections-store";
+
+/** A campaign an OAuth connection started or resumed last, as /connections shows it. */
+export interface ConnectionCampaign {
+  appId: string;
+  id: string;
+  name: string;
+  state: string;
+}
+
+/**
+ * Ends an OAuth connection: its access and refresh tokens stop working at once, and the campaigns
+ * it started that are still running pause (resumable by whoever runs the app). Says which paused.
+ */
+export async function endConnection(env: Env, helpers: OAuthHelpers, grantId: string, userId: string): Promise<ConnectionCampaign[]> {
+  await helpers.revokeGrant(grantId, userId);
+  const paused: ConnectionCampaign[] = [];
+  for (const appId of await grantCampaignApps(env, grantId)) {
+    for (const c of await gatewayOf(env, appId).connectionEnded(`grant:${grantId}`)) paused.push({ appId, ...c, state: "paused" });
+  }
+  await forgetGrantUse(env, grantId);
+  return paused;
+}
+
+/** The running and paused campaigns a connection started or resumed last. */
+export async function connectionCampaigns(env: Env, grantId: string): Promise<ConnectionCampaign[]> {
+  const campaigns: ConnectionCampaign[] = [];
+  for (const appId of await grantCampaignApps(env, grantId)) {
+    for (const c of await gatewayOf(env, appId).campaignsStartedBy(`grant:${grantId}`)) campaigns.push({ appId, ...c });
+  }
+  return campaigns;
+}
+
+const gatewayOf = (env: Env, appId: string) => env.GATEWAY.get(env.GATEWAY.idFromName(appObjectName(appId)));
