@@ -7,7 +7,8 @@ import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
 import { iconResponse } from "./http/icons";
 import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
-import { oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl } from "./http/oauth";
+import { oauthHelpersFor, oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl, TOKEN_PATH } from "./http/oauth";
+import { guardTokenEndpoint } from "./http/refresh-reuse";
 import { renderSetupPage } from "./http/setup-page";
 import { signInRoutes } from "./http/sign-in";
 import { receiveWebhook } from "./http/webhook";
@@ -94,6 +95,9 @@ export default {
     // The provider caches its helpers on the env it is given: a copy per request keeps origins apart.
     const requestEnv: Env = { ...env };
     delete requestEnv.OAUTH_PROVIDER;
+    if (path === TOKEN_PATH && request.method === "POST") {
+      return guardTokenEndpoint(forwarded, requestEnv, oauthHelpersFor(origin, requestEnv)!, (r) => provider.fetch(r, requestEnv, ctx));
+    }
     const response = provider.fetch(forwarded, requestEnv, ctx);
     return mcp && !request.headers.has("Authorization") ? response.then((r) => explainSignIn(r, request, settings)) : response;
   },

@@ -140,7 +140,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(4);
   });
 
-  it("runs the whole connector flow: registration, sign-in with the access secret, PKCE code exchange, tools, refresh, revocation", async () => {
+  it("runs the whole connector flow: registration, sign-in with the access secret, PKCE code exchange, tools, refresh, and a replayed refresh token ending it", async () => {
     const { client, oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read", "send", "manage"] });
     expect(oauth.registration?.client_id).toBeTruthy();
     expect(oauth.stored?.scope?.split(" ").sort()).toEqual(["manage", "read", "send"]);
@@ -154,7 +154,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(listed[0]!.headers.token).toBe(SANDBOX_DEMO_PARTNER_TOKEN);
 
     // Refresh, as the SDK client does it: new tokens each time. Rotation: a refresh token stays good
-    // only until its successor has been used (so one lost answer does not sign the connector out).
+    // only until its successor has been used, or a minute (so one lost answer does not sign the connector out).
     const refresh = () => auth(oauth, { serverUrl: MCP_URL, fetchFn: (url, init) => callWorker(new Request(url, init)) });
     const before = oauth.stored!;
     expect(await refresh()).toBe("AUTHORIZED");
@@ -171,8 +171,33 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
       }),
     );
     expect(reused.status).toBe(400);
-    expect(((await reused.json()) as { error: string }).error).toBe("invalid_grant");
+    expect(await reused.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(/^This refresh token was already used.*the connection was ended/) });
+    // Reuse detection (RFC 9700): whoever replayed it, the connection is over — its newest tokens too.
+    expect((await mcpPost(renewed.access_token, initialize, operatorEnv)).status).toBe(401);
+    await expect(refresh()).rejects.toThrow(/Grant not found/);
+  });
 
+  it("a refresh token replayed within a minute of its rotation is the provider's grace for a lost answer, not a reuse", async () => {
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const exchange = (refreshToken: string) =>
+      callWorker(
+        new Request("http://localhost/token", {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: oauth.registration!.client_id }),
+        }),
+      );
+    const first = oauth.stored!.refresh_token!;
+    expect((await exchange(first)).status).toBe(200);
+    const retried = await exchange(first); // the client never saw the first answer
+    expect(retried.status).toBe(200);
+    const { access_token } = (await retried.json()) as { access_token: string };
+    expect((await mcpPost(access_token, initialize, operatorEnv)).status).toBe(200);
+  });
+
+  it("revokes through the token endpoint (RFC 7009)", async () => {
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const renewed = oauth.stored!;
     // Revocation: POST /token with the token; /mcp then answers 401 again.
     const revoked = await callWorker(
       new Request("http://localhost/token", {

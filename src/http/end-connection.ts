@@ -17,6 +17,11 @@ export interface ConnectionCampaign {
  */
 export async function endConnection(env: Env, helpers: OAuthHelpers, grantId: string, userId: string): Promise<ConnectionCampaign[]> {
   await helpers.revokeGrant(grantId, userId);
+  return connectionEnded(env, grantId);
+}
+
+/** After a connection's grant is gone: its running campaigns pause, and what was kept about it goes. */
+export async function connectionEnded(env: Env, grantId: string): Promise<ConnectionCampaign[]> {
   const paused: ConnectionCampaign[] = [];
   for (const appId of await grantCampaignApps(env, grantId)) {
     for (const c of await gatewayOf(env, appId).connectionEnded(`grant:${grantId}`)) paused.push({ appId, ...c, state: "paused" });

@@ -1,4 +1,4 @@
-import { insufficientScope, OAuthProvider, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
+import { getOAuthApi, insufficientScope, type OAuthHelpers, OAuthProvider, type OAuthProviderOptions, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
 import { isLoopbackHostname, readSettings } from "../config";
 import type { Env } from "../env";
 import { mayUse, toolNamed } from "../server";
@@ -10,9 +10,17 @@ import { ACCESS_TOKEN_TTL, type GrantProps, REFRESH_TOKEN_IDLE_TTL, sessionFromG
 import { CORS_HEADERS, calledTool, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
 
 export const AUTHORIZE_PATH = "/authorize";
+export const TOKEN_PATH = "/token";
 export const PROTECTED_RESOURCE_PATH = "/.well-known/oauth-protected-resource";
 
 const providers = new Map<string, OAuthProvider<Env>>();
+const providerOptions = new Map<string, OAuthProviderOptions<Env>>();
+
+/** The provider's helpers for an origin whose provider was built (for the token endpoint's guard, which runs before it). */
+export function oauthHelpersFor(origin: string, env: Env): OAuthHelpers | undefined {
+  const options = providerOptions.get(origin);
+  return options && getOAuthApi(options, env);
+}
 
 /**
  * The OAuth 2.1 authorization server and resource guard for one public origin. The resource URL
@@ -22,12 +30,12 @@ export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler
   const cached = providers.get(origin);
   if (cached) return cached;
   if (!offersOAuth(origin)) return undefined;
-  const provider = new OAuthProvider<Env>({
+  const options: OAuthProviderOptions<Env> = {
     apiRoute: "/mcp",
     apiHandler: { fetch: serveGrantedMcp as never },
     defaultHandler,
     authorizeEndpoint: AUTHORIZE_PATH,
-    tokenEndpoint: "/token",
+    tokenEndpoint: TOKEN_PATH,
     clientRegistrationEndpoint: "/register",
     scopesSupported: [...SCOPES],
     requiredScopes: [...SCOPES],
@@ -45,8 +53,10 @@ export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler
     onError: ({ status, code, description }) => {
       if (status >= 500) console.error(`[gupshup-mcp] OAuth ${status} ${code}: ${description}`);
     },
-  });
+  };
+  const provider = new OAuthProvider<Env>(options);
   providers.set(origin, provider);
+  providerOptions.set(origin, options);
   return provider;
 }
 
