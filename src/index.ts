@@ -8,9 +8,9 @@ import { rejectForeignHostOrOrigin } from "./http/guard";
 import { iconResponse } from "./http/icons";
 import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
 import { oauthHelpersFor, oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl, TOKEN_PATH } from "./http/oauth";
-import { guardTokenEndpoint } from "./http/refresh-reuse";
 import { renderSetupPage } from "./http/setup-page";
 import { signInRoutes } from "./http/sign-in";
+import { guardTokenEndpoint } from "./http/token-endpoint";
 import { receiveWebhook } from "./http/webhook";
 import { timingSafeEqual } from "./utils/secrets";
 

@@ -1,5 +1,5 @@
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../src/env";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
@@ -520,5 +520,61 @@ describe("where OAuth is not offered", () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/sign-in \(OAuth\) token/);
     expect(await upstreamRequests()).toHaveLength(0);
+  });
+});
+
+describe("client metadata documents (a client_id that is an https URL)", () => {
+  const authorize = (clientId: string) =>
+    callWorker(
+      new Request(
+        `http://localhost/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "https://client.example/cb", code_challenge: "x".repeat(43), code_challenge_method: "S256", state: "s" })}`,
+      ),
+      operatorEnv,
+    );
+
+  it("never fetches one on an internal or single-label host, and answers every unusable one with the same words", async () => {
+    const fetched: string[] = [];
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = String(input instanceof Request ? input.url : input);
+      fetched.push(url);
+      if (url.startsWith("https://missing.example")) return new Response("not here", { status: 404 });
+      throw new TypeError("Network connection lost.");
+    });
+    // The provider logs each failed fetch for the operator: those two lines, and only those, are expected.
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const pages = [];
+      for (const id of [
+        "https://127.0.0.1:8813/client.json",
+        "https://vm:8813/client.json",
+        "https://localhost/client.json",
+        "https://[::1]/c.json",
+        "https://missing.example/client.json",
+        "https://down.example/client.json",
+      ]) {
+        const res = await authorize(id);
+        pages.push({ status: res.status, text: (await res.text()).replace(/\s+/g, " ") });
+      }
+      expect(fetched).toEqual(["https://missing.example/client.json", "https://down.example/client.json"]);
+      expect(new Set(pages.map((p) => p.status))).toEqual(new Set([400]));
+      for (const p of pages) expect(p.text).toContain("client information (the document its client_id points to) could not be used. Start the connection again");
+      expect(pages.every((p) => !/404|Network|refused|timed out/i.test(p.text))).toBe(true);
+
+      const token = await callWorker(
+        new Request("http://localhost/token", {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "authorization_code", code: "c", client_id: "https://127.0.0.1:8813/client.json", redirect_uri: "https://client.example/cb", code_verifier: "v" }),
+        }),
+        operatorEnv,
+      );
+      expect(token.status).toBe(401);
+      expect(await token.json()).toEqual({ error: "invalid_client", error_description: "Client not found" });
+      expect(fetched).toHaveLength(2);
+      expect(warned.mock.calls.map((c) => String(c[0]))).toEqual(["CIMD fetch failed for https://missing.example/client.json:", "CIMD fetch failed for https://down.example/client.json:"]);
+    } finally {
+      spy.mockRestore();
+      warned.mockRestore();
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { AuthorizationError, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, type AuthRequest, CimdFetchError, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { readSettings, type Settings } from "../config";
 import type { Env } from "../env";
 import { isScope, SCOPES, type Scope } from "../tools/scopes";
 import { declaresMoreThan, readCapped } from "../utils/read-capped";
+import { CLIENT_METADATA_UNUSABLE, refusedClientMetadataUrl } from "./client-metadata";
 import { type GrantProps, gateFingerprint } from "./grant";
 import { identify } from "./identity";
 import { AUTHORIZE_PATH } from "./oauth";
@@ -31,6 +32,7 @@ signInRoutes.use(AUTHORIZE_PATH, requireOAuth);
 
 signInRoutes.get(AUTHORIZE_PATH, async (c) => {
   const helpers = c.env.OAUTH_PROVIDER!;
+  if (refusedClientMetadataUrl(new URL(c.req.url).searchParams.get("client_id"), new URL(c.req.url).hostname)) return unusableLink(CLIENT_METADATA_UNUSABLE);
   const authRequest = await parse(helpers, c.req.raw);
   if (!authRequest.ok) return authRequest.response;
   const offered = offeredScopes(authRequest.request);
@@ -128,10 +130,14 @@ async function parse(helpers: OAuthHelpers, request: Request): Promise<{ ok: tru
   try {
     return { ok: true, request: await helpers.parseAuthRequest(request) };
   } catch (error) {
-    const why = error instanceof Error ? error.message : "it is not a valid authorization request";
-    const page = await renderSignInProblem("This sign-in link does not work", `${why}. Start the connection again from your assistant (for example claude.ai → Settings → Connectors).`);
-    return { ok: false, response: new Response(String(page), { status: 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } }) };
+    const why = error instanceof CimdFetchError ? CLIENT_METADATA_UNUSABLE : error instanceof Error ? error.message : "it is not a valid authorization request";
+    return { ok: false, response: await unusableLink(why) };
   }
+}
+
+async function unusableLink(why: string): Promise<Response> {
+  const page = await renderSignInProblem("This sign-in link does not work", `${why}. Start the connection again from your assistant (for example claude.ai → Settings → Connectors).`);
+  return new Response(String(page), { status: 400, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
 }
 
 /** Runs a consent step that consumes the form's handle; an expired or foreign handle becomes a message. */

@@ -1,6 +1,7 @@
 import type { OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { Env } from "../env";
 import { sha256Hex } from "../utils/secrets";
+import { refusedClientMetadataUrl } from "./client-metadata";
 import { connectionEnded, endConnection } from "./end-connection";
 import { REFRESH_TOKEN_IDLE_TTL } from "./grant";
 import { readForm } from "./sign-in";
@@ -29,6 +30,10 @@ export async function guardTokenEndpoint(request: Request, env: Env, helpers: OA
   const form = await readForm(new Request(request.url, { method: "POST", body }));
   const again = () => forward(new Request(request, { body }));
   if (!form) return again();
+  if (refusedClientMetadataUrl(form.get("client_id"), new URL(request.url).hostname)) {
+    // As the provider answers a client whose metadata document failed: nothing tells what the URL reaches.
+    return Response.json({ error: "invalid_client", error_description: "Client not found" }, { status: 401, headers: { "Cache-Control": "no-store" } });
+  }
   const grantType = form.get("grant_type");
   if (grantType === "refresh_token") return refresh(env, helpers, form.get("refresh_token") ?? "", again);
   if (grantType === null && form.has("token")) {
