@@ -15,11 +15,11 @@ const ACCESS_PROOF_MS = 60 * 60_000;
 const REFUSED_CALLER_MS = 60_000;
 /**
  * A caller new to this app proves access by the partner's app list (account scope: it spends none
- * of the app's token calls). Those proofs are capped — all callers together a second, and one client
- * address a minute — so made-up bearers cannot flood Gupshup's account endpoint from here.
+ * of the app's token calls). A client address whose proofs failed this often in the last minute
+ * gets no more until they age out, so made-up bearers cannot flood Gupshup from here; a proof that
+ * succeeds never counts, so an owner's new token is not held up by their own address.
  */
-const PROOFS_PER_SECOND = 3;
-const PROOFS_PER_ADDRESS_PER_MINUTE = 2;
+const FAILED_PROOFS_PER_ADDRESS = 3;
 
 /** The refusal of a caller whose partner account's app list does not have the app. */
 export const NOT_IN_APP_LIST = "not in this partner account's app list";
@@ -35,8 +35,8 @@ export class AppAccess {
   private readonly fetches = new JoinedWork<TokenResult>();
   private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
-  /** When callers new to this app asked for its proof by app list, and from which address. */
-  private proofs: { at: number; address: string | undefined }[] = [];
+  /** When proofs by app list failed here, from which address (callers without one are not counted). */
+  private failedProofs: { at: number; address: string }[] = [];
 
   constructor(
     private readonly store: GatewayStore,
@@ -125,33 +125,27 @@ export class AppAccess {
 
   /** Gupshup's app list for the caller's credential has this app (or why it could not be shown). */
   private async proveByAppList(appId: string, caller: Caller, who: string): Promise<TokenResult | { ok: true }> {
-    const crowded = this.admitProof(caller.address, Date.now());
-    if (crowded) return crowded;
+    const now = Date.now();
+    this.failedProofs = this.failedProofs.filter((f) => f.at > now - 60_000);
+    const fromAddress = this.failedProofs.filter((f) => f.address === caller.address);
+    if (fromAddress.length >= FAILED_PROOFS_PER_ADDRESS) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((fromAddress[0]!.at + 60_000 - now) / 1000));
+      return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many failed checks from this address", retryAfterSeconds, crowdedOut: true } };
+    }
     const listed = await this.listApps(appId, caller);
-    if (!listed.ok) {
-      if (listed.failure.kind === "auth") this.refuse(who, { ...listed.failure, partnerToken: true });
-      return { ok: false, failure: listed.failure.kind === "auth" ? { ...listed.failure, partnerToken: true } : listed.failure };
+    const failure: UpstreamFailure | undefined = !listed.ok
+      ? listed.failure.kind === "auth"
+        ? { ...listed.failure, partnerToken: true }
+        : listed.failure
+      : appProfileOf(listed.data, appId)
+        ? undefined
+        : { kind: "rejected", endpoint: "appToken", status: 403, message: NOT_IN_APP_LIST };
+    if (!failure) return { ok: true };
+    if (failure.kind === "auth" || failure.kind === "rejected") {
+      this.refuse(who, failure);
+      if (caller.address !== undefined) this.failedProofs.push({ at: Date.now(), address: caller.address });
     }
-    if (appProfileOf(listed.data, appId)) return { ok: true };
-    const failure: UpstreamFailure = { kind: "rejected", endpoint: "appToken", status: 403, message: NOT_IN_APP_LIST };
-    this.refuse(who, failure);
     return { ok: false, failure };
-  }
-
-  /** Admits one proof by app list for a caller new to this app, or says how long to wait. */
-  private admitProof(address: string | undefined, now: number): TokenResult | undefined {
-    this.proofs = this.proofs.filter((f) => f.at > now - 60_000);
-    const lastSecond = this.proofs.filter((f) => f.at > now - 1_000);
-    const fromAddress = address === undefined ? [] : this.proofs.filter((f) => f.address === address);
-    const waitMs = lastSecond.length >= PROOFS_PER_SECOND ? lastSecond[0]!.at + 1_000 - now : fromAddress.length >= PROOFS_PER_ADDRESS_PER_MINUTE ? fromAddress[0]!.at + 60_000 - now : 0;
-    if (waitMs > 0) {
-      return {
-        ok: false,
-        failure: { kind: "rate_limited", endpoint: "appToken", message: "too many callers new to this app", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), crowdedOut: true },
-      };
-    }
-    this.proofs.push({ at: now, address });
-    return undefined;
   }
 
   /** Runs `fn` with the caller's partner token; a login-managed token is renewed once on rejection. */
