@@ -7,7 +7,8 @@ import { docsMetadata } from "./http/docs";
 import { rejectForeignHostOrOrigin } from "./http/guard";
 import { iconResponse } from "./http/icons";
 import { CORS_HEADERS, mcpPreflight, readMcpRequest, serveMcp, wantsHtml, withCors } from "./http/mcp-endpoint";
-import { oauthHelpersFor, oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, resourceMetadataUrl, TOKEN_PATH } from "./http/oauth";
+import { oauthHelpersFor, oauthProviderFor, offersOAuth, PROTECTED_RESOURCE_PATH, REGISTER_PATH, resourceMetadataUrl, TOKEN_PATH } from "./http/oauth";
+import { guardRegistration } from "./http/registration";
 import { renderSetupPage } from "./http/setup-page";
 import { signInRoutes } from "./http/sign-in";
 import { guardTokenEndpoint } from "./http/token-endpoint";
@@ -98,6 +99,7 @@ export default {
     if (path === TOKEN_PATH && request.method === "POST") {
       return guardTokenEndpoint(forwarded, requestEnv, oauthHelpersFor(origin, requestEnv)!, (r) => provider.fetch(r, requestEnv, ctx));
     }
+    if (path === REGISTER_PATH && request.method === "POST") return guardRegistration(forwarded, requestEnv, (r) => provider.fetch(r, requestEnv, ctx));
     const response = provider.fetch(forwarded, requestEnv, ctx);
     return mcp && !request.headers.has("Authorization") ? response.then((r) => explainSignIn(r, request, settings)) : response;
   },

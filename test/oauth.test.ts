@@ -578,3 +578,41 @@ describe("client metadata documents (a client_id that is an https URL)", () => {
     }
   });
 });
+
+describe("client registration (RFC 7591) is bounded", () => {
+  const register = (body: unknown, address = "198.51.100.60") =>
+    callWorker(new Request("http://localhost/register", { method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": address }, body: JSON.stringify(body) }), operatorEnv);
+  const client = (extra: Record<string, unknown> = {}) => ({ client_name: "Claude", redirect_uris: ["https://claude.ai/api/mcp/auth_callback"], token_endpoint_auth_method: "none", ...extra });
+  /** When KV forgets a client's record (epoch seconds). */
+  const expiresAt = async (clientId: string) => (await testEnv.OAUTH_KV.list({ prefix: `client:${clientId}` })).keys[0]?.expiration;
+
+  it("refuses 50 redirect URIs, and 5,000 or a 1 MB name by size, before storing anything", async () => {
+    const before = (await testEnv.OAUTH_KV.list({ prefix: "client:" })).keys.length;
+    const uris = (n: number) => Array.from({ length: n }, (_, i) => `https://attacker.example/cb/${i}`);
+    const many = await register(client({ redirect_uris: uris(50) }));
+    expect(many.status).toBe(400);
+    expect(await many.json()).toMatchObject({ error: "invalid_redirect_uri", error_description: expect.stringContaining("at most 10 redirect URIs (this one has 50)") });
+    expect((await register(client({ redirect_uris: uris(5000) }))).status).toBe(413);
+    const big = await register(client({ client_name: "x".repeat(1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect((await testEnv.OAUTH_KV.list({ prefix: "client:" })).keys.length).toBe(before);
+  });
+
+  it("one address registers at most 10 clients an hour; others are not held up", async () => {
+    for (let i = 0; i < 10; i++) expect((await register(client(), "198.51.100.61")).status).toBe(201);
+    const eleventh = await register(client(), "198.51.100.61");
+    expect(eleventh.status).toBe(429);
+    expect(Number(eleventh.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await register(client(), "198.51.100.62")).status).toBe(201);
+  });
+
+  it("a client never used is forgotten after a day; its first token exchange keeps it as long as a connection lasts (30 days)", async () => {
+    const registered = (await (await register(client())).json()) as { client_id: string };
+    const day = Date.now() / 1000 + 86_400;
+    expect(Math.abs((await expiresAt(registered.client_id))! - day)).toBeLessThan(60);
+
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const month = Date.now() / 1000 + 30 * 86_400;
+    expect(Math.abs((await expiresAt(oauth.registration!.client_id))! - month)).toBeLessThan(60);
+  });
+});

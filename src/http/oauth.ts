@@ -8,9 +8,11 @@ import { recordGrantUse } from "./connections-store";
 import { endConnection } from "./end-connection";
 import { ACCESS_TOKEN_TTL, type GrantProps, REFRESH_TOKEN_IDLE_TTL, sessionFromGrant } from "./grant";
 import { CORS_HEADERS, calledTool, readMcpRequest, serveMcp, withCors } from "./mcp-endpoint";
+import { checkRegistration } from "./registration";
 
 export const AUTHORIZE_PATH = "/authorize";
 export const TOKEN_PATH = "/token";
+export const REGISTER_PATH = "/register";
 export const PROTECTED_RESOURCE_PATH = "/.well-known/oauth-protected-resource";
 
 const providers = new Map<string, OAuthProvider<Env>>();
@@ -36,7 +38,10 @@ export function oauthProviderFor(origin: string, defaultHandler: ExportedHandler
     defaultHandler,
     authorizeEndpoint: AUTHORIZE_PATH,
     tokenEndpoint: TOKEN_PATH,
-    clientRegistrationEndpoint: "/register",
+    clientRegistrationEndpoint: REGISTER_PATH,
+    // A client lives as long as its grants may (renewed on each token exchange); one never used goes after a day (registration.ts).
+    clientRegistrationTTL: REFRESH_TOKEN_IDLE_TTL,
+    clientRegistrationCallback: checkRegistration,
     scopesSupported: [...SCOPES],
     requiredScopes: [...SCOPES],
     accessTokenTTL: ACCESS_TOKEN_TTL,
