@@ -6,6 +6,7 @@ import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, t
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
+import { personApproves } from "./ask-person";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
 import { carouselSend } from "./carousel";
 import type { ToolContext } from "./context";
@@ -187,7 +188,7 @@ export const campaignTools: ToolDefinition[] = [
       // Starts billable sends to everyone in the preview.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const { appId, id } = splitCampaignId(args.campaignId);
       const before = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
       const { campaign } = before;
@@ -205,6 +206,14 @@ export const campaignTools: ToolDefinition[] = [
             `Not started: the campaign is estimated at ${money(cost, campaign.currency)} but the wallet has ${money(wallet.balance, wallet.currency)} — ${money(cost - wallet.available, campaign.currency)} short. Top up the Gupshup wallet, then start_campaign again.`,
           );
         }
+      }
+      if (campaign.state === "draft") {
+        const cost = campaign.feePerMessage === null ? "an unknown cost" : `about ${money(campaign.feePerMessage * before.counts.queued, campaign.currency)}`;
+        personApproves(
+          extra,
+          `Start campaign "${campaign.name}" on app ${appId}? It sends template ${campaign.templateName} to ${before.counts.queued} people on WhatsApp, for ${cost}. Sent messages cannot be taken back.`,
+          `Not started: the person did not approve campaign "${campaign.name}". Nothing was sent; start_campaign asks again when they want it.`,
+        );
       }
       const report = await ctx.campaign<CampaignReport>(appId, { kind: "start", id });
       const { structured, summary } = describeCampaign(report);

@@ -4,6 +4,7 @@ import { AnswerShapeError } from "../api/responses";
 import { iconAt, toolGroup } from "../http/icons";
 import { redactSecrets } from "../utils/secrets";
 import { type ViewName, viewMeta } from "../views";
+import { AskThePerson } from "./ask-person";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { listedSchema } from "./listed-schema";
@@ -75,6 +76,7 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
         const outcome = await run(args, extra);
         return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };
       } catch (error) {
+        if (error instanceof AskThePerson) return error.result;
         if (error instanceof ToolError || error instanceof AnswerShapeError) return { isError: true, content: [{ type: "text", text: error.message }] };
         const reference = crypto.randomUUID().slice(0, 8);
         console.error(`[gupshup-mcp] ${name} failed unexpectedly (ref ${reference}): ${redactSecrets(String(error))}`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OPT_OUT_SOURCES } from "../inbox/opt-outs";
+import { personApproves } from "./ask-person";
 import { defineTool, type ToolDefinition } from "./define";
 import { appIdInput, phoneInput } from "./schemas";
 
@@ -30,9 +31,16 @@ export const optOutTools: ToolDefinition[] = [
       // remove takes a number off the list: marketing can reach someone who had asked it to stop.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const numbers = [...new Set((args.destinations ?? []).map((d) => ctx.recipient(d).number))];
+      if (args.action === "remove") {
+        personApproves(
+          extra,
+          `Take ${numbers.length} number(s) off app ${appId}'s opt-out list (${numbers.slice(0, 5).join(", ")}${numbers.length > 5 ? ", …" : ""})? They asked not to get messages; once removed, campaigns reach them again.`,
+          "Not changed: the person did not approve taking these numbers off the opt-out list.",
+        );
+      }
       const { changed, optedOut: listed, total } = await ctx.optOuts(appId, args.action === "list" ? { action: "list" } : { action: args.action, numbers });
       const optedOut = listed.map((o) => ({ number: o.number, since: new Date(o.since).toISOString(), source: o.source }));
       const done =

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { appTokenResponse, parseAnswer, usageResponse } from "../api/responses";
 import { maskToken } from "../utils/secrets";
 import { appSummary, listAccountApps } from "./apps";
+import { personApproves } from "./ask-person";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { appIdInput, appIdValue } from "./schemas";
@@ -111,7 +112,14 @@ export const utilityTools: ToolDefinition[] = [
       // Not read-only: Gupshup mints a token when the app has none, and each call spends the token budget.
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
+      if (args.reveal) {
+        personApproves(
+          extra,
+          `Show app ${args.appId}'s access token in this conversation? It is a password for the app: whoever sees it can send messages and spend the app's balance.`,
+          "Not shown: the person did not approve revealing the token. Call again without reveal for the masked token.",
+        );
+      }
       const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });
       const record = parseAnswer(appTokenResponse, data, "get_app_token");
       const token = args.reveal ? record.token : maskToken(record.token);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseAnswer } from "../api/responses";
 import { WEBHOOK_SECRET_HEADER } from "../constants";
 import type { WebhookSetup } from "../inbox/webhook-secrets";
+import { personApproves } from "./ask-person";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { type FailureContext, ToolError, translateFailure, unwrap } from "./errors";
@@ -120,7 +121,7 @@ export const webhookTools: ToolDefinition[] = [
       // It replaces the app's callback subscription (rotateSecret also its secret): not the same result twice.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const format = args.format ?? "gupshup";
       const base = new URL(args.webhookBaseUrl ?? ctx.origin());
@@ -136,6 +137,11 @@ export const webhookTools: ToolDefinition[] = [
         );
       }
       const plan: Plan = { ctx, appId, url: `${base.origin}/webhooks/gupshup/${encodeURIComponent(appId)}`, version: format === "meta" ? "3" : "2", failure: { session: ctx.session, appId } };
+      personApproves(
+        extra,
+        `Send app ${appId}'s WhatsApp callbacks — customers' numbers and messages, delivery reports — to ${plan.url}? This replaces where Gupshup sends them now.`,
+        "Not changed: the person did not approve where the app's callbacks go. Gupshup keeps sending them where it did.",
+      );
 
       const listing = await listOurs(ctx, appId);
       if ("failure" in listing) throw new ToolError(translateFailure(listing.failure, plan.failure));
