@@ -97,7 +97,12 @@ export default {
     const requestEnv: Env = { ...env };
     delete requestEnv.OAUTH_PROVIDER;
     if (path === TOKEN_PATH && request.method === "POST") {
-      return guardTokenEndpoint(forwarded, requestEnv, oauthHelpersFor(origin, requestEnv)!, (r) => provider.fetch(r, requestEnv, ctx));
+      return guardTokenEndpoint(
+        forwarded,
+        requestEnv,
+        () => oauthHelpersFor(origin, requestEnv)!,
+        (r) => provider.fetch(r, requestEnv, ctx),
+      );
     }
     if (path === REGISTER_PATH && request.method === "POST") return guardRegistration(forwarded, requestEnv, (r) => provider.fetch(r, requestEnv, ctx));
     const response = provider.fetch(forwarded, requestEnv, ctx);

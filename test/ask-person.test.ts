@@ -16,9 +16,13 @@ async function personAsked(answer: Answer) {
     return answer;
   });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), { fetch: (url, init) => callWorker(new Request(url, init)), requestInit: { headers: { Authorization: `Bearer ${MCP_AUTH_TOKEN}` } } }),
+    new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), {
+      fetch: (url, init) => callWorker(new Request(url, init)),
+      requestInit: { headers: { Authorization: `Bearer ${MCP_AUTH_TOKEN}` } },
+    }),
   );
-  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: Record<string, unknown> };
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: Record<string, unknown> };
   return { asked, call };
 }
 
@@ -36,7 +40,9 @@ describe("the person, not the model, approves what cannot be taken back (MCP eli
     const campaignId = await preview();
     const no = await personAsked({ action: "decline" });
     const refused = await no.call("start_campaign", { campaignId, confirm: true });
-    expect(no.asked).toEqual([expect.stringMatching(/^Start campaign "Diwali" on app .*\? It sends template order_update to 3 people on WhatsApp, for (about|an unknown cost).*cannot be taken back\.$/)]);
+    expect(no.asked).toEqual([
+      expect.stringMatching(/^Start campaign "Diwali" on app .*\? It sends template order_update to 3 people on WhatsApp, for (about|an unknown cost).*cannot be taken back\.$/),
+    ]);
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/^Not started: the person did not approve campaign "Diwali"/);
 

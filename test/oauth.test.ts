@@ -195,6 +195,31 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect((await mcpPost(access_token, initialize, operatorEnv)).status).toBe(200);
   });
 
+  it("reuse is caught however the copy is used: after many rotations, a second replay within the grace, a padded request", async () => {
+    const exchange = (clientId: string, refreshToken: string, pad = "") =>
+      callWorker(
+        new Request("http://localhost/token", {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientId, ...(pad ? { pad } : {}) }),
+        }),
+      );
+    const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
+    const clientId = oauth.registration!.client_id;
+    const stolen = oauth.stored!.refresh_token!;
+    let current = stolen;
+    for (let i = 0; i < 25; i++) current = ((await (await exchange(clientId, current)).json()) as { refresh_token: string }).refresh_token;
+    expect((await exchange(clientId, stolen, "x".repeat(20 * 1024))).status).toBe(413); // too large to check: refused, not passed on
+    const replayed = await exchange(clientId, stolen);
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toMatchObject({ error_description: expect.stringMatching(/^This refresh token was already used/) });
+    expect((await exchange(clientId, current)).status).toBe(400); // the connection is over
+
+    const second = (await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] })).oauth;
+    const first = second.stored!.refresh_token!;
+    for (const expected of [200, 200, 400]) expect((await exchange(second.registration!.client_id, first)).status).toBe(expected); // the provider's grace, once
+  });
+
   it("revokes through the token endpoint (RFC 7009)", async () => {
     const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
     const renewed = oauth.stored!;
@@ -570,6 +595,17 @@ describe("client metadata documents (a client_id that is an https URL)", () => {
       );
       expect(token.status).toBe(401);
       expect(await token.json()).toEqual({ error: "invalid_client", error_description: "Client not found" });
+      // Nor by the other ways a client names itself: an empty client_id first, or HTTP Basic.
+      for (const init of [
+        { body: "grant_type=authorization_code&code=c&client_id=&client_id=https%3A%2F%2F127.0.0.1%2Fc.json" },
+        { body: "grant_type=authorization_code&code=c", headers: { Authorization: `Basic ${btoa(`${encodeURIComponent("https://10.0.0.1/c.json")}:x`)}` } },
+      ]) {
+        const res = await callWorker(
+          new Request("http://localhost/token", { method: "POST", body: init.body, headers: { "Content-Type": "application/x-www-form-urlencoded", ...init.headers } }),
+          operatorEnv,
+        );
+        expect(await res.json()).toEqual({ error: "invalid_client", error_description: "Client not found" });
+      }
       expect(fetched).toHaveLength(2);
       expect(warned.mock.calls.map((c) => String(c[0]))).toEqual(["CIMD fetch failed for https://missing.example/client.json:", "CIMD fetch failed for https://down.example/client.json:"]);
     } finally {

@@ -1,7 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { NEW_LOGINS_PER_MINUTE } from "../src/gateway/login-budget";
+import { type GupshupLoginBudget, MAX_FAILURES_PER_EMAIL, NEW_LOGINS_PER_MINUTE } from "../src/gateway/login-budget";
+import { LOGIN_BUDGET_NAME } from "../src/gateway/names";
 import { SANDBOX_DEMO_LOGIN } from "../src/sandbox/credentials";
-import { callTool, callWorker, MCP_AUTH_TOKEN, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
+import { callTool, callWorker, MCP_AUTH_TOKEN, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 import { connectWithOAuth, openSignInPage, type Route, startAuthorization, submitSignIn } from "./oauth-client";
 
 /** Hosted: partners sign in with their own Gupshup login, behind the access secret. */
@@ -68,5 +70,17 @@ describe("sign-in cannot lock partners out or guess secrets", () => {
     expect(textOf(apps)).toContain("DemoStore");
     expect(await upstreamRequests(/\/login$/)).toHaveLength(2 + reachedGupshup);
     expect(await sandbox().tooManyRequestsCount()).toBe(0);
+  });
+
+  it("an email strangers failed for from many addresses stays closed to those addresses only: the owner signs in from anywhere else", async () => {
+    const budget = testEnv.LOGIN_BUDGET.get(testEnv.LOGIN_BUDGET.idFromName(LOGIN_BUDGET_NAME));
+    const email = "hot-email-hash";
+    await runInDurableObject(budget, async (instance: GupshupLoginBudget) => {
+      // Five addresses, four failures each (each under the per-address limit of 5): the email's 20.
+      for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) instance.failed({ emailHash: email, address: `198.51.100.${100 + (i % 5)}`, proven: false });
+      expect(instance.admit({ emailHash: email, address: "198.51.100.100", proven: false })).toMatchObject({ ok: false, why: "failures" });
+      expect(instance.admit({ emailHash: email, address: "203.0.113.50", proven: false })).toEqual({ ok: true });
+      expect(instance.admit({ emailHash: email, address: "198.51.100.101", proven: true })).toEqual({ ok: true });
+    });
   });
 });

@@ -115,9 +115,9 @@ export class GupshupGateway extends DurableObject<Env> {
     const renew = this.campaigns.needsNewToken(command) ? { force: true, rejected: this.store.appToken() } : {};
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS, renew);
     if (!access.ok) return access;
-    const answer = await this.campaigns.handle(command, Date.now(), { scope: await this.access.sender(caller), ...(caller.principal ? { grant: caller.principal } : {}) });
-    if (answer.ok && caller.principal && (command.kind === "start" || command.kind === "resume")) await rememberGrantApp(this.env, caller.principal, appId);
-    return answer as DeskAnswer<R>;
+    // Written first: a revocation at the moment the campaign starts must find it.
+    if (caller.principal && (command.kind === "start" || command.kind === "resume")) await rememberGrantApp(this.env, caller.principal, appId);
+    return (await this.campaigns.handle(command, Date.now(), { scope: await this.access.sender(caller), ...(caller.principal ? { grant: caller.principal } : {}) })) as DeskAnswer<R>;
   }
 
   /** An OAuth connection was ended: its running campaigns here pause (the worker calls this; no caller to check). */

@@ -10,7 +10,7 @@ export const NEW_LOGINS_PER_MINUTE = LOGINS_PER_MINUTE - 2;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 /** An address with this many failed logins in the window gets no more first-time logins until they age out. */
 export const MAX_FAILURES_PER_ADDRESS = 5;
-/** An email with this many failed logins in the window (from all addresses) gets no more first-time logins until they age out. */
+/** An email with this many failed logins in the window (from all addresses) gets no more first-time logins from the addresses that failed for it, until they age out. */
 export const MAX_FAILURES_PER_EMAIL = 20;
 const MINUTE_MS = 60_000;
 
@@ -50,8 +50,11 @@ export class GupshupLoginBudget extends DurableObject<Env> {
     this.sql.exec("DELETE FROM login_sent WHERE at <= ?", now - MINUTE_MS);
     this.sql.exec("DELETE FROM login_failed WHERE at <= ?", now - FAILURE_WINDOW_MS);
     if (!attempt.proven) {
+      // An email many addresses failed for is closed only to those addresses: the owner, signing in
+      // from anywhere else, is not locked out by strangers who know the email.
+      const guessedFromHere = attempt.address === undefined || this.times("SELECT at FROM login_failed WHERE email = ? AND address = ? LIMIT 1", attempt.emailHash, attempt.address).length > 0;
       const failedUntil = Math.max(
-        freeAt(this.times("SELECT at FROM login_failed WHERE email = ? ORDER BY at", attempt.emailHash), MAX_FAILURES_PER_EMAIL, FAILURE_WINDOW_MS),
+        guessedFromHere ? freeAt(this.times("SELECT at FROM login_failed WHERE email = ? ORDER BY at", attempt.emailHash), MAX_FAILURES_PER_EMAIL, FAILURE_WINDOW_MS) : 0,
         attempt.address === undefined ? 0 : freeAt(this.times("SELECT at FROM login_failed WHERE address = ? ORDER BY at", attempt.address), MAX_FAILURES_PER_ADDRESS, FAILURE_WINDOW_MS),
       );
       if (failedUntil > now) return { ok: false, why: "failures", retryAfterSeconds: seconds(failedUntil - now) };

@@ -2,6 +2,7 @@ import type { Caller } from "../api/types";
 import { isLoopbackHostname, type Settings } from "../config";
 import { APP_ID_PATTERN, SANDBOX_DEMO_PARTNER_TOKEN } from "../constants";
 import type { Scope } from "../tools/scopes";
+import { clientAddress } from "../utils/client-address";
 import { checkAccessSecret, tooManyWrongSecrets } from "./access-secret";
 
 /** An app an OAuth grant is limited to, as the person saw it when approving. */
@@ -42,7 +43,8 @@ export function authenticate(request: Request, settings: Settings): AuthOutcome 
   const app = defaultAppFor(request, settings);
   if (!app.ok) return app;
   const { defaultAppId } = app;
-  const address = request.headers.get("CF-Connecting-IP") ?? undefined;
+  // One client as limits on strangers count them (an IPv6 address's /64), so rotating within it changes nothing.
+  const address = clientAddress(request);
   const session = (mode: Session["mode"], partnerToken: Caller["partner"]): AuthOutcome => ({
     ok: true,
     session: { mode, caller: { upstream: settings.upstream, partner: partnerToken, ...(address ? { address } : {}) }, ...(defaultAppId ? { defaultAppId } : {}) },

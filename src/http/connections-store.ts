@@ -25,22 +25,23 @@ export async function grantLastUsed(env: Env, grantId: string): Promise<number |
 export async function forgetGrantUse(env: Env, grantId: string): Promise<void> {
   lastWritten.delete(grantId);
   await env.OAUTH_KV.delete(USED_PREFIX + grantId);
-  await env.OAUTH_KV.delete(APPS_PREFIX + grantId);
+  for (const prefix of [`${APPS_PREFIX}${grantId}:`, `${REFRESH_SEEN_PREFIX}${grantId}:`]) {
+    for (const key of (await env.OAUTH_KV.list({ prefix })).keys) await env.OAUTH_KV.delete(key.name);
+  }
 }
 
-/** The apps where a grant started or resumed a campaign, so ending the grant can pause them there. */
-const APPS_PREFIX = "gupshup-mcp:grant-campaign-apps:";
+/** Per grant and app, where the grant started or resumed a campaign, so ending the grant can pause them there. */
+const APPS_PREFIX = "gupshup-mcp:grant-campaign-app:";
+/** Per grant and refresh-token hash: the refresh tokens issued and exchanged (token-endpoint.ts). */
+export const REFRESH_SEEN_PREFIX = "gupshup-mcp:refresh-seen:";
 
-/** Records that `principal` ("grant:<id>") started or resumed a campaign on `appId`. */
+/** Records, before the campaign starts, that `principal` ("grant:<id>") starts or resumes one on `appId` (kept as long as a grant may live). */
 export async function rememberGrantApp(env: Env, principal: string, appId: string): Promise<void> {
-  const grantId = principal.replace(/^grant:/, "");
-  const apps = await grantCampaignApps(env, grantId);
-  if (apps.includes(appId)) return;
-  await env.OAUTH_KV.put(APPS_PREFIX + grantId, JSON.stringify([...apps, appId].slice(-100)), { expirationTtl: REFRESH_TOKEN_IDLE_TTL });
+  await env.OAUTH_KV.put(`${APPS_PREFIX}${principal.replace(/^grant:/, "")}:${appId}`, "1", { expirationTtl: REFRESH_TOKEN_IDLE_TTL });
 }
 
 /** The apps where a grant started or resumed a campaign. */
 export async function grantCampaignApps(env: Env, grantId: string): Promise<string[]> {
-  const value = await env.OAUTH_KV.get<string[]>(APPS_PREFIX + grantId, "json");
-  return Array.isArray(value) ? value : [];
+  const prefix = `${APPS_PREFIX}${grantId}:`;
+  return (await env.OAUTH_KV.list({ prefix })).keys.map((k) => k.name.slice(prefix.length));
 }
