@@ -1,7 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, callWorker, connect, deliberatelyRevealing, MCP_AUTH_TOKEN, resetAll, textOf, upstreamRequests } from "./helpers";
+import { callTool, callWorker, connect, deliberatelyRevealing, MCP_AUTH_TOKEN, resetAll, sandbox, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
@@ -53,6 +53,22 @@ describe("the person, not the model, approves what cannot be taken back (MCP eli
     expect(started.structuredContent).toMatchObject({ state: expect.stringMatching(/running|completed/) });
     for (let i = 0; i < 100 && (await yes.call("get_campaign", { campaignId })).structuredContent?.state !== "completed"; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);
+  });
+
+  it("resume_campaign asks too: a campaign paused (here by hand) resumes only on the person's yes", async () => {
+    const campaignId = await preview();
+    await sandbox().failNext({ path: "/template/msg$", times: 3, delayMs: 500 }); // still sending when the pause comes
+    const yes = await personAsked({ action: "accept", content: { confirm: true } });
+    await yes.call("start_campaign", { campaignId, confirm: true });
+    expect((await yes.call("pause_campaign", { campaignId })).structuredContent?.state).toBe("paused");
+    const no = await personAsked({ action: "decline" });
+    const refused = await no.call("resume_campaign", { campaignId });
+    expect(no.asked).toEqual([
+      expect.stringMatching(/^Resume campaign "Diwali" on app .*\? It sends template order_update to the \d+ people not reached yet \(it was paused: Paused with pause_campaign\.\)/),
+    ]);
+    expect(text(refused)).toMatch(/^Not resumed: the person did not approve/);
+    await new Promise((r) => setTimeout(r, 600)); // the sends in flight finish
+    expect((await no.call("get_campaign", { campaignId })).structuredContent?.state).toBe("paused");
   });
 
   it("an accepted form that says no is a no", async () => {

@@ -106,6 +106,27 @@ describe("campaigns: bounded previews", () => {
       recipients: Array.from({ length: count }, (_, i) => ({ destination: `+${number(i)}`, params: [`C${i}`, `ORD-${i}`] })),
     });
 
+  /** A preview as preview_campaign hands it to the app's object. */
+  const internalDraft = (name: string, count: number) => ({
+    kind: "draft" as const,
+    draft: {
+      appId,
+      name,
+      templateId: ORDER_UPDATE,
+      templateName: "order_update",
+      category: "UTILITY",
+      source: "919000000001",
+      srcName: "DemoStore",
+      message: null,
+      upstream: "sandbox",
+      feePerMessage: null,
+      currency: null,
+      rows: Array.from({ length: count }, (_, i) => ({ row: i + 1, destination: number(i), params: ["a", "b"] })),
+    },
+  });
+  /** A caller by OAuth connection: each its own scope. */
+  const principal = (i: number) => ({ upstream: "sandbox", partner: { kind: "token" as const, token: SANDBOX_DEMO_PARTNER_TOKEN }, principal: `grant:caller-${i}` });
+
   it("a caller's new preview of the same name replaces the old one, and a caller keeps 3 previews: storage stays bounded however many they make", async () => {
     const client = await connect();
     const first = await preview(client, "Festive", 2_000);
@@ -120,32 +141,43 @@ describe("campaigns: bounded previews", () => {
     expect(await sends()).toEqual([]);
   });
 
-  it("all callers together keep at most 10 previews and 50,000 recipients in previews on an app: the oldest go first", async () => {
+  it("all callers together keep at most 10 previews and 50,000 recipients in them: a caller only ever replaces their own, and is refused when the rest are others'", async () => {
     const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
-    const draft = (name: string, count: number) => ({
-      kind: "draft" as const,
-      draft: {
-        appId,
-        name,
-        templateId: ORDER_UPDATE,
-        templateName: "order_update",
-        category: "UTILITY",
-        source: "919000000001",
-        srcName: "DemoStore",
-        message: null,
-        upstream: "sandbox",
-        feePerMessage: null,
-        currency: null,
-        rows: Array.from({ length: count }, (_, i) => ({ row: i + 1, destination: number(i), params: ["a", "b"] })),
-      },
+    const names = async () => ((await gateway.campaign(appId, principal(0), { kind: "list", limit: 50 })) as unknown as { reply: { campaign: { name: string } }[] }).reply.map((r) => r.campaign.name);
+
+    for (let i = 0; i < 10; i++) expect(await gateway.campaign(appId, principal(i), internalDraft(`P${i}`, 100))).toMatchObject({ ok: true });
+    expect(await gateway.campaign(appId, principal(10), internalDraft("P10", 100))).toMatchObject({
+      ok: false,
+      refusal: expect.stringMatching(/^App previews are full: 10 campaign previews not started \(1000 recipients\)/),
     });
-    const as = (i: number) => ({ upstream: "sandbox", partner: { kind: "token" as const, token: SANDBOX_DEMO_PARTNER_TOKEN }, principal: `grant:caller-${i}` });
-    for (let i = 0; i < 12; i++) expect(await gateway.campaign(appId, as(i), draft(`P${i}`, 100))).toMatchObject({ ok: true });
-    const names = async () => ((await gateway.campaign(appId, as(0), { kind: "list", limit: 50 })) as unknown as { reply: { campaign: { name: string } }[] }).reply.map((r) => r.campaign.name);
-    expect(await names()).toEqual(["P11", "P10", "P9", "P8", "P7", "P6", "P5", "P4", "P3", "P2"]);
-    for (let i = 0; i < 5; i++) await gateway.campaign(appId, as(20 + i), draft(`Big${i}`, 10_000));
-    expect(await recipientRows()).toBeLessThanOrEqual(50_000);
-    expect((await names()).slice(0, 5)).toEqual(["Big4", "Big3", "Big2", "Big1", "Big0"]);
+    // A caller with a preview of their own makes room with it.
+    expect(await gateway.campaign(appId, principal(3), internalDraft("P3b", 100))).toMatchObject({ ok: true, reply: { replaced: [{ name: "P3", why: "too many previews" }] } });
+    expect((await names()).sort()).toEqual(["P0", "P1", "P2", "P3b", "P4", "P5", "P6", "P7", "P8", "P9"]);
+  });
+
+  it("recipients count too: with 50,000 in two callers' previews, a third caller's one more does not fit", async () => {
+    const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+    for (const [caller, name] of [
+      [0, "A1"],
+      [0, "A2"],
+      [1, "B1"],
+      [1, "B2"],
+    ] as const)
+      expect(await gateway.campaign(appId, principal(caller), internalDraft(name, 12_500))).toMatchObject({ ok: true });
+    expect(await recipientRows()).toBe(50_000);
+    expect(await gateway.campaign(appId, principal(2), internalDraft("C1", 1))).toMatchObject({
+      ok: false,
+      refusal: expect.stringMatching(/^App previews are full: 4 campaign previews not started \(50000 recipients\)/),
+    });
+  });
+
+  it("cancelling a preview forgets it and its recipients at once", async () => {
+    const client = await connect();
+    const campaignId = (await preview(client, "Festive", 500)).structuredContent?.campaignId as string;
+    const cancelled = await callTool(client, "cancel_campaign", { campaignId });
+    expect(cancelled.structuredContent).toMatchObject({ state: "cancelled", reason: "Cancelled before it started: the preview is forgotten." });
+    expect(await recipientRows()).toBe(0);
+    expect(textOf(await callTool(client, "get_campaign", { campaignId }))).toMatch(/^No campaign/);
   });
 });
 

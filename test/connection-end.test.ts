@@ -23,9 +23,9 @@ describe("ending a connection stops what it started", () => {
     while ((await sends()).length < 5) await new Promise((r) => setTimeout(r, 50));
 
     const [listed] = (await connections()).connections;
-    expect(listed!.campaigns).toEqual([{ appId, id: campaignId.split(":")[1], name: "Festive", state: "running" }]);
+    expect(listed!.campaigns).toEqual([{ campaignId, name: "Festive", state: "running" }]);
     const revoked = await callWorker(new Request(`http://localhost/connections/${listed!.id}`, { method: "DELETE", headers: auth }), operatorEnv);
-    expect(await revoked.json()).toEqual({ revoked: listed!.id, pausedCampaigns: [{ appId, id: campaignId.split(":")[1], name: "Festive", state: "paused" }] });
+    expect(await revoked.json()).toEqual({ revoked: listed!.id, pausedCampaigns: [{ campaignId, name: "Festive", state: "paused" }] });
     const atRevocation = (await sends()).length;
 
     await new Promise((r) => setTimeout(r, 1500));

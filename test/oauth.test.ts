@@ -646,6 +646,9 @@ describe("client registration (RFC 7591) is bounded", () => {
     const registered = (await (await register(client())).json()) as { client_id: string };
     const day = Date.now() / 1000 + 86_400;
     expect(Math.abs((await expiresAt(registered.client_id))! - day)).toBeLessThan(60);
+    // A confidential client is told its secret lasts as long (not the provider's 30 days).
+    const confidential = (await (await register(client({ token_endpoint_auth_method: "client_secret_basic" }))).json()) as { client_secret_expires_at: number };
+    expect(Math.abs(confidential.client_secret_expires_at - day)).toBeLessThan(60);
 
     const { oauth } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["read"] });
     const month = Date.now() / 1000 + 30 * 86_400;

@@ -69,7 +69,7 @@ export interface UpstreamFailure {
   partnerToken?: boolean;
   /** rate_limited: a login this server kept from Gupshup — for strangers' failed sign-ins, or to stay within Gupshup's login limit. */
   signInRefused?: "failures" | "busy";
-  /** rate_limited: the app's share of token calls for callers new to it is used up (not Gupshup's limit). */
+  /** rate_limited: the caller's address had too many failed checks of access to this app in the last minute (not Gupshup's limit). */
   crowdedOut?: boolean;
   /** Sends only: Gupshup may or may not have accepted the message (timeout, 5xx, unreadable answer). */
   outcomeUnknown?: boolean;

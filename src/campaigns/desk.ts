@@ -122,7 +122,7 @@ export class CampaignDesk {
 
   async handle(command: CampaignCommand, now: number, caller: DeskCaller): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
     const { store } = this.parts;
-    if (command.kind === "draft") return { ok: true, reply: this.draft(command.draft, now, caller.scope) };
+    if (command.kind === "draft") return this.draft(command.draft, now, caller.scope);
     if (command.kind === "list") return { ok: true, reply: store.list(command.limit).map((c) => this.report(c, now)) };
     const campaign = store.get(command.id);
     if (!campaign) {
@@ -130,6 +130,12 @@ export class CampaignDesk {
         ok: false,
         refusal: `No campaign ${command.id} on this app: a preview not started within 24 hours is forgotten, a finished campaign after 30 days. list_campaigns shows the app's campaigns.`,
       };
+    }
+    if (command.kind === "cancel" && campaign.state === "draft") {
+      // A preview nobody will start holds its recipients for nothing: it is forgotten at once.
+      const report = this.report(campaign, now);
+      store.forget(campaign.id);
+      return { ok: true, reply: { ...report, campaign: { ...campaign, state: "cancelled", reason: "Cancelled before it started: the preview is forgotten.", finishedAt: now } } };
     }
     const change = this.change(campaign, command.kind, now);
     if (typeof change === "object") return { ok: false, refusal: change.refusal };
@@ -165,7 +171,7 @@ export class CampaignDesk {
     return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS);
   }
 
-  private draft(draft: CampaignDraft, now: number, scope: string): DraftReply {
+  private draft(draft: CampaignDraft, now: number, scope: string): DeskAnswer<DraftReply> {
     const notOnWhatsApp = this.parts.inbox.numbersThatFailedWith("1002");
     const skipped = { optedOut: [] as string[], notOnWhatsApp: [] as string[] };
     const rows = draft.rows.filter((r) => {
@@ -174,35 +180,37 @@ export class CampaignDesk {
       else return true;
       return false;
     });
-    const replaced = this.makeRoom(draft.name, rows.length, scope);
+    const room = this.roomFor(draft.name, rows.length, scope);
+    if ("refusal" in room) return { ok: false, refusal: room.refusal };
+    for (const r of room.replaced) this.parts.store.forget(r.id);
     const id = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
     this.parts.store.create(id, { ...draft, rows }, now, scope);
-    return { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced };
+    return { ok: true, reply: { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced: room.replaced } };
   }
 
   /**
-   * Storage a preview may take: the caller's earlier preview of the same name is replaced, and the
-   * oldest previews go when the caller would keep more than DRAFTS_PER_CALLER, or the app more than
-   * DRAFTS_PER_APP or DRAFT_ROWS_PER_APP recipients in previews.
+   * The previews a new one replaces, only ever the caller's own: their earlier one of the same
+   * name, then their oldest while they would keep more than DRAFTS_PER_CALLER or the app more than
+   * DRAFTS_PER_APP previews or DRAFT_ROWS_PER_APP recipients in them. When the app is still over,
+   * the preview is refused: other people's previews are never dropped for it.
    */
-  private makeRoom(name: string, rows: number, scope: string): DraftReply["replaced"] {
-    const { store } = this.parts;
+  private roomFor(name: string, rows: number, scope: string): { replaced: DraftReply["replaced"] } | { refusal: string } {
+    let kept: DraftSize[] = this.parts.store.drafts();
     const replaced: DraftReply["replaced"] = [];
     const drop = (d: DraftSize, why: DraftReply["replaced"][number]["why"]) => {
-      store.forget(d.id);
+      kept = kept.filter((k) => k !== d);
       replaced.push({ id: d.id, name: d.name, why });
     };
-    for (const d of store.drafts()) if (d.draftedBy === scope && d.name === name) drop(d, "same name");
-    let drafts = store.drafts();
-    const mine = drafts.filter((d) => d.draftedBy === scope);
-    for (const d of mine.slice(0, Math.max(0, mine.length - DRAFTS_PER_CALLER + 1))) drop(d, "too many previews");
-    drafts = store.drafts();
-    let total = drafts.reduce((sum, d) => sum + d.rows, 0) + rows;
-    for (let i = 0; i < drafts.length && (drafts.length - i >= DRAFTS_PER_APP || total > DRAFT_ROWS_PER_APP); i++) {
-      drop(drafts[i]!, "too many previews");
-      total -= drafts[i]!.rows;
+    const mine = () => kept.filter((d) => d.draftedBy === scope);
+    const appFull = () => kept.length + 1 > DRAFTS_PER_APP || kept.reduce((sum, d) => sum + d.rows, 0) + rows > DRAFT_ROWS_PER_APP;
+    for (const d of mine()) if (d.name === name) drop(d, "same name");
+    for (const d of mine()) if (mine().length + 1 > DRAFTS_PER_CALLER || appFull()) drop(d, "too many previews");
+    if (appFull()) {
+      return {
+        refusal: `App previews are full: ${kept.length} campaign previews not started (${kept.reduce((sum, d) => sum + d.rows, 0)} recipients) are waiting, made by others. Start or cancel one of them (cancel_campaign forgets a preview at once), or wait: a preview is forgotten 24 hours after it was made. An app keeps ${DRAFTS_PER_APP} previews and ${DRAFT_ROWS_PER_APP} recipients in them.`,
+      };
     }
-    return replaced;
+    return { replaced };
   }
 
   /** A state change a person asked for: nothing to do, "wake" the runner, or why it cannot be done. */

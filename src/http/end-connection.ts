@@ -1,12 +1,13 @@
 import type { OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { Env } from "../env";
 import { appObjectName } from "../gateway/names";
+import { campaignIdOf } from "../tools/campaign-report";
 import { forgetGrantUse, grantCampaignApps } from "./connections-store";
 
 /** A campaign an OAuth connection started or resumed last, as /connections shows it. */
 export interface ConnectionCampaign {
-  appId: string;
-  id: string;
+  /** As the campaign tools take it (appId:id). */
+  campaignId: string;
   name: string;
   state: string;
 }
@@ -24,7 +25,7 @@ export async function endConnection(env: Env, helpers: OAuthHelpers, grantId: st
 export async function connectionEnded(env: Env, grantId: string): Promise<ConnectionCampaign[]> {
   const paused: ConnectionCampaign[] = [];
   for (const appId of await grantCampaignApps(env, grantId)) {
-    for (const c of await gatewayOf(env, appId).connectionEnded(`grant:${grantId}`)) paused.push({ appId, ...c, state: "paused" });
+    for (const c of await gatewayOf(env, appId).connectionEnded(`grant:${grantId}`)) paused.push({ campaignId: campaignIdOf(appId, c.id), name: c.name, state: "paused" });
   }
   await forgetGrantUse(env, grantId);
   return paused;
@@ -34,7 +35,7 @@ export async function connectionEnded(env: Env, grantId: string): Promise<Connec
 export async function connectionCampaigns(env: Env, grantId: string): Promise<ConnectionCampaign[]> {
   const campaigns: ConnectionCampaign[] = [];
   for (const appId of await grantCampaignApps(env, grantId)) {
-    for (const c of await gatewayOf(env, appId).campaignsStartedBy(`grant:${grantId}`)) campaigns.push({ appId, ...c });
+    for (const c of await gatewayOf(env, appId).campaignsStartedBy(`grant:${grantId}`)) campaigns.push({ campaignId: campaignIdOf(appId, c.id), name: c.name, state: c.state });
   }
   return campaigns;
 }

@@ -19,6 +19,8 @@ export async function accountApps(env: Env, mode: Session["mode"], caller: Calle
         ok: false,
         message: `Too many wrong sign-ins for this email or from your address recently. Wait ${minutes(failure.retryAfterSeconds)}, then try again — or sign in with a partner token instead.`,
       };
+    if (failure.signInRefused === "busy")
+      return { ok: false, message: `Too many sign-ins on this server in the last minute (it keeps under Gupshup's sign-in limit). Try again in ${failure.retryAfterSeconds ?? 60} seconds.` };
     if (failure.kind === "rate_limited") return { ok: false, message: `Gupshup is limiting sign-ins right now. Try again in ${failure.retryAfterSeconds ?? 60} seconds.` };
     if (failure.partnerToken || failure.kind === "auth" || failure.kind === "rejected") {
       if (mode !== "hosted")

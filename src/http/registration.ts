@@ -35,14 +35,14 @@ export async function guardRegistration(request: Request, env: Env, forward: (re
   if (!body) return refuse(413, "invalid_client_metadata", `A client registration may be at most ${MAX_REGISTRATION_BYTES / 1024} KB.`);
   const res = await forward(new Request(request, { body }));
   if (res.status !== 201) return res;
-  const { client_id: clientId } = (await res.clone().json()) as { client_id?: string };
-  const key = `client:${clientId}`;
-  const stored = clientId ? await env.OAUTH_KV.get<Record<string, unknown>>(key, "json") : null;
-  if (stored) {
-    const seconds = Math.floor(now / 1000);
-    await env.OAUTH_KV.put(key, JSON.stringify({ ...stored, registrationExpiresAt: seconds + UNUSED_CLIENT_TTL }), { expirationTtl: UNUSED_CLIENT_TTL });
-  }
-  return res;
+  const registered = (await res.json()) as { client_id?: string; client_secret_expires_at?: number };
+  const key = `client:${registered.client_id}`;
+  const stored = registered.client_id ? await env.OAUTH_KV.get<Record<string, unknown>>(key, "json") : null;
+  const expiresAt = Math.floor(now / 1000) + UNUSED_CLIENT_TTL;
+  if (stored) await env.OAUTH_KV.put(key, JSON.stringify({ ...stored, registrationExpiresAt: expiresAt }), { expirationTtl: UNUSED_CLIENT_TTL });
+  // A secret is said to last as long as an unused client does (its first token exchange extends both).
+  if (registered.client_secret_expires_at) registered.client_secret_expires_at = expiresAt;
+  return new Response(JSON.stringify(registered), { status: 201, headers: res.headers });
 }
 
 /** The provider's registration callback: at most MAX_REDIRECT_URIS redirect URIs. */

@@ -14,20 +14,23 @@ const ANSWER_KEY = "person_confirms";
  * A step a person must approve themselves (money that cannot be taken back, a secret, where
  * customers' messages go). On a client that can ask its user — MCP elicitation, on the 2026-07-28
  * protocol where a stateless server can use it — the call stops here until the person answers:
- * yes continues (the model's own confirm or reveal is not enough), anything else ends the call
- * with `declined`. Elsewhere nothing is asked (false) and the tool's confirm/reveal argument stands.
+ * yes to this very question continues (the model's own confirm or reveal is not enough), anything
+ * else ends the call with `declined`. Elsewhere nothing is asked and the tool's confirm/reveal
+ * argument stands.
  */
-export function personApproves(extra: ServerContext, question: string, declined: string): boolean {
+export function personApproves(extra: ServerContext, question: string, declined: string): void {
   const envelope = extra.mcpReq.envelope as Record<string, unknown> | undefined;
   const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  if (!capabilities?.elicitation) return false;
+  if (!capabilities?.elicitation) return;
   const answer = inputResponse(extra.mcpReq.inputResponses, ANSWER_KEY);
-  if (answer.kind === "elicit") {
-    if (answer.action === "accept" && answer.content?.confirm === true) return true;
+  // The question travels as the request state: an answer given to another question (other arguments, other numbers) does not count.
+  if (answer.kind === "elicit" && extra.mcpReq.requestState() === question) {
+    if (answer.action === "accept" && answer.content?.confirm === true) return;
     throw new ToolError(declined);
   }
   throw new AskThePerson(
     inputRequired({
+      requestState: question,
       inputRequests: {
         [ANSWER_KEY]: inputRequired.elicit({
           message: question,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CampaignReport } from "../campaigns/desk";
 import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
+import { personApproves } from "./ask-person";
 import { campaignIdInput, campaignReportShape, campaignStateShape, describeCampaign, splitCampaignId } from "./campaign-report";
 import { defineTool, type ToolDefinition } from "./define";
 import { appIdInput } from "./schemas";
@@ -27,8 +28,18 @@ function control(kind: "pause" | "resume" | "cancel", title: string, description
       // Resuming starts billable sends to WhatsApp again; cancelling cannot be undone.
       annotations: { readOnlyHint: false, destructiveHint: kind !== "pause", idempotentHint: false, openWorldHint: kind === "resume" },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const { appId, id } = splitCampaignId(args.campaignId);
+      if (kind === "resume") {
+        const { campaign, counts } = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
+        if (campaign.state === "paused") {
+          personApproves(
+            extra,
+            `Resume campaign "${campaign.name}" on app ${appId}? It sends template ${campaign.templateName} to the ${counts.queued} people not reached yet${campaign.reason ? ` (it was paused: ${campaign.reason})` : ""}. Sent messages cannot be taken back.`,
+            `Not resumed: the person did not approve campaign "${campaign.name}". It stays paused; nothing was sent.`,
+          );
+        }
+      }
       const { structured, summary } = describeCampaign(await ctx.campaign<CampaignReport>(appId, { kind, id }));
       return { structured: campaignStateShape.parse(structured), summary };
     },

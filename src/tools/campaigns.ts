@@ -151,7 +151,7 @@ export const campaignTools: ToolDefinition[] = [
         ...draft.replaced.map((r) =>
           r.why === "same name"
             ? `It replaces your earlier preview of "${r.name}" (${campaignIdOf(appId, r.id)}), which can no longer be started.`
-            : `To make room, the oldest preview not started, "${r.name}" (${campaignIdOf(appId, r.id)}), was forgotten (an app keeps ${DRAFTS_PER_APP} previews, ${DRAFTS_PER_CALLER} per caller).`,
+            : `To make room, your oldest preview not started, "${r.name}" (${campaignIdOf(appId, r.id)}), was forgotten (an app keeps ${DRAFTS_PER_APP} previews, ${DRAFTS_PER_CALLER} per caller).`,
         ),
       ];
       return {

@@ -53,7 +53,7 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
       const { limit, windowMs } = RATE_LIMITS[ENDPOINTS[failure.endpoint].group];
       const wait = failure.retryAfterSeconds ?? Math.ceil(windowMs / 1000);
       if (failure.crowdedOut) {
-        return `App ${app} has had several callers from your address in the last minute whose partner token Gupshup did not accept, so new ones from it wait (this keeps strangers from using up Gupshup's limits). Retry in ${wait}s; once your credential has proven access, this no longer applies to you.`;
+        return `App ${app} has had several callers from your address in the last minute whose access Gupshup did not confirm (a partner token it refused, or an app not in the account's list), so new ones from it wait (this keeps strangers from using up Gupshup's limits). Retry in ${wait}s; once your credential has proven access, this no longer applies to you.`;
       }
       const source = failure.status === 429 ? "Gupshup answered 429 Too Many Requests" : "The rate limit is used up";
       return `Rate limited on ${ENDPOINTS[failure.endpoint].path} (${limit} calls per ${describeWindow(windowMs)}): ${source}. Retry in ${wait}s.`;
