@@ -26,7 +26,12 @@ function post(path, body, { chunked = false, separate = false, trickle = false, 
     if (!trickle) return req.end(body);
     // As a slow client sends it: 4 KB every 5 ms, still sending after the answer has come.
     let at = 0;
-    const next = () => (at >= body.length ? req.end() : (req.write(body.slice(at, (at += 4096))), setTimeout(next, 5)));
+    const next = () => {
+      if (at >= body.length) return req.end();
+      req.write(body.slice(at, at + 4096));
+      at += 4096;
+      setTimeout(next, 5);
+    };
     next();
   });
 }
