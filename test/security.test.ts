@@ -40,7 +40,7 @@ describe("strangers cannot spend a partner's budget", () => {
     expect(refused.every((r) => r.isError)).toBe(true);
     // Three failed app-list checks from one address a minute; the rest wait without reaching Gupshup.
     expect(textOf(refused[0]!)).toMatch(/Gupshup rejected your partner token/);
-    expect(textOf(refused[13]!)).toMatch(/^App .* has had several callers from your address in the last minute whose partner token Gupshup did not accept.*Retry in \d+s;/);
+    expect(textOf(refused[13]!)).toMatch(/^App .* has had several callers from your address in the last minute whose access Gupshup did not confirm.*Retry in \d+s;/);
     expect((await upstreamRequests(/partnerApps$/)).filter((r) => r.headers.authorization !== SANDBOX_DEMO_PARTNER_TOKEN)).toHaveLength(3);
     expect(await strangersTokenCalls()).toEqual([]);
 
