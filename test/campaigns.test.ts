@@ -365,6 +365,14 @@ describe("campaigns: surviving the real world", () => {
       nextCursor: 2,
     });
 
+    // Each campaign message keeps its latest stage only in the inbox: one row per message, not one per event.
+    const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+    const sql = <T>(query: string) => runInDurableObject(gateway, (_, state) => state.storage.sql.exec(query).toArray() as T);
+    expect(await sql<{ n: number }[]>("SELECT COUNT(*) AS n FROM inbox_status s JOIN campaign_recipient r ON r.message_id = s.message_id")).toEqual([{ n: 5 }]);
+    // A campaign stored before reports kept tallies is counted from its rows once, to the same report.
+    await sql("DELETE FROM campaign_tally");
+    expect((await callTool(client, "get_campaign", { campaignId })).structuredContent).toEqual(report.structuredContent);
+
     const again = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients });
     expect(again.structuredContent).toMatchObject({ queued: 4, notOnWhatsApp: 1 });
   });

@@ -150,10 +150,16 @@ export class CampaignDesk {
     return command.kind === "resume" && this.parts.store.get(command.id)?.reason === TOKEN_REFUSED;
   }
 
-  /** New inbox events: a campaign message Gupshup failed with 1003 (wallet balance low) pauses its campaign. */
+  /** New inbox events: each moves its recipient's delivery state; a campaign message Gupshup failed with 1003 (wallet balance low) pauses its campaign. */
   learn(events: readonly InboxEvent[]): void {
+    for (const e of events) if (e.kind === "status") this.parts.store.recipients.learn(e);
     const walletEmpty = events.flatMap((e) => (e.kind === "status" && e.status === "failed" && e.code === "1003" ? [e.messageId] : []));
     for (const id of this.parts.store.runningWith(walletEmpty)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
+  }
+
+  /** Whether a message is one of a campaign's. */
+  isCampaignMessage(messageId: string): boolean {
+    return this.parts.store.recipients.isCampaignMessage(messageId);
   }
 
   /** An OAuth connection was ended: the campaigns it started (or resumed) and that are running pause. */

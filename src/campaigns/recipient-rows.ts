@@ -1,4 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
+import { STATUS_RANK } from "../inbox/store";
 
 /** queued: not sent yet; sending: handed to the send ledger; skipped: opted out after the preview. */
 export const RECIPIENT_STATES = ["queued", "sending", "submitted", "failed", "unknown", "skipped"] as const;
@@ -15,15 +16,47 @@ export interface Recipient {
   delivery: string | null;
 }
 
+/** A delivery event for one of our messages, as the inbox stored it. */
+export type DeliveryEvent = {
+  messageId: string;
+  status: string;
+  code: string | null;
+  reason: string | null;
+};
+
 /**
  * A campaign's recipients, one row each in the object's SQLite: queued → sending → a final state
- * once. What the runner takes and settles, and what reports count.
+ * once. What the runner takes and settles. Reports read per-campaign tallies kept as rows settle
+ * and delivery events arrive (each row counted once, in its latest delivery state), so a report
+ * costs the same at 1,000 recipients as at 100,000.
  */
 export class RecipientRows {
+  static schema(sql: SqlStorage): void {
+    sql.exec(`CREATE TABLE IF NOT EXISTS campaign_tally (campaign_id TEXT NOT NULL, bucket TEXT NOT NULL, n INTEGER NOT NULL, note TEXT, PRIMARY KEY (campaign_id, bucket));
+      CREATE INDEX IF NOT EXISTS campaign_recipient_message ON campaign_recipient (message_id) WHERE message_id IS NOT NULL;`);
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(campaign_recipient)").toArray();
+    if (!columns.some((c) => c.name === "delivery")) {
+      sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery TEXT");
+      sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_rank INTEGER NOT NULL DEFAULT 0");
+      sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_code TEXT");
+    }
+  }
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly tables: LazyTables,
   ) {}
+
+  /** A new campaign's `count` recipients, all queued. */
+  start(id: string, count: number): void {
+    this.bump(id, "state:queued", count);
+  }
+
+  /** Forgets a campaign's recipients and tallies. */
+  forget(id: string): void {
+    this.sql.exec("DELETE FROM campaign_recipient WHERE campaign_id = ?", id);
+    this.sql.exec("DELETE FROM campaign_tally WHERE campaign_id = ?", id);
+  }
 
   /** Takes the campaign's next queued recipient (marks it sending), if any. */
   claimNext(id: string, now: number): Recipient | undefined {
@@ -35,17 +68,43 @@ export class RecipientRows {
         id,
       )
       .toArray()[0];
-    return row && recipientOf(row, null);
+    if (!row) return undefined;
+    this.move(id, "queued", "sending");
+    return recipientOf(row);
   }
 
   /** Where a recipient ended: sent (with its message id), failed, unknown or skipped — or back to the queue. */
   settle(id: string, row: number, state: RecipientState, fields: { messageId?: string; reason?: string } = {}): void {
+    const before = this.sql.exec<{ state: RecipientState }>("SELECT state FROM campaign_recipient WHERE campaign_id = ? AND row = ?", id, row).toArray()[0];
+    if (!before) return;
     this.sql.exec("UPDATE campaign_recipient SET state = ?, message_id = ?, reason = ? WHERE campaign_id = ? AND row = ?", state, fields.messageId ?? null, fields.reason ?? null, id, row);
+    this.move(id, before.state, state);
+    if (state === "failed") this.bump(id, `failed:${fields.reason ?? "unknown"}`, 1);
+    // Gupshup may report on a message before its send is settled here: what the inbox already holds counts now.
+    if (state === "submitted" && fields.messageId) {
+      for (const e of this.sql.exec<DeliveryEvent>("SELECT message_id AS messageId, status, code, reason FROM inbox_status WHERE message_id = ?", fields.messageId).toArray()) this.learn(e);
+    }
   }
 
-  /** The turn came and the send is going out: from here on only the send ledger can say whether Gupshup took it. */
-  handOver(id: string, row: number, now: number): void {
-    this.sql.exec("UPDATE campaign_recipient SET handed_at = ? WHERE campaign_id = ? AND row = ?", now, id, row);
+  /** A delivery event: the recipient it is about moves to it when it is a later stage than the one they are in. */
+  learn(event: DeliveryEvent): void {
+    const rank = STATUS_RANK[event.status as keyof typeof STATUS_RANK] ?? 0;
+    const row = this.sql
+      .exec<{ campaign_id: string; delivery: string | null; delivery_rank: number; delivery_code: string | null }>(
+        "SELECT campaign_id, delivery, delivery_rank, delivery_code FROM campaign_recipient WHERE message_id = ? LIMIT 1",
+        event.messageId,
+      )
+      .toArray()[0];
+    if (!row || rank <= row.delivery_rank) return;
+    this.sql.exec("UPDATE campaign_recipient SET delivery = ?, delivery_rank = ?, delivery_code = ? WHERE message_id = ?", event.status, rank, event.code, event.messageId);
+    if (row.delivery) this.bump(row.campaign_id, deliveryBucket(row.delivery, row.delivery_code), -1);
+    this.bump(row.campaign_id, deliveryBucket(event.status, event.code), 1, event.status === "failed" ? event.reason : null);
+  }
+
+  /** Whether a message is one of a campaign's (its delivery events are then kept as its latest only). */
+  isCampaignMessage(messageId: string): boolean {
+    if (!this.tables.exist) return false;
+    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE message_id = ? LIMIT 1", messageId).toArray().length > 0;
   }
 
   /** Rows an instance that is gone left in `sending`: whether each was handed over, and to which campaign. */
@@ -57,6 +116,11 @@ export class RecipientRows {
       .map((r) => ({ campaignId: r.campaign_id, row: r.row, handed: r.handed_at !== null }));
   }
 
+  /** The turn came and the send is going out: from here on only the send ledger can say whether Gupshup took it. */
+  handOver(id: string, row: number, now: number): void {
+    this.sql.exec("UPDATE campaign_recipient SET handed_at = ? WHERE campaign_id = ? AND row = ?", now, id, row);
+  }
+
   /** Whether any recipient of the campaign waits to be sent. */
   hasQueued(id: string): boolean {
     return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' LIMIT 1", id).toArray().length > 0;
@@ -65,37 +129,21 @@ export class RecipientRows {
   /** How many recipients are in each state. */
   counts(id: string): Record<RecipientState, number> {
     const counts = Object.fromEntries(RECIPIENT_STATES.map((s) => [s, 0])) as Record<RecipientState, number>;
-    for (const r of this.sql.exec<{ state: RecipientState; n: number }>("SELECT state, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id)) counts[r.state] = r.n;
+    for (const t of this.tally(id, "state:")) counts[t.key as RecipientState] = t.n;
     return counts;
   }
 
   /** Why recipients were not sent, with how many each. */
   failures(id: string): { reason: string; count: number }[] {
-    return this.sql
-      .exec<{ reason: string; count: number }>(
-        "SELECT COALESCE(reason, 'unknown') AS reason, COUNT(*) AS count FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY reason ORDER BY count DESC",
-        id,
-      )
-      .toArray();
+    return this.tally(id, "failed:").map((t) => ({ reason: t.key, count: t.n }));
   }
 
-  /** What the delivery inbox says about the campaign's sent messages. */
+  /** What the delivery inbox says about the campaign's sent messages: each recipient once, in their latest state. */
   delivery(id: string): { delivered: number; read: number; failed: { code: string | null; reason: string | null; count: number }[] } {
-    const reached = this.sql
-      .exec<{ delivered: number; read: number }>(
-        `SELECT COUNT(DISTINCT CASE WHEN s.status IN ('delivered', 'read') THEN r.row END) AS delivered, COUNT(DISTINCT CASE WHEN s.status = 'read' THEN r.row END) AS read
-         FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id WHERE r.campaign_id = ? AND r.message_id IS NOT NULL`,
-        id,
-      )
-      .one();
-    const failed = this.sql
-      .exec<{ code: string | null; reason: string | null; count: number }>(
-        `SELECT s.code, MAX(s.reason) AS reason, COUNT(DISTINCT r.row) AS count FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id
-         WHERE r.campaign_id = ? AND r.message_id IS NOT NULL AND s.status = 'failed' GROUP BY s.code ORDER BY count DESC`,
-        id,
-      )
-      .toArray();
-    return { ...reached, failed };
+    const buckets = this.tally(id, "delivery:");
+    const n = (...keys: string[]) => buckets.filter((b) => keys.includes(b.key)).reduce((sum, b) => sum + b.n, 0);
+    const failed = buckets.filter((b) => b.key.startsWith("failed:")).map((b) => ({ code: b.key.slice("failed:".length) || null, reason: b.note, count: b.n }));
+    return { delivered: n("delivered", "read"), read: n("read"), failed };
   }
 
   /** Sends made since `since` (for throughput). */
@@ -105,29 +153,71 @@ export class RecipientRows {
 
   /** A page of recipients after row `after`, optionally in one state. */
   page(id: string, state: RecipientState | undefined, after: number, limit: number): Recipient[] {
-    const rows = this.sql
-      .exec<RecipientRow & { delivery: string | null }>(
-        `SELECT r.*, (SELECT s.status FROM inbox_status s WHERE s.message_id = r.message_id ORDER BY CASE s.status WHEN 'failed' THEN 6 WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 ELSE 1 END DESC LIMIT 1) AS delivery
-         FROM campaign_recipient r WHERE r.campaign_id = ? AND r.row > ? AND (? IS NULL OR r.state = ?) ORDER BY r.row LIMIT ?`,
+    return this.sql
+      .exec<RecipientRow>("SELECT * FROM campaign_recipient WHERE campaign_id = ? AND row > ? AND (? IS NULL OR state = ?) ORDER BY row LIMIT ?", id, after, state ?? null, state ?? null, limit)
+      .toArray()
+      .map(recipientOf);
+  }
+
+  /** A recipient left one state for another. */
+  private move(id: string, from: RecipientState, to: RecipientState): void {
+    if (from === to) return;
+    this.bump(id, `state:${from}`, -1);
+    this.bump(id, `state:${to}`, 1);
+  }
+
+  private bump(id: string, bucket: string, by: number, note: string | null = null): void {
+    this.sql.exec(
+      "INSERT INTO campaign_tally (campaign_id, bucket, n, note) VALUES (?, ?, ?, ?) ON CONFLICT (campaign_id, bucket) DO UPDATE SET n = n + excluded.n, note = COALESCE(excluded.note, note)",
+      id,
+      bucket,
+      by,
+      note,
+    );
+  }
+
+  /** A campaign's tallies under one prefix, largest first; tallied from its rows once for a campaign from before tallies. */
+  private tally(id: string, prefix: string): { key: string; n: number; note: string | null }[] {
+    if (!this.tables.exist) return [];
+    if (this.sql.exec("SELECT 1 FROM campaign_tally WHERE campaign_id = ? LIMIT 1", id).toArray().length === 0) this.backfill(id);
+    return this.sql
+      .exec<{ bucket: string; n: number; note: string | null }>(
+        "SELECT bucket, n, note FROM campaign_tally WHERE campaign_id = ? AND bucket LIKE ? AND n > 0 ORDER BY n DESC, bucket",
         id,
-        after,
-        state ?? null,
-        state ?? null,
-        limit,
+        `${prefix}%`,
       )
-      .toArray();
-    return rows.map((r) => recipientOf(r, r.delivery));
+      .toArray()
+      .map((t) => ({ key: t.bucket.slice(prefix.length), n: t.n, note: t.note }));
+  }
+
+  /** A campaign stored before tallies existed: counted from its rows, once. */
+  private backfill(id: string): void {
+    for (const r of this.sql.exec<{ state: RecipientState; n: number }>("SELECT state, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id).toArray())
+      this.bump(id, `state:${r.state}`, r.n);
+    for (const r of this.sql
+      .exec<{ reason: string; n: number }>("SELECT COALESCE(reason, 'unknown') AS reason, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY 1", id)
+      .toArray())
+      this.bump(id, `failed:${r.reason}`, r.n);
+    this.bump(id, "state:queued", 0);
+    this.sql.exec("UPDATE campaign_recipient SET delivery = NULL, delivery_rank = 0, delivery_code = NULL WHERE campaign_id = ?", id);
+    for (const e of this.sql
+      .exec<DeliveryEvent>("SELECT s.message_id AS messageId, s.status, s.code, s.reason FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id WHERE r.campaign_id = ?", id)
+      .toArray())
+      this.learn(e);
   }
 }
 
-type RecipientRow = { row: number; destination: string; params: string; state: RecipientState; message_id: string | null; reason: string | null; sent_at: number | null };
+/** The tally a recipient's latest delivery state counts in (a failure by its code). */
+const deliveryBucket = (status: string, code: string | null) => (status === "failed" ? `delivery:failed:${code ?? ""}` : `delivery:${status}`);
 
-const recipientOf = (r: RecipientRow, delivery: string | null): Recipient => ({
+type RecipientRow = { row: number; destination: string; params: string; state: RecipientState; message_id: string | null; reason: string | null; sent_at: number | null; delivery: string | null };
+
+const recipientOf = (r: RecipientRow): Recipient => ({
   row: r.row,
   destination: r.destination,
   params: JSON.parse(r.params) as string[],
   state: r.state,
   messageId: r.message_id,
   reason: r.reason,
-  delivery,
+  delivery: r.delivery,
 });

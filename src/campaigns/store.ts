@@ -63,6 +63,7 @@ export class CampaignStore {
       CREATE INDEX IF NOT EXISTS campaign_recipient_sent ON campaign_recipient (campaign_id, sent_at);`);
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(campaign)").toArray();
     for (const column of ["drafted_by", "started_by"]) if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} TEXT`);
+    RecipientRows.schema(sql);
   }
 
   constructor(
@@ -94,6 +95,7 @@ export class CampaignStore {
     for (const r of draft.rows) {
       this.sql.exec("INSERT INTO campaign_recipient (campaign_id, row, destination, params, state) VALUES (?, ?, ?, ?, 'queued')", id, r.row, r.destination, JSON.stringify(r.params));
     }
+    this.recipients.start(id, draft.rows.length);
   }
 
   get(id: string): Campaign | undefined {
@@ -145,7 +147,8 @@ export class CampaignStore {
     if (!this.tables.exist) return [];
     return this.sql
       .exec<{ id: string; name: string; drafted_by: string | null; rows: number }>(
-        "SELECT c.id, c.name, c.drafted_by, (SELECT COUNT(*) FROM campaign_recipient r WHERE r.campaign_id = c.id) AS rows FROM campaign c WHERE c.state = 'draft' ORDER BY c.created_at",
+        `SELECT c.id, c.name, c.drafted_by, COALESCE((SELECT n FROM campaign_tally t WHERE t.campaign_id = c.id AND t.bucket = 'state:queued'), (SELECT COUNT(*) FROM campaign_recipient r WHERE r.campaign_id = c.id)) AS rows
+         FROM campaign c WHERE c.state = 'draft' ORDER BY c.created_at`,
       )
       .toArray()
       .map((d) => ({ id: d.id, name: d.name, draftedBy: d.drafted_by, rows: d.rows }));
@@ -153,7 +156,7 @@ export class CampaignStore {
 
   /** Forgets a campaign and its recipients. */
   forget(id: string): void {
-    this.sql.exec("DELETE FROM campaign_recipient WHERE campaign_id = ?", id);
+    this.recipients.forget(id);
     this.sql.exec("DELETE FROM campaign WHERE id = ?", id);
   }
 

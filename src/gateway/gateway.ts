@@ -86,7 +86,7 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!this.webhookSecrets.accepts(secret)) return false;
     const now = Date.now();
     const events = parseCallback(body, now);
-    const stored = this.inbox.ingest(events, now, now - this.retentionMs());
+    const stored = this.inbox.ingest(events, now, now - this.retentionMs(), (messageId) => this.campaigns.isCampaignMessage(messageId));
     this.optOuts.learn(stored, readSettings(this.env).optOutKeywords);
     this.campaigns.learn(stored);
     await this.keepPruned();

@@ -42,7 +42,12 @@ export interface InboundEntry {
 }
 
 /** Later stages win; a failure outranks everything. */
-const RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
+export const STATUS_RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
+/** STATUS_RANK as an SQL expression over a status column. */
+const RANK_SQL = (column: string) =>
+  `CASE ${column} ${Object.entries(STATUS_RANK)
+    .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+    .join(" ")} ELSE 0 END`;
 
 /**
  * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages and
@@ -81,14 +86,31 @@ export class InboxStore {
    * `oldest` (the retention) is not stored, so it cannot come back after it was forgotten. Returns
    * the events stored now (a callback Gupshup repeats is not among them).
    */
-  ingest(events: InboxEvent[], now: number, oldest: number): InboxEvent[] {
+  ingest(events: InboxEvent[], now: number, oldest: number, latestOnly: (messageId: string) => boolean = () => false): InboxEvent[] {
     if (events.length > 0) this.tables.create();
     const stored: InboxEvent[] = [];
     for (const event of events) {
       if (event.kind === "template" || event.at < oldest) continue;
       const e = { ...event, at: Math.min(event.at, now) };
       let written = 0;
-      if (e.kind === "status") {
+      if (e.kind === "status" && latestOnly(e.messageId)) {
+        // A campaign message keeps its latest stage only: 100,000 sends are 100,000 rows, not one per event.
+        written = this.sql.exec(
+          `INSERT INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET whatsapp_id = COALESCE(excluded.whatsapp_id, whatsapp_id), status = excluded.status, recipient = COALESCE(excluded.recipient, recipient),
+             code = excluded.code, reason = excluded.reason, at = excluded.at, received_at = excluded.received_at
+           WHERE ${RANK_SQL("excluded.status")} > ${RANK_SQL("inbox_status.status")}`,
+          `latest:${e.messageId}`,
+          e.messageId,
+          e.whatsappId,
+          e.status,
+          e.recipient,
+          e.code,
+          e.reason,
+          e.at,
+          now,
+        ).rowsWritten;
+      } else if (e.kind === "status") {
         written = this.sql.exec(
           "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.key,
@@ -171,8 +193,8 @@ export class InboxStore {
     const history: StatusEntry[] = [
       ...(sent ? [{ status: "submitted" as const, at: sent.at, code: null, reason: null }] : []),
       ...rows.map((r) => ({ status: r.status, at: r.at, code: r.code, reason: r.reason })),
-    ].sort((a, b) => Math.floor(a.at / 1000) - Math.floor(b.at / 1000) || RANK[a.status] - RANK[b.status]); // Gupshup stamps most events in whole seconds
-    const latest = history.reduce((best, e) => (RANK[e.status] >= RANK[best.status] ? e : best));
+    ].sort((a, b) => Math.floor(a.at / 1000) - Math.floor(b.at / 1000) || STATUS_RANK[a.status] - STATUS_RANK[b.status]); // Gupshup stamps most events in whole seconds
+    const latest = history.reduce((best, e) => (STATUS_RANK[e.status] >= STATUS_RANK[best.status] ? e : best));
     return {
       messageId: sent?.message_id ?? rows.find((r) => r.message_id !== r.whatsapp_id)?.message_id ?? id,
       whatsappId: rows.find((r) => r.whatsapp_id)?.whatsapp_id ?? null,
