@@ -249,17 +249,23 @@ describe("campaigns: starting", () => {
 });
 
 describe("campaigns: stopping and going on", () => {
-  it("pauses by itself when the wallet runs out, and resume_campaign finishes it after a top-up, nobody twice", { timeout: 60_000 }, async () => {
+  it("pauses before the wallet runs dry (it reads the wallet as it sends), and resume_campaign finishes it after a top-up, nobody twice", { timeout: 60_000 }, async () => {
     const client = await connect();
     const campaignId = await previewed(client, 12);
-    // The start checks the wallet against the estimate; the wallet runs dry only afterwards.
+    // The start checks the wallet against the estimate; the wallet runs low only afterwards.
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await callTool(client, "pause_campaign", { campaignId });
     await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 0.0024 * 5, overDraftLimit: 0 } });
+    const sentBefore = (await sends()).length;
     await callTool(client, "resume_campaign", { campaignId });
     const paused = await waitFor(client, campaignId, "paused");
-    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: expect.stringContaining("The wallet balance ran out (Gupshup 1003 Wallet Balance Low)") });
+    expect(paused.structuredContent).toMatchObject({
+      state: "paused",
+      reason: expect.stringMatching(/^Paused before the wallet runs dry: it has 0\.01 USD \(overdraft 0 USD\), and the next \d+ sends cost about 0\.0\d+ USD\./),
+    });
     expect(textOf(paused)).toContain("resume_campaign continues with the");
+    // Nothing went to Gupshup to be refused.
+    expect((await sends()).slice(sentBefore).filter((r) => r.status !== 200)).toEqual([]);
 
     await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 10, overDraftLimit: 0 } });
     expect((await callTool(client, "resume_campaign", { campaignId })).structuredContent).toMatchObject({ state: "running" });
@@ -268,6 +274,21 @@ describe("campaigns: stopping and going on", () => {
     const accepted = (await sends()).filter((r) => r.status === 200).map((r) => destinationOf(r.body));
     expect(accepted).toHaveLength(12);
     expect(new Set(accepted).size).toBe(12);
+  });
+
+  it("when the wallet cannot be read, Gupshup's refusal (1003) pauses it", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    const campaignId = await previewed(client, 12);
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await callTool(client, "pause_campaign", { campaignId });
+    await sandbox().configureApp(appId, { wallet: { currency: "USD", currentBalance: 0.0024 * 5, overDraftLimit: 0 } });
+    await sandbox().failNext({ path: "/wallet/balance$", status: 503, times: 20 });
+    await callTool(client, "resume_campaign", { campaignId });
+    const paused = await waitFor(client, campaignId, "paused");
+    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: expect.stringContaining("The wallet balance ran out (Gupshup 1003 Wallet Balance Low)") });
+    // Sends already in flight when it paused settle before the test ends.
+    for (let i = 0; i < 100 && ((await callTool(client, "get_campaign", { campaignId })).structuredContent as { counts: { sending: number } }).counts.sending > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
   });
 
   it("pauses when the inbox learns a campaign message failed with 1003 (wallet balance low)", { timeout: 60_000 }, async () => {

@@ -1,4 +1,5 @@
 import { RATE_LIMITS } from "../api/endpoints";
+import { walletResponse } from "../api/responses";
 import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
 import { MAX_WAIT_MS } from "../gateway/limits";
 import type { TurnOptions } from "../gateway/scheduler";
@@ -8,8 +9,9 @@ import { type OptOuts, optedOutRefusal } from "../inbox/opt-outs";
 import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
 import type { Recipient, RecipientState } from "./recipient-rows";
-import { CampaignRunner, outcomeOf, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
+import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
+import { type Wallet, WalletWatch } from "./wallet-watch";
 
 /** A campaign's sends are recorded in the send ledger under its own scope, keyed by row. */
 const scopeOf = (campaignId: string) => `campaign:${campaignId}`;
@@ -88,8 +90,11 @@ interface DeskParts {
 export class CampaignDesk {
   readonly runner: CampaignRunner;
 
+  private readonly wallet: WalletWatch;
+
   constructor(private readonly parts: DeskParts) {
     this.runner = new CampaignRunner(parts.store, (campaign, recipient) => this.sendTo(campaign, recipient));
+    this.wallet = new WalletWatch((campaign) => this.readWallet(campaign));
     this.recoverInterrupted();
   }
 
@@ -235,6 +240,7 @@ export class CampaignDesk {
       case "resume":
         if (!is("paused")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a paused campaign can be resumed.` };
         store.setState(campaign.id, "running", null, now);
+        this.wallet.forget(campaign.id);
         return "wake";
       case "pause":
         if (!is("running")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running campaign can be paused.` };
@@ -266,7 +272,9 @@ export class CampaignDesk {
   }
 
   /** One recipient's send: at most once (the ledger, keyed by campaign and row), never to an opted-out number. */
-  private async sendTo(campaign: Campaign, recipient: Recipient) {
+  private async sendTo(campaign: Campaign, recipient: Recipient): Promise<SendOutcome> {
+    const low = await this.wallet.pauseReason(campaign, this.parts.store.recipients.counts(campaign.id));
+    if (low) return { kind: "pause", reason: low };
     const form: Record<string, string> = {
       source: campaign.source,
       destination: recipient.destination,
@@ -295,5 +303,17 @@ export class CampaignDesk {
       return res;
     };
     return outcomeOf(await this.parts.sends.send(req, scopeOf(campaign.id), perform, refuse));
+  }
+
+  /** The app's wallet, read with the token its object holds (a background turn, like the sends). */
+  private async readWallet(campaign: Campaign): Promise<Wallet | undefined> {
+    const token = this.parts.appToken();
+    if (!token) return undefined;
+    const caller: Caller = { upstream: campaign.upstream, partner: { kind: "token", token: "" } };
+    const res = await this.parts.call({ endpoint: "wallet", appId: campaign.appId }, token, caller, Date.now() + MAX_WAIT_MS, { background: true });
+    const parsed = res.ok ? walletResponse.safeParse(res.data) : undefined;
+    if (!parsed?.success) return undefined;
+    const w = parsed.data.walletResponse;
+    return { currency: w.currency, currentBalance: w.currentBalance, overDraftLimit: w.overDraftLimit ?? 0 };
   }
 }

@@ -6,7 +6,7 @@ import type { Recipient } from "./recipient-rows";
 import type { Campaign, CampaignStore } from "./store";
 
 /** What one recipient's send came to. */
-type SendOutcome =
+export type SendOutcome =
   | { kind: "submitted"; messageId: string }
   | { kind: "failed" | "unknown" | "skipped"; reason: string }
   /** Not sent (no turn in time, or taken back): the recipient goes back to the queue. */
