@@ -10,6 +10,7 @@ import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
 import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
+import type { SendingWindow } from "./schedule";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
 import { type Wallet, WalletWatch } from "./wallet-watch";
 
@@ -34,7 +35,9 @@ export type CampaignCommand =
   | { kind: "draft"; draft: CampaignDraft }
   | { kind: "get"; id: string; page?: { state?: RecipientState; after: number; limit: number } }
   | { kind: "list"; limit: number }
-  | { kind: "start" | "pause" | "resume" | "cancel"; id: string };
+  /** start: at once, or at `startAt` (epoch ms); with `window`, only inside those sending hours. */
+  | { kind: "start"; id: string; startAt?: number; timeZone?: string; window?: SendingWindow }
+  | { kind: "pause" | "resume" | "cancel"; id: string };
 
 export interface CampaignReport {
   campaign: Campaign;
@@ -142,7 +145,7 @@ export class CampaignDesk {
       store.forget(campaign.id);
       return { ok: true, reply: { ...report, campaign: { ...campaign, state: "cancelled", reason: "Cancelled before it started: the preview is forgotten.", finishedAt: now } } };
     }
-    const change = this.change(campaign, command.kind, now);
+    const change = this.change(campaign, command, now);
     if (typeof change === "object") return { ok: false, refusal: change.refusal };
     if (change === "wake") store.setStarter(campaign.id, caller.grant ?? null);
     if (change === "wake" || (campaign.state === "running" && !this.runner.isRunning)) await this.parts.wake();
@@ -160,6 +163,17 @@ export class CampaignDesk {
     for (const e of events) if (e.kind === "status") this.parts.store.recipients.learn(e);
     const walletEmpty = events.flatMap((e) => (e.kind === "status" && e.status === "failed" && e.code === "1003" ? [e.messageId] : []));
     for (const id of this.parts.store.runningWith(walletEmpty)) this.parts.store.setState(id, "paused", WALLET_EMPTY, Date.now());
+  }
+
+  /** Scheduled campaigns whose start has come begin to run. */
+  startDue(now: number): void {
+    for (const c of this.parts.store.scheduled()) if (c.startAt !== null && c.startAt <= now) this.parts.store.setState(c.id, "running", null, now);
+  }
+
+  /** When the object must wake next for a campaign: a scheduled start, or sending hours opening (undefined: not for campaigns). */
+  nextWake(now: number): number | undefined {
+    const times = [this.parts.store.scheduled()[0]?.startAt ?? undefined, this.runner.nextOpening(now)].filter((t) => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
   }
 
   /** Whether a message is one of a campaign's. */
@@ -225,25 +239,29 @@ export class CampaignDesk {
   }
 
   /** A state change a person asked for: nothing to do, "wake" the runner, or why it cannot be done. */
-  private change(campaign: Campaign, kind: Exclude<CampaignCommand["kind"], "draft" | "list">, now: number): "wake" | undefined | { refusal: string } {
+  private change(campaign: Campaign, command: Exclude<CampaignCommand, { kind: "draft" | "list" }>, now: number): "wake" | undefined | { refusal: string } {
     const { store } = this.parts;
     const is = (...states: Campaign["state"][]) => states.includes(campaign.state);
-    switch (kind) {
+    switch (command.kind) {
       case "get":
         return undefined;
       case "start":
         if (!is("draft")) return { refusal: `Campaign ${campaign.id} was already started (it is ${campaign.state}); get_campaign shows its progress.` };
         if (now - campaign.createdAt > DRAFT_TTL_MS)
           return { refusal: `The preview of campaign ${campaign.id} is more than 24 hours old: run preview_campaign again, so the list and the estimate are current.` };
-        store.setState(campaign.id, "running", null, now);
+        {
+          const later = command.startAt !== undefined && command.startAt > now ? command.startAt : null;
+          store.setSchedule(campaign.id, later, command.timeZone ?? null, command.window ?? null);
+          store.setState(campaign.id, later ? "scheduled" : "running", null, now);
+        }
         return "wake";
       case "resume":
         if (!is("paused")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a paused campaign can be resumed.` };
-        store.setState(campaign.id, "running", null, now);
+        store.setState(campaign.id, campaign.startAt !== null && campaign.startAt > now ? "scheduled" : "running", null, now);
         this.wallet.forget(campaign.id);
         return "wake";
       case "pause":
-        if (!is("running")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running campaign can be paused.` };
+        if (!is("running", "scheduled")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running or scheduled campaign can be paused.` };
         store.setState(campaign.id, "paused", "Paused with pause_campaign.", now);
         return undefined;
       case "cancel":

@@ -3,6 +3,7 @@ import { sendTemplateResponse } from "../api/responses";
 import type { UpstreamResult } from "../api/types";
 import { redactSecrets } from "../utils/secrets";
 import type { Recipient } from "./recipient-rows";
+import { insideWindow, nextOpening } from "./schedule";
 import type { Campaign, CampaignStore } from "./store";
 
 /** What one recipient's send came to. */
@@ -45,9 +46,20 @@ export class CampaignRunner {
     return this.active !== undefined;
   }
 
-  /** Whether a running campaign still has recipients to send to. */
+  /** Whether a running campaign inside its sending hours still has recipients to send to. */
   hasWork(): boolean {
-    return this.store.running().some((c) => this.store.recipients.hasQueued(c.id));
+    return this.sendable(Date.now()).some((c) => this.store.recipients.hasQueued(c.id));
+  }
+
+  /** When the next running campaign that waits for its sending hours may send again (undefined: none waits). */
+  nextOpening(now: number): number | undefined {
+    const waiting = this.store.running().filter((c) => c.window && !insideWindow(c.window, now) && this.store.recipients.hasQueued(c.id));
+    return waiting.length ? Math.min(...waiting.map((c) => nextOpening(c.window!, now))) : undefined;
+  }
+
+  /** The running campaigns that may send now: inside their sending hours. */
+  private sendable(now: number): Campaign[] {
+    return this.store.running().filter((c) => !c.window || insideWindow(c.window, now));
   }
 
   private async work(until: number): Promise<void> {
@@ -72,9 +84,9 @@ export class CampaignRunner {
     }
   }
 
-  /** The next recipient of the oldest running campaign that has one. */
+  /** The next recipient of the oldest running campaign (inside its sending hours) that has one. */
   private next(): [Campaign, Recipient] | undefined {
-    for (const campaign of this.store.running()) {
+    for (const campaign of this.sendable(Date.now())) {
       const recipient = this.store.recipients.claimNext(campaign.id, Date.now());
       if (recipient) return [campaign, recipient];
     }

@@ -1,7 +1,8 @@
 import type { LazyTables } from "../gateway/lazy-tables";
 import { RecipientRows } from "./recipient-rows";
+import type { SendingWindow } from "./schedule";
 
-export const CAMPAIGN_STATES = ["draft", "running", "paused", "completed", "cancelled"] as const;
+export const CAMPAIGN_STATES = ["draft", "scheduled", "running", "paused", "completed", "cancelled"] as const;
 type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /** What a campaign sends, from where, and its cost per message: what preview_campaign decided. */
 interface CampaignPlan {
@@ -38,6 +39,12 @@ export interface Campaign extends CampaignPlan {
   draftedBy: string | null;
   /** The OAuth connection that last started or resumed it ("grant:<id>"), when one did: ending that connection pauses it. */
   startedBy: string | null;
+  /** When a scheduled campaign starts (epoch ms); null: at once. */
+  startAt: number | null;
+  /** The customers' time zone its schedule was given in. */
+  timeZone: string | null;
+  /** The hours it may send in, in the customers' time zone; null: any time. */
+  window: SendingWindow | null;
 }
 
 /** A draft as the caps on drafts count it. */
@@ -62,7 +69,15 @@ export class CampaignStore {
       CREATE INDEX IF NOT EXISTS campaign_recipient_state ON campaign_recipient (campaign_id, state, row);
       CREATE INDEX IF NOT EXISTS campaign_recipient_sent ON campaign_recipient (campaign_id, sent_at);`);
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(campaign)").toArray();
-    for (const column of ["drafted_by", "started_by"]) if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} TEXT`);
+    for (const [column, type] of [
+      ["drafted_by", "TEXT"],
+      ["started_by", "TEXT"],
+      ["start_at", "INTEGER"],
+      ["time_zone", "TEXT"],
+      ["hours_from", "INTEGER"],
+      ["hours_to", "INTEGER"],
+    ])
+      if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} ${type}`);
     RecipientRows.schema(sql);
   }
 
@@ -124,6 +139,17 @@ export class CampaignStore {
     );
   }
 
+  /** When a campaign starts and the hours it sends in (null: at once, any time). */
+  setSchedule(id: string, startAt: number | null, timeZone: string | null, window: SendingWindow | null): void {
+    this.sql.exec("UPDATE campaign SET start_at = ?, time_zone = ?, hours_from = ?, hours_to = ? WHERE id = ?", startAt, window?.timeZone ?? timeZone, window?.from ?? null, window?.to ?? null, id);
+  }
+
+  /** The scheduled campaigns, soonest first. */
+  scheduled(): Campaign[] {
+    if (!this.tables.exist) return [];
+    return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE state = 'scheduled' ORDER BY start_at").toArray().map(campaignOf);
+  }
+
   /** Records the OAuth connection (or none) that started or resumed a campaign. */
   setStarter(id: string, startedBy: string | null): void {
     this.sql.exec("UPDATE campaign SET started_by = ? WHERE id = ?", startedBy, id);
@@ -131,7 +157,7 @@ export class CampaignStore {
 
   /** Pauses the running campaigns `startedBy` started or resumed, with `reason`; their ids and names. */
   pauseStartedBy(startedBy: string, reason: string, now: number): { id: string; name: string }[] {
-    const paused = this.startedBy(startedBy).filter((c) => c.state === "running");
+    const paused = this.startedBy(startedBy).filter((c) => c.state === "running" || c.state === "scheduled");
     for (const c of paused) this.setState(c.id, "paused", reason, now);
     return paused.map((c) => ({ id: c.id, name: c.name }));
   }
@@ -139,7 +165,7 @@ export class CampaignStore {
   /** The running and paused campaigns `startedBy` started or resumed last. */
   startedBy(startedBy: string): Campaign[] {
     if (!this.tables.exist) return [];
-    return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE started_by = ? AND state IN ('running', 'paused') ORDER BY started_at", startedBy).toArray().map(campaignOf);
+    return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE started_by = ? AND state IN ('scheduled', 'running', 'paused') ORDER BY started_at", startedBy).toArray().map(campaignOf);
   }
 
   /** The drafts, oldest first, with their recipient counts. */
@@ -209,6 +235,10 @@ type CampaignRow = {
   reason: string | null;
   drafted_by: string | null;
   started_by: string | null;
+  start_at: number | null;
+  time_zone: string | null;
+  hours_from: number | null;
+  hours_to: number | null;
 };
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -231,4 +261,7 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   reason: r.reason,
   draftedBy: r.drafted_by,
   startedBy: r.started_by,
+  startAt: r.start_at,
+  timeZone: r.time_zone,
+  window: r.time_zone !== null && r.hours_from !== null && r.hours_to !== null ? { timeZone: r.time_zone, from: r.hours_from, to: r.hours_to } : null,
 });

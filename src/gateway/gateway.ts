@@ -100,13 +100,16 @@ export class GupshupGateway extends DurableObject<Env> {
    * has more, hourly while anything is stored.
    */
   override async alarm(): Promise<void> {
+    this.campaigns.startDue(Date.now());
     await this.campaigns.runner.run(Date.now() + CAMPAIGN_SLICE_MS);
     const now = Date.now();
     const more = this.inbox.prune(now - this.retentionMs(), PRUNE_BATCH);
     const campaignsKept = this.campaigns.prune(now);
+    // A scheduled start or sending hours that open sooner than the next prune wake it then.
+    const wake = (at: number) => this.ctx.storage.setAlarm(Math.min(at, this.campaigns.nextWake(now) ?? at));
     if (this.campaigns.runner.hasWork()) await this.ctx.storage.setAlarm(now);
-    else if (more) await this.ctx.storage.setAlarm(now + 1_000);
-    else if (!this.inbox.isEmpty() || campaignsKept) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+    else if (more) await wake(now + 1_000);
+    else if (!this.inbox.isEmpty() || campaignsKept) await wake(now + PRUNE_EVERY_MS);
     else this.pruneScheduled = false;
   }
 

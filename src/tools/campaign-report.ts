@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type CampaignReport, draftExpired } from "../campaigns/desk";
 import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
 import { WALLET_EMPTY } from "../campaigns/runner";
+import { formatMinutes } from "../campaigns/schedule";
 import { CAMPAIGN_STATES } from "../campaigns/store";
 import { APP_ID_PATTERN } from "../constants";
 import { failureAdvice } from "./failure-advice";
@@ -45,6 +46,8 @@ export const campaignReportShape = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  startAt: z.string().nullable(),
+  sendingHours: z.string().nullable(),
 });
 type CampaignReportOutput = z.infer<typeof campaignReportShape>;
 
@@ -82,6 +85,8 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
     createdAt: iso(c.createdAt)!,
     startedAt: iso(c.startedAt),
     finishedAt: iso(c.finishedAt),
+    startAt: iso(c.startAt),
+    sendingHours: c.window ? `${formatMinutes(c.window.from)}-${formatMinutes(c.window.to)} ${c.window.timeZone}` : null,
   };
   const lines = [
     `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
@@ -101,8 +106,10 @@ function nextStep({ campaign: c, counts }: CampaignReport): string {
   switch (c.state) {
     case "draft":
       return draftExpired(c, Date.now()) ?? "Nothing sent yet. After the person agrees, start_campaign with confirm: true.";
+    case "scheduled":
+      return `Starts by itself at ${c.startAt === null ? "its start time" : localTime(c.startAt, c.timeZone ?? "UTC")}; pause_campaign or cancel_campaign stop it before then.`;
     case "running":
-      return "get_campaign shows progress; pause_campaign or cancel_campaign stop it before the next send.";
+      return `${c.window ? `Sends only ${formatMinutes(c.window.from)}-${formatMinutes(c.window.to)} (${c.window.timeZone}) and waits outside those hours. ` : ""}get_campaign shows progress; pause_campaign or cancel_campaign stop it before the next send.`;
     case "paused":
       return `resume_campaign continues with the ${counts.queued} not yet sent${c.reason === WALLET_EMPTY ? " (after a top-up; messages Gupshup accepted and then failed with 1003 are not sent again)" : ""}; cancel_campaign ends it.`;
     case "completed":
@@ -110,6 +117,16 @@ function nextStep({ campaign: c, counts }: CampaignReport): string {
     case "cancelled":
       return counts.queued > 0 ? `${counts.queued} recipient(s) were not sent the message.` : "";
   }
+}
+
+/** A moment as the people in `timeZone` read it: "2026-12-10 09:00 Asia/Kolkata". */
+export function localTime(at: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
 }
 
 /** "45 s", "3 min", "1 h 20 min". */

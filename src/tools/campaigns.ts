@@ -4,10 +4,11 @@ import { usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
+import { formatMinutes, parseSendingHours, type SendingWindow } from "../campaigns/schedule";
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
 import { personApproves } from "./ask-person";
-import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, splitCampaignId } from "./campaign-report";
+import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, localTime, splitCampaignId } from "./campaign-report";
 import { carouselSend } from "./carousel";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
@@ -17,6 +18,7 @@ import { appIdInput, phoneInput, recipientNumber, templateIdInput } from "./sche
 import { renderSample } from "./template-sample";
 import { checkSendable, sender, sendSlots } from "./template-send";
 import type { TemplateShape } from "./template-shape";
+import { timeInput, timeZoneInput, toEpochMs } from "./time-input";
 
 const MAX_RECIPIENTS = 10_000;
 /** Sends a second a campaign can expect: Gupshup's 10 per second, each counted until its answer (about 0.3 s). */
@@ -181,6 +183,9 @@ export const campaignTools: ToolDefinition[] = [
         confirm: z
           .literal(true, { error: "confirm must be true: show the person preview_campaign's counts, samples and cost, and start only after they agree" })
           .describe("true: the person agreed to the preview."),
+        startAt: timeInput.optional().describe("Start later (in timeZone); default now."),
+        timeZone: timeZoneInput,
+        sendingHours: z.string().max(20).optional().describe('e.g. "09:00-20:00": send only then (timeZone).'),
       }),
       output: campaignReportShape,
       view: "campaign",
@@ -190,6 +195,7 @@ export const campaignTools: ToolDefinition[] = [
     },
     (ctx) => async (args, extra) => {
       const { appId, id } = splitCampaignId(args.campaignId);
+      const schedule = scheduleOf(args);
       const before = await ctx.campaign<CampaignReport>(appId, { kind: "get", id });
       const { campaign } = before;
       let unchecked = "";
@@ -211,16 +217,40 @@ export const campaignTools: ToolDefinition[] = [
         const cost = campaign.feePerMessage === null ? "an unknown cost" : `about ${money(campaign.feePerMessage * before.counts.queued, campaign.currency)}`;
         personApproves(
           extra,
-          `Start campaign "${campaign.name}" on app ${appId}? It sends template ${campaign.templateName} to ${before.counts.queued} people on WhatsApp, for ${cost}. Sent messages cannot be taken back.`,
+          `Start campaign "${campaign.name}" on app ${appId}${schedule.words}? It sends template ${campaign.templateName} to ${before.counts.queued} people on WhatsApp, for ${cost}. Sent messages cannot be taken back.`,
           `Not started: the person did not approve campaign "${campaign.name}". Nothing was sent; start_campaign asks again when they want it.`,
         );
       }
-      const report = await ctx.campaign<CampaignReport>(appId, { kind: "start", id });
+      const report = await ctx.campaign<CampaignReport>(appId, { kind: "start", id, ...schedule.command });
       const { structured, summary } = describeCampaign(report);
-      return { structured, summary: `Started: the server sends on its own (it carries on if restarted).${unchecked}\n${summary}` };
+      const started =
+        report.campaign.state === "scheduled"
+          ? "Scheduled: the server starts it on its own at the time given (it keeps the schedule if restarted)."
+          : "Started: the server sends on its own (it carries on if restarted).";
+      return { structured, summary: `${started}${unchecked}\n${summary}` };
     },
   ),
 ];
+
+/** The furthest ahead a campaign may be scheduled. */
+const MAX_SCHEDULE_MS = 30 * 86_400_000;
+
+/** start_campaign's schedule, checked: the desk's command fields, and the words the person is asked with. */
+function scheduleOf(args: { startAt?: number | string; timeZone?: string; sendingHours?: string }): { command: { startAt?: number; timeZone?: string; window?: SendingWindow }; words: string } {
+  const timeZone = args.timeZone ?? "UTC";
+  const hours = args.sendingHours === undefined ? undefined : parseSendingHours(args.sendingHours);
+  if (args.sendingHours !== undefined && !hours) throw new ToolError(`sendingHours "${args.sendingHours}" is not two times of day: give them as "09:00-20:00" (24-hour clock, read in timeZone).`);
+  const startAt = args.startAt === undefined ? undefined : toEpochMs(args.startAt, timeZone);
+  if (startAt !== undefined && startAt > Date.now() + MAX_SCHEDULE_MS)
+    throw new ToolError("startAt is more than 30 days ahead: schedule it within 30 days (run preview_campaign again nearer the time for a current list).");
+  if (startAt !== undefined && startAt < Date.now() - 60_000) throw new ToolError(`startAt ${localTime(startAt, timeZone)} has passed: leave it out to start now, or give a time ahead.`);
+  const window = hours && { timeZone, ...hours };
+  const words = [
+    startAt !== undefined && startAt > Date.now() ? ` at ${localTime(startAt, timeZone)}` : "",
+    window ? `, sending only ${formatMinutes(window.from)}-${formatMinutes(window.to)} ${timeZone}` : "",
+  ].join("");
+  return { command: { ...(startAt !== undefined ? { startAt } : {}), ...(args.timeZone ? { timeZone } : {}), ...(window ? { window } : {}) }, words };
+}
 
 /** The template, which must be sendable now: APPROVED, with its media or place (`fresh`: asked of Gupshup, not the 60 s cache). */
 async function sendableTemplate(ctx: ToolContext, appId: string, templateId: string, messageType: string | undefined, fresh: boolean): Promise<TemplateShape> {

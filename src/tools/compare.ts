@@ -25,7 +25,7 @@ export const compareTools: ToolDefinition[] = [
     {
       title: "Compare templates",
       description:
-        "Which template is blocked less, sends and top block reasons, over exactly 7, 30, 60 or 90 days (default the last 30); both APPROVED with ≥1,000 sends. " +
+        "Which template is blocked less, sends and top block reasons, over 7, 30, 60 or 90 days (default 30); both APPROVED with ≥1,000 sends. " +
         `${limitInWords("compare")} pairs: more come back under \`pending\`, refusals under \`failed\`.`,
       input: z
         .object({

@@ -58,7 +58,7 @@ export const templateTools: ToolDefinition[] = [
     "create_template",
     {
       title: "Create template",
-      description: "Create a template and submit it to Meta for approval (it starts PENDING; list_templates shows when it is APPROVED).",
+      description: "Create a template and submit it to Meta for approval (PENDING until list_templates shows it APPROVED).",
       input: z
         .object({
           appId: appIdInput,

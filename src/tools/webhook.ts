@@ -99,7 +99,7 @@ export const webhookTools: ToolDefinition[] = [
     "configure_webhook",
     {
       title: "Configure webhook",
-      description: "Start delivery tracking: Gupshup's callbacks come here, so get_message_status, get_failed_numbers and list_inbound_messages have data (from then on). Safe to repeat.",
+      description: "Start delivery tracking: Gupshup's callbacks come here, so the status, failed-number and inbox tools have data from then on. Safe to repeat.",
       input: z.object({
         appId: appIdInput,
         format: z.enum(["gupshup", "meta"]).optional().describe("Callback format: gupshup (version 2, includes template status events; default) or meta (version 3)."),

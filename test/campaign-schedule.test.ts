@@ -1,0 +1,108 @@
+import { runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { insideWindow, nextOpening, parseSendingHours } from "../src/campaigns/schedule";
+import { appObjectName } from "../src/gateway/names";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { callTool, connect, evictGateway, resetAll, testEnv, textOf, upstreamRequests } from "./helpers";
+
+const appId = SEED_APP_IDS.store;
+const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
+const sends = () => upstreamRequests(/\/template\/msg$/);
+const gateway = () => testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
+
+beforeEach(resetAll);
+
+async function previewed(client: Awaited<ReturnType<typeof connect>>, count: number): Promise<string> {
+  const recipients = Array.from({ length: count }, (_, i) => ({ destination: `+9198${String(30_000_000 + i).slice(-8)}`, params: [`C${i}`, `ORD-${i}`] }));
+  return (await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients, name: "Festive" })).structuredContent?.campaignId as string;
+}
+
+/** The object's alarm once it is set later than `after` (the start's own wake-up has run by then). */
+async function alarmAfter(after: number): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const alarm = await runInDurableObject(gateway(), (_, state) => state.storage.getAlarm());
+    if (alarm !== null && alarm > after) return alarm;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("no alarm was set");
+}
+
+/** The object's alarm, as Cloudflare would fire it at its time (tests do not wait for hours). */
+const fireAlarm = () =>
+  runInDurableObject(gateway(), async (instance: { alarm: () => Promise<void> }, state) => {
+    await state.storage.deleteAlarm();
+    await instance.alarm();
+  });
+
+describe("scheduled campaigns", () => {
+  it("starts at the time given in the customers' zone, keeps the schedule through an eviction, and can be paused or cancelled before", async () => {
+    const client = await connect();
+    const campaignId = await previewed(client, 3);
+    const startAt = "2099-01-01T09:00";
+    const far = await callTool(client, "start_campaign", { campaignId, confirm: true, startAt, timeZone: "Asia/Kolkata" });
+    expect(textOf(far)).toMatch(/^startAt is more than 30 days ahead/);
+
+    const inAnHour = new Date(Date.now() + 30 * 60_000); // sooner than the hourly prune, so the alarm is the start
+    const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Kolkata", dateStyle: "short", timeStyle: "short" }).format(inAnHour).replace(" ", "T");
+    const scheduled = await callTool(client, "start_campaign", { campaignId, confirm: true, startAt: local, timeZone: "Asia/Kolkata" });
+    expect(scheduled.isError, textOf(scheduled)).toBeFalsy();
+    expect(textOf(scheduled)).toMatch(/^Scheduled: the server starts it on its own/);
+    expect(textOf(scheduled)).toContain(`Starts by itself at ${local.replace("T", " ")} Asia/Kolkata`);
+    expect(scheduled.structuredContent).toMatchObject({ state: "scheduled", startAt: new Date(Math.floor(inAnHour.getTime() / 60_000) * 60_000).toISOString() });
+
+    // The alarm waits for the start; an eviction loses nothing.
+    const alarm = await alarmAfter(Date.now() + 1000);
+    expect(Math.abs(alarm! - Math.floor(inAnHour.getTime() / 60_000) * 60_000)).toBeLessThan(1000);
+    await evictGateway(appObjectName(appId));
+    expect(((await callTool(client, "list_campaigns", { appId })).structuredContent as { campaigns: { state: string }[] }).campaigns[0]!.state).toBe("scheduled");
+    expect(await sends()).toEqual([]);
+
+    expect((await callTool(client, "pause_campaign", { campaignId })).structuredContent).toMatchObject({ state: "paused" });
+    expect((await callTool(client, "resume_campaign", { campaignId })).structuredContent).toMatchObject({ state: "scheduled" });
+    // When its time comes, it runs and sends to everyone once.
+    await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec("UPDATE campaign SET start_at = ?", Date.now() - 1));
+    await fireAlarm();
+    for (let i = 0; i < 100 && (await callTool(client, "get_campaign", { campaignId })).structuredContent?.state !== "completed"; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await sends()).toHaveLength(3);
+
+    const other = await previewed(client, 2);
+    await callTool(client, "start_campaign", { campaignId: other, confirm: true, startAt: local, timeZone: "Asia/Kolkata" });
+    expect((await callTool(client, "cancel_campaign", { campaignId: other })).structuredContent).toMatchObject({ state: "cancelled" });
+  });
+
+  it("outside its sending hours a running campaign waits; once they open, the next alarm sends", async () => {
+    const client = await connect();
+    const campaignId = await previewed(client, 3);
+    // Hours that have just closed in UTC: they open again in about 23 hours.
+    const now = new Date();
+    const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+    const hhmm = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, "0")}:${String((m + 1440) % 60).padStart(2, "0")}`;
+    const hours = `${hhmm(minute - 120)}-${hhmm(minute - 60)}`;
+    const started = await callTool(client, "start_campaign", { campaignId, confirm: true, sendingHours: hours, timeZone: "UTC" });
+    expect(started.structuredContent).toMatchObject({ state: "running", sendingHours: `${hours} UTC` });
+    expect(textOf(started)).toContain(`Sends only ${hours} (UTC) and waits outside those hours.`);
+    await alarmAfter(Date.now() + 1000);
+    await fireAlarm();
+    expect(await sends()).toEqual([]);
+    expect((await callTool(client, "get_campaign", { campaignId })).structuredContent).toMatchObject({ state: "running", counts: { queued: 3 } });
+    // The hours open (as if the day had come round): the next alarm sends.
+    await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec("UPDATE campaign SET hours_from = 0, hours_to = 1440"));
+    await fireAlarm();
+    expect(await sends()).toHaveLength(3);
+
+    expect(textOf(await callTool(client, "start_campaign", { campaignId: await previewed(client, 1), confirm: true, sendingHours: "9-5" }))).toMatch(/^sendingHours "9-5" is not two times of day/);
+  });
+});
+
+describe("sending hours", () => {
+  it("are read in the customers' zone, and may run past midnight", () => {
+    const window = { timeZone: "Asia/Kolkata", ...parseSendingHours("09:00-20:00")! };
+    expect(insideWindow(window, Date.UTC(2026, 11, 7, 4, 0))).toBe(true); // 09:30 in Kolkata
+    expect(insideWindow(window, Date.UTC(2026, 11, 7, 15, 0))).toBe(false); // 20:30
+    expect(new Date(nextOpening(window, Date.UTC(2026, 11, 7, 15, 0))).toISOString()).toBe("2026-12-08T03:30:00.000Z");
+    const night = { timeZone: "UTC", ...parseSendingHours("20:00-06:00")! };
+    expect(insideWindow(night, Date.UTC(2026, 11, 7, 23, 0))).toBe(true);
+    expect(insideWindow(night, Date.UTC(2026, 11, 7, 12, 0))).toBe(false);
+    expect(parseSendingHours("25:00-06:00")).toBeUndefined();
+  });
+});
