@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { insideWindow, nextOpening, parseSendingHours } from "../src/campaigns/schedule";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { callTool, connect, evictGateway, resetAll, testEnv, textOf, upstreamRequests } from "./helpers";
+import { callTool, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
 const appId = SEED_APP_IDS.store;
 const ORDER_UPDATE = "5f0c6a1e-3b7d-4c2a-9e1f-000000000001";
@@ -104,5 +104,45 @@ describe("sending hours", () => {
     expect(insideWindow(night, Date.UTC(2026, 11, 7, 23, 0))).toBe(true);
     expect(insideWindow(night, Date.UTC(2026, 11, 7, 12, 0))).toBe(false);
     expect(parseSendingHours("25:00-06:00")).toBeUndefined();
+  });
+});
+
+describe("campaigns within the number's messaging tier", () => {
+  const rated = (currentLimit: string, phoneQuality: string) =>
+    sandbox().configureApp(appId, { ratings: { oldLimit: "TIER_50", currentLimit, event: "UPGRADE", eventTime: Date.now() - 86_400_000, phoneQuality } });
+  const preview = async (client: Awaited<ReturnType<typeof connect>>, count: number) => {
+    const recipients = Array.from({ length: count }, (_, i) => ({ destination: `+9198${String(40_000_000 + i).slice(-8)}`, params: [`C${i}`, `ORD-${i}`] }));
+    return callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients, name: "Big" });
+  };
+
+  it("a list larger than the tier leaves today goes over several days: the preview says which day each part goes, and the runner stops at the day's share", { timeout: 60_000 }, async () => {
+    await rated("TIER_50", "GREEN");
+    const client = await connect();
+    const previewed = await preview(client, 120);
+    expect(textOf(previewed)).toContain("Messaging tier TIER_50 (quality GREEN): 50 new people a day, so it goes over 3 days — today 50, day 2 50, day 3 20. It waits between parts by itself.");
+    const campaignId = previewed.structuredContent?.campaignId as string;
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    for (let i = 0; i < 200 && (await sends()).length < 50; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await sends()).toHaveLength(50);
+    expect((await callTool(client, "get_campaign", { campaignId })).structuredContent).toMatchObject({ state: "running", counts: { submitted: 50, queued: 70 } });
+    // It wakes on the hour to see whether the day's share has room again.
+    const alarm = await alarmAfter(Date.now() + 1000);
+    expect(alarm).toBeLessThanOrEqual(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 1000);
+  });
+
+  // Gupshup's ratings are read once a day (its own rule), so each case is its own test.
+  it("is refused when the number's quality is RED, before anything is stored", async () => {
+    const client = await connect();
+    await rated("TIER_50", "RED");
+    expect(textOf(await preview(client, 10))).toMatch(/^Not planned: the number's quality is RED/);
+    expect(((await callTool(client, "list_campaigns", { appId })).structuredContent as { campaigns: unknown[] }).campaigns).toEqual([]);
+  });
+
+  it("is refused when the tier would stretch it past 14 days, with the way up", async () => {
+    const client = await connect();
+    await rated("TIER_50", "GREEN");
+    expect(textOf(await preview(client, 1_000))).toMatch(/^Not planned: at TIER_50 the number may reach 50 new people a day, so 1000 recipients would take more than 14 days\. .*grow the tier first/);
+    expect(((await callTool(client, "list_campaigns", { appId })).structuredContent as { campaigns: unknown[] }).campaigns).toEqual([]);
   });
 });

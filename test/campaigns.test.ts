@@ -121,6 +121,8 @@ describe("campaigns: bounded previews", () => {
       upstream: "sandbox",
       feePerMessage: null,
       currency: null,
+      tier: null,
+      dailyLimit: null,
       rows: Array.from({ length: count }, (_, i) => ({ row: i + 1, destination: number(i), params: ["a", "b"] })),
     },
   });

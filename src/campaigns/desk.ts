@@ -12,6 +12,7 @@ import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { SendingWindow } from "./schedule";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
+import { type DailyPlan, MAX_PLAN_DAYS, planDays } from "./tier";
 import { type Wallet, WalletWatch } from "./wallet-watch";
 
 /** A campaign's sends are recorded in the send ledger under its own scope, keyed by row. */
@@ -59,6 +60,8 @@ export type DraftReply = {
   notOnWhatsApp: string[];
   /** Earlier previews this one made room for: the caller's own of the same name, or the oldest over the caps. */
   replaced: { id: string; name: string; why: "same name" | "too many previews" }[];
+  /** The days it goes over, when the number's tier is known and limited. */
+  plan: DailyPlan | null;
 };
 
 /** Who asks the desk: the caller's own scope (an OAuth connection, a partner, a credential) and their OAuth connection, if any. */
@@ -205,12 +208,22 @@ export class CampaignDesk {
       else return true;
       return false;
     });
+    // What the tier leaves today: the people this app's number reached from here in the last 24 hours count.
+    const plan = draft.dailyLimit === null ? null : planDays(rows.length, draft.dailyLimit, this.parts.inbox.recipientsSince(now - 86_400_000));
+    if (plan && plan.days.length > MAX_PLAN_DAYS) {
+      return {
+        ok: false,
+        refusal:
+          `Not planned: at ${draft.tier} the number may reach ${draft.dailyLimit} new people a day, so ${rows.length} recipients would take more than ${MAX_PLAN_DAYS} days. ` +
+          "Split the list into smaller campaigns, or grow the tier first: Meta raises it as the number reaches more people with GREEN quality (get_app_health shows tier and quality).",
+      };
+    }
     const room = this.roomFor(draft.name, rows.length, scope);
     if ("refusal" in room) return { ok: false, refusal: room.refusal };
     for (const r of room.replaced) this.parts.store.forget(r.id);
     const id = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
     this.parts.store.create(id, { ...draft, rows }, now, scope);
-    return { ok: true, reply: { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced: room.replaced } };
+    return { ok: true, reply: { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced: room.replaced, plan } };
   }
 
   /**

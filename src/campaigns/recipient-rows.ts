@@ -70,6 +70,7 @@ export class RecipientRows {
       .toArray()[0];
     if (!row) return undefined;
     this.move(id, "queued", "sending");
+    this.bump(id, `hour:${hourOf(now)}`, 1);
     return recipientOf(row);
   }
 
@@ -146,6 +147,14 @@ export class RecipientRows {
     return { delivered: n("delivered", "read"), read: n("read"), failed };
   }
 
+  /** Recipients taken for sending in the last 24 hours (by the hour: the oldest hour counts until it has passed). */
+  takenLastDay(id: string, now: number): number {
+    return (
+      this.sql.exec<{ n: number | null }>("SELECT SUM(n) AS n FROM campaign_tally WHERE campaign_id = ? AND bucket >= ? AND bucket LIKE 'hour:%'", id, `hour:${hourOf(now - 23 * 3_600_000)}`).one()
+        .n ?? 0
+    );
+  }
+
   /** Sends made since `since` (for throughput). */
   sentSince(id: string, since: number): number {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? AND sent_at >= ? AND state != 'queued'", id, since).one().n;
@@ -206,6 +215,9 @@ export class RecipientRows {
       this.learn(e);
   }
 }
+
+/** An hour as a fixed-width tally key (epoch hours, 8 digits: they sort as numbers). */
+const hourOf = (at: number) => String(Math.floor(at / 3_600_000)).padStart(8, "0");
 
 /** The tally a recipient's latest delivery state counts in (a failure by its code). */
 const deliveryBucket = (status: string, code: string | null) => (status === "failed" ? `delivery:failed:${code ?? ""}` : `delivery:${status}`);

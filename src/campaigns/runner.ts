@@ -51,15 +51,21 @@ export class CampaignRunner {
     return this.sendable(Date.now()).some((c) => this.store.recipients.hasQueued(c.id));
   }
 
-  /** When the next running campaign that waits for its sending hours may send again (undefined: none waits). */
+  /** When the next running campaign that waits — for its sending hours, or for its day's share of the tier — may send again (undefined: none waits). */
   nextOpening(now: number): number | undefined {
-    const waiting = this.store.running().filter((c) => c.window && !insideWindow(c.window, now) && this.store.recipients.hasQueued(c.id));
-    return waiting.length ? Math.min(...waiting.map((c) => nextOpening(c.window!, now))) : undefined;
+    const waiting = this.store.running().filter((c) => !this.maySend(c, now) && this.store.recipients.hasQueued(c.id));
+    const nextHour = Math.ceil((now + 1) / 3_600_000) * 3_600_000;
+    return waiting.length ? Math.min(...waiting.map((c) => (c.window && !insideWindow(c.window, now) ? nextOpening(c.window, now) : nextHour))) : undefined;
   }
 
-  /** The running campaigns that may send now: inside their sending hours. */
+  /** The running campaigns that may send now. */
   private sendable(now: number): Campaign[] {
-    return this.store.running().filter((c) => !c.window || insideWindow(c.window, now));
+    return this.store.running().filter((c) => this.maySend(c, now));
+  }
+
+  /** Inside its sending hours, and under its tier's people a day over the last 24 hours. */
+  private maySend(c: Campaign, now: number): boolean {
+    return (!c.window || insideWindow(c.window, now)) && (c.dailyLimit === null || this.store.recipients.takenLastDay(c.id, now) < c.dailyLimit);
   }
 
   private async work(until: number): Promise<void> {

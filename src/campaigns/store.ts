@@ -20,6 +20,9 @@ interface CampaignPlan {
   /** The estimate's cost per message (null: unknown) and currency, for start_campaign's balance check. */
   feePerMessage: number | null;
   currency: string | null;
+  /** The number's messaging tier when previewed (TIER_1K…) and the people a day it allows; null: not known (not planned over days). */
+  tier: string | null;
+  dailyLimit: number | null;
 }
 
 /** What preview_campaign hands the app's object: the plan and its recipients, checked already. */
@@ -76,6 +79,8 @@ export class CampaignStore {
       ["time_zone", "TEXT"],
       ["hours_from", "INTEGER"],
       ["hours_to", "INTEGER"],
+      ["tier", "TEXT"],
+      ["daily_limit", "INTEGER"],
     ])
       if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} ${type}`);
     RecipientRows.schema(sql);
@@ -91,7 +96,7 @@ export class CampaignStore {
   create(id: string, draft: CampaignDraft, now: number, draftedBy: string): void {
     this.tables.create();
     this.sql.exec(
-      "INSERT INTO campaign (id, app_id, name, state, template_id, template_name, category, source, src_name, message, upstream, fee_per_message, currency, created_at, drafted_by) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO campaign (id, app_id, name, state, template_id, template_name, category, source, src_name, message, upstream, fee_per_message, currency, created_at, drafted_by, tier, daily_limit) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       id,
       draft.appId,
       draft.name,
@@ -106,6 +111,8 @@ export class CampaignStore {
       draft.currency,
       now,
       draftedBy,
+      draft.tier,
+      draft.dailyLimit,
     );
     for (const r of draft.rows) {
       this.sql.exec("INSERT INTO campaign_recipient (campaign_id, row, destination, params, state) VALUES (?, ?, ?, ?, 'queued')", id, r.row, r.destination, JSON.stringify(r.params));
@@ -239,6 +246,8 @@ type CampaignRow = {
   time_zone: string | null;
   hours_from: number | null;
   hours_to: number | null;
+  tier: string | null;
+  daily_limit: number | null;
 };
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -263,5 +272,7 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   startedBy: r.started_by,
   startAt: r.start_at,
   timeZone: r.time_zone,
+  tier: r.tier,
+  dailyLimit: r.daily_limit,
   window: r.time_zone !== null && r.hours_from !== null && r.hours_to !== null ? { timeZone: r.time_zone, from: r.hours_from, to: r.hours_to } : null,
 });

@@ -80,6 +80,12 @@ export class InboxStore {
     this.conversations = new Conversations(sql, tables);
   }
 
+  /** How many different numbers our sends reached since `since` (what a messaging tier counts, as far as this server knows). */
+  recipientsSince(since: number): number {
+    if (!this.tables.exist) return 0;
+    return this.sql.exec<{ n: number }>("SELECT COUNT(DISTINCT recipient) AS n FROM inbox_sent WHERE at >= ?", since).one().n;
+  }
+
   /**
    * Stores events not seen before (template events are not kept: they only drop caches). An event
    * dated in the future counts as now, so it cannot hold a 24-hour window open; one older than

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
-import { usageResponse, walletResponse } from "../api/responses";
+import { ratingsResponse, usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { formatMinutes, parseSendingHours, type SendingWindow } from "../campaigns/schedule";
+import { type DailyPlan, tierLimit } from "../campaigns/tier";
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
 import { personApproves } from "./ask-person";
@@ -94,12 +95,19 @@ export const campaignTools: ToolDefinition[] = [
       const given = args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
       if (given.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
       if (given.length > MAX_RECIPIENTS) throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} per campaign. Split the list into several campaigns.`);
-      const [template, from, wallet, usage] = await Promise.all([
+      const [template, from, wallet, usage, rating] = await Promise.all([
         sendableTemplate(ctx, appId, args.templateId, message?.data.type, false),
         sender(ctx, appId, args.source, args.srcName),
         walletOf(ctx, appId),
         usageOf(ctx, appId),
+        ratingOf(ctx, appId),
       ]);
+      if (rating?.quality === "RED") {
+        throw new ToolError(
+          "Not planned: the number's quality is RED (many people blocked or reported its messages lately). A campaign now can get its messaging tier lowered or the number restricted. Wait until get_app_health shows YELLOW or GREEN, and send to people who expect the message.",
+        );
+      }
+      const dailyLimit = tierLimit(rating?.tier);
       const wireMessage = message === undefined || message.data.type === "text" ? null : campaignMessage(template, message.data);
       const checked = check(ctx, given, template);
       if (checked.valid.length === 0) {
@@ -126,6 +134,8 @@ export const campaignTools: ToolDefinition[] = [
           upstream: ctx.session.caller.upstream,
           feePerMessage: fee.feePerMessage,
           currency: fee.currency ?? wallet?.currency ?? null,
+          tier: rating?.tier ?? null,
+          dailyLimit: dailyLimit !== undefined && Number.isFinite(dailyLimit) ? dailyLimit : null,
           rows: checked.valid,
         },
       });
@@ -148,6 +158,7 @@ export const campaignTools: ToolDefinition[] = [
         message?.data.type === "text" ? 'message { type: "text" } is not needed: each person gets the template\'s own text, filled with their params (the samples below).' : "",
         ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
         `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
+        tierWords(rating, draft.plan),
         wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
         `The preview is valid until ${expiresAt}. Show this to the person; when they agree, start_campaign with campaignId ${campaignId} and confirm: true.`,
         ...draft.replaced.map((r) =>
@@ -269,6 +280,23 @@ function campaignMessage(template: TemplateShape, message: z.output<typeof messa
 }
 
 /** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
+/** The number's messaging tier and quality from Gupshup's ratings (kept a day; undefined when there is no rating event). */
+async function ratingOf(ctx: ToolContext, appId: string): Promise<{ tier: string | null; quality: string | null } | undefined> {
+  const result = await ctx.callApp(appId, { endpoint: "ratings" });
+  const parsed = result.ok ? ratingsResponse.safeParse(result.data) : undefined;
+  if (!parsed?.success || !parsed.data.currentLimit) return undefined;
+  return { tier: parsed.data.currentLimit, quality: parsed.data.phoneQuality?.toUpperCase() ?? null };
+}
+
+/** What the preview says of the tier: the days the sends go over, or why they are not planned. */
+function tierWords(rating: { tier: string | null; quality: string | null } | undefined, plan: DailyPlan | null): string {
+  if (!rating) return "Messaging tier: not known (Gupshup has no rating event for this number), so the sends are not spread over days; Meta refuses sends past the number's daily limit.";
+  const head = `Messaging tier ${rating.tier}${rating.quality ? ` (quality ${rating.quality})` : ""}`;
+  if (!plan) return `${head}: no daily limit to plan for.`;
+  if (plan.days.length <= 1) return `${head}: ${plan.limit} new people a day; all of them fit today.`;
+  return `${head}: ${plan.limit} new people a day, so it goes over ${plan.days.length} days — ${plan.days.map((n, i) => `${i === 0 ? "today" : `day ${i + 1}`} ${n}`).join(", ")}. It waits between parts by itself.`;
+}
+
 async function walletOf(ctx: ToolContext, appId: string): Promise<{ balance: number; available: number; currency: string } | undefined> {
   const result = await ctx.callApp(appId, { endpoint: "wallet" });
   const parsed = result.ok ? walletResponse.safeParse(result.data) : undefined;
