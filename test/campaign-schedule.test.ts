@@ -145,4 +145,49 @@ describe("campaigns within the number's messaging tier", () => {
     expect(textOf(await preview(client, 1_000))).toMatch(/^Not planned: at TIER_50 the number may reach 50 new people a day, so 1000 recipients would take more than 14 days\. .*grow the tier first/);
     expect(((await callTool(client, "list_campaigns", { appId })).structuredContent as { campaigns: unknown[] }).campaigns).toEqual([]);
   });
+
+  /** A running campaign whose number's rating changes mid-way (seen after an eviction, with the day's cached rating gone). */
+  async function ratingChangesMidway(currentLimit: string, phoneQuality: string) {
+    await rated("TIER_1K", "GREEN");
+    const client = await connect();
+    const campaignId = (await preview(client, 30)).structuredContent?.campaignId as string;
+    await sandbox().failNext({ path: "/template/msg$", times: 30, delayMs: 300 });
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    for (let i = 0; i < 100 && (await sends()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    await rated(currentLimit, phoneQuality);
+    await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec("DELETE FROM cached_answer WHERE key LIKE 'ratings:%'"));
+    await evictGateway(appObjectName(appId));
+    await runInDurableObject(gateway(), async (instance: { alarm: () => Promise<void> }) => instance.alarm());
+    let report = await callTool(client, "get_campaign", { campaignId });
+    for (let i = 0; i < 100 && report.structuredContent?.state !== "paused"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      report = await callTool(client, "get_campaign", { campaignId });
+    }
+    for (let i = 0; i < 100 && (report.structuredContent as { counts: { sending: number } }).counts.sending > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      report = await callTool(client, "get_campaign", { campaignId });
+    }
+    return { client, campaignId, report };
+  }
+
+  it("a quality drop to RED mid-campaign pauses it with the reason", { timeout: 60_000 }, async () => {
+    const { report } = await ratingChangesMidway("TIER_1K", "RED");
+    expect(report.structuredContent).toMatchObject({ state: "paused", reason: expect.stringMatching(/^Paused: the number's quality dropped to RED/) });
+    expect((report.structuredContent as { counts: { queued: number } }).counts.queued).toBeGreaterThan(0);
+  });
+
+  it("a lower tier mid-campaign pauses it; resumed, it sends at the new tier's pace", { timeout: 60_000 }, async () => {
+    const { client, campaignId, report } = await ratingChangesMidway("TIER_250", "GREEN");
+    expect(report.structuredContent).toMatchObject({
+      state: "paused",
+      reason: "Paused: the number's messaging tier fell from TIER_1K to TIER_250 (250 new people a day). resume_campaign continues at the new pace.",
+    });
+    const stored = await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec<{ tier: string; daily_limit: number }>("SELECT tier, daily_limit FROM campaign").one());
+    expect(stored).toEqual({ tier: "TIER_250", daily_limit: 250 });
+    expect((await callTool(client, "resume_campaign", { campaignId })).structuredContent).toMatchObject({ state: "running" });
+    // Stopped again, and its sends in flight settled, before the test ends.
+    await callTool(client, "cancel_campaign", { campaignId });
+    for (let i = 0; i < 100 && ((await callTool(client, "get_campaign", { campaignId })).structuredContent as { counts: { sending: number } }).counts.sending > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  });
 });

@@ -111,6 +111,12 @@ export const ratingsResponse = z.looseObject({
   message: z.string().nullish(),
 });
 
+/** A number's messaging tier and quality from a ratings answer (undefined: no rating event, or not understood). */
+export function numberRating(data: unknown): { tier: string; quality: string | null } | undefined {
+  const parsed = ratingsResponse.safeParse(data);
+  return parsed.success && parsed.data.currentLimit ? { tier: parsed.data.currentLimit, quality: parsed.data.phoneQuality?.toUpperCase() ?? null } : undefined;
+}
+
 export const walletResponse = z.object({
   walletResponse: z.looseObject({ currency: z.string(), currentBalance: num, overDraftLimit: num.nullish() }),
 });

@@ -13,6 +13,7 @@ import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPT
 import type { SendingWindow } from "./schedule";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
 import { type DailyPlan, MAX_PLAN_DAYS, planDays } from "./tier";
+import { type Rating, TierWatch } from "./tier-watch";
 import { type Wallet, WalletWatch } from "./wallet-watch";
 
 /** A campaign's sends are recorded in the send ledger under its own scope, keyed by row. */
@@ -87,6 +88,8 @@ interface DeskParts {
   inbox: InboxStore;
   tracked: () => boolean;
   appToken: () => string | undefined;
+  /** The app number's rating (tier and quality), from the object's day-long cache or Gupshup. */
+  rating: (appId: string, upstream: string) => Promise<Rating | undefined>;
   call: (req: UpstreamRequest, token: string, caller: Caller, deadline: number, options: TurnOptions) => Promise<UpstreamResult>;
   /** Makes the object's alarm come now (the runner works in alarms). */
   wake: () => Promise<void>;
@@ -97,10 +100,12 @@ export class CampaignDesk {
   readonly runner: CampaignRunner;
 
   private readonly wallet: WalletWatch;
+  private readonly tier: TierWatch;
 
   constructor(private readonly parts: DeskParts) {
     this.runner = new CampaignRunner(parts.store, (campaign, recipient) => this.sendTo(campaign, recipient));
     this.wallet = new WalletWatch((campaign) => this.readWallet(campaign));
+    this.tier = new TierWatch((campaign) => this.parts.rating(campaign.appId, campaign.upstream));
     this.recoverInterrupted();
   }
 
@@ -272,6 +277,7 @@ export class CampaignDesk {
         if (!is("paused")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a paused campaign can be resumed.` };
         store.setState(campaign.id, campaign.startAt !== null && campaign.startAt > now ? "scheduled" : "running", null, now);
         this.wallet.forget(campaign.id);
+        this.tier.forget(campaign.id);
         return "wake";
       case "pause":
         if (!is("running", "scheduled")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running or scheduled campaign can be paused.` };
@@ -306,6 +312,9 @@ export class CampaignDesk {
   private async sendTo(campaign: Campaign, recipient: Recipient): Promise<SendOutcome> {
     const low = await this.wallet.pauseReason(campaign, this.parts.store.recipients.counts(campaign.id));
     if (low) return { kind: "pause", reason: low };
+    const tier = await this.tier.change(campaign, Date.now());
+    if (tier?.tier) this.parts.store.setTier(campaign.id, tier.tier.tier, tier.tier.dailyLimit);
+    if (tier?.kind === "pause") return { kind: "pause", reason: tier.reason };
     const form: Record<string, string> = {
       source: campaign.source,
       destination: recipient.destination,

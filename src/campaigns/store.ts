@@ -157,6 +157,11 @@ export class CampaignStore {
     return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE state = 'scheduled' ORDER BY start_at").toArray().map(campaignOf);
   }
 
+  /** The number's tier changed while the campaign runs: it sends at the new tier's pace. */
+  setTier(id: string, tier: string, dailyLimit: number | null): void {
+    this.sql.exec("UPDATE campaign SET tier = ?, daily_limit = ? WHERE id = ?", tier, dailyLimit, id);
+  }
+
   /** Records the OAuth connection (or none) that started or resumed a campaign. */
   setStarter(id: string, startedBy: string | null): void {
     this.sql.exec("UPDATE campaign SET started_by = ? WHERE id = ?", startedBy, id);

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { ENDPOINTS } from "../api/endpoints";
-import { appProfileOf } from "../api/responses";
+import { appProfileOf, numberRating } from "../api/responses";
 import type { AppProfile, Caller, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { CAMPAIGN_SLICE_MS, type CampaignCommand, CampaignDesk, type DeskAnswer } from "../campaigns/desk";
 import { CampaignStore } from "../campaigns/store";
+import type { Rating } from "../campaigns/tier-watch";
 import { readSettings } from "../config";
 import type { Env } from "../env";
 import { rememberGrantApp } from "../http/connections-store";
@@ -67,6 +68,7 @@ export class GupshupGateway extends DurableObject<Env> {
       inbox: this.inbox,
       tracked: () => this.webhookSecrets.configuredAt() !== null,
       appToken: () => store.appToken(),
+      rating: (appId, upstream) => this.rating(appId, upstream),
       call: (req, token, caller, deadline, options) => this.send(req, token, caller, deadline, options),
       wake: () => this.ctx.storage.setAlarm(Date.now()),
     });
@@ -173,6 +175,21 @@ export class GupshupGateway extends DurableObject<Env> {
     const profile = appProfileOf(res.data, appId);
     await this.answers.put("listApps", appId, profile, Date.now());
     return { ok: true, profile };
+  }
+
+  /** The app number's rating (tier and quality): from the day-long answer cache, else asked of Gupshup with the app token held. */
+  private async rating(appId: string, upstream: string): Promise<Rating | undefined> {
+    let data = (await this.answers.get("ratings", appId))?.data;
+    if (data === undefined) {
+      const token = this.store.appToken();
+      if (!token) return undefined;
+      const caller: Caller = { upstream, partner: { kind: "token", token: "" } };
+      const res = await this.send({ endpoint: "ratings", appId }, token, caller, Date.now() + MAX_WAIT_MS, { background: true });
+      if (!res.ok) return undefined;
+      data = res.data;
+      await this.answers.put("ratings", appId, data, Date.now());
+    }
+    return numberRating(data);
   }
 
   /** The caller's app list, from their own account object; this app's name and number in it are kept for sends. */

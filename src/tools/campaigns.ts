@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
-import { ratingsResponse, usageResponse, walletResponse } from "../api/responses";
+import { numberRating, usageResponse, walletResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { formatMinutes, parseSendingHours, type SendingWindow } from "../campaigns/schedule";
 import { type DailyPlan, tierLimit } from "../campaigns/tier";
+import type { Rating } from "../campaigns/tier-watch";
 import { readSettings } from "../config";
 import { templateById } from "./app-templates";
 import { personApproves } from "./ask-person";
@@ -281,15 +282,13 @@ function campaignMessage(template: TemplateShape, message: z.output<typeof messa
 
 /** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
 /** The number's messaging tier and quality from Gupshup's ratings (kept a day; undefined when there is no rating event). */
-async function ratingOf(ctx: ToolContext, appId: string): Promise<{ tier: string | null; quality: string | null } | undefined> {
+async function ratingOf(ctx: ToolContext, appId: string): Promise<Rating | undefined> {
   const result = await ctx.callApp(appId, { endpoint: "ratings" });
-  const parsed = result.ok ? ratingsResponse.safeParse(result.data) : undefined;
-  if (!parsed?.success || !parsed.data.currentLimit) return undefined;
-  return { tier: parsed.data.currentLimit, quality: parsed.data.phoneQuality?.toUpperCase() ?? null };
+  return result.ok ? numberRating(result.data) : undefined;
 }
 
 /** What the preview says of the tier: the days the sends go over, or why they are not planned. */
-function tierWords(rating: { tier: string | null; quality: string | null } | undefined, plan: DailyPlan | null): string {
+function tierWords(rating: Rating | undefined, plan: DailyPlan | null): string {
   if (!rating) return "Messaging tier: not known (Gupshup has no rating event for this number), so the sends are not spread over days; Meta refuses sends past the number's daily limit.";
   const head = `Messaging tier ${rating.tier}${rating.quality ? ` (quality ${rating.quality})` : ""}`;
   if (!plan) return `${head}: no daily limit to plan for.`;
