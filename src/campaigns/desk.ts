@@ -103,7 +103,11 @@ export class CampaignDesk {
   private readonly tier: TierWatch;
 
   constructor(private readonly parts: DeskParts) {
-    this.runner = new CampaignRunner(parts.store, (campaign, recipient) => this.sendTo(campaign, recipient));
+    this.runner = new CampaignRunner(
+      parts.store,
+      (campaign, recipient) => this.sendTo(campaign, recipient),
+      (now) => parts.inbox.recipientsSince(now - 86_400_000) + parts.store.recipients.sendingNow(),
+    );
     this.wallet = new WalletWatch((campaign) => this.readWallet(campaign));
     this.tier = new TierWatch((campaign) => this.parts.rating(campaign.appId, campaign.upstream));
     this.recoverInterrupted();
@@ -194,7 +198,7 @@ export class CampaignDesk {
     return this.parts.store.pauseStartedBy(grant, CONNECTION_ENDED, now);
   }
 
-  /** The running and paused campaigns an OAuth connection started or resumed last. */
+  /** The scheduled, running and paused campaigns an OAuth connection started or resumed last. */
   startedBy(grant: string): { id: string; name: string; state: string }[] {
     return this.parts.store.startedBy(grant).map((c) => ({ id: c.id, name: c.name, state: c.state }));
   }
@@ -310,7 +314,7 @@ export class CampaignDesk {
 
   /** One recipient's send: at most once (the ledger, keyed by campaign and row), never to an opted-out number. */
   private async sendTo(campaign: Campaign, recipient: Recipient): Promise<SendOutcome> {
-    const low = await this.wallet.pauseReason(campaign, this.parts.store.recipients.counts(campaign.id));
+    const low = await this.wallet.pauseReason(campaign, () => this.parts.store.recipients.counts(campaign.id));
     if (low) return { kind: "pause", reason: low };
     const tier = await this.tier.change(campaign, Date.now());
     if (tier?.tier) this.parts.store.setTier(campaign.id, tier.tier.tier, tier.tier.dailyLimit);

@@ -1,5 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
-import { STATUS_RANK } from "../inbox/store";
+import { RANK_SQL, STATUS_RANK } from "../inbox/store";
 
 /** queued: not sent yet; sending: handed to the send ledger; skipped: opted out after the preview. */
 export const RECIPIENT_STATES = ["queued", "sending", "submitted", "failed", "unknown", "skipped"] as const;
@@ -40,6 +40,35 @@ export class RecipientRows {
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_rank INTEGER NOT NULL DEFAULT 0");
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_code TEXT");
     }
+    RecipientRows.tallyUntallied(sql);
+  }
+
+  /**
+   * Campaigns stored before tallies existed (or whose tallies were lost) are counted from their
+   * rows once, when the object starts and before anything claims or settles a row.
+   */
+  private static tallyUntallied(sql: SqlStorage): void {
+    const ids = sql.exec<{ id: string }>("SELECT id FROM campaign WHERE id NOT IN (SELECT DISTINCT campaign_id FROM campaign_tally)").toArray();
+    const best = (column: string) => `(SELECT ${column} FROM inbox_status s WHERE s.message_id = campaign_recipient.message_id ORDER BY ${RANK_SQL("s.status")} DESC LIMIT 1)`;
+    for (const { id } of ids) {
+      sql.exec(
+        `UPDATE campaign_recipient SET delivery = ${best("s.status")}, delivery_rank = COALESCE(${best(RANK_SQL("s.status"))}, 0), delivery_code = ${best("s.code")} WHERE campaign_id = ? AND message_id IS NOT NULL`,
+        id,
+      );
+      sql.exec("INSERT INTO campaign_tally (campaign_id, bucket, n) SELECT campaign_id, 'state:' || state, COUNT(*) FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id);
+      sql.exec(
+        "INSERT INTO campaign_tally (campaign_id, bucket, n) SELECT campaign_id, 'failed:' || COALESCE(reason, 'unknown'), COUNT(*) FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY 2",
+        id,
+      );
+      sql.exec(
+        `INSERT INTO campaign_tally (campaign_id, bucket, n, note)
+         SELECT g.campaign_id, g.bucket, g.n, (SELECT s.reason FROM inbox_status s WHERE s.message_id = g.last AND s.status = 'failed' LIMIT 1)
+         FROM (SELECT campaign_id, CASE delivery WHEN 'failed' THEN 'delivery:failed:' || COALESCE(delivery_code, '') ELSE 'delivery:' || delivery END AS bucket, COUNT(*) AS n, MAX(message_id) AS last
+               FROM campaign_recipient WHERE campaign_id = ? AND delivery IS NOT NULL GROUP BY 2) g`,
+        id,
+      );
+      sql.exec("INSERT OR IGNORE INTO campaign_tally (campaign_id, bucket, n) VALUES (?, 'state:queued', 0)", id);
+    }
   }
 
   constructor(
@@ -70,7 +99,6 @@ export class RecipientRows {
       .toArray()[0];
     if (!row) return undefined;
     this.move(id, "queued", "sending");
-    this.bump(id, `hour:${hourOf(now)}`, 1);
     return recipientOf(row);
   }
 
@@ -122,6 +150,17 @@ export class RecipientRows {
     this.sql.exec("UPDATE campaign_recipient SET handed_at = ? WHERE campaign_id = ? AND row = ?", now, id, row);
   }
 
+  /** Recipients being sent right now, in all campaigns. */
+  sendingNow(): number {
+    if (!this.tables.exist) return 0;
+    return this.sql.exec<{ n: number | null }>("SELECT SUM(n) AS n FROM campaign_tally WHERE bucket = 'state:sending'").one().n ?? 0;
+  }
+
+  /** Whether any recipient of the campaign is still to be sent or being sent (then it has not finished). */
+  hasUnsettled(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state IN ('queued', 'sending') LIMIT 1", id).toArray().length > 0;
+  }
+
   /** Whether any recipient of the campaign waits to be sent. */
   hasQueued(id: string): boolean {
     return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' LIMIT 1", id).toArray().length > 0;
@@ -144,15 +183,8 @@ export class RecipientRows {
     const buckets = this.tally(id, "delivery:");
     const n = (...keys: string[]) => buckets.filter((b) => keys.includes(b.key)).reduce((sum, b) => sum + b.n, 0);
     const failed = buckets.filter((b) => b.key.startsWith("failed:")).map((b) => ({ code: b.key.slice("failed:".length) || null, reason: b.note, count: b.n }));
-    return { delivered: n("delivered", "read"), read: n("read"), failed };
-  }
-
-  /** Recipients taken for sending in the last 24 hours (by the hour: the oldest hour counts until it has passed). */
-  takenLastDay(id: string, now: number): number {
-    return (
-      this.sql.exec<{ n: number | null }>("SELECT SUM(n) AS n FROM campaign_tally WHERE campaign_id = ? AND bucket >= ? AND bucket LIKE 'hour:%'", id, `hour:${hourOf(now - 23 * 3_600_000)}`).one()
-        .n ?? 0
-    );
+    // A message deleted after it arrived was delivered (whether it was read first is not known).
+    return { delivered: n("delivered", "read", "deleted"), read: n("read"), failed };
   }
 
   /** Sends made since `since` (for throughput). */
@@ -185,10 +217,9 @@ export class RecipientRows {
     );
   }
 
-  /** A campaign's tallies under one prefix, largest first; tallied from its rows once for a campaign from before tallies. */
+  /** A campaign's tallies under one prefix, largest first. */
   private tally(id: string, prefix: string): { key: string; n: number; note: string | null }[] {
     if (!this.tables.exist) return [];
-    if (this.sql.exec("SELECT 1 FROM campaign_tally WHERE campaign_id = ? LIMIT 1", id).toArray().length === 0) this.backfill(id);
     return this.sql
       .exec<{ bucket: string; n: number; note: string | null }>(
         "SELECT bucket, n, note FROM campaign_tally WHERE campaign_id = ? AND bucket LIKE ? AND n > 0 ORDER BY n DESC, bucket",
@@ -198,26 +229,7 @@ export class RecipientRows {
       .toArray()
       .map((t) => ({ key: t.bucket.slice(prefix.length), n: t.n, note: t.note }));
   }
-
-  /** A campaign stored before tallies existed: counted from its rows, once. */
-  private backfill(id: string): void {
-    for (const r of this.sql.exec<{ state: RecipientState; n: number }>("SELECT state, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id).toArray())
-      this.bump(id, `state:${r.state}`, r.n);
-    for (const r of this.sql
-      .exec<{ reason: string; n: number }>("SELECT COALESCE(reason, 'unknown') AS reason, COUNT(*) AS n FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY 1", id)
-      .toArray())
-      this.bump(id, `failed:${r.reason}`, r.n);
-    this.bump(id, "state:queued", 0);
-    this.sql.exec("UPDATE campaign_recipient SET delivery = NULL, delivery_rank = 0, delivery_code = NULL WHERE campaign_id = ?", id);
-    for (const e of this.sql
-      .exec<DeliveryEvent>("SELECT s.message_id AS messageId, s.status, s.code, s.reason FROM campaign_recipient r JOIN inbox_status s ON s.message_id = r.message_id WHERE r.campaign_id = ?", id)
-      .toArray())
-      this.learn(e);
-  }
 }
-
-/** An hour as a fixed-width tally key (epoch hours, 8 digits: they sort as numbers). */
-const hourOf = (at: number) => String(Math.floor(at / 3_600_000)).padStart(8, "0");
 
 /** The tally a recipient's latest delivery state counts in (a failure by its code). */
 const deliveryBucket = (status: string, code: string | null) => (status === "failed" ? `delivery:failed:${code ?? ""}` : `delivery:${status}`);

@@ -19,6 +19,9 @@ export type SendOutcome =
 export const WALLET_EMPTY = "The wallet balance ran out (Gupshup 1003 Wallet Balance Low): top up, then resume_campaign.";
 export const TOKEN_REFUSED = "Gupshup refused the app's access token: resume_campaign renews it and continues.";
 
+/** How often the runner re-reads how many people the number reached in the last 24 hours. */
+const REACH_READ_EVERY_MS = 5_000;
+
 /** Sends a campaign has in flight or waiting for a turn at once: as many as Gupshup's window holds. */
 const WORKERS = RATE_LIMITS.default.limit;
 
@@ -30,9 +33,14 @@ const WORKERS = RATE_LIMITS.default.limit;
 export class CampaignRunner {
   private active: Promise<void> | undefined;
 
+  /** The people the app's number reached in the last 24 hours (what its tier counts), read now and then and counted on between reads. */
+  private reach = { at: Number.NEGATIVE_INFINITY, n: 0 };
+
   constructor(
     private readonly store: CampaignStore,
     private readonly send: (campaign: Campaign, recipient: Recipient) => Promise<SendOutcome>,
+    /** The people the app's number reached in the last 24 hours, as far as this server knows (sends being made count too). */
+    private readonly reachedLastDay: (now: number) => number,
   ) {}
 
   run(until: number): Promise<void> {
@@ -63,17 +71,21 @@ export class CampaignRunner {
     return this.store.running().filter((c) => this.maySend(c, now));
   }
 
-  /** Inside its sending hours, and under its tier's people a day over the last 24 hours. */
+  /** Inside its sending hours, and while the number has reached fewer people than its tier allows in 24 hours. */
   private maySend(c: Campaign, now: number): boolean {
-    return (!c.window || insideWindow(c.window, now)) && (c.dailyLimit === null || this.store.recipients.takenLastDay(c.id, now) < c.dailyLimit);
+    return (!c.window || insideWindow(c.window, now)) && (c.dailyLimit === null || this.reached(now) < c.dailyLimit);
+  }
+
+  /** Read from storage every few seconds (a count over the day's sends), and counted on with each claim in between. */
+  private reached(now: number): number {
+    if (now - this.reach.at > REACH_READ_EVERY_MS) this.reach = { at: now, n: this.reachedLastDay(now) };
+    return this.reach.n;
   }
 
   private async work(until: number): Promise<void> {
+    this.reach.at = Number.NEGATIVE_INFINITY; // each slice starts from what storage says
     await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
-    for (const campaign of this.store.running()) {
-      const counts = this.store.recipients.counts(campaign.id);
-      if (counts.queued === 0 && counts.sending === 0) this.store.setState(campaign.id, "completed", null, Date.now());
-    }
+    for (const campaign of this.store.running()) if (!this.store.recipients.hasUnsettled(campaign.id)) this.store.setState(campaign.id, "completed", null, Date.now());
   }
 
   private async worker(until: number): Promise<void> {
@@ -94,7 +106,9 @@ export class CampaignRunner {
   private next(): [Campaign, Recipient] | undefined {
     for (const campaign of this.sendable(Date.now())) {
       const recipient = this.store.recipients.claimNext(campaign.id, Date.now());
-      if (recipient) return [campaign, recipient];
+      if (!recipient) continue;
+      this.reach.n += 1;
+      return [campaign, recipient];
     }
     return undefined;
   }

@@ -24,9 +24,17 @@ export function parseSendingHours(text: string): { from: number; to: number } | 
 
 export const formatMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** The local minute of the day at `at` in `timeZone`. */
 function localMinute(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(at));
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    if (clocks.size > 100) clocks.clear();
+    clocks.set(timeZone, clock);
+  }
+  const parts = clock.formatToParts(new Date(at));
   const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return value("hour") * 60 + value("minute");
 }
@@ -43,7 +51,10 @@ export function nextOpening(window: SendingWindow, at: number): number {
   const m = localMinute(at, window.timeZone);
   const wait = (window.from - m + DAY_MINUTES) % DAY_MINUTES;
   const candidate = Math.floor(at / 60_000) * 60_000 + wait * 60_000;
-  // A daylight-saving change can move local time by an hour: step until inside (at most a day).
-  for (let t = candidate, i = 0; i < 48; i++, t += 30 * 60_000) if (insideWindow(window, t)) return t;
+  // A daylight-saving change can move local time by an hour either way: search from an hour before, by the minute-aligned half hour.
+  for (let k = -2; k < 50; k++) {
+    const t = candidate + k * 30 * 60_000;
+    if (t >= at && insideWindow(window, t)) return t;
+  }
   return candidate;
 }

@@ -167,14 +167,14 @@ export class CampaignStore {
     this.sql.exec("UPDATE campaign SET started_by = ? WHERE id = ?", startedBy, id);
   }
 
-  /** Pauses the running campaigns `startedBy` started or resumed, with `reason`; their ids and names. */
+  /** Pauses the scheduled and running campaigns `startedBy` started or resumed, with `reason`; their ids and names. */
   pauseStartedBy(startedBy: string, reason: string, now: number): { id: string; name: string }[] {
     const paused = this.startedBy(startedBy).filter((c) => c.state === "running" || c.state === "scheduled");
     for (const c of paused) this.setState(c.id, "paused", reason, now);
     return paused.map((c) => ({ id: c.id, name: c.name }));
   }
 
-  /** The running and paused campaigns `startedBy` started or resumed last. */
+  /** The scheduled, running and paused campaigns `startedBy` started or resumed last. */
   startedBy(startedBy: string): Campaign[] {
     if (!this.tables.exist) return [];
     return this.sql.exec<CampaignRow>("SELECT * FROM campaign WHERE started_by = ? AND state IN ('scheduled', 'running', 'paused') ORDER BY started_at", startedBy).toArray().map(campaignOf);

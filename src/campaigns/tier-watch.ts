@@ -16,7 +16,7 @@ export type TierChange = { kind: "pause"; reason: string; tier?: { tier: string;
 /**
  * Looks at a running campaign's number rating at its first send in an object's life and once a
  * day after: quality RED pauses it; a lower tier pauses it (it resumes at the new tier's pace); a
- * higher tier lets it send more a day.
+ * higher tier, or a first known one, lets it go on at that pace.
  */
 export class TierWatch {
   private readonly looked = new Map<string, number>();
@@ -40,6 +40,8 @@ export class TierWatch {
     const limit = tierLimit(rating.tier);
     if (limit === undefined) return undefined;
     const next = { tier: rating.tier, dailyLimit: Number.isFinite(limit) ? limit : null };
+    // A campaign whose tier was not known at its preview learns it now and goes on at its pace.
+    if (campaign.tier === null) return { kind: "grow", tier: next };
     const before = campaign.dailyLimit ?? Number.POSITIVE_INFINITY;
     if (limit >= before) return { kind: "grow", tier: next };
     return {

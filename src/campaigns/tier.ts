@@ -10,7 +10,7 @@ export const MAX_PLAN_DAYS = 14;
 /** People a day for a tier name (undefined: not a tier we can read; Infinity: unlimited). */
 export function tierLimit(tier: string | null | undefined): number | undefined {
   if (!tier) return undefined;
-  if (/^TIER_UNLIMITED$/i.test(tier)) return Number.POSITIVE_INFINITY;
+  if (/^TIER_UNLIMITED$/i.test(tier.trim())) return Number.POSITIVE_INFINITY;
   const match = /^TIER_(\d+)(K)?$/i.exec(tier.trim());
   return match ? Number(match[1]) * (match[2] ? 1000 : 1) : undefined;
 }

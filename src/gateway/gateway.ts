@@ -130,7 +130,7 @@ export class GupshupGateway extends DurableObject<Env> {
     return this.campaigns.connectionEnded(grant, Date.now());
   }
 
-  /** The running and paused campaigns here that an OAuth connection started or resumed last. */
+  /** The scheduled, running and paused campaigns here that an OAuth connection started or resumed last. */
   async campaignsStartedBy(grant: string): Promise<{ id: string; name: string; state: string }[]> {
     return this.campaigns.startedBy(grant);
   }

@@ -44,7 +44,7 @@ export interface InboundEntry {
 /** Later stages win; a failure outranks everything. */
 export const STATUS_RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
 /** STATUS_RANK as an SQL expression over a status column. */
-const RANK_SQL = (column: string) =>
+export const RANK_SQL = (column: string) =>
   `CASE ${column} ${Object.entries(STATUS_RANK)
     .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
     .join(" ")} ELSE 0 END`;

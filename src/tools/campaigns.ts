@@ -280,7 +280,6 @@ function campaignMessage(template: TemplateShape, message: z.output<typeof messa
   return carouselSend(template, message, []).message;
 }
 
-/** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
 /** The number's messaging tier and quality from Gupshup's ratings (kept a day; undefined when there is no rating event). */
 async function ratingOf(ctx: ToolContext, appId: string): Promise<Rating | undefined> {
   const result = await ctx.callApp(appId, { endpoint: "ratings" });
@@ -296,6 +295,7 @@ function tierWords(rating: Rating | undefined, plan: DailyPlan | null): string {
   return `${head}: ${plan.limit} new people a day, so it goes over ${plan.days.length} days — ${plan.days.map((n, i) => `${i === 0 ? "today" : `day ${i + 1}`} ${n}`).join(", ")}. It waits between parts by itself.`;
 }
 
+/** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
 async function walletOf(ctx: ToolContext, appId: string): Promise<{ balance: number; available: number; currency: string } | undefined> {
   const result = await ctx.callApp(appId, { endpoint: "wallet" });
   const parsed = result.ok ? walletResponse.safeParse(result.data) : undefined;
