@@ -99,27 +99,17 @@ export class InboxStore {
       if (event.kind === "template" || event.at < oldest) continue;
       const e = { ...event, at: Math.min(event.at, now) };
       let written = 0;
-      if (e.kind === "status" && latestOnly(e.messageId)) {
+      if (e.kind === "status") {
         // A campaign message keeps its latest stage only: 100,000 sends are 100,000 rows, not one per event.
+        const latest = latestOnly(e.messageId);
+        const onConflict = latest
+          ? `ON CONFLICT (key) DO UPDATE SET whatsapp_id = COALESCE(excluded.whatsapp_id, whatsapp_id), status = excluded.status, recipient = COALESCE(excluded.recipient, recipient),
+               code = excluded.code, reason = excluded.reason, at = excluded.at, received_at = excluded.received_at
+             WHERE ${RANK_SQL("excluded.status")} > ${RANK_SQL("inbox_status.status")}`
+          : "ON CONFLICT (key) DO NOTHING";
         written = this.sql.exec(
-          `INSERT INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET whatsapp_id = COALESCE(excluded.whatsapp_id, whatsapp_id), status = excluded.status, recipient = COALESCE(excluded.recipient, recipient),
-             code = excluded.code, reason = excluded.reason, at = excluded.at, received_at = excluded.received_at
-           WHERE ${RANK_SQL("excluded.status")} > ${RANK_SQL("inbox_status.status")}`,
-          `latest:${e.messageId}`,
-          e.messageId,
-          e.whatsappId,
-          e.status,
-          e.recipient,
-          e.code,
-          e.reason,
-          e.at,
-          now,
-        ).rowsWritten;
-      } else if (e.kind === "status") {
-        written = this.sql.exec(
-          "INSERT OR IGNORE INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          e.key,
+          `INSERT INTO inbox_status (key, message_id, whatsapp_id, status, recipient, code, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${onConflict}`,
+          latest ? `latest:${e.messageId}` : e.key,
           e.messageId,
           e.whatsappId,
           e.status,
