@@ -1,5 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
-import { RANK_SQL, STATUS_RANK } from "../inbox/store";
+import { RANK_SQL, STATUS_RANK } from "../inbox/status-rank";
 
 /** queued: not sent yet; sending: handed to the send ledger; skipped: opted out after the preview. */
 export const RECIPIENT_STATES = ["queued", "sending", "submitted", "failed", "unknown", "skipped"] as const;

@@ -1,4 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
+import { RANK_SQL } from "./status-rank";
 
 /** One message of a conversation: what the user wrote, or what the app sent and how far it got. */
 export interface ConversationEntry {
@@ -23,13 +24,12 @@ export class Conversations {
   with(number: string, limit: number): ConversationEntry[] {
     if (!this.tables.exist) return [];
     type Row = { direction: "in" | "out"; message_id: string; at: number; type: string | null; text: string | null; status: string | null };
-    const rank = "CASE status WHEN 'failed' THEN 6 WHEN 'read' THEN 4 WHEN 'delivered' THEN 3 WHEN 'sent' THEN 2 ELSE 1 END";
     return this.sql
       .exec<Row>(
         `SELECT * FROM (
            SELECT 'in' AS direction, message_id, at, type, text, NULL AS status FROM inbox_inbound WHERE sender = ?
            UNION ALL
-           SELECT 'out', s.message_id, s.at, NULL, NULL, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${rank} DESC LIMIT 1) FROM inbox_sent s WHERE s.recipient = ?
+           SELECT 'out', s.message_id, s.at, NULL, NULL, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1) FROM inbox_sent s WHERE s.recipient = ?
          ) ORDER BY at DESC LIMIT ?`,
         number,
         number,

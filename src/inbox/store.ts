@@ -1,6 +1,7 @@
 import type { LazyTables } from "../gateway/lazy-tables";
 import { Conversations } from "./conversations";
 import type { DeliveryStatus, InboxEvent } from "./parse";
+import { RANK_SQL, STATUS_RANK } from "./status-rank";
 
 /** 24 hours: WhatsApp's customer-service window after a user's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3_600_000;
@@ -40,14 +41,6 @@ export interface InboundEntry {
   replyId: string | null;
   at: number;
 }
-
-/** Later stages win; a failure outranks everything. */
-export const STATUS_RANK: Record<StatusEntry["status"], number> = { submitted: 0, enqueued: 1, sent: 2, delivered: 3, read: 4, deleted: 5, failed: 6 };
-/** STATUS_RANK as an SQL expression over a status column. */
-export const RANK_SQL = (column: string) =>
-  `CASE ${column} ${Object.entries(STATUS_RANK)
-    .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
-    .join(" ")} ELSE 0 END`;
 
 /**
  * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages and
