@@ -121,6 +121,14 @@ export const walletResponse = z.object({
   walletResponse: z.looseObject({ currency: z.string(), currentBalance: num, overDraftLimit: num.nullish() }),
 });
 
+/** An app's wallet from a balance answer (overdraft 0 when not given; undefined: not understood). */
+export function appWallet(data: unknown): { currency: string; currentBalance: number; overDraftLimit: number } | undefined {
+  const parsed = walletResponse.safeParse(data);
+  if (!parsed.success) return undefined;
+  const w = parsed.data.walletResponse;
+  return { currency: w.currency, currentBalance: w.currentBalance, overDraftLimit: w.overDraftLimit ?? 0 };
+}
+
 export const usageResponse = z.object({
   partnerAppUsageList: z.array(
     z.looseObject({

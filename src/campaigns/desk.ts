@@ -1,5 +1,5 @@
 import { RATE_LIMITS } from "../api/endpoints";
-import { walletResponse } from "../api/responses";
+import { appWallet } from "../api/responses";
 import type { Caller, UpstreamRequest, UpstreamResult } from "../api/types";
 import { MAX_WAIT_MS } from "../gateway/limits";
 import type { TurnOptions } from "../gateway/scheduler";
@@ -355,9 +355,6 @@ export class CampaignDesk {
     if (!token) return undefined;
     const caller: Caller = { upstream: campaign.upstream, partner: { kind: "token", token: "" } };
     const res = await this.parts.call({ endpoint: "wallet", appId: campaign.appId }, token, caller, Date.now() + MAX_WAIT_MS, { background: true });
-    const parsed = res.ok ? walletResponse.safeParse(res.data) : undefined;
-    if (!parsed?.success) return undefined;
-    const w = parsed.data.walletResponse;
-    return { currency: w.currency, currentBalance: w.currentBalance, overDraftLimit: w.overDraftLimit ?? 0 };
+    return res.ok ? appWallet(res.data) : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
-import { numberRating, usageResponse, walletResponse } from "../api/responses";
+import { appWallet, numberRating, usageResponse } from "../api/responses";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
@@ -298,10 +298,8 @@ function tierWords(rating: Rating | undefined, plan: DailyPlan | null): string {
 /** The wallet's balance, and what may be spent (the balance plus Gupshup's overdraft); undefined when it cannot be read. */
 async function walletOf(ctx: ToolContext, appId: string): Promise<{ balance: number; available: number; currency: string } | undefined> {
   const result = await ctx.callApp(appId, { endpoint: "wallet" });
-  const parsed = result.ok ? walletResponse.safeParse(result.data) : undefined;
-  if (!parsed?.success) return undefined;
-  const w = parsed.data.walletResponse;
-  return { balance: w.currentBalance, available: w.currentBalance + (w.overDraftLimit ?? 0), currency: w.currency };
+  const w = result.ok ? appWallet(result.data) : undefined;
+  return w && { balance: w.currentBalance, available: w.currentBalance + w.overDraftLimit, currency: w.currency };
 }
 
 async function usageOf(ctx: ToolContext, appId: string) {
