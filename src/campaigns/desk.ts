@@ -12,7 +12,7 @@ import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { SendingWindow } from "./schedule";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
-import { type DailyPlan, MAX_PLAN_DAYS, planDays } from "./tier";
+import { type DailyPlan, MAX_PLAN_DAYS, planDays, TIER_WINDOW_MS } from "./tier";
 import { type Rating, TierWatch } from "./tier-watch";
 import { type Wallet, WalletWatch } from "./wallet-watch";
 
@@ -106,7 +106,7 @@ export class CampaignDesk {
     this.runner = new CampaignRunner(
       parts.store,
       (campaign, recipient) => this.sendTo(campaign, recipient),
-      (now) => parts.inbox.recipientsSince(now - 86_400_000) + parts.store.recipients.sendingNow(),
+      (now) => parts.inbox.recipientsSince(now - TIER_WINDOW_MS) + parts.store.recipients.sendingNow(),
     );
     this.wallet = new WalletWatch((campaign) => this.readWallet(campaign));
     this.tier = new TierWatch((campaign) => this.parts.rating(campaign.appId, campaign.upstream));
@@ -218,7 +218,7 @@ export class CampaignDesk {
       return false;
     });
     // What the tier leaves today: the people this app's number reached from here in the last 24 hours count.
-    const plan = draft.dailyLimit === null ? null : planDays(rows.length, draft.dailyLimit, this.parts.inbox.recipientsSince(now - 86_400_000));
+    const plan = draft.dailyLimit === null ? null : planDays(rows.length, draft.dailyLimit, this.parts.inbox.recipientsSince(now - TIER_WINDOW_MS));
     if (plan && plan.days.length > MAX_PLAN_DAYS) {
       return {
         ok: false,

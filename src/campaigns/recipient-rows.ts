@@ -37,7 +37,6 @@ export class RecipientRows {
     const columns = sql.exec<{ name: string }>("PRAGMA table_info(campaign_recipient)").toArray();
     if (!columns.some((c) => c.name === "delivery")) {
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery TEXT");
-      sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_rank INTEGER NOT NULL DEFAULT 0");
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_code TEXT");
     }
     RecipientRows.tallyUntallied(sql);
@@ -51,10 +50,7 @@ export class RecipientRows {
     const ids = sql.exec<{ id: string }>("SELECT id FROM campaign WHERE id NOT IN (SELECT DISTINCT campaign_id FROM campaign_tally)").toArray();
     const best = (column: string) => `(SELECT ${column} FROM inbox_status s WHERE s.message_id = campaign_recipient.message_id ORDER BY ${RANK_SQL("s.status")} DESC LIMIT 1)`;
     for (const { id } of ids) {
-      sql.exec(
-        `UPDATE campaign_recipient SET delivery = ${best("s.status")}, delivery_rank = COALESCE(${best(RANK_SQL("s.status"))}, 0), delivery_code = ${best("s.code")} WHERE campaign_id = ? AND message_id IS NOT NULL`,
-        id,
-      );
+      sql.exec(`UPDATE campaign_recipient SET delivery = ${best("s.status")}, delivery_code = ${best("s.code")} WHERE campaign_id = ? AND message_id IS NOT NULL`, id);
       sql.exec("INSERT INTO campaign_tally (campaign_id, bucket, n) SELECT campaign_id, 'state:' || state, COUNT(*) FROM campaign_recipient WHERE campaign_id = ? GROUP BY state", id);
       sql.exec(
         "INSERT INTO campaign_tally (campaign_id, bucket, n) SELECT campaign_id, 'failed:' || COALESCE(reason, 'unknown'), COUNT(*) FROM campaign_recipient WHERE campaign_id = ? AND state = 'failed' GROUP BY 2",
@@ -117,15 +113,14 @@ export class RecipientRows {
 
   /** A delivery event: the recipient it is about moves to it when it is a later stage than the one they are in. */
   learn(event: DeliveryEvent): void {
-    const rank = STATUS_RANK[event.status as keyof typeof STATUS_RANK] ?? 0;
     const row = this.sql
-      .exec<{ campaign_id: string; delivery: string | null; delivery_rank: number; delivery_code: string | null }>(
-        "SELECT campaign_id, delivery, delivery_rank, delivery_code FROM campaign_recipient WHERE message_id = ? LIMIT 1",
+      .exec<{ campaign_id: string; delivery: string | null; delivery_code: string | null }>(
+        "SELECT campaign_id, delivery, delivery_code FROM campaign_recipient WHERE message_id = ? LIMIT 1",
         event.messageId,
       )
       .toArray()[0];
-    if (!row || rank <= row.delivery_rank) return;
-    this.sql.exec("UPDATE campaign_recipient SET delivery = ?, delivery_rank = ?, delivery_code = ? WHERE message_id = ?", event.status, rank, event.code, event.messageId);
+    if (!row || rankOf(event.status) <= rankOf(row.delivery)) return;
+    this.sql.exec("UPDATE campaign_recipient SET delivery = ?, delivery_code = ? WHERE message_id = ?", event.status, event.code, event.messageId);
     if (row.delivery) this.bump(row.campaign_id, deliveryBucket(row.delivery, row.delivery_code), -1);
     this.bump(row.campaign_id, deliveryBucket(event.status, event.code), 1, event.status === "failed" ? event.reason : null);
   }
@@ -156,14 +151,9 @@ export class RecipientRows {
     return this.sql.exec<{ n: number | null }>("SELECT SUM(n) AS n FROM campaign_tally WHERE bucket = 'state:sending'").one().n ?? 0;
   }
 
-  /** Whether any recipient of the campaign is still to be sent or being sent (then it has not finished). */
-  hasUnsettled(id: string): boolean {
-    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state IN ('queued', 'sending') LIMIT 1", id).toArray().length > 0;
-  }
-
-  /** Whether any recipient of the campaign waits to be sent. */
-  hasQueued(id: string): boolean {
-    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' LIMIT 1", id).toArray().length > 0;
+  /** Whether any recipient of the campaign is in one of `states` (queued: waits to be sent; queued or sending: not finished). */
+  hasAny(id: string, ...states: RecipientState[]): boolean {
+    return this.sql.exec(`SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state IN (${states.map(() => "?").join(", ")}) LIMIT 1`, id, ...states).toArray().length > 0;
   }
 
   /** How many recipients are in each state. */
@@ -230,6 +220,9 @@ export class RecipientRows {
       .map((t) => ({ key: t.bucket.slice(prefix.length), n: t.n, note: t.note }));
   }
 }
+
+/** How far a stage is (0: none yet). */
+const rankOf = (status: string | null) => (status === null ? 0 : (STATUS_RANK[status as keyof typeof STATUS_RANK] ?? 0));
 
 /** The tally a recipient's latest delivery state counts in (a failure by its code). */
 const deliveryBucket = (status: string, code: string | null) => (status === "failed" ? `delivery:failed:${code ?? ""}` : `delivery:${status}`);

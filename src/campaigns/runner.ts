@@ -56,12 +56,12 @@ export class CampaignRunner {
 
   /** Whether a running campaign inside its sending hours still has recipients to send to. */
   hasWork(): boolean {
-    return this.sendable(Date.now()).some((c) => this.store.recipients.hasQueued(c.id));
+    return this.sendable(Date.now()).some((c) => this.store.recipients.hasAny(c.id, "queued"));
   }
 
   /** When the next running campaign that waits — for its sending hours, or for its day's share of the tier — may send again (undefined: none waits). */
   nextOpening(now: number): number | undefined {
-    const waiting = this.store.running().filter((c) => !this.maySend(c, now) && this.store.recipients.hasQueued(c.id));
+    const waiting = this.store.running().filter((c) => !this.maySend(c, now) && this.store.recipients.hasAny(c.id, "queued"));
     const nextHour = Math.ceil((now + 1) / 3_600_000) * 3_600_000;
     return waiting.length ? Math.min(...waiting.map((c) => (c.window && !insideWindow(c.window, now) ? nextOpening(c.window, now) : nextHour))) : undefined;
   }
@@ -85,7 +85,7 @@ export class CampaignRunner {
   private async work(until: number): Promise<void> {
     this.reach.at = Number.NEGATIVE_INFINITY; // each slice starts from what storage says
     await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
-    for (const campaign of this.store.running()) if (!this.store.recipients.hasUnsettled(campaign.id)) this.store.setState(campaign.id, "completed", null, Date.now());
+    for (const campaign of this.store.running()) if (!this.store.recipients.hasAny(campaign.id, "queued", "sending")) this.store.setState(campaign.id, "completed", null, Date.now());
   }
 
   private async worker(until: number): Promise<void> {

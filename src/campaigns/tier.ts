@@ -4,6 +4,9 @@
  * 24 hours. A campaign larger than what its tier leaves is sent over several days.
  */
 
+/** The rolling window a tier counts people in. */
+export const TIER_WINDOW_MS = 86_400_000;
+
 /** The most days a campaign is planned over; a longer plan is refused (split the list, or grow the tier). */
 export const MAX_PLAN_DAYS = 14;
 

@@ -1,6 +1,7 @@
 import { appProfileOf } from "../api/responses";
 import type { Caller, PartnerCredential, UpstreamFailure, UpstreamRequest, UpstreamResult } from "../api/types";
 import { jwtExpiry, jwtSubject } from "../utils/secrets";
+import { SlidingWindow } from "../utils/sliding-window";
 import { JoinedWork } from "./joined-work";
 import { credentialHash } from "./names";
 import type { TokenResult } from "./partner-login";
@@ -20,6 +21,7 @@ const REFUSED_CALLER_MS = 60_000;
  * succeeds never counts, so an owner's new token is not held up by their own address.
  */
 const FAILED_PROOFS_PER_ADDRESS = 3;
+const FAILED_PROOF_WINDOW_MS = 60_000;
 
 /** The refusal of a caller whose partner account's app list does not have the app. */
 export const NOT_IN_APP_LIST = "not in this partner account's app list";
@@ -35,8 +37,8 @@ export class AppAccess {
   private readonly fetches = new JoinedWork<TokenResult>();
   private readonly refusedCallers = new Map<string, { until: number; failure: UpstreamFailure }>();
   private readonly callerKeys = new Map<string, string>();
-  /** When proofs by app list failed here, from which address (callers without one are not counted). */
-  private failedProofs: { at: number; address: string }[] = [];
+  /** Proofs by app list that failed here, per client address (callers without one are not counted). */
+  private readonly failedProofs = new SlidingWindow(FAILED_PROOFS_PER_ADDRESS, FAILED_PROOF_WINDOW_MS, 1000);
 
   constructor(
     private readonly store: GatewayStore,
@@ -70,7 +72,7 @@ export class AppAccess {
       }
       const res = await this.withPartnerToken(caller, deadline, (partnerToken) => this.call({ endpoint: "appToken", appId }, partnerToken, caller, deadline));
       if (!res.ok) {
-        const failure = res.failure.kind === "auth" ? { ...res.failure, partnerToken: true } : res.failure;
+        const failure = ofPartnerToken(res.failure);
         // Only Gupshup's refusal ends a proof: a rate limit or an outage says nothing about access.
         if (failure.kind === "auth" || failure.kind === "rejected") {
           this.store.unverify(who);
@@ -125,25 +127,16 @@ export class AppAccess {
 
   /** Gupshup's app list for the caller's credential has this app (or why it could not be shown). */
   private async proveByAppList(appId: string, caller: Caller, who: string): Promise<TokenResult | { ok: true }> {
-    const now = Date.now();
-    this.failedProofs = this.failedProofs.filter((f) => f.at > now - 60_000);
-    const fromAddress = this.failedProofs.filter((f) => f.address === caller.address);
-    if (fromAddress.length >= FAILED_PROOFS_PER_ADDRESS) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((fromAddress[0]!.at + 60_000 - now) / 1000));
+    const retryAfterSeconds = caller.address === undefined ? undefined : this.failedProofs.wait(caller.address, Date.now());
+    if (retryAfterSeconds !== undefined) {
       return { ok: false, failure: { kind: "rate_limited", endpoint: "appToken", message: "too many failed checks from this address", retryAfterSeconds, crowdedOut: true } };
     }
     const listed = await this.listApps(appId, caller);
-    const failure: UpstreamFailure | undefined = !listed.ok
-      ? listed.failure.kind === "auth"
-        ? { ...listed.failure, partnerToken: true }
-        : listed.failure
-      : appProfileOf(listed.data, appId)
-        ? undefined
-        : { kind: "rejected", endpoint: "appToken", status: 403, message: NOT_IN_APP_LIST };
-    if (!failure) return { ok: true };
+    if (listed.ok && appProfileOf(listed.data, appId)) return { ok: true };
+    const failure: UpstreamFailure = listed.ok ? { kind: "rejected", endpoint: "appToken", status: 403, message: NOT_IN_APP_LIST } : ofPartnerToken(listed.failure);
     if (failure.kind === "auth" || failure.kind === "rejected") {
       this.refuse(who, failure);
-      if (caller.address !== undefined) this.failedProofs.push({ at: Date.now(), address: caller.address });
+      if (caller.address !== undefined) this.failedProofs.add(caller.address, Date.now());
     }
     return { ok: false, failure };
   }
@@ -184,6 +177,9 @@ export class AppAccess {
     return key;
   }
 }
+
+/** An auth failure of a partner-token call is the partner token's. */
+const ofPartnerToken = (failure: UpstreamFailure): UpstreamFailure => (failure.kind === "auth" ? { ...failure, partnerToken: true } : failure);
 
 /** A proof lasts an hour, but never beyond the partner token it was made with. */
 function proofUntil(caller: Caller): number {

@@ -1,17 +1,16 @@
 import type { Env } from "../env";
 import { clientAddress } from "../utils/client-address";
 import { declaresMoreThan, readCapped } from "../utils/read-capped";
+import { SlidingWindow } from "../utils/sliding-window";
 
 /** A real client registration is well under 2 KB; the provider's own cap is 1 MB. */
 const MAX_REGISTRATION_BYTES = 16 * 1024;
 /** Redirect URIs one client may register (claude.ai and ChatGPT use one or two). */
 export const MAX_REDIRECT_URIS = 10;
 /** Registrations one client address may make an hour, in this isolate. */
-const REGISTRATIONS_PER_HOUR = 10;
+const registrations = new SlidingWindow(10, 3_600_000);
 /** A registered client that has not exchanged a code within a day is forgotten; its first token exchange keeps it as long as its grants. */
 export const UNUSED_CLIENT_TTL = 86_400;
-const HOUR_MS = 3_600_000;
-const recent = new Map<string, number[]>();
 
 /**
  * POST /register (RFC 7591) around the OAuth provider: bounded in size, in redirect URIs (the
@@ -22,14 +21,11 @@ export async function guardRegistration(request: Request, env: Env, forward: (re
   const address = clientAddress(request);
   const now = Date.now();
   if (address !== undefined) {
-    const times = (recent.get(address) ?? []).filter((at) => at > now - HOUR_MS);
-    if (times.length >= REGISTRATIONS_PER_HOUR) {
-      const retryAfter = Math.max(1, Math.ceil((times[0]! + HOUR_MS - now) / 1000));
+    const retryAfter = registrations.wait(address, now);
+    if (retryAfter !== undefined) {
       return refuse(429, "too_many_requests", `Too many client registrations from your address: try again in ${Math.ceil(retryAfter / 60)} minutes.`, { "Retry-After": String(retryAfter) });
     }
-    recent.delete(address);
-    recent.set(address, [...times, now]);
-    if (recent.size > 10_000) recent.delete(recent.keys().next().value!);
+    registrations.add(address, now);
   }
   const body = declaresMoreThan(request, MAX_REGISTRATION_BYTES) ? undefined : await readCapped(request.body, MAX_REGISTRATION_BYTES);
   if (!body) return refuse(413, "invalid_client_metadata", `A client registration may be at most ${MAX_REGISTRATION_BYTES / 1024} KB.`);
