@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { DRAFT_ROWS_PER_APP } from "../src/campaigns/desk";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
@@ -126,6 +127,13 @@ describe("campaigns: bounded previews", () => {
       rows: Array.from({ length: count }, (_, i) => ({ row: i + 1, destination: number(i), params: ["a", "b"] })),
     },
   });
+  const draftIds = () =>
+    runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId))), (_, state) =>
+      state.storage.sql
+        .exec<{ id: string }>("SELECT id FROM campaign ORDER BY created_at")
+        .toArray()
+        .map((r) => r.id),
+    );
   /** A caller by OAuth connection: each its own scope. */
   const principal = (i: number) => ({ upstream: "sandbox", partner: { kind: "token" as const, token: SANDBOX_DEMO_PARTNER_TOKEN }, principal: `grant:caller-${i}` });
 
@@ -143,7 +151,7 @@ describe("campaigns: bounded previews", () => {
     expect(await sends()).toEqual([]);
   });
 
-  it("all callers together keep at most 10 previews and 50,000 recipients in them: a caller only ever replaces their own, and is refused when the rest are others'", async () => {
+  it("all callers together keep at most 10 previews and 1,000,000 recipients in them: a caller only ever replaces their own, and is refused when the rest are others'", async () => {
     const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
     const names = async () => ((await gateway.campaign(appId, principal(0), { kind: "list", limit: 50 })) as unknown as { reply: { campaign: { name: string } }[] }).reply.map((r) => r.campaign.name);
 
@@ -157,7 +165,7 @@ describe("campaigns: bounded previews", () => {
     expect((await names()).sort()).toEqual(["P0", "P1", "P2", "P3b", "P4", "P5", "P6", "P7", "P8", "P9"]);
   });
 
-  it("recipients count too: with 50,000 in two callers' previews, a third caller's one more does not fit", async () => {
+  it("recipients count too: with 1,000,000 in two callers' previews, a third caller's one more does not fit", async () => {
     const gateway = testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName(appObjectName(appId)));
     for (const [caller, name] of [
       [0, "A1"],
@@ -165,12 +173,17 @@ describe("campaigns: bounded previews", () => {
       [1, "B1"],
       [1, "B2"],
     ] as const)
-      expect(await gateway.campaign(appId, principal(caller), internalDraft(name, 12_500))).toMatchObject({ ok: true });
-    expect(await recipientRows()).toBe(50_000);
+      expect(await gateway.campaign(appId, principal(caller), internalDraft(name, 1_000))).toMatchObject({ ok: true });
+    expect(await recipientRows()).toBe(4_000);
+    expect(await gateway.campaign(appId, principal(2), internalDraft("C1", 1))).toMatchObject({ ok: true });
+    await gateway.campaign(appId, principal(2), { kind: "cancel", id: (await draftIds()).at(-1)! });
+    // The four previews as large as the app allows (their counts as the caps read them; a million real rows would only slow the test).
+    await runInDurableObject(gateway, (_, state) => state.storage.sql.exec("UPDATE campaign_tally SET n = ? WHERE bucket = 'state:queued'", DRAFT_ROWS_PER_APP / 4));
     expect(await gateway.campaign(appId, principal(2), internalDraft("C1", 1))).toMatchObject({
       ok: false,
-      refusal: expect.stringMatching(/^App previews are full: 4 campaign previews not started \(50000 recipients\)/),
+      refusal: expect.stringMatching(/^App previews are full: 4 campaign previews not started \(1000000 recipients\)/),
     });
+    expect(await recipientRows()).toBe(4_000);
   });
 
   it("cancelling a preview forgets it and its recipients at once", async () => {
@@ -234,7 +247,7 @@ describe("campaigns: starting", () => {
     expect(textOf(preview)).toContain("Hi Rao, Asha, your order ORD-1 has shipped!");
     expect(textOf(preview)).toContain('Hi Ravi "RK", your order ORD-2 has shipped!');
     const both = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv, recipients: [] });
-    expect(textOf(both)).toContain("give recipients or recipientsCsv (one of them)");
+    expect(textOf(both)).toContain("give recipients, recipientsCsv or recipientsUrl (one of them)");
   });
 
   it("skips a number that opted out between the preview and the send", { timeout: 30_000 }, async () => {

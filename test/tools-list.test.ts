@@ -40,18 +40,20 @@ const TOOLS = [
  * Characters of tools/list (compact JSON): a new tool or field has to make room for itself. Raised
  * from 35,000 for issue 13's seven campaign tools (their output schemas) and issue 14's icons and
  * view links (_meta), and to 54,000 for issue 21's explicit hints (all four on every tool, as hosts'
- * reviews require: +2,023): clients read those, models are not given them; what a model reads is held below.
+ * reviews require: +2,023), and to 55,300 for issue 23's A/B report (get_campaign's and the campaign
+ * tools' output: +~1,100): clients read those, models are not given them; what a model reads is held below.
  */
-const TOOLS_LIST_BUDGET = 54_000;
+const TOOLS_LIST_BUDGET = 55_300;
 /**
  * Characters of what a model is given of each tool: name, description and input schema (the
  * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target of
  * 25,000 (for 24 tools), raised to 26,500 for the spec's CAROUSEL templates (cards on create, one
  * media per card on send: +1,313 after their schemas were made lean), and to 26,600 for issue 23's
  * scheduled campaigns (start_campaign's startAt, timeZone and sendingHours: +292 net, after four
- * descriptions were shortened). Issue 25 brings it to 25,000 with merges.
+ * descriptions were shortened), and to 26,900 for issue 23's recipientsUrl and abTest on preview_campaign
+ * (+~400, after three descriptions were shortened). Issue 25 brings it to 25,000 with merges.
  */
-const MODEL_VISIBLE_BUDGET = 26_600;
+const MODEL_VISIBLE_BUDGET = 26_900;
 
 describe("tools/list", () => {
   it("offers exactly the spec's 13 tools, the 10 WhatsGate-parity tools and the campaign tools, each with honest annotations, described inputs and an output schema", async () => {
@@ -106,7 +108,7 @@ describe("tools/list", () => {
     // Measured at a deployed origin's length: icons are named by URL.
     const client = await connect({ env: { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example-partner.workers.dev" } });
     const { tools } = await client.listTools();
-    // 57,117 characters before issue 11 (the whole list); 26,550 of about 53,830 (at that origin) are what a model reads (31 tools, every hint listed, carousels, schedules).
+    // 57,117 characters before issue 11 (the whole list); 26,861 of about 55,062 (at that origin) are what a model reads (31 tools, every hint listed, carousels, schedules, file lists, A/B tests).
     expect(JSON.stringify({ tools }).length).toBeLessThan(TOOLS_LIST_BUDGET);
     const modelVisible = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(JSON.stringify(modelVisible).length).toBeLessThan(MODEL_VISIBLE_BUDGET);

@@ -29,7 +29,7 @@ export async function startWranglerDev({ port, vars = {}, config, cwd, persistTo
   for (let i = 0; i < 180; i++) {
     try {
       const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(2000) });
-      if (res.status < 500) return { base, stop };
+      if (res.status < 500) return { base, stop, group: child.pid };
     } catch {}
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -8,9 +8,11 @@ import { ledgerKey, type SendOnce } from "../gateway/send-once";
 import { type OptOuts, optedOutRefusal } from "../inbox/opt-outs";
 import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
+import { MIN_TEST_SIZE, templateFor, testSize } from "./ab-test";
 import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { SendingWindow } from "./schedule";
+import type { CheckedRow } from "./staging";
 import type { Campaign, CampaignDraft, CampaignStore, DraftSize } from "./store";
 import { type DailyPlan, MAX_PLAN_DAYS, planDays, TIER_WINDOW_MS } from "./tier";
 import { type Rating, TierWatch } from "./tier-watch";
@@ -35,6 +37,9 @@ export const CAMPAIGN_SLICE_MS = 30_000;
 
 export type CampaignCommand =
   | { kind: "draft"; draft: CampaignDraft }
+  /** A batch of a list being read into a preview (a file); `unstage` forgets the batches when the reading fails. */
+  | { kind: "stage"; loadId: string; rows: CheckedRow[] }
+  | { kind: "unstage"; loadId: string }
   | { kind: "get"; id: string; page?: { state?: RecipientState; after: number; limit: number } }
   | { kind: "list"; limit: number }
   /** start: at once, or at `startAt` (epoch ms); with `window`, only inside those sending hours. */
@@ -51,14 +56,24 @@ export interface CampaignReport {
   tracked: boolean;
   /** Sends a second over the last minute while running; null otherwise. */
   perSecond: number | null;
+  /** An A/B test's two templates: sent, and read. */
+  test?: Record<"A" | "B", { sent: number; read: number }>;
   page?: Recipient[];
 }
 
-export type DraftReply = {
+/** What became of a batch of rows: added to the list, or left out (a number seen before, opted out, not on WhatsApp); the first rows added. */
+export type StageReply = {
+  added: number;
+  duplicates: number;
+  optedOut: number;
+  notOnWhatsApp: number;
+  samples: CheckedRow[];
+};
+
+/** The preview made: its recipients (what became of the rows given with it, as for a batch) and the plan. */
+export type DraftReply = StageReply & {
   campaign: Campaign;
   queued: number;
-  optedOut: string[];
-  notOnWhatsApp: string[];
   /** Earlier previews this one made room for: the caller's own of the same name, or the oldest over the caps. */
   replaced: { id: string; name: string; why: "same name" | "too many previews" }[];
   /** The days it goes over, when the number's tier is known and limited. */
@@ -74,7 +89,12 @@ export interface DeskCaller {
 /** Previews not started that one caller keeps on an app, and all callers together (in previews and in recipients). */
 export const DRAFTS_PER_CALLER = 3;
 export const DRAFTS_PER_APP = 10;
-export const DRAFT_ROWS_PER_APP = 50_000;
+export const DRAFT_ROWS_PER_APP = 1_000_000;
+/** The most recipients one preview may have (a file; a list in the call is capped lower by the tool). */
+export const MAX_LIST_ROWS = 500_000;
+/** Lists being read into previews of one app at once, and how long an unfinished one is kept. */
+const LOADS_PER_APP = 2;
+const LOAD_TTL_MS = 15 * 60_000;
 
 /** Why a campaign paused when the connection that started it was ended. */
 export const CONNECTION_ENDED = "The connection that started it was ended (revoked), so it stopped sending. Whoever runs the app can check it and resume_campaign.";
@@ -140,9 +160,14 @@ export class CampaignDesk {
     }
   }
 
-  async handle(command: CampaignCommand, now: number, caller: DeskCaller): Promise<DeskAnswer<DraftReply | CampaignReport | CampaignReport[]>> {
+  async handle(command: CampaignCommand, now: number, caller: DeskCaller): Promise<DeskAnswer<DraftReply | StageReply | CampaignReport | CampaignReport[] | null>> {
     const { store } = this.parts;
     if (command.kind === "draft") return this.draft(command.draft, now, caller.scope);
+    if (command.kind === "stage") return this.stage(command.loadId, command.rows, now, caller.scope);
+    if (command.kind === "unstage") {
+      if (store.staging.load(command.loadId)?.stagedBy === caller.scope) store.staging.drop(command.loadId);
+      return { ok: true, reply: null };
+    }
     if (command.kind === "list") return { ok: true, reply: store.list(command.limit).map((c) => this.report(c, now)) };
     const campaign = store.get(command.id);
     if (!campaign) {
@@ -203,36 +228,69 @@ export class CampaignDesk {
     return this.parts.store.startedBy(grant).map((c) => ({ id: c.id, name: c.name, state: c.state }));
   }
 
-  /** Forgets old drafts and finished campaigns; says whether any campaign is left. */
+  /** Forgets old drafts, finished campaigns and lists nobody finished reading; says whether any is left. */
   prune(now: number): boolean {
-    return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS);
+    const loads = this.parts.store.staging.prune(now - LOAD_TTL_MS);
+    return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS) || loads;
   }
 
-  private draft(draft: CampaignDraft, now: number, scope: string): DeskAnswer<DraftReply> {
+  /** Adds a batch to a list being read: each number once (its first row), opted-out numbers and numbers not on WhatsApp left out. */
+  private stage(loadId: string, rows: readonly CheckedRow[], now: number, scope: string): DeskAnswer<StageReply> {
+    const { staging } = this.parts.store;
+    const load = staging.load(loadId);
+    if (load && load.stagedBy !== scope) return { ok: false, refusal: "This list is being read by another connection: preview_campaign again to read it for yours." };
+    if (!load && staging.openSince(now - LOAD_TTL_MS) >= LOADS_PER_APP)
+      return { ok: false, refusal: `${LOADS_PER_APP} lists are being read into previews of this app right now: wait until they are done (a minute or two), then preview again.` };
+    if ((load?.rows ?? 0) + rows.length > MAX_LIST_ROWS) return { ok: false, refusal: `The list has more than ${MAX_LIST_ROWS} recipients: split it into several campaigns.` };
     const notOnWhatsApp = this.parts.inbox.numbersThatFailedWith("1002");
-    const skipped = { optedOut: [] as string[], notOnWhatsApp: [] as string[] };
-    const rows = draft.rows.filter((r) => {
-      if (this.parts.optOuts.find(r.destination)) skipped.optedOut.push(r.destination);
-      else if (notOnWhatsApp.has(r.destination)) skipped.notOnWhatsApp.push(r.destination);
-      else return true;
-      return false;
-    });
+    const added = staging.add(loadId, scope, rows, now, (number) => (this.parts.optOuts.find(number) ? "optedOut" : notOnWhatsApp.has(number) ? "notOnWhatsApp" : undefined));
+    const kept = added.filter((r) => !r.skip);
+    return {
+      ok: true,
+      reply: {
+        added: kept.length,
+        duplicates: rows.length - added.length,
+        optedOut: added.filter((r) => r.skip === "optedOut").length,
+        notOnWhatsApp: added.filter((r) => r.skip === "notOnWhatsApp").length,
+        samples: kept.slice(0, 3),
+      },
+    };
+  }
+
+  /** The preview: the rows given with it (or read into its load before), planned over the tier's days and within the caps on previews. */
+  private draft(draft: CampaignDraft, now: number, scope: string): DeskAnswer<DraftReply> {
+    const { staging } = this.parts.store;
+    const loadId = draft.loadId ?? crypto.randomUUID();
+    if (draft.loadId && staging.load(loadId)?.stagedBy !== scope)
+      return { ok: false, refusal: "The list read for this preview is gone (over 15 minutes old, or read by another connection): preview_campaign again." };
+    const staged = this.stage(loadId, draft.rows, now, scope);
+    if (!staged.ok) return staged;
+    const queued = staging.load(loadId)?.rows ?? 0;
+    const refuse = (refusal: string): DeskAnswer<DraftReply> => {
+      staging.drop(loadId);
+      return { ok: false, refusal };
+    };
     // What the tier leaves today: the people this app's number reached from here in the last 24 hours count.
-    const plan = draft.dailyLimit === null ? null : planDays(rows.length, draft.dailyLimit, this.parts.inbox.recipientsSince(now - TIER_WINDOW_MS));
+    const plan = draft.dailyLimit === null ? null : planDays(queued, draft.dailyLimit, this.parts.inbox.recipientsSince(now - TIER_WINDOW_MS));
     if (plan && plan.days.length > MAX_PLAN_DAYS) {
-      return {
-        ok: false,
-        refusal:
-          `Not planned: at ${draft.tier} the number may reach ${draft.dailyLimit} new people a day, so ${rows.length} recipients would take more than ${MAX_PLAN_DAYS} days. ` +
+      return refuse(
+        `Not planned: at ${draft.tier} the number may reach ${draft.dailyLimit} new people a day, so ${queued} recipients would take more than ${MAX_PLAN_DAYS} days. ` +
           "Split the list into smaller campaigns, or grow the tier first: Meta raises it as the number reaches more people with GREEN quality (get_app_health shows tier and quality).",
-      };
+      );
     }
-    const room = this.roomFor(draft.name, rows.length, scope);
-    if ("refusal" in room) return { ok: false, refusal: room.refusal };
+    if (draft.abTest && !this.parts.tracked())
+      return refuse("An A/B test picks the winner by how many read each template, which this server learns from Gupshup's delivery events: run configure_webhook first, then preview again.");
+    if (draft.abTest && testSize(queued, draft.abTest.share) < MIN_TEST_SIZE)
+      return refuse(
+        `An A/B test of ${Math.round(draft.abTest.share * 100)} % of ${queued} recipients is ${testSize(queued, draft.abTest.share)} people: at least ${MIN_TEST_SIZE} are needed to compare two templates. Raise the share, or leave abTest out.`,
+      );
+    const room = this.roomFor(draft.name, queued, scope);
+    if ("refusal" in room) return refuse(room.refusal);
     for (const r of room.replaced) this.parts.store.forget(r.id);
     const id = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
-    this.parts.store.create(id, { ...draft, rows }, now, scope);
-    return { ok: true, reply: { campaign: this.parts.store.get(id)!, queued: rows.length, ...skipped, replaced: room.replaced, plan } };
+    const { rows: _rows, loadId: _load, ...plain } = draft;
+    this.parts.store.create(id, plain, loadId, now, scope);
+    return { ok: true, reply: { ...staged.reply, campaign: this.parts.store.get(id)!, queued, replaced: room.replaced, plan } };
   }
 
   /**
@@ -308,6 +366,7 @@ export class CampaignDesk {
       delivery: store.recipients.delivery(campaign.id),
       tracked: this.parts.tracked(),
       perSecond,
+      ...(campaign.abTest ? { test: store.recipients.testCounts(campaign.id) } : {}),
       ...(page ? { page: store.recipients.page(campaign.id, page.state, page.after, page.limit) } : {}),
     };
   }
@@ -323,7 +382,7 @@ export class CampaignDesk {
       source: campaign.source,
       destination: recipient.destination,
       "src.name": campaign.srcName,
-      template: JSON.stringify({ id: campaign.templateId, params: recipient.params }),
+      template: JSON.stringify({ id: templateFor(campaign, recipient), params: recipient.params }),
     };
     if (campaign.message) form.message = campaign.message;
     const req: UpstreamRequest = { endpoint: "sendTemplate", appId: campaign.appId, form, idempotencyKey: String(recipient.row) };

@@ -14,6 +14,8 @@ export interface Recipient {
   reason: string | null;
   /** The newest delivery event the inbox holds for the message (delivered, read, failed…). */
   delivery: string | null;
+  /** In an A/B test's test share: the template it gets (A: the campaign's, B: the second); null: the rest, who get the winner. */
+  variant: "A" | "B" | null;
 }
 
 /** A delivery event for one of our messages, as the inbox stored it. */
@@ -39,6 +41,7 @@ export class RecipientRows {
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery TEXT");
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_code TEXT");
     }
+    if (!columns.some((c) => c.name === "variant")) sql.exec("ALTER TABLE campaign_recipient ADD COLUMN variant TEXT");
     RecipientRows.tallyUntallied(sql);
   }
 
@@ -83,14 +86,15 @@ export class RecipientRows {
     this.sql.exec("DELETE FROM campaign_tally WHERE campaign_id = ?", id);
   }
 
-  /** Takes the campaign's next queued recipient (marks it sending), if any. */
-  claimNext(id: string, now: number): Recipient | undefined {
+  /** Takes the campaign's next queued recipient (marks it sending), if any; `testOnly`: only one in an A/B test's test share. */
+  claimNext(id: string, now: number, testOnly = false): Recipient | undefined {
     const row = this.sql
       .exec<RecipientRow>(
-        "UPDATE campaign_recipient SET state = 'sending', sent_at = ?, handed_at = NULL WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' ORDER BY row LIMIT 1) RETURNING *",
+        "UPDATE campaign_recipient SET state = 'sending', sent_at = ?, handed_at = NULL WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' AND (? = 0 OR variant IS NOT NULL) ORDER BY row LIMIT 1) RETURNING *",
         now,
         id,
         id,
+        testOnly ? 1 : 0,
       )
       .toArray()[0];
     if (!row) return undefined;
@@ -100,11 +104,12 @@ export class RecipientRows {
 
   /** Where a recipient ended: sent (with its message id), failed, unknown or skipped — or back to the queue. */
   settle(id: string, row: number, state: RecipientState, fields: { messageId?: string; reason?: string } = {}): void {
-    const before = this.sql.exec<{ state: RecipientState }>("SELECT state FROM campaign_recipient WHERE campaign_id = ? AND row = ?", id, row).toArray()[0];
+    const before = this.sql.exec<{ state: RecipientState; variant: string | null }>("SELECT state, variant FROM campaign_recipient WHERE campaign_id = ? AND row = ?", id, row).toArray()[0];
     if (!before) return;
     this.sql.exec("UPDATE campaign_recipient SET state = ?, message_id = ?, reason = ? WHERE campaign_id = ? AND row = ?", state, fields.messageId ?? null, fields.reason ?? null, id, row);
     this.move(id, before.state, state);
     if (state === "failed") this.bump(id, `failed:${fields.reason ?? "unknown"}`, 1);
+    if (state === "submitted" && before.variant) this.bump(id, `ab:${before.variant}:sent`, 1);
     // Gupshup may report on a message before its send is settled here: what the inbox already holds counts now.
     if (state === "submitted" && fields.messageId) {
       for (const e of this.sql.exec<DeliveryEvent>("SELECT message_id AS messageId, status, code, reason FROM inbox_status WHERE message_id = ?", fields.messageId).toArray()) this.learn(e);
@@ -114,8 +119,8 @@ export class RecipientRows {
   /** A delivery event: the recipient it is about moves to it when it is a later stage than the one they are in. */
   learn(event: DeliveryEvent): void {
     const row = this.sql
-      .exec<{ campaign_id: string; delivery: string | null; delivery_code: string | null }>(
-        "SELECT campaign_id, delivery, delivery_code FROM campaign_recipient WHERE message_id = ? LIMIT 1",
+      .exec<{ campaign_id: string; delivery: string | null; delivery_code: string | null; variant: string | null }>(
+        "SELECT campaign_id, delivery, delivery_code, variant FROM campaign_recipient WHERE message_id = ? LIMIT 1",
         event.messageId,
       )
       .toArray()[0];
@@ -123,6 +128,32 @@ export class RecipientRows {
     this.sql.exec("UPDATE campaign_recipient SET delivery = ?, delivery_code = ? WHERE message_id = ?", event.status, event.code, event.messageId);
     if (row.delivery) this.bump(row.campaign_id, deliveryBucket(row.delivery, row.delivery_code), -1);
     this.bump(row.campaign_id, deliveryBucket(event.status, event.code), 1, event.status === "failed" ? event.reason : null);
+    if (row.variant && event.status === "read") this.bump(row.campaign_id, `ab:${row.variant}:read`, 1);
+  }
+
+  /**
+   * An A/B test's share: `size` recipients spread over the list (a fixed scramble of the rows, so
+   * neither the file's first lines nor any sort order decide who is tested), alternately A and B.
+   */
+  splitForTest(id: string, size: number): void {
+    this.sql.exec(
+      `WITH picked AS (SELECT row, ROW_NUMBER() OVER (ORDER BY (row * 2654435761) % 4294967296, row) AS k FROM campaign_recipient WHERE campaign_id = ?1 LIMIT ?2)
+       UPDATE campaign_recipient SET variant = CASE (SELECT k FROM picked WHERE picked.row = campaign_recipient.row) % 2 WHEN 1 THEN 'A' ELSE 'B' END
+       WHERE campaign_id = ?1 AND row IN (SELECT row FROM picked)`,
+      id,
+      size,
+    );
+  }
+
+  /** An A/B test's two templates: how many got each, and how many of them read it. */
+  testCounts(id: string): Record<"A" | "B", { sent: number; read: number }> {
+    const n = Object.fromEntries(this.tally(id, "ab:").map((t) => [t.key, t.n]));
+    return { A: { sent: n["A:sent"] ?? 0, read: n["A:read"] ?? 0 }, B: { sent: n["B:sent"] ?? 0, read: n["B:read"] ?? 0 } };
+  }
+
+  /** Whether any of an A/B test's share is still to be sent or being sent. */
+  testLeft(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM campaign_recipient WHERE campaign_id = ? AND state IN ('queued', 'sending') AND variant IS NOT NULL LIMIT 1", id).toArray().length > 0;
   }
 
   /** Whether a message is one of a campaign's (its delivery events are then kept as its latest only). */
@@ -227,7 +258,17 @@ const rankOf = (status: string | null) => (status === null ? 0 : (STATUS_RANK[st
 /** The tally a recipient's latest delivery state counts in (a failure by its code). */
 const deliveryBucket = (status: string, code: string | null) => (status === "failed" ? `delivery:failed:${code ?? ""}` : `delivery:${status}`);
 
-type RecipientRow = { row: number; destination: string; params: string; state: RecipientState; message_id: string | null; reason: string | null; sent_at: number | null; delivery: string | null };
+type RecipientRow = {
+  row: number;
+  destination: string;
+  params: string;
+  state: RecipientState;
+  message_id: string | null;
+  reason: string | null;
+  sent_at: number | null;
+  delivery: string | null;
+  variant: "A" | "B" | null;
+};
 
 const recipientOf = (r: RecipientRow): Recipient => ({
   row: r.row,
@@ -237,4 +278,5 @@ const recipientOf = (r: RecipientRow): Recipient => ({
   messageId: r.message_id,
   reason: r.reason,
   delivery: r.delivery,
+  variant: r.variant,
 });

@@ -8,56 +8,111 @@ export interface GivenRecipient {
 
 /** Recipients in CSV text: a phone column, then one column per variable; a first line without digits is a header. */
 export function recipientsFromCsv(text: string): GivenRecipient[] {
-  const lines = parseCsv(text);
-  const headerLines = lines[0] && !/\d/.test(lines[0].cells[0] ?? "") ? 1 : 0;
-  return lines
-    .slice(headerLines)
-    .filter((l) => l.cells.some((c) => c.trim() !== ""))
-    .map((l) => ({ row: l.line, destination: l.cells[0] ?? "", params: l.cells.slice(1) }));
+  const reader = new CsvRecipients();
+  return [...reader.push(text), ...reader.end()];
 }
+
+/** Recipients from CSV read a piece at a time (a file streamed in): each piece gives the rows it completed. */
+export class CsvRecipients {
+  private readonly csv = new CsvReader();
+  private first = true;
+
+  push(text: string): GivenRecipient[] {
+    return this.rows(this.csv.push(text));
+  }
+
+  end(): GivenRecipient[] {
+    return this.rows(this.csv.end());
+  }
+
+  get pending() {
+    return this.csv.pending;
+  }
+
+  private rows(records: CsvRecord[]): GivenRecipient[] {
+    if (this.first && records.length > 0) {
+      this.first = false;
+      if (!/\d/.test(records[0]!.cells[0] ?? "")) records = records.slice(1);
+    }
+    return records.filter((l) => l.cells.some((c) => c.trim() !== "")).map((l) => ({ row: l.line, destination: l.cells[0] ?? "", params: l.cells.slice(1) }));
+  }
+}
+
+type CsvRecord = { line: number; cells: string[] };
 
 /** RFC 4180 CSV (quotes, doubled quotes, commas and newlines inside quotes; CRLF or LF), with each record's first line number. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  const endCell = () => {
-    cells.push(cell);
-    cell = "";
-  };
-  const endRecord = () => {
-    endCell();
-    records.push({ line: recordLine, cells });
-    cells = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") endCell();
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else cell += ch;
-  }
-  if (cell !== "" || cells.length > 0) endRecord();
-  return records;
+export function parseCsv(text: string): CsvRecord[] {
+  const reader = new CsvReader();
+  return [...reader.push(text), ...reader.end()];
 }
 
-interface CheckedRecipients {
+/** parseCsv a piece at a time: a record split across pieces is completed by the next one. */
+class CsvReader {
+  private cells: string[] = [];
+  private cell = "";
+  private quoted = false;
+  private line = 1;
+  private recordLine = 1;
+  /** A last character whose meaning depends on the next one (a quote inside quotes, a CR), kept for the next piece. */
+  private held = "";
+
+  push(piece: string): CsvRecord[] {
+    return this.read(this.held + piece, false);
+  }
+
+  end(): CsvRecord[] {
+    const records = this.read(this.held, true);
+    if (this.cell !== "" || this.cells.length > 0) this.endRecord(records);
+    return records;
+  }
+
+  /** The record being read, not yet complete: where it starts, and how large it has grown (a guard for an unclosed quote). */
+  get pending(): { line: number; chars: number; cells: number } {
+    return { line: this.recordLine, chars: this.cell.length, cells: this.cells.length };
+  }
+
+  private endRecord(records: CsvRecord[]): void {
+    this.cells.push(this.cell);
+    this.cell = "";
+    records.push({ line: this.recordLine, cells: this.cells });
+    this.cells = [];
+  }
+
+  /** Reads `text`; unless it is the `last` piece, a quote or CR at its very end waits for the next piece. */
+  private read(text: string, last: boolean): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    this.held = "";
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (!last && i === text.length - 1 && (ch === "\r" || (ch === '"' && this.quoted))) {
+        this.held = ch;
+        break;
+      }
+      if (this.quoted) {
+        if (ch === '"' && text[i + 1] === '"') {
+          this.cell += '"';
+          i++;
+        } else if (ch === '"') this.quoted = false;
+        else {
+          if (ch === "\n") this.line++;
+          this.cell += ch;
+        }
+      } else if (ch === '"' && this.cell === "") this.quoted = true;
+      else if (ch === ",") {
+        this.cells.push(this.cell);
+        this.cell = "";
+      } else if (ch === "\n" || ch === "\r") {
+        if (ch === "\r" && text[i + 1] === "\n") i++;
+        this.endRecord(records);
+        this.line++;
+        this.recordLine = this.line;
+      } else this.cell += ch;
+    }
+    return records;
+  }
+}
+
+export interface CheckedRecipients {
   valid: { row: number; destination: string; params: string[] }[];
   invalid: { row: number; reason: string }[];
   duplicates: number;

@@ -2,6 +2,7 @@ import { RATE_LIMITS } from "../api/endpoints";
 import { sendTemplateResponse } from "../api/responses";
 import type { UpstreamResult } from "../api/types";
 import { redactSecrets } from "../utils/secrets";
+import { advanceTest, decisionAt, waitsForWinner } from "./ab-test";
 import type { Recipient } from "./recipient-rows";
 import { insideWindow, nextOpening } from "./schedule";
 import type { Campaign, CampaignStore } from "./store";
@@ -59,11 +60,12 @@ export class CampaignRunner {
     return this.sendable(Date.now()).some((c) => this.store.recipients.hasAny(c.id, "queued"));
   }
 
-  /** When the next running campaign that waits — for its sending hours, or for its day's share of the tier — may send again (undefined: none waits). */
+  /** When the next running campaign that waits — for its sending hours, its day's share of the tier, or its A/B test's winner — may send again (undefined: none waits). */
   nextOpening(now: number): number | undefined {
     const waiting = this.store.running().filter((c) => !this.maySend(c, now) && this.store.recipients.hasAny(c.id, "queued"));
     const nextHour = Math.ceil((now + 1) / 3_600_000) * 3_600_000;
-    return waiting.length ? Math.min(...waiting.map((c) => (c.window && !insideWindow(c.window, now) ? nextOpening(c.window, now) : nextHour))) : undefined;
+    const opening = (c: Campaign) => (c.window && !insideWindow(c.window, now) ? nextOpening(c.window, now) : this.heldForWinner(c) ? (decisionAt(c) ?? now) : nextHour);
+    return waiting.length ? Math.min(...waiting.map(opening)) : undefined;
   }
 
   /** The running campaigns that may send now. */
@@ -71,9 +73,14 @@ export class CampaignRunner {
     return this.store.running().filter((c) => this.maySend(c, now));
   }
 
-  /** Inside its sending hours, and while the number has reached fewer people than its tier allows in 24 hours. */
+  /** Inside its sending hours, while the number has reached fewer people than its tier allows in 24 hours, and not waiting for its test's winner. */
   private maySend(c: Campaign, now: number): boolean {
-    return (!c.window || insideWindow(c.window, now)) && (c.dailyLimit === null || this.reached(now) < c.dailyLimit);
+    return (!c.window || insideWindow(c.window, now)) && (c.dailyLimit === null || this.reached(now) < c.dailyLimit) && !this.heldForWinner(c);
+  }
+
+  /** Its A/B test share is all sent, and the rest waits for the winner. */
+  private heldForWinner(c: Campaign): boolean {
+    return waitsForWinner(c) && !this.store.recipients.testLeft(c.id);
   }
 
   /** Read from storage every few seconds (a count over the day's sends), and counted on with each claim in between. */
@@ -84,7 +91,9 @@ export class CampaignRunner {
 
   private async work(until: number): Promise<void> {
     this.reach.at = Number.NEGATIVE_INFINITY; // each slice starts from what storage says
+    for (const campaign of this.store.running()) advanceTest(this.store, campaign, Date.now());
     await Promise.all(Array.from({ length: WORKERS }, () => this.worker(until)));
+    for (const campaign of this.store.running()) advanceTest(this.store, campaign, Date.now());
     for (const campaign of this.store.running()) if (!this.store.recipients.hasAny(campaign.id, "queued", "sending")) this.store.setState(campaign.id, "completed", null, Date.now());
   }
 
@@ -105,7 +114,7 @@ export class CampaignRunner {
   /** The next recipient of the oldest running campaign (inside its sending hours) that has one. */
   private next(): [Campaign, Recipient] | undefined {
     for (const campaign of this.sendable(Date.now())) {
-      const recipient = this.store.recipients.claimNext(campaign.id, Date.now());
+      const recipient = this.store.recipients.claimNext(campaign.id, Date.now(), waitsForWinner(campaign));
       if (!recipient) continue;
       this.reach.n += 1;
       return [campaign, recipient];

@@ -1,11 +1,13 @@
 import type { LazyTables } from "../gateway/lazy-tables";
+import { type AbPlan, type AbState, testSize } from "./ab-test";
 import { RecipientRows } from "./recipient-rows";
 import type { SendingWindow } from "./schedule";
+import { type CheckedRow, RecipientStaging } from "./staging";
 
 export const CAMPAIGN_STATES = ["draft", "scheduled", "running", "paused", "completed", "cancelled"] as const;
 type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /** What a campaign sends, from where, and its cost per message: what preview_campaign decided. */
-interface CampaignPlan {
+export interface CampaignPlan {
   appId: string;
   name: string;
   templateId: string;
@@ -23,11 +25,15 @@ interface CampaignPlan {
   /** The number's messaging tier when previewed (TIER_1K…) and the people a day it allows; null: not known (not planned over days). */
   tier: string | null;
   dailyLimit: number | null;
+  /** An A/B test of a second template on a share of the list; null: one template for all. */
+  abTest?: AbPlan | null;
 }
 
-/** What preview_campaign hands the app's object: the plan and its recipients, checked already. */
+/** What preview_campaign hands the app's object: the plan and its recipients, checked already — given here, or read into a load before. */
 export interface CampaignDraft extends CampaignPlan {
-  rows: { row: number; destination: string; params: string[] }[];
+  rows: CheckedRow[];
+  /** The load the recipients were read into batch by batch (a file), if they were. */
+  loadId?: string;
 }
 
 export interface Campaign extends CampaignPlan {
@@ -48,6 +54,8 @@ export interface Campaign extends CampaignPlan {
   timeZone: string | null;
   /** The hours it may send in, in the customers' time zone; null: any time. */
   window: SendingWindow | null;
+  /** The A/B test's plan and where it is (overrides the plan's abTest). */
+  abTest: AbState | null;
 }
 
 /** A draft as the caps on drafts count it. */
@@ -65,6 +73,7 @@ export interface DraftSize {
  */
 export class CampaignStore {
   readonly recipients: RecipientRows;
+  readonly staging: RecipientStaging;
 
   static schema(sql: SqlStorage): void {
     sql.exec(`CREATE TABLE IF NOT EXISTS campaign (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, template_id TEXT NOT NULL, template_name TEXT NOT NULL, category TEXT NOT NULL, source TEXT NOT NULL, src_name TEXT NOT NULL, message TEXT, upstream TEXT NOT NULL, fee_per_message REAL, currency TEXT, created_at INTEGER NOT NULL, started_at INTEGER, resumed_at INTEGER, finished_at INTEGER, reason TEXT);
@@ -81,9 +90,16 @@ export class CampaignStore {
       ["hours_to", "INTEGER"],
       ["tier", "TEXT"],
       ["daily_limit", "INTEGER"],
+      ["ab_template_id", "TEXT"],
+      ["ab_template_name", "TEXT"],
+      ["ab_share", "REAL"],
+      ["ab_decide_after_ms", "INTEGER"],
+      ["ab_test_done_at", "INTEGER"],
+      ["ab_winner", "TEXT"],
     ])
       if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} ${type}`);
     RecipientRows.schema(sql);
+    RecipientStaging.schema(sql);
   }
 
   constructor(
@@ -91,9 +107,11 @@ export class CampaignStore {
     private readonly tables: LazyTables,
   ) {
     this.recipients = new RecipientRows(sql, tables);
+    this.staging = new RecipientStaging(sql, tables);
   }
 
-  create(id: string, draft: CampaignDraft, now: number, draftedBy: string): void {
+  /** A draft of the plan, with the recipients of a load (which is forgotten). */
+  create(id: string, draft: CampaignPlan, loadId: string, now: number, draftedBy: string): void {
     this.tables.create();
     this.sql.exec(
       "INSERT INTO campaign (id, app_id, name, state, template_id, template_name, category, source, src_name, message, upstream, fee_per_message, currency, created_at, drafted_by, tier, daily_limit) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,10 +132,28 @@ export class CampaignStore {
       draft.tier,
       draft.dailyLimit,
     );
-    for (const r of draft.rows) {
-      this.sql.exec("INSERT INTO campaign_recipient (campaign_id, row, destination, params, state) VALUES (?, ?, ?, ?, 'queued')", id, r.row, r.destination, JSON.stringify(r.params));
+    const count = this.staging.moveInto(loadId, id);
+    this.recipients.start(id, count);
+    if (draft.abTest) {
+      this.sql.exec(
+        "UPDATE campaign SET ab_template_id = ?, ab_template_name = ?, ab_share = ?, ab_decide_after_ms = ? WHERE id = ?",
+        draft.abTest.templateId,
+        draft.abTest.templateName,
+        draft.abTest.share,
+        draft.abTest.decideAfterMs,
+        id,
+      );
+      this.recipients.splitForTest(id, testSize(count, draft.abTest.share));
     }
-    this.recipients.start(id, draft.rows.length);
+  }
+
+  /** The A/B test's last test send settled at `at`; the winner is chosen `decideAfterMs` later. */
+  setTestDone(id: string, at: number): void {
+    this.sql.exec("UPDATE campaign SET ab_test_done_at = ? WHERE id = ?", at, id);
+  }
+
+  setWinner(id: string, winner: "A" | "B"): void {
+    this.sql.exec("UPDATE campaign SET ab_winner = ? WHERE id = ?", winner, id);
   }
 
   get(id: string): Campaign | undefined {
@@ -253,6 +289,12 @@ type CampaignRow = {
   hours_to: number | null;
   tier: string | null;
   daily_limit: number | null;
+  ab_template_id: string | null;
+  ab_template_name: string | null;
+  ab_share: number | null;
+  ab_decide_after_ms: number | null;
+  ab_test_done_at: number | null;
+  ab_winner: "A" | "B" | null;
 };
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -280,4 +322,8 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   tier: r.tier,
   dailyLimit: r.daily_limit,
   window: r.time_zone !== null && r.hours_from !== null && r.hours_to !== null ? { timeZone: r.time_zone, from: r.hours_from, to: r.hours_to } : null,
+  abTest:
+    r.ab_template_id === null
+      ? null
+      : { templateId: r.ab_template_id, templateName: r.ab_template_name ?? "", share: r.ab_share ?? 0, decideAfterMs: r.ab_decide_after_ms ?? 0, testDoneAt: r.ab_test_done_at, winner: r.ab_winner },
 });

@@ -122,6 +122,8 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
     // Written first: a revocation at the moment the campaign starts must find it.
     if (caller.principal && (command.kind === "start" || command.kind === "resume")) await rememberGrantApp(this.env, caller.principal, appId);
+    // A list read in batches may be left unfinished (the call cut off): the pruning alarm forgets it.
+    if (command.kind === "stage") await this.keepPruned();
     return (await this.campaigns.handle(command, Date.now(), { scope: await this.access.sender(caller), ...(caller.principal ? { grant: caller.principal } : {}) })) as DeskAnswer<R>;
   }
 

@@ -198,8 +198,8 @@ export class GupshupSandbox extends DurableObject<Env> {
     this.save();
   }
 
-  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing), its wallet (one that runs out on purpose), its name and number, or its messaging tier and quality. */
-  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling" | "wallet" | "name" | "phone" | "ratings">>): Promise<void> {
+  /** Changes what kind of app this is (e.g. not on Cloud API, no Callback Billing), its wallet (one that runs out on purpose), its name and number, its messaging tier and quality, or its callback subscriptions (none: a test posts the events itself). */
+  async configureApp(appId: string, patch: Partial<Pick<SandboxApp, "cloud" | "callbackBilling" | "wallet" | "name" | "phone" | "ratings" | "subscriptions">>): Promise<void> {
     const app = this.state.apps[appId];
     if (!app) return;
     Object.assign(app, patch);

@@ -46,7 +46,7 @@ export const analyticsTools: ToolDefinition[] = [
     "get_template_analytics",
     {
       title: "Template analytics",
-      description: `Sent, delivered, read (with rates) and button clicks per template (default the last 30 days, ≤ 90 days back). ${limitInWords("analytics")} templates: more come back under \`pending\`.`,
+      description: `Sent, delivered, read (with rates) and button clicks per template (default 30 days, ≤ 90 days back). ${limitInWords("analytics")} templates: more come back under \`pending\`.`,
       input: z
         .object({
           appId: appIdInput,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decisionAt } from "../campaigns/ab-test";
 import { type CampaignReport, draftExpired } from "../campaigns/desk";
 import { RECIPIENT_STATES } from "../campaigns/recipient-rows";
 import { WALLET_EMPTY } from "../campaigns/runner";
@@ -48,6 +49,15 @@ export const campaignReportShape = z.object({
   finishedAt: z.string().nullable(),
   startAt: z.string().nullable(),
   sendingHours: z.string().nullable(),
+  abTest: z
+    .object({
+      templates: z.object({ A: z.string(), B: z.string() }),
+      sent: z.object({ A: z.number(), B: z.number() }),
+      readRate: z.object({ A: z.number().nullable(), B: z.number().nullable() }),
+      winner: z.enum(["A", "B"]).nullable(),
+      decidesAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 type CampaignReportOutput = z.infer<typeof campaignReportShape>;
 
@@ -87,6 +97,7 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
     finishedAt: iso(c.finishedAt),
     startAt: iso(c.startAt),
     sendingHours: c.window ? `${formatMinutes(c.window.from)}-${formatMinutes(c.window.to)} ${c.window.timeZone}` : null,
+    abTest: abReport(report),
   };
   const lines = [
     `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
@@ -96,10 +107,35 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
       ? `Delivery: ${delivery.delivered} delivered${structured.delivery.deliveredRate === null ? "" : ` (${structured.delivery.deliveredRate}% of sent)`}, ${delivery.read} read${structured.delivery.readRate === null ? "" : ` (${structured.delivery.readRate}% of delivered)`}, ${failedDelivery} failed.`
       : "Delivery is not tracked for this app: run configure_webhook to see delivered, read and failed counts (it also lets a 1003 wallet-balance-low failure reported after a send pause the campaign).",
     ...delivery.failed.map((f) => `- failed ${f.code ?? "?"} ${f.reason ?? ""} (${f.count})${failureAdvice(f.code) ? `: ${failureAdvice(f.code)}` : ""}`),
+    abSentence(structured.abTest),
     c.state === "running" && report.perSecond ? `Sending ${report.perSecond}/s; about ${formatDuration(etaSeconds ?? 0)} to go.` : "",
     nextStep(report),
   ];
   return { structured, summary: lines.filter(Boolean).join("\n") };
+}
+
+function abReport({ campaign: c, test }: CampaignReport): CampaignReportOutput["abTest"] {
+  if (!c.abTest || !test) return null;
+  const at = decisionAt(c);
+  return {
+    templates: { A: c.templateName, B: c.abTest.templateName },
+    sent: { A: test.A.sent, B: test.B.sent },
+    readRate: { A: percent(test.A.read, test.A.sent), B: percent(test.B.read, test.B.sent) },
+    winner: c.abTest.winner,
+    decidesAt: at === undefined ? null : iso(at),
+  };
+}
+
+/** The A/B test in words: which template won and by how much, or when it is decided. */
+function abSentence(ab: CampaignReportOutput["abTest"]): string {
+  if (!ab) return "";
+  const rate = (v: "A" | "B") => `${ab.templates[v]} (${v}) read by ${ab.readRate[v] ?? 0}% of ${ab.sent[v]}`;
+  if (ab.winner) {
+    const other = ab.winner === "A" ? "B" : "A";
+    const by = Math.round(((ab.readRate[ab.winner] ?? 0) - (ab.readRate[other] ?? 0)) * 10) / 10;
+    return `A/B test: ${ab.templates[ab.winner]} (${ab.winner}) won — ${rate(ab.winner)} against ${rate(other)}${by > 0 ? `, ${by} points ahead` : ", a tie (A wins ties)"}; the rest get ${ab.templates[ab.winner]}.`;
+  }
+  return `A/B test so far: ${rate("A")}, ${rate("B")}; ${ab.decidesAt ? `the winner is chosen at ${ab.decidesAt} and the rest wait until then.` : "the winner is chosen a set time after the test share is sent."}`;
 }
 
 function nextStep({ campaign: c, counts }: CampaignReport): string {

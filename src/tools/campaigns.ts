@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { RATE_LIMITS } from "../api/endpoints";
 import { appWallet, numberRating, usageResponse } from "../api/responses";
+import { testSize } from "../campaigns/ab-test";
 import { feeFromUsage } from "../campaigns/cost";
-import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired } from "../campaigns/desk";
+import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired, MAX_LIST_ROWS, type StageReply } from "../campaigns/desk";
 import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { formatMinutes, parseSendingHours, type SendingWindow } from "../campaigns/schedule";
+import type { CheckedRow } from "../campaigns/staging";
 import { type DailyPlan, tierLimit } from "../campaigns/tier";
 import type { Rating } from "../campaigns/tier-watch";
 import { readSettings } from "../config";
@@ -12,10 +14,12 @@ import { templateById } from "./app-templates";
 import { personApproves } from "./ask-person";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, localTime, splitCampaignId } from "./campaign-report";
 import { carouselSend } from "./carousel";
-import type { ToolContext } from "./context";
+import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
+import { publicUrl } from "./download";
 import { ToolError } from "./errors";
 import { messageInput } from "./messaging";
+import { type ListReading, type ReadList, readRecipientsFile, SHOWN_INVALID } from "./recipients-file";
 import { appIdInput, phoneInput, recipientNumber, templateIdInput } from "./schemas";
 import { renderSample } from "./template-sample";
 import { checkSendable, sender, sendSlots } from "./template-send";
@@ -26,7 +30,6 @@ const MAX_RECIPIENTS = 10_000;
 /** Sends a second a campaign can expect: Gupshup's 10 per second, each counted until its answer (about 0.3 s). */
 const EXPECTED_PER_SECOND = RATE_LIMITS.default.limit / 1.3;
 const USAGE_DAYS = 30;
-const SHOWN_INVALID = 50;
 
 /** An amount as a person reads it: cents, or four decimals for less than one unit (a single message costs fractions of a cent). */
 const money = (n: number, currency: string | null) => `${Math.abs(n) < 1 ? Math.round(n * 10_000) / 10_000 : Math.round(n * 100) / 100} ${currency ?? ""}`.trim();
@@ -50,12 +53,24 @@ export const campaignTools: ToolDefinition[] = [
             .optional()
             .describe("Number with country code, and params as for send_template_message."),
           recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
+          recipientsUrl: z.string().max(2000).optional().describe(`Or an https URL of such a CSV, up to ${MAX_LIST_ROWS} rows.`),
           message: z
             .looseObject({ type: z.enum(["text", "image", "video", "document", "location", "carousel"]) })
             .optional()
             .describe("As in send_template_message; for all."),
+          abTest: z
+            .object({
+              templateId: templateIdInput,
+              share: z.number().min(0.02).max(0.5).default(0.1),
+              decideAfterMinutes: z.number().int().min(10).max(2880).default(120),
+            })
+            .optional()
+            .describe("Test a 2nd template (same params) on a share; the more read wins the rest."),
         })
-        .refine((a) => (a.recipients === undefined) !== (a.recipientsCsv === undefined), { message: "give recipients or recipientsCsv (one of them)", path: ["recipients"] }),
+        .refine((a) => [a.recipients, a.recipientsCsv, a.recipientsUrl].filter((r) => r !== undefined).length === 1, {
+          message: "give recipients, recipientsCsv or recipientsUrl (one of them)",
+          path: ["recipients"],
+        }),
       output: z.object({
         campaignId: z.string(),
         expiresAt: z.string(),
@@ -89,20 +104,30 @@ export const campaignTools: ToolDefinition[] = [
       // It reads the template, wallet and usage from Gupshup; it sends nothing.
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const appId = ctx.appId(args.appId);
       const message = args.message === undefined ? undefined : messageInput.safeParse(args.message);
       if (message && !message.success) throw new ToolError(`message: ${message.error.issues[0]?.message}`);
-      const given = args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
-      if (given.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
-      if (given.length > MAX_RECIPIENTS) throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} per campaign. Split the list into several campaigns.`);
-      const [template, from, wallet, usage, rating] = await Promise.all([
+      const file = args.recipientsUrl === undefined ? undefined : publicUrl(args.recipientsUrl.trim(), ctx.ownHosts(), "recipientsUrl", upstreamOrigin(ctx));
+      const given = file ? undefined : args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
+      if (given?.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
+      if (given && given.length > MAX_RECIPIENTS)
+        throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} in the call. Put the list in a CSV file and pass its https URL as recipientsUrl (up to ${MAX_LIST_ROWS} rows).`);
+      // Read first: they prove the caller may use the app before anything is downloaded.
+      if (args.abTest?.templateId === args.templateId)
+        throw new ToolError("abTest.templateId is the campaign's own template: give a second APPROVED template to test against it, or leave abTest out.");
+      const [template, from, wallet, usage, rating, second] = await Promise.all([
         sendableTemplate(ctx, appId, args.templateId, message?.data.type, false),
         sender(ctx, appId, args.source, args.srcName),
         walletOf(ctx, appId),
         usageOf(ctx, appId),
         ratingOf(ctx, appId),
+        args.abTest ? templateById(ctx, appId, args.abTest.templateId, false) : undefined,
       ]);
+      if (second) {
+        comparable(template, second);
+        checkSendable(second, message?.data.type);
+      }
       if (rating?.quality === "RED") {
         throw new ToolError(
           "Not planned: the number's quality is RED (many people blocked or reported its messages lately). A campaign now can get its messaging tier lowered or the number restricted. Wait until get_app_health shows YELLOW or GREEN, and send to people who expect the message.",
@@ -110,13 +135,16 @@ export const campaignTools: ToolDefinition[] = [
       }
       const dailyLimit = tierLimit(rating?.tier);
       const wireMessage = message === undefined || message.data.type === "text" ? null : campaignMessage(template, message.data);
-      const checked = check(ctx, given, template);
-      if (checked.valid.length === 0) {
+      const list = given ? listGiven(ctx, given, template) : await listFromFile(ctx, appId, file!, template, progressReporter(extra));
+      if (list.total === list.invalid.count) {
+        if (list.loadId) await ctx.campaign(appId, { kind: "unstage", loadId: list.loadId });
         throw new ToolError(
-          `None of the ${given.length} rows can be sent:\n${checked.invalid
-            .slice(0, 10)
-            .map((r) => `- row ${r.row}: ${r.reason}`)
-            .join("\n")}\nFix them and preview again.`,
+          list.total === 0
+            ? "recipientsUrl holds no recipients: give one number per row (with country code), then the template's values."
+            : `None of the ${list.total} rows can be sent:\n${list.invalid.rows
+                .slice(0, 10)
+                .map((r) => `- row ${r.row}: ${r.reason}`)
+                .join("\n")}\nFix them and preview again.`,
         );
       }
       const fee = usage.ok ? feeFromUsage(usage.rows, template.category, USAGE_DAYS) : { feePerMessage: null, currency: null, basis: `unknown: the usage report could not be read (${usage.error})` };
@@ -137,29 +165,33 @@ export const campaignTools: ToolDefinition[] = [
           currency: fee.currency ?? wallet?.currency ?? null,
           tier: rating?.tier ?? null,
           dailyLimit: dailyLimit !== undefined && Number.isFinite(dailyLimit) ? dailyLimit : null,
-          rows: checked.valid,
+          rows: list.rows,
+          ...(list.loadId ? { loadId: list.loadId } : {}),
+          abTest: second && args.abTest ? { templateId: second.id, templateName: second.elementName, share: args.abTest.share, decideAfterMs: args.abTest.decideAfterMinutes * 60_000 } : null,
         },
       });
+      const counted = {
+        duplicates: list.stage.duplicates + draft.duplicates,
+        optedOut: list.stage.optedOut + draft.optedOut,
+        notOnWhatsApp: list.stage.notOnWhatsApp + draft.notOnWhatsApp,
+      };
       const campaignId = campaignIdOf(appId, draft.campaign.id);
       const currency = fee.currency ?? wallet?.currency ?? null;
       const cost = fee.feePerMessage === null ? null : Math.round(fee.feePerMessage * draft.queued * 10_000) / 10_000;
       const minutes = Math.round((draft.queued / EXPECTED_PER_SECOND / 60) * 10) / 10;
-      const skipped = new Set([...draft.optedOut, ...draft.notOnWhatsApp]);
-      const samples = checked.valid
-        .filter((r) => !skipped.has(r.destination))
-        .slice(0, 3)
-        .map((r) => ({ destination: r.destination, ...renderSample(template, r.params) }));
+      const samples = [...list.stage.samples, ...draft.samples].slice(0, 3).map((r) => ({ destination: r.destination, ...renderSample(template, r.params) }));
       const expiresAt = new Date(draft.campaign.createdAt + DRAFT_TTL_MS).toISOString();
       const short = cost !== null && wallet !== undefined && wallet.available < cost ? cost - wallet.available : 0;
       const summary = [
         `Preview of "${draft.campaign.name}" (${campaignId}) with template ${template.elementName} (${template.category}). Nothing has been sent.`,
-        `${given.length} row(s): ${draft.queued} to send, ${checked.duplicates} duplicate(s) removed, ${checked.invalid.length} invalid, ${draft.optedOut.length} opted out, ${draft.notOnWhatsApp.length} not on WhatsApp (failed 1002 before).`,
-        ...checked.invalid.slice(0, SHOWN_INVALID).map((r) => `- row ${r.row}: ${r.reason}`),
-        checked.invalid.length > SHOWN_INVALID ? `… and ${checked.invalid.length - SHOWN_INVALID} more invalid rows` : "",
+        `${list.total} row(s)${file ? ` in ${file.origin}${file.pathname}` : ""}: ${draft.queued} to send, ${counted.duplicates} duplicate(s) removed, ${list.invalid.count} invalid, ${counted.optedOut} opted out, ${counted.notOnWhatsApp} not on WhatsApp (failed 1002 before).`,
+        ...list.invalid.rows.map((r) => `- row ${r.row}: ${r.reason}`),
+        list.invalid.count > list.invalid.rows.length ? `… and ${list.invalid.count - list.invalid.rows.length} more invalid rows` : "",
         message?.data.type === "text" ? 'message { type: "text" } is not needed: each person gets the template\'s own text, filled with their params (the samples below).' : "",
         ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
         `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,
         tierWords(rating, draft.plan),
+        abWords(draft),
         wallet ? `Wallet balance: ${money(wallet.balance, wallet.currency)}${short > 0 ? ` — short by ${money(short, currency)}: top up before starting` : ""}.` : "Wallet balance: could not be read.",
         `The preview is valid until ${expiresAt}. Show this to the person; when they agree, start_campaign with campaignId ${campaignId} and confirm: true.`,
         ...draft.replaced.map((r) =>
@@ -172,12 +204,12 @@ export const campaignTools: ToolDefinition[] = [
         structured: {
           campaignId,
           expiresAt,
-          total: given.length,
+          total: list.total,
           queued: draft.queued,
-          duplicates: checked.duplicates,
-          invalid: { count: checked.invalid.length, rows: checked.invalid.slice(0, SHOWN_INVALID) },
-          optedOut: draft.optedOut.length,
-          notOnWhatsApp: draft.notOnWhatsApp.length,
+          duplicates: counted.duplicates,
+          invalid: list.invalid,
+          optedOut: counted.optedOut,
+          notOnWhatsApp: counted.notOnWhatsApp,
           samples,
           estimate: { minutes, feePerMessage: fee.feePerMessage, cost, currency, basis: fee.basis, balance: wallet?.balance ?? null },
         },
@@ -271,6 +303,27 @@ async function sendableTemplate(ctx: ToolContext, appId: string, templateId: str
   return template;
 }
 
+/** Two templates an A/B test can compare: the same category (price), values and header media. */
+function comparable(a: TemplateShape, b: TemplateShape): void {
+  const problem =
+    a.category !== b.category
+      ? `it is ${b.category} and the campaign's is ${a.category} (the price differs)`
+      : sendSlots(a).join() !== sendSlots(b).join()
+        ? `it takes ${sendSlots(b).join(", ") || "no values"} and the campaign's takes ${sendSlots(a).join(", ") || "none"} (each row's values must fit both)`
+        : a.templateType !== b.templateType
+          ? `it is a ${b.templateType} template and the campaign's a ${a.templateType} (the message must fit both)`
+          : undefined;
+  if (problem) throw new ToolError(`abTest.templateId ${b.elementName} cannot be tested against ${a.elementName}: ${problem}. Pick a template like it, or leave abTest out.`);
+}
+
+/** What the preview says of an A/B test. */
+function abWords(draft: DraftReply): string {
+  const ab = draft.campaign.abTest;
+  if (!ab) return "";
+  const size = testSize(draft.queued, ab.share);
+  return `A/B test: ${size} people (${Math.round(ab.share * 100)} %) first, half get ${draft.campaign.templateName} (A), half ${ab.templateName} (B); ${formatDuration(ab.decideAfterMs / 1000)} after the last of them, the template more of them read goes to the other ${draft.queued - size} (a tie: A).`;
+}
+
 /** The `message` every recipient gets: a carousel's cards as Gupshup takes them (each row's params fill the cards' variables too). */
 function campaignMessage(template: TemplateShape, message: z.output<typeof messageInput>): string {
   if (message.type !== "carousel") return JSON.stringify(message);
@@ -312,4 +365,32 @@ async function usageOf(ctx: ToolContext, appId: string) {
 function check(ctx: ToolContext, given: GivenRecipient[], template: TemplateShape) {
   const countryCode = readSettings(ctx.env).defaultCountryCode;
   return checkRecipients(given, sendSlots(template), (value) => recipientNumber(value, countryCode), template.header);
+}
+
+/** The Gupshup API's origin when it is not the built-in sandbox. */
+const upstreamOrigin = (ctx: ToolContext) => (ctx.session.caller.upstream === "sandbox" ? undefined : new URL(ctx.session.caller.upstream).origin);
+
+/** The recipients, checked: given in the call (handed over with the draft), or read from a file into a load first. */
+type CheckedList = { total: number; invalid: ReadList["invalid"]; rows: CheckedRow[]; loadId?: string; stage: StageReply };
+
+function listGiven(ctx: ToolContext, given: GivenRecipient[], template: TemplateShape): CheckedList {
+  const checked = check(ctx, given, template);
+  return {
+    total: given.length,
+    invalid: { count: checked.invalid.length, rows: checked.invalid.slice(0, SHOWN_INVALID) },
+    rows: checked.valid,
+    stage: { added: 0, duplicates: checked.duplicates, optedOut: 0, notOnWhatsApp: 0, samples: [] },
+  };
+}
+
+async function listFromFile(ctx: ToolContext, appId: string, url: URL, template: TemplateShape, progress: ListReading["progress"]): Promise<CheckedList> {
+  const read = await readRecipientsFile(url, ctx.ownHosts(), upstreamOrigin(ctx), {
+    check: (rows) => check(ctx, rows, template),
+    stage: (loadId, rows) => ctx.campaign<StageReply>(appId, { kind: "stage", loadId, rows }),
+    unstage: async (loadId) => {
+      await ctx.campaign(appId, { kind: "unstage", loadId });
+    },
+    progress,
+  });
+  return { ...read, rows: [] };
 }

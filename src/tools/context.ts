@@ -138,10 +138,10 @@ export class ToolContext {
 }
 
 /** Sends `notifications/progress` when the client asked for progress on this call. */
-export function progressReporter(extra: ServerContext): (progress: number, total: number, message: string) => Promise<void> {
+export function progressReporter(extra: ServerContext): (progress: number, total: number | undefined, message: string) => Promise<void> {
   const token = extra.mcpReq._meta?.progressToken;
   return async (progress, total, message) => {
     if (token === undefined) return;
-    await extra.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress, total, message } }).catch(() => undefined);
+    await extra.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress, ...(total === undefined ? {} : { total }), message } }).catch(() => undefined);
   };
 }

@@ -91,7 +91,7 @@ export const deviceTools: ToolDefinition[] = [
     "list_devices_status",
     {
       title: "All devices' status",
-      description: 'Start here for "my numbers, are they working, my balance": each WhatsApp number (app) with connection, quality rating, messaging tier and wallet balance.',
+      description: 'Start here for "my numbers, are they working, my balance": each WhatsApp number (app) with connection, quality, messaging tier and wallet balance.',
       input: z.object({}),
       output: z.object({ devices: z.array(deviceShape), count: z.number() }),
       view: "appHealth",

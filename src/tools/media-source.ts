@@ -1,5 +1,5 @@
-import { isInternalHost } from "../utils/internal-address";
 import { readCapped } from "../utils/read-capped";
+import { openDownload, publicUrl } from "./download";
 import { ToolError } from "./errors";
 
 /** Where upload_media's bytes come from: an https URL (fetched with limits) or base64 data. */
@@ -16,7 +16,6 @@ export const MAX_MEDIA_BYTES: Record<MediaType, number> = {
 };
 
 const FETCH_TIMEOUT_MS = 15_000;
-const MAX_REDIRECTS = 3;
 const EXTENSIONS: Record<MediaType, string> = { "image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4", "application/pdf": "pdf" };
 
 export interface MediaFile {
@@ -34,7 +33,7 @@ export type MediaSource = { url: URL } | { bytes: Uint8Array };
 export function mediaSource(file: string, fileType: MediaType, ownHosts: readonly string[]): MediaSource {
   const value = file.trim();
   const max = MAX_MEDIA_BYTES[fileType];
-  if (/^https?:\/\//i.test(value)) return { url: checkedUrl(value, ownHosts) };
+  if (/^https?:\/\//i.test(value)) return { url: publicUrl(value, ownHosts, "file") };
   if (/^data:/i.test(value)) {
     const match = value.match(/^data:([\w/+.-]+)?(;[^,]*)?;base64,(.*)$/is);
     if (!match) throw new ToolError("file is a data: URI but not base64 — pass data:<type>;base64,<data>.");
@@ -82,45 +81,13 @@ function looksLikePath(value: string): boolean {
   return /^(\/|\.{1,2}\/|~\/?|[A-Za-z]:[\\/]|file:)/.test(value) || (/\.[A-Za-z0-9]{2,4}$/.test(value) && value.length < 260 && !/^[A-Za-z0-9+/=\s]+$/.test(value));
 }
 
-/** https only; never this server itself, nor any address that is not public (see isInternalHost). */
-function checkedUrl(value: string, ownHosts: readonly string[]): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ToolError("file is not a valid URL.");
-  }
-  if (url.protocol !== "https:") throw new ToolError("file URL must use https:// (plain http is refused).");
-  if (url.username || url.password) throw new ToolError("file URL must not contain credentials.");
-  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
-  if (ownHosts.some((own) => own.toLowerCase().replace(/\.+$/, "") === host) || isInternalHost(host)) {
-    throw new ToolError("file URL points at this server or a private/loopback address; use a public https URL.");
-  }
-  return url;
-}
-
-async function fetchCapped(start: URL, max: number, ownHosts: readonly string[]): Promise<Uint8Array> {
-  let url = start;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    let response: Response;
-    try {
-      response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    } catch {
-      throw new ToolError(`Could not download ${url.origin}${url.pathname} within ${FETCH_TIMEOUT_MS / 1000} s. Check the URL is public, or pass base64 data.`);
-    }
-    const location = response.headers.get("Location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      url = checkedUrl(new URL(location, url).toString(), ownHosts);
-      continue;
-    }
-    if (!response.ok || !response.body) throw new ToolError(`Downloading the file failed with HTTP ${response.status}. Check the URL is public.`);
-    const declared = Number(response.headers.get("Content-Length") ?? "0");
-    if (declared > max) throw new ToolError(tooLarge(max));
-    const bytes = await readCapped(response.body, max, declared || undefined);
-    if (!bytes) throw new ToolError(tooLarge(max));
-    return bytes;
-  }
-  throw new ToolError("The file URL redirected too many times.");
+async function fetchCapped(url: URL, max: number, ownHosts: readonly string[]): Promise<Uint8Array> {
+  const response = await openDownload(url, ownHosts, "file", AbortSignal.timeout(FETCH_TIMEOUT_MS), `within ${FETCH_TIMEOUT_MS / 1000} s. Check the URL is public, or pass base64 data.`);
+  const declared = Number(response.headers.get("Content-Length") ?? "0");
+  if (declared > max) throw new ToolError(tooLarge(max));
+  const bytes = await readCapped(response.body, max, declared || undefined);
+  if (!bytes) throw new ToolError(tooLarge(max));
+  return bytes;
 }
 
 function decodeBase64(text: string, max: number): Uint8Array {

@@ -40,9 +40,7 @@ export const messageInput = z
         'message is for a media header ({ type: "image", image: { link } }, or video/document), a LOCATION template\'s place ({ type: "location", location: { latitude, longitude } }) or a CAROUSEL\'s cards ({ type: "carousel", cards: [{ link }, …] }); a TEXT template needs none ({ type: "text", text } is accepted and not sent)',
     },
   )
-  .describe(
-    "For an IMAGE, VIDEO or DOCUMENT header (the media: a public https link, or the id of uploaded media), a LOCATION template (the place) or a CAROUSEL (cards: one media per card, in order, with that card's params). A TEXT template needs none.",
-  );
+  .describe("IMAGE, VIDEO or DOCUMENT header: the media (https link or uploaded media id); LOCATION: the place; CAROUSEL: cards, one media each in order, with its params. Not for TEXT.");
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({
@@ -71,9 +69,7 @@ export const messagingTools: ToolDefinition[] = [
             params: z
               .array(z.string().min(1, "params must not be empty strings").max(1024))
               .max(100)
-              .describe(
-                "One value per variable in message order: header {{1}}, body {{1}}, {{2}}, …, then each URL button's {{1}} (list_templates shows them as `params`); CATALOG/PRODUCT/MPM: the product id last.",
-              ),
+              .describe("One value per variable, in list_templates' `params` order (header, body, then URL-button variables); CATALOG/PRODUCT/MPM: the product id last."),
           })
           .describe("The APPROVED template and its values."),
         message: messageInput.optional(),
