@@ -1,11 +1,12 @@
 // The campaign run of `npm run bench`: a campaign of RECIPIENTS sends on one app against the
-// stand-in answering in LATENCY ms, while a person keeps using the same app: an interactive
+// stand-in answering in LATENCY ms, each send followed by its four delivery callbacks to the
+// webhook (configure_webhook first), while a person keeps using the same app: an interactive
 // `send_text_message` at random moments (0.3–1.1 s apart, so they do not fall into step with the
 // campaign's sends). Measures the campaign's sends per second against
 // the safe ceiling, 429s, duplicates, and how long the interactive sends took, compared with the
 // same sends on the idle app (the difference is the wait for a slot).
 
-const RECIPIENTS = Number(process.env.BENCH_CAMPAIGN ?? 1000);
+const RECIPIENTS = Number(process.env.BENCH_CAMPAIGN ?? 10_000);
 const LATENCY = 300;
 const INTERACTIVE_GAP_MS = [300, 1100];
 const IDLE_SENDS = 15;
@@ -29,6 +30,9 @@ export async function campaignRun({ client, standin, safeCeiling, log }) {
     await new Promise((r) => setTimeout(r, 150));
   }
 
+  const webhook = await client.callTool({ name: "configure_webhook", arguments: { appId } });
+  if (webhook.isError) throw new Error(`configure_webhook failed: ${webhook.content?.[0]?.text}`);
+  const callbacksBefore = standin.callbacks();
   const recipients = Array.from({ length: RECIPIENTS }, (_, i) => ({ destination: `+9196${String(i).padStart(8, "0")}`, params: [`N${i}`] }));
   const preview = await client.callTool({ name: "preview_campaign", arguments: { appId, templateId: `${appId}-t1`, recipients } });
   if (preview.isError) throw new Error(`preview_campaign failed: ${preview.content?.[0]?.text}`);
@@ -58,6 +62,8 @@ export async function campaignRun({ client, standin, safeCeiling, log }) {
   }
   done = true;
   await interactive;
+  await new Promise((r) => setTimeout(r, 2000)); // the last sends' callbacks
+  const callbacksAfter = standin.callbacks();
   const seconds = (Date.now() - t0) / 1000;
 
   const sends = standin
@@ -82,6 +88,7 @@ export async function campaignRun({ client, standin, safeCeiling, log }) {
     received: campaignSends.length,
     duplicates: bodies.length - new Set(bodies).size,
     tooMany: standin.tooManyRequests() - tooManyBefore,
+    callbacks: { posted: callbacksAfter.posted - callbacksBefore.posted, failed: callbacksAfter.failed - callbacksBefore.failed },
     seconds,
     rate,
     ceiling: safeCeiling(LATENCY),

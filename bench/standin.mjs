@@ -51,7 +51,7 @@ export function startStandin(port, { callbackOrigin } = {}) {
     for (const s of subscriptions.get(app) ?? []) {
       const url = new URL(s.url);
       const target = callbackOrigin ? `${callbackOrigin}${url.pathname}` : s.url;
-      ["enqueued", "sent", "delivered", "read"].forEach((status, i) =>
+      ["enqueued", "sent", "delivered", "read"].forEach((status, i) => {
         setTimeout(
           () => {
             const payload =
@@ -67,8 +67,8 @@ export function startStandin(port, { callbackOrigin } = {}) {
               .catch(() => callbacks.failed++);
           },
           200 + i * 300,
-        ),
-      );
+        );
+      });
     }
   };
   const answer = (path, method, app, body) => {
