@@ -61,7 +61,16 @@ const revision = gitDescribe();
 
 // Callbacks go to the https URL configure_webhook registers; the stand-in carries them to loopback, as a tunnel would.
 const PUBLIC_URL = "https://bench-mcp.example.com";
-const standin = startStandin(8793, { callbackOrigin: "http://127.0.0.1:8794" });
+const USAGE_APPS = 40; // spread uncached calls so no app's 10/s limit is the bottleneck
+/** The partner's apps, as the stand-in's partnerApps lists them (the server checks an app is there before using it). */
+const BENCH_APPS = [
+  ...Array.from({ length: USAGE_APPS }, (_, i) => `bench-u-${i}`),
+  ...["bench-cache", "bench-session", "bench-campaign", "bench-lists"],
+  ...SEND_LATENCIES.map((l) => `bench-send-${l}`),
+  ...[0, 50].flatMap((l) => [0, 1, 2, 3].map((k) => `bench-multi-${l}-${k}`)),
+  ...Array.from({ length: BURST_RUNS }, (_, k) => `bench-burst-${k}`),
+];
+const standin = startStandin(8793, { callbackOrigin: "http://127.0.0.1:8794", apps: BENCH_APPS });
 const state = mkdtempSync(join(tmpdir(), "gupshup-bench-"));
 const project = await startWranglerDev({
   cwd: snapshot,
@@ -104,7 +113,6 @@ const pc = (fraction) => `${f1(fraction * 100)} %`;
 const change = (then, now, format) => (then === undefined ? format(now) : `${format(then.value)}${then.mark} → ${format(now)}`);
 
 // ---- 1. Overhead -------------------------------------------------------------------------------
-const USAGE_APPS = 40; // spread uncached calls so no app's 10/s limit is the bottleneck
 const usageArgs = (prefix, i) => ({ appId: `${prefix}-${i % USAGE_APPS}`, from: "2026-03-01", to: "2026-03-01" });
 const overhead = {};
 for (const latency of [0, 50]) {

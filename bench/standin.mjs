@@ -20,7 +20,7 @@ const LIMITS = [
   [/./, "other", 10, 1_000],
 ];
 
-export function startStandin(port, { callbackOrigin } = {}) {
+export function startStandin(port, { callbackOrigin, apps: partnerApps = [] } = {}) {
   let latencyMs = 0;
   let jitter = 0;
   let log = [];
@@ -42,8 +42,8 @@ export function startStandin(port, { callbackOrigin } = {}) {
     return false;
   };
 
-  /** Every app id a request has named: the partner's app list. */
-  const apps = new Set();
+  /** The partner's app list: the apps given, and every app id a request has named. */
+  const apps = new Set(partnerApps);
   /** Each app's callback subscriptions; callbacks posted and failed. */
   const subscriptions = new Map();
   const callbacks = { posted: 0, failed: 0 };

@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WEBHOOK_SECRET_HEADER } from "../src/constants";
 import { appObjectName } from "../src/gateway/names";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
@@ -21,6 +21,7 @@ async function sent(): Promise<{ destination: string; template: string }[]> {
   });
 }
 
+afterEach(() => vi.restoreAllMocks());
 beforeEach(async () => {
   await resetAll();
   const data = "Hello {{1}}, order {{2}} is on its way.";
@@ -80,8 +81,13 @@ describe("A/B test of two templates in a campaign", () => {
     const done = await callTool(client, "get_campaign", { campaignId });
     expect(done.structuredContent).toMatchObject({ state: "completed", counts: { submitted: 60 }, abTest: { winner: "B", readRate: { A: 16.7, B: 83.3 } } });
     expect(textOf(done)).toContain(
-      "A/B test: welcome_offer (B) won — welcome_offer (B) read by 83.3% of 6 against order_update (A) read by 16.7% of 6, 66.6 points ahead; the rest get welcome_offer.",
+      "A/B test: welcome_offer (B) won — welcome_offer (B) read by 83.3% of 6 against order_update (A) read by 16.7% of 6 when it was decided, 66.6 points ahead; the rest get welcome_offer.",
     );
+    // A read arriving after the decision does not rewrite what it was decided on.
+    const late = byTemplate(ORDER_UPDATE)[1]!;
+    const event = { app: "DemoStore", timestamp: Date.now(), version: 2, type: "message-event", payload: { id: late.messageId, type: "read", destination: late.destination } };
+    await postWebhookFor(appId, JSON.stringify(event), { [WEBHOOK_SECRET_HEADER]: secret });
+    expect((await callTool(client, "get_campaign", { campaignId })).structuredContent).toMatchObject({ abTest: { winner: "B", readRate: { A: 16.7, B: 83.3 } } });
     const all = await sent();
     expect(all).toHaveLength(60);
     expect(new Set(all.map((s) => s.destination)).size).toBe(60);
@@ -94,6 +100,20 @@ describe("A/B test of two templates in a campaign", () => {
     expect(textOf(await preview({ templateId: SPRING_SALE }))).toMatch(/^abTest\.templateId spring_sale cannot be tested against order_update: it is MARKETING and the campaign's is UTILITY/);
     expect(textOf(await preview({ templateId: ORDER_UPDATE }))).toMatch(/^abTest\.templateId is the campaign's own template/);
     expect(textOf(await preview({ templateId: SECOND }))).toMatch(/^An A\/B test picks the winner by how many read each template.*run configure_webhook first/);
+    // From a file: said at its first batch, not after reading all of it.
+    const lines = Array.from({ length: 20_000 }, (_, i) => `+${number(i)},C${i},ORD-${i}`).join("\n");
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const piece = lines.slice(pulls * 8_000, ++pulls * 8_000);
+        if (piece) controller.enqueue(new TextEncoder().encode(piece));
+        else controller.close();
+      },
+    });
+    vi.spyOn(globalThis, "fetch").mockResolvedValueOnce(new Response(body));
+    const fromFile = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsUrl: "https://files.example.com/list.csv", abTest: { templateId: SECOND } });
+    expect(textOf(fromFile)).toMatch(/^An A\/B test picks the winner/);
+    expect(pulls).toBeLessThan(lines.length / 8_000 / 2);
     await callTool(client, "configure_webhook", { appId });
     expect(textOf(await preview({ templateId: SECOND, share: 0.1 }, 50))).toBe(
       "An A/B test of 10 % of 50 recipients is 5 people: at least 10 are needed to compare two templates. Raise the share, or leave abTest out.",

@@ -143,6 +143,11 @@ describe("campaign recipients from a file (recipientsUrl)", () => {
       ok: false,
       refusal: "2 lists are being read into previews of this app right now: wait until they are done (a minute or two), then preview again.",
     });
+    // A list given in the call is not one being read: it is previewed meanwhile.
+    const client = await connect();
+    const inline = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipients: [{ destination: `+${number(2)}`, params: ["a", "b"] }] });
+    expect(inline.structuredContent).toMatchObject({ queued: 1 });
+    await callTool(client, "cancel_campaign", { campaignId: inline.structuredContent?.campaignId });
     // The calls reading them were cut off: 16 minutes later the alarm forgets both.
     await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec("UPDATE campaign_load SET started_at = started_at - 16 * 60000"));
     expect(await runDurableObjectAlarm(gateway())).toBe(true);

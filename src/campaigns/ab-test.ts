@@ -16,10 +16,14 @@ export interface AbPlan {
   decideAfterMs: number;
 }
 
+export type TestCounts = Record<"A" | "B", { sent: number; read: number }>;
+
 export interface AbState extends AbPlan {
   /** When the last test send settled (null: the test is still sending). */
   testDoneAt: number | null;
   winner: "A" | "B" | null;
+  /** What the winner was chosen on (reads that come later do not change it). */
+  decidedOn: TestCounts | null;
 }
 
 /** The fewest people in a test share: fewer cannot tell two templates apart. */
@@ -53,8 +57,8 @@ export function advanceTest(store: CampaignStore, campaign: Campaign, now: numbe
     return;
   }
   if (now < ab.testDoneAt + ab.decideAfterMs) return;
-  const { A, B } = store.recipients.testCounts(campaign.id);
-  store.setWinner(campaign.id, readRate(B) > readRate(A) ? "B" : "A");
+  const counts = store.recipients.testCounts(campaign.id);
+  store.setWinner(campaign.id, readRate(counts.B) > readRate(counts.A) ? "B" : "A", counts);
 }
 
 export const readRate = (v: { sent: number; read: number }) => (v.sent > 0 ? v.read / v.sent : 0);

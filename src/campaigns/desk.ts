@@ -38,7 +38,7 @@ export const CAMPAIGN_SLICE_MS = 30_000;
 export type CampaignCommand =
   | { kind: "draft"; draft: CampaignDraft }
   /** A batch of a list being read into a preview (a file); `unstage` forgets the batches when the reading fails. */
-  | { kind: "stage"; loadId: string; rows: CheckedRow[] }
+  | { kind: "stage"; loadId: string; rows: CheckedRow[]; abTest?: boolean }
   | { kind: "unstage"; loadId: string }
   | { kind: "get"; id: string; page?: { state?: RecipientState; after: number; limit: number } }
   | { kind: "list"; limit: number }
@@ -95,6 +95,8 @@ export const MAX_LIST_ROWS = 500_000;
 /** Lists being read into previews of one app at once, and how long an unfinished one is kept. */
 const LOADS_PER_APP = 2;
 const LOAD_TTL_MS = 15 * 60_000;
+
+const NOT_TRACKED = "An A/B test picks the winner by how many read each template, which this server learns from Gupshup's delivery events: run configure_webhook first, then preview again.";
 
 /** Why a campaign paused when the connection that started it was ended. */
 export const CONNECTION_ENDED = "The connection that started it was ended (revoked), so it stopped sending. Whoever runs the app can check it and resume_campaign.";
@@ -163,7 +165,10 @@ export class CampaignDesk {
   async handle(command: CampaignCommand, now: number, caller: DeskCaller): Promise<DeskAnswer<DraftReply | StageReply | CampaignReport | CampaignReport[] | null>> {
     const { store } = this.parts;
     if (command.kind === "draft") return this.draft(command.draft, now, caller.scope);
-    if (command.kind === "stage") return this.stage(command.loadId, command.rows, now, caller.scope);
+    if (command.kind === "stage") {
+      if (command.abTest && !this.parts.tracked()) return { ok: false, refusal: NOT_TRACKED };
+      return this.stage(command.loadId, command.rows, now, caller.scope);
+    }
     if (command.kind === "unstage") {
       if (store.staging.load(command.loadId)?.stagedBy === caller.scope) store.staging.drop(command.loadId);
       return { ok: true, reply: null };
@@ -234,12 +239,16 @@ export class CampaignDesk {
     return this.parts.store.prune(now - DRAFT_TTL_MS, now - KEPT_MS) || loads;
   }
 
-  /** Adds a batch to a list being read: each number once (its first row), opted-out numbers and numbers not on WhatsApp left out. */
-  private stage(loadId: string, rows: readonly CheckedRow[], now: number, scope: string): DeskAnswer<StageReply> {
+  /**
+   * Adds a batch to a list being read: each number once (its first row), opted-out numbers and
+   * numbers not on WhatsApp left out. A list given whole with its draft (`fromFile` false) is not
+   * one of the lists being read that LOADS_PER_APP bounds.
+   */
+  private stage(loadId: string, rows: readonly CheckedRow[], now: number, scope: string, fromFile = true): DeskAnswer<StageReply> {
     const { staging } = this.parts.store;
     const load = staging.load(loadId);
     if (load && load.stagedBy !== scope) return { ok: false, refusal: "This list is being read by another connection: preview_campaign again to read it for yours." };
-    if (!load && staging.openSince(now - LOAD_TTL_MS) >= LOADS_PER_APP)
+    if (fromFile && !load && staging.openSince(now - LOAD_TTL_MS) >= LOADS_PER_APP)
       return { ok: false, refusal: `${LOADS_PER_APP} lists are being read into previews of this app right now: wait until they are done (a minute or two), then preview again.` };
     if ((load?.rows ?? 0) + rows.length > MAX_LIST_ROWS) return { ok: false, refusal: `The list has more than ${MAX_LIST_ROWS} recipients: split it into several campaigns.` };
     const notOnWhatsApp = this.parts.inbox.numbersThatFailedWith("1002");
@@ -263,7 +272,7 @@ export class CampaignDesk {
     const loadId = draft.loadId ?? crypto.randomUUID();
     if (draft.loadId && staging.load(loadId)?.stagedBy !== scope)
       return { ok: false, refusal: "The list read for this preview is gone (over 15 minutes old, or read by another connection): preview_campaign again." };
-    const staged = this.stage(loadId, draft.rows, now, scope);
+    const staged = this.stage(loadId, draft.rows, now, scope, draft.loadId !== undefined);
     if (!staged.ok) return staged;
     const queued = staging.load(loadId)?.rows ?? 0;
     const refuse = (refusal: string): DeskAnswer<DraftReply> => {
@@ -278,8 +287,7 @@ export class CampaignDesk {
           "Split the list into smaller campaigns, or grow the tier first: Meta raises it as the number reaches more people with GREEN quality (get_app_health shows tier and quality).",
       );
     }
-    if (draft.abTest && !this.parts.tracked())
-      return refuse("An A/B test picks the winner by how many read each template, which this server learns from Gupshup's delivery events: run configure_webhook first, then preview again.");
+    if (draft.abTest && !this.parts.tracked()) return refuse(NOT_TRACKED);
     if (draft.abTest && testSize(queued, draft.abTest.share) < MIN_TEST_SIZE)
       return refuse(
         `An A/B test of ${Math.round(draft.abTest.share * 100)} % of ${queued} recipients is ${testSize(queued, draft.abTest.share)} people: at least ${MIN_TEST_SIZE} are needed to compare two templates. Raise the share, or leave abTest out.`,

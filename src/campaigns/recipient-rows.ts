@@ -42,6 +42,8 @@ export class RecipientRows {
       sql.exec("ALTER TABLE campaign_recipient ADD COLUMN delivery_code TEXT");
     }
     if (!columns.some((c) => c.name === "variant")) sql.exec("ALTER TABLE campaign_recipient ADD COLUMN variant TEXT");
+    // An A/B test's share is found without reading past the rest that waits for the winner.
+    sql.exec("CREATE INDEX IF NOT EXISTS campaign_recipient_test ON campaign_recipient (campaign_id, state, row) WHERE variant IS NOT NULL");
     RecipientRows.tallyUntallied(sql);
   }
 
@@ -90,11 +92,10 @@ export class RecipientRows {
   claimNext(id: string, now: number, testOnly = false): Recipient | undefined {
     const row = this.sql
       .exec<RecipientRow>(
-        "UPDATE campaign_recipient SET state = 'sending', sent_at = ?, handed_at = NULL WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued' AND (? = 0 OR variant IS NOT NULL) ORDER BY row LIMIT 1) RETURNING *",
+        `UPDATE campaign_recipient SET state = 'sending', sent_at = ?, handed_at = NULL WHERE campaign_id = ? AND row = (SELECT row FROM campaign_recipient WHERE campaign_id = ? AND state = 'queued'${testOnly ? " AND variant IS NOT NULL" : ""} ORDER BY row LIMIT 1) RETURNING *`,
         now,
         id,
         id,
-        testOnly ? 1 : 0,
       )
       .toArray()[0];
     if (!row) return undefined;
@@ -137,9 +138,9 @@ export class RecipientRows {
    */
   splitForTest(id: string, size: number): void {
     this.sql.exec(
-      `WITH picked AS (SELECT row, ROW_NUMBER() OVER (ORDER BY (row * 2654435761) % 4294967296, row) AS k FROM campaign_recipient WHERE campaign_id = ?1 LIMIT ?2)
-       UPDATE campaign_recipient SET variant = CASE (SELECT k FROM picked WHERE picked.row = campaign_recipient.row) % 2 WHEN 1 THEN 'A' ELSE 'B' END
-       WHERE campaign_id = ?1 AND row IN (SELECT row FROM picked)`,
+      `WITH ranked AS (SELECT row, ROW_NUMBER() OVER (ORDER BY (row * 2654435761) % 4294967296, row) AS k FROM campaign_recipient WHERE campaign_id = ?1)
+       UPDATE campaign_recipient SET variant = CASE ranked.k % 2 WHEN 1 THEN 'A' ELSE 'B' END
+       FROM ranked WHERE campaign_recipient.campaign_id = ?1 AND campaign_recipient.row = ranked.row AND ranked.k <= ?2`,
       id,
       size,
     );

@@ -1,5 +1,5 @@
 import type { LazyTables } from "../gateway/lazy-tables";
-import { type AbPlan, type AbState, testSize } from "./ab-test";
+import { type AbPlan, type AbState, type TestCounts, testSize } from "./ab-test";
 import { RecipientRows } from "./recipient-rows";
 import type { SendingWindow } from "./schedule";
 import { type CheckedRow, RecipientStaging } from "./staging";
@@ -96,6 +96,7 @@ export class CampaignStore {
       ["ab_decide_after_ms", "INTEGER"],
       ["ab_test_done_at", "INTEGER"],
       ["ab_winner", "TEXT"],
+      ["ab_decided_on", "TEXT"],
     ])
       if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE campaign ADD COLUMN ${column} ${type}`);
     RecipientRows.schema(sql);
@@ -152,8 +153,8 @@ export class CampaignStore {
     this.sql.exec("UPDATE campaign SET ab_test_done_at = ? WHERE id = ?", at, id);
   }
 
-  setWinner(id: string, winner: "A" | "B"): void {
-    this.sql.exec("UPDATE campaign SET ab_winner = ? WHERE id = ?", winner, id);
+  setWinner(id: string, winner: "A" | "B", decidedOn: TestCounts): void {
+    this.sql.exec("UPDATE campaign SET ab_winner = ?, ab_decided_on = ? WHERE id = ?", winner, JSON.stringify(decidedOn), id);
   }
 
   get(id: string): Campaign | undefined {
@@ -295,6 +296,7 @@ type CampaignRow = {
   ab_decide_after_ms: number | null;
   ab_test_done_at: number | null;
   ab_winner: "A" | "B" | null;
+  ab_decided_on: string | null;
 };
 
 const campaignOf = (r: CampaignRow): Campaign => ({
@@ -325,5 +327,13 @@ const campaignOf = (r: CampaignRow): Campaign => ({
   abTest:
     r.ab_template_id === null
       ? null
-      : { templateId: r.ab_template_id, templateName: r.ab_template_name ?? "", share: r.ab_share ?? 0, decideAfterMs: r.ab_decide_after_ms ?? 0, testDoneAt: r.ab_test_done_at, winner: r.ab_winner },
+      : {
+          templateId: r.ab_template_id,
+          templateName: r.ab_template_name ?? "",
+          share: r.ab_share ?? 0,
+          decideAfterMs: r.ab_decide_after_ms ?? 0,
+          testDoneAt: r.ab_test_done_at,
+          winner: r.ab_winner,
+          decidedOn: r.ab_decided_on === null ? null : (JSON.parse(r.ab_decided_on) as TestCounts),
+        },
 });

@@ -114,7 +114,9 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
   return { structured, summary: lines.filter(Boolean).join("\n") };
 }
 
-function abReport({ campaign: c, test }: CampaignReport): CampaignReportOutput["abTest"] {
+function abReport({ campaign: c, test: live }: CampaignReport): CampaignReportOutput["abTest"] {
+  // Once chosen, the figures the winner was chosen on (later reads do not change the decision).
+  const test = c.abTest?.decidedOn ?? live;
   if (!c.abTest || !test) return null;
   const at = decisionAt(c);
   return {
@@ -133,7 +135,7 @@ function abSentence(ab: CampaignReportOutput["abTest"]): string {
   if (ab.winner) {
     const other = ab.winner === "A" ? "B" : "A";
     const by = Math.round(((ab.readRate[ab.winner] ?? 0) - (ab.readRate[other] ?? 0)) * 10) / 10;
-    return `A/B test: ${ab.templates[ab.winner]} (${ab.winner}) won — ${rate(ab.winner)} against ${rate(other)}${by > 0 ? `, ${by} points ahead` : ", a tie (A wins ties)"}; the rest get ${ab.templates[ab.winner]}.`;
+    return `A/B test: ${ab.templates[ab.winner]} (${ab.winner}) won — ${rate(ab.winner)} against ${rate(other)} when it was decided${by > 0 ? `, ${by} points ahead` : ", a tie (A wins ties)"}; the rest get ${ab.templates[ab.winner]}.`;
   }
   return `A/B test so far: ${rate("A")}, ${rate("B")}; ${ab.decidesAt ? `the winner is chosen at ${ab.decidesAt} and the rest wait until then.` : "the winner is chosen a set time after the test share is sent."}`;
 }

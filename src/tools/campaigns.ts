@@ -135,7 +135,9 @@ export const campaignTools: ToolDefinition[] = [
       }
       const dailyLimit = tierLimit(rating?.tier);
       const wireMessage = message === undefined || message.data.type === "text" ? null : campaignMessage(template, message.data);
-      const list = given ? listGiven(ctx, given, template) : await listFromFile(ctx, appId, file!, template, progressReporter(extra));
+      // Each row must fit both templates of an A/B test: checked against the longer header.
+      const checkedAs = second && (second.header?.length ?? 0) > (template.header?.length ?? 0) ? { ...template, header: second.header } : template;
+      const list = given ? listGiven(ctx, given, checkedAs) : await listFromFile(ctx, appId, file!, checkedAs, progressReporter(extra), second !== undefined);
       if (list.total === list.invalid.count) {
         if (list.loadId) await ctx.campaign(appId, { kind: "unstage", loadId: list.loadId });
         throw new ToolError(
@@ -247,7 +249,11 @@ export const campaignTools: ToolDefinition[] = [
         const expired = draftExpired(campaign, Date.now());
         if (expired) throw new ToolError(expired);
         const message = campaign.message ? (JSON.parse(campaign.message) as { type?: string }).type : undefined;
-        const [, wallet] = await Promise.all([sendableTemplate(ctx, appId, campaign.templateId, message, true), walletOf(ctx, appId)]);
+        const [, wallet] = await Promise.all([
+          sendableTemplate(ctx, appId, campaign.templateId, message, true),
+          walletOf(ctx, appId),
+          campaign.abTest ? sendableTemplate(ctx, appId, campaign.abTest.templateId, message, true) : undefined,
+        ]);
         const cost = campaign.feePerMessage === null ? null : campaign.feePerMessage * before.counts.queued;
         if (cost === null || !wallet) {
           unchecked = ` The wallet was not checked against the cost (${cost === null ? "the cost is unknown: no usage history" : "the balance could not be read"}); the campaign pauses by itself if the wallet runs out.`;
@@ -383,10 +389,11 @@ function listGiven(ctx: ToolContext, given: GivenRecipient[], template: Template
   };
 }
 
-async function listFromFile(ctx: ToolContext, appId: string, url: URL, template: TemplateShape, progress: ListReading["progress"]): Promise<CheckedList> {
+/** `abTest`: the list is for an A/B test, which the object refuses at the first batch when delivery is not tracked (not after the whole file). */
+async function listFromFile(ctx: ToolContext, appId: string, url: URL, template: TemplateShape, progress: ListReading["progress"], abTest: boolean): Promise<CheckedList> {
   const read = await readRecipientsFile(url, ctx.ownHosts(), upstreamOrigin(ctx), {
     check: (rows) => check(ctx, rows, template),
-    stage: (loadId, rows) => ctx.campaign<StageReply>(appId, { kind: "stage", loadId, rows }),
+    stage: (loadId, rows) => ctx.campaign<StageReply>(appId, { kind: "stage", loadId, rows, ...(abTest ? { abTest } : {}) }),
     unstage: async (loadId) => {
       await ctx.campaign(appId, { kind: "unstage", loadId });
     },
