@@ -282,8 +282,17 @@ log(
 // Whole run: every 429 the stand-in gave, and every send it accepted twice (same app, same body).
 const allRequests = standin.requests();
 const allSends = allRequests.filter((r) => r.path.endsWith("/template/msg") && r.status === 200).map((r) => `${r.path}\n${r.body}`);
-const throughout = { tooMany: standin.tooManyRequests(), duplicates: allSends.length - new Set(allSends).size, requests: allRequests.length, sends: allSends.length };
-log(`throughout: ${throughout.requests} upstream requests, ${throughout.sends} sends, ${throughout.tooMany} 429s, ${throughout.duplicates} duplicates`);
+const throughout = {
+  tooMany: standin.tooManyRequests(),
+  duplicates: allSends.length - new Set(allSends).size,
+  requests: allRequests.length,
+  sends: allSends.length,
+  /** Which calls were answered 429 (to find the cause of any). */
+  tooManyAt: allRequests.filter((r) => r.status === 429).map((r) => r.path),
+};
+log(
+  `throughout: ${throughout.requests} upstream requests, ${throughout.sends} sends, ${throughout.tooMany} 429s${throughout.tooMany ? ` (${throughout.tooManyAt.join(", ")})` : ""}, ${throughout.duplicates} duplicates`,
+);
 
 await Promise.all([ours, floor, ...senders].map((c) => c.close()));
 project.stop();

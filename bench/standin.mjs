@@ -13,10 +13,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 
+// As the partner docs' rate-limit table has them (../shared/gupshup-partner-api.md §13, §18).
 const LIMITS = [
   [/\/token\/?$/, "token", 10, 60_000],
   [/\/templates(\/.*)?$/, "templates", 10, 60_000],
   [/\/template\/analytics$/, "analytics", 10, 60_000],
+  [/\/health$/, "health", 10, 60_000],
+  [/\/ratings$/, "ratings", 10, 60_000],
+  [/\/subscription(\/.*)?$/, "subscription", 5, 60_000],
   [/./, "other", 10, 1_000],
 ];
 
