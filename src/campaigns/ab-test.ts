@@ -61,4 +61,4 @@ export function advanceTest(store: CampaignStore, campaign: Campaign, now: numbe
   store.setWinner(campaign.id, readRate(counts.B) > readRate(counts.A) ? "B" : "A", counts);
 }
 
-export const readRate = (v: { sent: number; read: number }) => (v.sent > 0 ? v.read / v.sent : 0);
+const readRate = (v: { sent: number; read: number }) => (v.sent > 0 ? v.read / v.sent : 0);

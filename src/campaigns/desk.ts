@@ -8,7 +8,7 @@ import { ledgerKey, type SendOnce } from "../gateway/send-once";
 import { type OptOuts, optedOutRefusal } from "../inbox/opt-outs";
 import type { InboxEvent } from "../inbox/parse";
 import type { InboxStore } from "../inbox/store";
-import { MIN_TEST_SIZE, templateFor, testSize } from "./ab-test";
+import { MIN_TEST_SIZE, type TestCounts, templateFor, testSize } from "./ab-test";
 import type { Recipient, RecipientState } from "./recipient-rows";
 import { CampaignRunner, outcomeOf, type SendOutcome, TOKEN_REFUSED, WALLET_EMPTY } from "./runner";
 import type { SendingWindow } from "./schedule";
@@ -57,7 +57,7 @@ export interface CampaignReport {
   /** Sends a second over the last minute while running; null otherwise. */
   perSecond: number | null;
   /** An A/B test's two templates: sent, and read. */
-  test?: Record<"A" | "B", { sent: number; read: number }>;
+  test?: TestCounts;
   page?: Recipient[];
 }
 

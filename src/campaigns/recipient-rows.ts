@@ -1,5 +1,6 @@
 import type { LazyTables } from "../gateway/lazy-tables";
 import { RANK_SQL, STATUS_RANK } from "../inbox/status-rank";
+import type { TestCounts } from "./ab-test";
 
 /** queued: not sent yet; sending: handed to the send ledger; skipped: opted out after the preview. */
 export const RECIPIENT_STATES = ["queued", "sending", "submitted", "failed", "unknown", "skipped"] as const;
@@ -147,7 +148,7 @@ export class RecipientRows {
   }
 
   /** An A/B test's two templates: how many got each, and how many of them read it. */
-  testCounts(id: string): Record<"A" | "B", { sent: number; read: number }> {
+  testCounts(id: string): TestCounts {
     const n = Object.fromEntries(this.tally(id, "ab:").map((t) => [t.key, t.n]));
     return { A: { sent: n["A:sent"] ?? 0, read: n["A:read"] ?? 0 }, B: { sent: n["B:sent"] ?? 0, read: n["B:read"] ?? 0 } };
   }
