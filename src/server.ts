@@ -10,11 +10,13 @@ import { campaignProgressTools } from "./tools/campaign-progress";
 import { campaignTools } from "./tools/campaigns";
 import { compareTools } from "./tools/compare";
 import type { ToolContext } from "./tools/context";
+import { conversationTools } from "./tools/conversations";
 import { registerTool, type ToolDefinition } from "./tools/define";
 import { deviceTools } from "./tools/devices";
 import { freeFormTools } from "./tools/free-form";
 import { healthTools } from "./tools/health";
 import { inboxTools } from "./tools/inbox";
+import { interactiveTools } from "./tools/interactive";
 import { mediaTools } from "./tools/media";
 import { messagingTools } from "./tools/messaging";
 import { optOutTools } from "./tools/opt-outs";
@@ -31,7 +33,7 @@ export const SERVER_VERSION = version;
 const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
 Workflow: list_devices_status shows every number (app) with its health, quality, tier and balance; list_apps only ids and names (appId is optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (its id, and params in the order list_templates shows; LOCATION templates need message.location).
 Times: ISO dates or date-times, or Unix seconds; pass timeZone (e.g. Asia/Kolkata) when "today" or a date means the person's day.
-Free-form messages (send_text_message, send_media_message, send_location_message) only reach users who wrote in the last 24 hours; otherwise send a template.
+Free-form messages (send_text_message, send_media_message, send_location_message, send_interactive_message) only reach users who wrote in the last 24 hours; otherwise send a template. Answering customers: list_conversations (awaitingReply) → get_conversation → a reply with replyTo → set_conversation_state.
 Delivery tracking: run configure_webhook once per app; then get_message_status, get_failed_numbers and list_inbound_messages answer from the inbox.
 Analytics: run enable_template_analytics once per app before get_template_analytics or compare_templates return data.
 Gupshup rate-limits each endpoint per app (e.g. templates ${limitInWords("templates")}, analytics ${limitInWords("analytics")}, compare ${limitInWords("compare")}). The server queues calls for up to ${MAX_WAIT_MS / 1000} s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
@@ -44,9 +46,11 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...mediaTools,
   ...messagingTools,
   ...freeFormTools,
+  ...interactiveTools,
   ...campaignTools,
   ...campaignProgressTools,
   ...inboxTools,
+  ...conversationTools,
   ...optOutTools,
   ...webhookTools,
   ...analyticsTools,

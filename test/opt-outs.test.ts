@@ -125,6 +125,7 @@ describe("what counts as opting out", () => {
     type,
     text,
     replyId: null,
+    replyTo: null,
     at,
   });
 

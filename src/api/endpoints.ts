@@ -62,6 +62,8 @@ export const ENDPOINTS = {
   uploadMedia: { method: "POST", path: "/partner/app/{appId}/upload/media", encoding: "multipart", scope: "app", group: "media" },
   sendTemplate: { method: "POST", path: "/partner/app/{appId}/template/msg", encoding: "form", scope: "app", group: "default", send: true },
   sendMessage: { method: "POST", path: "/partner/app/{appId}/v3/message", encoding: "json", scope: "app", group: "default", send: true },
+  // Blue ticks (and a typing indicator) for a customer's message: https://partner-docs.gupshup.io/reference/voicecallaction-1
+  markRead: { method: "POST", path: "/partner/app/{appId}/v1/event", encoding: "json", scope: "app", group: "default" },
   listSubscriptions: { method: "GET", path: "/partner/app/{appId}/subscription", encoding: "none", scope: "app", group: "subscription" },
   createSubscription: { method: "POST", path: "/partner/app/{appId}/subscription", encoding: "form", scope: "app", group: "subscription" },
   updateSubscription: { method: "PUT", path: "/partner/app/{appId}/subscription/{subscriptionId}", encoding: "form", scope: "app", group: "subscription" },

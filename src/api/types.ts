@@ -40,6 +40,8 @@ export interface UpstreamRequest {
   idempotencyKey?: string;
   /** Sends only: send even to a number on the app's opt-out list (a transactional template the user still needs). */
   ignoreOptOut?: boolean;
+  /** Sends only: how the conversation thread shows the message (a template's name, an interactive message's body and options). */
+  shownAs?: string;
 }
 
 export type FailureKind =

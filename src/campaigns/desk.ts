@@ -386,11 +386,12 @@ export class CampaignDesk {
     const tier = await this.tier.change(campaign, Date.now());
     if (tier?.tier) this.parts.store.setTier(campaign.id, tier.tier.tier, tier.tier.dailyLimit);
     if (tier?.kind === "pause") return { kind: "pause", reason: tier.reason };
+    const templateId = templateFor(campaign, recipient);
     const form: Record<string, string> = {
       source: campaign.source,
       destination: recipient.destination,
       "src.name": campaign.srcName,
-      template: JSON.stringify({ id: templateFor(campaign, recipient), params: recipient.params }),
+      template: JSON.stringify({ id: templateId, params: recipient.params }),
     };
     if (campaign.message) form.message = campaign.message;
     const req: UpstreamRequest = { endpoint: "sendTemplate", appId: campaign.appId, form, idempotencyKey: String(recipient.row) };
@@ -410,7 +411,10 @@ export class CampaignDesk {
       const res = await this.parts.call(req, token, caller, Date.now() + MAX_WAIT_MS, { background: true, wanted });
       const outcome = outcomeOf(res);
       // Pruning needs no alarm of its own: the campaign's alarm schedules it when the campaign ends.
-      if (outcome.kind === "submitted") this.parts.inbox.recordSent(outcome.messageId, recipient.destination, Date.now());
+      if (outcome.kind === "submitted") {
+        const templateName = templateId === campaign.templateId ? campaign.templateName : (campaign.abTest?.templateName ?? templateId);
+        this.parts.inbox.recordSent(outcome.messageId, recipient.destination, Date.now(), { type: "template", text: templateName, campaign: campaign.name });
+      }
       return res;
     };
     return outcomeOf(await this.parts.sends.send(req, scopeOf(campaign.id), perform, refuse));

@@ -8,6 +8,7 @@ import type { Rating } from "../campaigns/tier-watch";
 import { readSettings } from "../config";
 import type { Env } from "../env";
 import { rememberGrantApp } from "../http/connections-store";
+import type { ConversationSummary, HandOffChange } from "../inbox/conversations";
 import { OPT_OUTS_LISTED, type OptOut, type OptOutChange, OptOuts, optedOutRefusal, recipientOf } from "../inbox/opt-outs";
 import { parseCallback } from "../inbox/parse";
 import { answerInboxQuery, type InboxQuery, type InboxReply } from "../inbox/query";
@@ -152,6 +153,14 @@ export class GupshupGateway extends DurableObject<Env> {
     return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, Date.now()) };
   }
 
+  /** Marks who is on one of the app's conversations, for a caller with proven access; null when the inbox has no conversation with that number. */
+  async handOff(appId: string, caller: Caller, change: HandOffChange): Promise<{ ok: true; summary: ConversationSummary | null } | { ok: false; failure: UpstreamFailure }> {
+    const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
+    if (!access.ok) return access;
+    const found = this.inbox.conversations.setHandOff(change.number, change.state, change.note, change.handledBy, Date.now());
+    return { ok: true, summary: found ? (this.inbox.conversations.summary(change.number) ?? null) : null };
+  }
+
   /** Reads or changes the app's webhook secrets, for a caller with proven access to the app. */
   async changeWebhookSecrets(appId: string, caller: Caller, change: SecretChange): Promise<{ ok: true; setup: WebhookSetup & { proposed?: string } } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
@@ -260,9 +269,10 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!res.ok) return res;
     const now = Date.now();
     await this.answers.put(req.endpoint, appId, res.data, now);
+    if (req.endpoint === "markRead") this.inbox.noteMarkedRead(String((req.json as { message?: { message_id?: unknown } }).message?.message_id));
     const sent = sentMessageOf(req, res.data);
     if (sent) {
-      this.inbox.recordSent(sent.messageId, sent.recipient, now);
+      this.inbox.recordSent(sent.messageId, sent.recipient, now, sent.content);
       await this.keepPruned();
     }
     const endpoint = ENDPOINTS[req.endpoint];

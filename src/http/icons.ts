@@ -23,7 +23,7 @@ export function toolGroup(tool: string): IconName {
   if (tool.startsWith("send_")) return "messages";
   if (tool.includes("analytics") || tool === "compare_templates" || tool === "get_usage_summary") return "analytics";
   if (tool.includes("template") || tool === "upload_media") return "templates";
-  if (["get_failed_numbers", "get_message_status", "list_inbound_messages", "manage_opt_outs", "configure_webhook"].includes(tool)) return "inbox";
+  if (["get_failed_numbers", "get_message_status", "list_inbound_messages", "manage_opt_outs", "configure_webhook", "mark_read"].includes(tool) || tool.includes("conversation")) return "inbox";
   return "numbers";
 }
 

@@ -1,35 +1,251 @@
 import type { LazyTables } from "../gateway/lazy-tables";
 import { RANK_SQL } from "./status-rank";
 
-/** One message of a conversation: what the user wrote, or what the app sent and how far it got. */
+/** 24 hours: WhatsApp's customer-service window after a user's last message. */
+export const SERVICE_WINDOW_MS = 24 * 3_600_000;
+
+/** Who is on a conversation: open (it needs an answer), waiting (someone has it, or it waits on the customer), done. */
+export type HandOff = "open" | "waiting" | "done";
+
+/** A hand-off: the conversation with `number` is marked `state`, with a note and who handles it. */
+export interface HandOffChange {
+  number: string;
+  state: HandOff;
+  note: string | null;
+  handledBy: string | null;
+}
+
+/** What one of our messages was, for the thread: its type, its text or template, the message it quoted. */
+export interface SentContent {
+  type: string;
+  text: string | null;
+  /** The customer message this one quoted (replyTo). */
+  replyTo?: string | null;
+  /** The campaign that sent it, by name. */
+  campaign?: string | null;
+}
+
+/** One message of a conversation: what the customer wrote, or what the app sent and how far it got. */
 export interface ConversationEntry {
   direction: "in" | "out";
   messageId: string;
   at: number;
-  /** In: the message type and text (a button or list reply: its title). */
+  /** text, image, …, button_reply / list_reply / quick_reply (in), template, interactive (out). */
   type: string | null;
+  /** In: the text, caption or option title; out: the text, or the template's name. */
   text: string | null;
+  /** In, for a button or list reply: the id of the option chosen. */
+  replyId: string | null;
+  /** The message this one quoted. */
+  replyTo: string | null;
   /** Out: the latest delivery status the inbox holds. */
   status: string | null;
+  /** Out: the campaign that sent it. */
+  campaign: string | null;
 }
 
-/** An app's conversations with one number at a time, read from the delivery inbox. */
+export interface ConversationSummary {
+  number: string;
+  name: string | null;
+  lastAt: number;
+  lastFrom: "customer" | "business";
+  lastType: string | null;
+  lastText: string | null;
+  /** Our last message's delivery status, when it is the last message. */
+  lastStatus: string | null;
+  /** Customer messages since our last message and the last mark_read. */
+  unread: number;
+  lastCustomerAt: number | null;
+  startedAt: number;
+  startedBy: { kind: "customer" | "template" | "campaign" | "message"; name: string | null };
+  handOff: { state: HandOff; note: string | null; handledBy: string | null; at: number | null };
+}
+
+export interface ConversationFilter {
+  unread?: boolean;
+  awaitingReply?: boolean;
+  windowOpen?: boolean;
+  state?: HandOff;
+  since?: number;
+  limit: number;
+}
+
+type Row = {
+  number: string;
+  name: string | null;
+  last_at: number;
+  last_direction: "in" | "out";
+  last_type: string | null;
+  last_text: string | null;
+  last_message_id: string;
+  last_in_at: number | null;
+  last_out_at: number | null;
+  read_upto: number | null;
+  unread: number;
+  started_at: number;
+  started_kind: ConversationSummary["startedBy"]["kind"];
+  started_name: string | null;
+  state: HandOff;
+  note: string | null;
+  handled_by: string | null;
+  state_at: number | null;
+};
+
+/**
+ * An app's conversations, one row per customer number, kept up to date as messages come and go
+ * (so listing them reads one indexed table, whatever the inbox holds); threads read the inbox.
+ */
 export class Conversations {
+  static schema(sql: SqlStorage): void {
+    const existed = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation'").toArray().length > 0;
+    sql.exec(`CREATE TABLE IF NOT EXISTS conversation (number TEXT PRIMARY KEY, name TEXT, last_at INTEGER NOT NULL, last_direction TEXT NOT NULL, last_type TEXT, last_text TEXT, last_message_id TEXT NOT NULL,
+        last_in_at INTEGER, last_out_at INTEGER, read_upto INTEGER, unread INTEGER NOT NULL DEFAULT 0, started_at INTEGER NOT NULL, started_kind TEXT NOT NULL, started_name TEXT,
+        state TEXT NOT NULL DEFAULT 'open', note TEXT, handled_by TEXT, state_at INTEGER);
+      CREATE INDEX IF NOT EXISTS conversation_last ON conversation (last_at);
+      CREATE INDEX IF NOT EXISTS conversation_state ON conversation (state, last_at);
+      CREATE INDEX IF NOT EXISTS conversation_last_in ON conversation (last_in_at);`);
+    if (!existed) backfill(sql);
+  }
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly tables: LazyTables,
   ) {}
 
+  /** A customer's message arrived: it is their conversation's latest (unless older), unread, and reopens a done one. */
+  noteInbound(m: { messageId: string; sender: string; name: string | null; type: string; text: string | null; at: number }): void {
+    const row = this.row(m.sender);
+    if (!row) {
+      this.sql.exec(
+        `INSERT INTO conversation (number, name, last_at, last_direction, last_type, last_text, last_message_id, last_in_at, unread, started_at, started_kind) VALUES (?, ?, ?, 'in', ?, ?, ?, ?, 1, ?, 'customer')`,
+        m.sender,
+        m.name,
+        m.at,
+        m.type,
+        m.text,
+        m.messageId,
+        m.at,
+        m.at,
+      );
+      return;
+    }
+    const restarts = m.at - row.last_at >= SERVICE_WINDOW_MS;
+    const latest = m.at >= row.last_at;
+    const unread = m.at > Math.max(row.last_out_at ?? 0, row.read_upto ?? 0) ? row.unread + 1 : row.unread;
+    this.sql.exec(
+      `UPDATE conversation SET name = COALESCE(?, name), last_in_at = MAX(COALESCE(last_in_at, 0), ?), unread = ?,
+         last_at = ?, last_direction = ?, last_type = ?, last_text = ?, last_message_id = ?,
+         started_at = ?, started_kind = ?, started_name = ?,
+         state = CASE WHEN state = 'done' AND ? THEN 'open' ELSE state END, state_at = CASE WHEN state = 'done' AND ? THEN ? ELSE state_at END
+       WHERE number = ?`,
+      m.name,
+      m.at,
+      unread,
+      latest ? m.at : row.last_at,
+      latest ? "in" : row.last_direction,
+      latest ? m.type : row.last_type,
+      latest ? m.text : row.last_text,
+      latest ? m.messageId : row.last_message_id,
+      restarts ? m.at : row.started_at,
+      restarts ? "customer" : row.started_kind,
+      restarts ? null : row.started_name,
+      latest ? 1 : 0,
+      latest ? 1 : 0,
+      m.at,
+      m.sender,
+    );
+  }
+
+  /** One of our messages went out: the latest of its conversation; what the customer wrote before it counts as answered. */
+  noteSent(messageId: string, recipient: string, at: number, content: SentContent): void {
+    const kind: ConversationSummary["startedBy"]["kind"] = content.campaign ? "campaign" : content.type === "template" ? "template" : "message";
+    const startedName = content.campaign ?? (content.type === "template" ? content.text : null);
+    this.sql.exec(
+      `INSERT INTO conversation (number, last_at, last_direction, last_type, last_text, last_message_id, last_out_at, unread, started_at, started_kind, started_name) VALUES (?, ?, 'out', ?, ?, ?, ?, 0, ?, ?, ?)
+       ON CONFLICT (number) DO UPDATE SET last_out_at = MAX(COALESCE(last_out_at, 0), excluded.last_at), unread = 0,
+         started_at = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_at ELSE started_at END,
+         started_kind = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_kind ELSE started_kind END,
+         started_name = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_name ELSE started_name END,
+         last_direction = 'out', last_type = excluded.last_type, last_text = excluded.last_text, last_message_id = excluded.last_message_id, last_at = MAX(last_at, excluded.last_at)`,
+      recipient,
+      at,
+      content.type,
+      content.text,
+      messageId,
+      at,
+      at,
+      kind,
+      startedName,
+    );
+  }
+
+  /** The customer's messages up to `at` were read (mark_read): none of them counts as unread. */
+  noteRead(number: string, at: number): void {
+    if (!this.tables.exist) return;
+    const row = this.row(number);
+    if (!row) return;
+    const upto = Math.max(row.read_upto ?? 0, at);
+    const unread = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox_inbound WHERE sender = ? AND at > ?", number, Math.max(upto, row.last_out_at ?? 0))
+      .one().n;
+    this.sql.exec("UPDATE conversation SET read_upto = ?, unread = ? WHERE number = ?", upto, unread, number);
+  }
+
+  /** Marks who is on a conversation; false when there is none with that number. */
+  setHandOff(number: string, state: HandOff, note: string | null, handledBy: string | null, at: number): boolean {
+    if (!this.tables.exist) return false;
+    return this.sql.exec("UPDATE conversation SET state = ?, note = ?, handled_by = ?, state_at = ? WHERE number = ?", state, note, handledBy, at, number).rowsWritten > 0;
+  }
+
+  /** Conversations that match, newest activity first, and how many match in all. */
+  list(filter: ConversationFilter, now: number): { conversations: ConversationSummary[]; total: number } {
+    if (!this.tables.exist) return { conversations: [], total: 0 };
+    const where: string[] = [];
+    const values: (string | number)[] = [];
+    if (filter.unread !== undefined) where.push(filter.unread ? "unread > 0" : "unread = 0");
+    if (filter.awaitingReply !== undefined) where.push(filter.awaitingReply ? "last_direction = 'in'" : "last_direction = 'out'");
+    if (filter.windowOpen !== undefined) {
+      where.push(filter.windowOpen ? "last_in_at > ?" : "(last_in_at IS NULL OR last_in_at <= ?)");
+      values.push(now - SERVICE_WINDOW_MS);
+    }
+    if (filter.state) {
+      where.push("state = ?");
+      values.push(filter.state);
+    }
+    if (filter.since !== undefined) {
+      where.push("last_at >= ?");
+      values.push(filter.since);
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const total = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM conversation ${clause}`, ...values).one().n;
+    const rows = this.sql
+      .exec<Row & { last_status: string | null }>(
+        `SELECT c.*, CASE WHEN c.last_direction = 'out' THEN (SELECT status FROM inbox_status WHERE message_id = c.last_message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1) END AS last_status
+         FROM conversation c ${clause} ORDER BY last_at DESC LIMIT ?`,
+        ...values,
+        filter.limit,
+      )
+      .toArray();
+    return { conversations: rows.map(summaryOf), total };
+  }
+
+  /** One conversation's summary, or undefined when the inbox has none with that number. */
+  summary(number: string): ConversationSummary | undefined {
+    if (!this.tables.exist) return undefined;
+    const row = this.row(number);
+    return row ? summaryOf({ ...row, last_status: null }) : undefined;
+  }
+
   /** The newest `limit` messages between the app and `number`, oldest first. */
   with(number: string, limit: number): ConversationEntry[] {
     if (!this.tables.exist) return [];
-    type Row = { direction: "in" | "out"; message_id: string; at: number; type: string | null; text: string | null; status: string | null };
+    type Entry = { direction: "in" | "out"; message_id: string; at: number; type: string | null; text: string | null; reply_id: string | null; reply_to: string | null; status: string | null; campaign: string | null };
     return this.sql
-      .exec<Row>(
+      .exec<Entry>(
         `SELECT * FROM (
-           SELECT 'in' AS direction, message_id, at, type, text, NULL AS status FROM inbox_inbound WHERE sender = ?
+           SELECT 'in' AS direction, i.message_id, i.at, i.type, i.text, i.reply_id, COALESCE((SELECT message_id FROM inbox_status WHERE whatsapp_id = i.reply_to LIMIT 1), i.reply_to) AS reply_to, NULL AS status, NULL AS campaign FROM inbox_inbound i WHERE i.sender = ?
            UNION ALL
-           SELECT 'out', s.message_id, s.at, NULL, NULL, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1) FROM inbox_sent s WHERE s.recipient = ?
+           SELECT 'out', s.message_id, s.at, s.type, s.text, NULL, s.reply_to, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1), s.campaign FROM inbox_sent s WHERE s.recipient = ?
          ) ORDER BY at DESC LIMIT ?`,
         number,
         number,
@@ -37,15 +253,67 @@ export class Conversations {
       )
       .toArray()
       .reverse()
-      .map((r) => ({ direction: r.direction, messageId: r.message_id, at: r.at, type: r.type, text: r.text, status: r.direction === "out" ? (r.status ?? "submitted") : null }));
+      .map((r) => ({
+        direction: r.direction,
+        messageId: r.message_id,
+        at: r.at,
+        type: r.type,
+        text: r.text,
+        replyId: r.reply_id,
+        replyTo: r.reply_to,
+        status: r.direction === "out" ? (r.status ?? "submitted") : null,
+        campaign: r.campaign,
+      }));
   }
 
   /** The numbers that wrote most recently, newest first. */
   recentNumbers(limit: number): string[] {
     if (!this.tables.exist) return [];
     return this.sql
-      .exec<{ sender: string }>("SELECT sender FROM inbox_inbound GROUP BY sender ORDER BY MAX(at) DESC LIMIT ?", limit)
+      .exec<{ number: string }>("SELECT number FROM conversation WHERE last_in_at IS NOT NULL ORDER BY last_in_at DESC LIMIT ?", limit)
       .toArray()
-      .map((r) => r.sender);
+      .map((r) => r.number);
+  }
+
+  /** Forgets conversations quiet since before `cutoff` (the inbox's retention), at most `batch`. */
+  prune(cutoff: number, batch: number): number {
+    return this.sql.exec("DELETE FROM conversation WHERE rowid IN (SELECT rowid FROM conversation WHERE last_at < ? LIMIT ?)", cutoff, batch).rowsWritten;
+  }
+
+  private row(number: string): Row | undefined {
+    return this.sql.exec<Row>("SELECT * FROM conversation WHERE number = ?", number).toArray()[0];
+  }
+}
+
+function summaryOf(r: Row & { last_status: string | null }): ConversationSummary {
+  return {
+    number: r.number,
+    name: r.name,
+    lastAt: r.last_at,
+    lastFrom: r.last_direction === "in" ? "customer" : "business",
+    lastType: r.last_type,
+    lastText: r.last_text,
+    lastStatus: r.last_direction === "out" ? (r.last_status ?? "submitted") : null,
+    unread: r.unread,
+    lastCustomerAt: r.last_in_at,
+    startedAt: r.started_at,
+    startedBy: { kind: r.started_kind, name: r.started_name },
+    handOff: { state: r.state, note: r.note, handledBy: r.handled_by, at: r.state_at },
+  };
+}
+
+/** An inbox from before conversations were kept: one row per number from the messages it holds. */
+function backfill(sql: SqlStorage): void {
+  type Message = { number: string; message_id: string; at: number; direction: "in" | "out"; type: string | null; text: string | null; name: string | null };
+  const messages = sql
+    .exec<Message>(
+      `SELECT sender AS number, message_id, at, 'in' AS direction, type, text, name FROM inbox_inbound
+       UNION ALL SELECT recipient, message_id, at, 'out', type, text, NULL FROM inbox_sent ORDER BY at`,
+    )
+    .toArray();
+  const store = new Conversations(sql, { exist: true } as LazyTables);
+  for (const m of messages) {
+    if (m.direction === "in") store.noteInbound({ messageId: m.message_id, sender: m.number, name: m.name, type: m.type ?? "unknown", text: m.text, at: m.at });
+    else store.noteSent(m.message_id, m.number, m.at, { type: m.type ?? "message", text: m.text });
   }
 }

@@ -31,6 +31,8 @@ export interface InboundEvent {
   text: string | null;
   /** For button and list replies: the id (or postback payload) of the option chosen. */
   replyId: string | null;
+  /** The message it quotes or answers (`context`): Gupshup's id when given, else WhatsApp's. */
+  replyTo: string | null;
   at: number;
 }
 
@@ -113,6 +115,7 @@ function parseGupshup(root: Json, now: number): InboxEvent[] {
           type,
           text: clip(str(inner.text) ?? str(inner.caption) ?? str(inner.title) ?? str(p.postbackText)),
           replyId: clip(replyId, 500),
+          replyTo: clip(str(obj(p.context).gsId) ?? str(obj(p.context).id), 200),
           at,
         },
       ];
@@ -186,6 +189,7 @@ function parseMeta(root: Json, now: number): InboxEvent[] {
           type,
           text: clip(reply ? reply.title : (str(content.body) ?? str(content.caption) ?? str(content.text))),
           replyId: clip(reply?.id ?? null, 500),
+          replyTo: clip(str(obj(m.context).id), 200),
           at: epochMs(m.timestamp, now),
         });
       }

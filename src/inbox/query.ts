@@ -1,4 +1,4 @@
-import type { ConversationEntry } from "./conversations";
+import type { ConversationEntry, ConversationFilter, ConversationSummary, HandOff } from "./conversations";
 import { type FailedEntry, type InboundEntry, type InboxStore, type MessageStatus, SERVICE_WINDOW_MS, type WindowState } from "./store";
 
 /** What a tool can ask an app's inbox (through the gateway, after the caller's access check). */
@@ -8,14 +8,28 @@ export type InboxQuery =
   | { kind: "inbound"; since: number; until: number; limit: number }
   | { kind: "window"; recipient: string }
   | { kind: "conversation"; number: string; limit: number }
+  | { kind: "conversations"; filter: ConversationFilter }
+  | { kind: "beforeReply"; recipient: string; replyTo?: string }
+  | { kind: "inboundMessage"; messageId: string }
   | { kind: "recentNumbers"; limit: number };
+
+/** What a session send needs to know first: the window, who is on the conversation, and whose message it would quote. */
+export interface BeforeReply {
+  window: WindowState;
+  handOff: { state: HandOff; note: string | null; handledBy: string | null } | null;
+  /** replyTo: "theirs" (a message this customer sent), "other" (another number's), "unknown" (not in the inbox). */
+  quoted: "theirs" | "other" | "unknown" | null;
+}
 
 export interface InboxAnswers {
   messageStatus: MessageStatus | null;
   failed: FailedEntry[];
   inbound: (InboundEntry & { windowOpen: boolean })[];
   window: WindowState;
-  conversation: ConversationEntry[];
+  conversation: { summary: ConversationSummary | null; messages: ConversationEntry[] };
+  conversations: { conversations: ConversationSummary[]; total: number };
+  beforeReply: BeforeReply;
+  inboundMessage: InboundEntry | null;
   recentNumbers: string[];
 }
 
@@ -38,7 +52,20 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhoo
       case "window":
         return inbox.windowState(query.recipient, now, webhookConfiguredAt);
       case "conversation":
-        return inbox.conversations.with(query.number, query.limit);
+        return { summary: inbox.conversations.summary(query.number) ?? null, messages: inbox.conversations.with(query.number, query.limit) };
+      case "conversations":
+        return inbox.conversations.list(query.filter, now);
+      case "beforeReply": {
+        const summary = inbox.conversations.summary(query.recipient);
+        const quotedFrom = query.replyTo === undefined ? undefined : inbox.inboundMessage(query.replyTo)?.sender;
+        return {
+          window: inbox.windowState(query.recipient, now, webhookConfiguredAt),
+          handOff: summary ? { state: summary.handOff.state, note: summary.handOff.note, handledBy: summary.handOff.handledBy } : null,
+          quoted: query.replyTo === undefined ? null : quotedFrom === undefined ? "unknown" : quotedFrom === query.recipient ? "theirs" : "other",
+        };
+      }
+      case "inboundMessage":
+        return inbox.inboundMessage(query.messageId) ?? null;
       case "recentNumbers":
         return inbox.conversations.recentNumbers(query.limit);
     }

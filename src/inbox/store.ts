@@ -1,10 +1,9 @@
 import type { LazyTables } from "../gateway/lazy-tables";
-import { Conversations } from "./conversations";
+import { Conversations, SERVICE_WINDOW_MS, type SentContent } from "./conversations";
 import type { DeliveryStatus, InboxEvent } from "./parse";
 import { RANK_SQL, STATUS_RANK } from "./status-rank";
 
-/** 24 hours: WhatsApp's customer-service window after a user's last message. */
-export const SERVICE_WINDOW_MS = 24 * 3_600_000;
+export { SERVICE_WINDOW_MS };
 
 export type WindowState = "open" | "closed" | "unknown";
 
@@ -39,6 +38,8 @@ export interface InboundEntry {
   text: string | null;
   /** For button and list replies: the id (or postback payload) of the option chosen. */
   replyId: string | null;
+  /** The message it quoted (the customer replied to it). */
+  replyTo: string | null;
   at: number;
 }
 
@@ -60,8 +61,9 @@ export class InboxStore {
       CREATE TABLE IF NOT EXISTS inbox_sent (message_id TEXT PRIMARY KEY, recipient TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS inbox_sent_at ON inbox_sent (at);
       CREATE INDEX IF NOT EXISTS inbox_sent_recipient ON inbox_sent (recipient, at);`);
-    const inboundColumns = sql.exec<{ name: string }>("PRAGMA table_info(inbox_inbound)").toArray();
-    if (!inboundColumns.some((c) => c.name === "reply_id")) sql.exec("ALTER TABLE inbox_inbound ADD COLUMN reply_id TEXT");
+    addColumns(sql, "inbox_inbound", ["reply_id", "reply_to"]);
+    addColumns(sql, "inbox_sent", ["type", "text", "reply_to", "campaign"]);
+    Conversations.schema(sql);
   }
 
   readonly conversations: Conversations;
@@ -114,7 +116,7 @@ export class InboxStore {
         ).rowsWritten;
       } else if (e.kind === "inbound") {
         written = this.sql.exec(
-          "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT OR IGNORE INTO inbox_inbound (key, message_id, sender, name, type, text, reply_id, reply_to, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.key,
           e.messageId,
           e.sender,
@@ -122,18 +124,31 @@ export class InboxStore {
           e.type,
           e.text,
           e.replyId,
+          e.replyTo,
           e.at,
           now,
         ).rowsWritten;
+        if (written > 0) this.conversations.noteInbound(e);
       }
       if (written > 0) stored.push(e);
     }
     return stored;
   }
 
-  recordSent(messageId: string, recipient: string, now: number): void {
+  /** One of our messages went out: kept for its status and its conversation's thread. */
+  recordSent(messageId: string, recipient: string, now: number, content: SentContent): void {
     this.tables.create();
-    this.sql.exec("INSERT OR IGNORE INTO inbox_sent (message_id, recipient, at) VALUES (?, ?, ?)", messageId, recipient, now);
+    const written = this.sql.exec(
+      "INSERT OR IGNORE INTO inbox_sent (message_id, recipient, at, type, text, reply_to, campaign) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      messageId,
+      recipient,
+      now,
+      content.type,
+      content.text,
+      content.replyTo ?? null,
+      content.campaign ?? null,
+    ).rowsWritten;
+    if (written > 0) this.conversations.noteSent(messageId, recipient, now, content);
   }
 
   /**
@@ -151,6 +166,7 @@ export class InboxStore {
       const deleted = this.sql.exec(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`, cutoff, batch).rowsWritten;
       if (deleted >= batch) full = true;
     }
+    if (this.conversations.prune(cutoff, batch) >= batch) full = true;
     return full;
   }
 
@@ -223,14 +239,27 @@ export class InboxStore {
   inbound(since: number, until: number, limit: number): InboundEntry[] {
     if (!this.tables.exist) return [];
     return this.sql
-      .exec<{ sender: string; name: string | null; message_id: string; type: string; text: string | null; reply_id: string | null; at: number }>(
-        "SELECT sender, name, message_id, type, text, reply_id, at FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?",
+      .exec<InboundRow>(
+        `SELECT ${INBOUND_COLUMNS} FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?`,
         since,
         until,
         limit,
       )
       .toArray()
-      .map((r) => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, replyId: r.reply_id, at: r.at }));
+      .map(inboundOf);
+  }
+
+  /** One message a customer sent, by its id. */
+  inboundMessage(messageId: string): InboundEntry | undefined {
+    if (!this.tables.exist) return undefined;
+    const row = this.sql.exec<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbox_inbound WHERE key = ?`, `inbound:${messageId}`).toArray()[0];
+    return row ? inboundOf(row) : undefined;
+  }
+
+  /** Gupshup took a mark-read for a customer's message: it and their earlier ones no longer count as unread. */
+  noteMarkedRead(messageId: string): void {
+    const message = this.inboundMessage(messageId);
+    if (message) this.conversations.noteRead(message.sender, message.at);
   }
 
   lastInboundAt(sender: string): number | undefined {
@@ -248,4 +277,14 @@ export class InboxStore {
     if (last !== undefined) return now - last < SERVICE_WINDOW_MS ? "open" : "closed";
     return now - configuredAt >= SERVICE_WINDOW_MS ? "closed" : "unknown";
   }
+}
+
+type InboundRow = { sender: string; name: string | null; message_id: string; type: string; text: string | null; reply_id: string | null; reply_to: string | null; at: number };
+const INBOUND_COLUMNS = "sender, name, message_id, type, text, reply_id, reply_to, at";
+const inboundOf = (r: InboundRow): InboundEntry => ({ sender: r.sender, name: r.name, messageId: r.message_id, type: r.type, text: r.text, replyId: r.reply_id, replyTo: r.reply_to, at: r.at });
+
+/** Adds the TEXT columns a table from an older version lacks. */
+function addColumns(sql: SqlStorage, table: string, columns: string[]): void {
+  const have = new Set(sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().map((c) => c.name));
+  for (const column of columns) if (!have.has(column)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 }

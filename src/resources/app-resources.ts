@@ -79,7 +79,7 @@ export function registerAppResources(server: McpServer, ctx: ToolContext): void 
       const phone = normalizePhone(decoded(one(variables.phone)));
       if (!phone) throw new ToolError(`${one(variables.phone)} is not a phone number: use the number with its country code, digits only (e.g. 919876543210).`);
       const reply = await ctx.readInbox(appId, { kind: "conversation", number: phone, limit: CONVERSATION_LENGTH });
-      const messages = reply.data.map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
+      const messages = reply.data.messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
       return json(uri.href, { appId, phone, tracked: reply.webhookConfiguredAt !== null, messages });
     },
   );

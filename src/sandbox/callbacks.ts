@@ -16,7 +16,7 @@ export interface PendingCallback {
 
 type CallbackEvent =
   | { type: "status"; messageId: string; wamid: string; destination: string; status: "enqueued" | "sent" | "delivered" | "read" | "failed"; outcome: Outcome }
-  | { type: "inbound"; id: string; from: string; name: string; text: string; reply?: InboundReply };
+  | { type: "inbound"; id: string; from: string; name: string; text: string; reply?: InboundReply; inReplyTo?: string };
 
 /** A user's tap on a template's quick-reply button, an interactive button, or a list option. */
 export interface InboundReply {
@@ -24,6 +24,9 @@ export interface InboundReply {
   title: string;
   id: string;
 }
+
+/** The WhatsApp id the sandbox gives one of its messages (Gupshup's id is the message id). */
+export const wamidOf = (messageId: string) => `wamid.sandbox${messageId.replace(/-/g, "").slice(0, 20)}`;
 
 type Outcome = { kind: "delivered" } | { kind: "failed"; code: number; reason: string; metaCode: number; metaTitle: string };
 
@@ -43,7 +46,7 @@ export function outcomeFor(app: SandboxApp, destination: string, freeForm: boole
 }
 
 export function messageCallbacks(subscription: SandboxSubscription, messageId: string, destination: string, outcome: Outcome, now: number): PendingCallback[] {
-  const wamid = `wamid.sandbox${messageId.replace(/-/g, "").slice(0, 20)}`;
+  const wamid = wamidOf(messageId);
   const steps: { status: "enqueued" | "sent" | "delivered" | "read" | "failed"; at: number }[] =
     outcome.kind === "failed"
       ? [
@@ -60,13 +63,14 @@ export function messageCallbacks(subscription: SandboxSubscription, messageId: s
   }));
 }
 
-export function inboundCallback(subscription: SandboxSubscription, id: string, from: string, name: string, text: string, now: number, reply?: InboundReply): PendingCallback {
+/** A user's message; `inReplyTo`: the id of the app's message they answer (a quote, or a tap on its button). */
+export function inboundCallback(subscription: SandboxSubscription, id: string, from: string, name: string, text: string, now: number, reply?: InboundReply, inReplyTo?: string): PendingCallback {
   return {
     dueAt: now,
     url: subscription.url,
     headers: subscriptionHeaders(subscription),
     version: subscription.version,
-    event: { type: "inbound", id, from, name, text, ...(reply ? { reply } : {}) },
+    event: { type: "inbound", id, from, name, text, ...(reply ? { reply } : {}), ...(inReplyTo ? { inReplyTo } : {}) },
   };
 }
 
@@ -77,14 +81,22 @@ export function callbackBody(app: SandboxApp, callback: PendingCallback, at: num
     return callback.version === 3
       ? metaEnvelope(app, {
           contacts: [{ profile: { name: e.name }, wa_id: e.from }],
-          messages: [{ from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), ...metaContent(e.text, e.reply) }],
+          messages: [
+            { from: e.from, id: e.id, timestamp: String(Math.floor(at / 1000)), ...metaContent(e.text, e.reply), ...(e.inReplyTo ? { context: { from: app.phone, id: wamidOf(e.inReplyTo) } } : {}) },
+          ],
         })
       : {
           app: app.name,
           timestamp: at,
           version: 2,
           type: "message",
-          payload: { id: e.id, source: e.from, ...gupshupContent(e.text, e.reply), sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) } },
+          payload: {
+            id: e.id,
+            source: e.from,
+            ...gupshupContent(e.text, e.reply),
+            sender: { phone: e.from, name: e.name, country_code: e.from.slice(0, 2), dial_code: e.from.slice(2) },
+            ...(e.inReplyTo ? { context: { id: wamidOf(e.inReplyTo), gsId: e.inReplyTo } } : {}),
+          },
         };
   }
   return callback.version === 3 ? metaStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome) : gupshupStatus(app, e.messageId, e.wamid, e.destination, e.status, at, e.outcome);

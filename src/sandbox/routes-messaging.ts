@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { subscriptionHeaders } from "./callbacks";
 import { appOf, fail, type SandboxEnv } from "./route-helpers";
-import { SUBSCRIPTION_RULES, V3_MESSAGE_RULES } from "./rules";
+import { INTERACTIVE_RULES, READ_RULES, SUBSCRIPTION_RULES, V3_MESSAGE_RULES } from "./rules";
 import type { SandboxSubscription } from "./state";
 
 const MEDIA = new Set(["image", "video", "audio", "document", "sticker"]);
@@ -17,6 +17,8 @@ export function messagingRoutes(app: Hono<SandboxEnv>): void {
     if (body?.messaging_product !== "whatsapp") return fail(c, 400, "messaging_product must be whatsapp");
     const to = body.to;
     if (typeof to !== "string" || !/^\d{8,15}$/.test(to)) return fail(c, 400, "Invalid Destination");
+    const context = body.context as { message_id?: unknown } | undefined;
+    if (context !== undefined && (typeof context.message_id !== "string" || context.message_id === "")) return fail(c, 400, INTERACTIVE_RULES.badContext);
     const type = String(body.type);
     const content = (body[type] ?? {}) as Record<string, unknown>;
     if (type === "text") {
@@ -25,12 +27,30 @@ export function messagingRoutes(app: Hono<SandboxEnv>): void {
       if (typeof content.link !== "string" && typeof content.id !== "string") return fail(c, 400, `${type}.link or ${type}.id is required`);
     } else if (type === "location") {
       if (typeof content.latitude !== "number" || typeof content.longitude !== "number") return fail(c, 400, "location.latitude and location.longitude are required");
+    } else if (type === "interactive") {
+      const problem = INTERACTIVE_RULES.problem(content);
+      if (problem) return fail(c, 400, problem);
     } else {
       return fail(c, 400, `Unsupported message type ${type}`);
     }
     const messageId = crypto.randomUUID();
     c.var.sandbox.recordSend(target, messageId, to, true);
     return c.json({ messages: [{ id: messageId }], messaging_product: "whatsapp", contacts: [{ input: to, wa_id: to }] });
+  });
+
+  // Gupshup's sample sends the JSON body with a form Content-Type: the body is read as JSON whatever the header says.
+  app.post("/partner/app/:appId/v1/event", async (c) => {
+    const target = appOf(c);
+    if (target instanceof Response) return target;
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      return fail(c, 400, READ_RULES.invalidJson);
+    }
+    const problem = READ_RULES.problem(body);
+    if (problem) return fail(c, 400, problem);
+    return c.json({ status: "success" });
   });
 
   app.get("/partner/app/:appId/subscription", (c) => {

@@ -2,8 +2,10 @@
  * The simulator's reading of Gupshup, in one place: what it checks, what it refuses and the
  * words it refuses with. The routes only consult these rules, so when live Gupshup (or a
  * corrected page) shows we read the docs wrong, the correction is one edit here. Sources are in
- * ../shared/gupshup-partner-api.md (section numbers in brackets).
+ * ../shared/gupshup-partner-api.md (section numbers in brackets); §25 is docs/conversations-api.md.
  */
+
+import { INTERACTIVE_LIMITS as L, INTERACTIVE_TYPES } from "../api/interactive-limits";
 
 // ---- Callback subscriptions [§16, §24] ----
 
@@ -58,6 +60,70 @@ export const V3_MESSAGE_RULES = {
   /** Apps without Callback Billing cannot use /v3/message. */
   noCallbackBilling: "Callback Billing must be enabled for this API",
 } as const;
+
+// ---- Interactive messages on /v3/message [§10, §25; Meta's interactive message reference] ----
+
+/**
+ * Reply buttons, lists, a call-to-action URL and a location request, in Meta's shape, with
+ * WhatsApp's limits (INTERACTIVE_LIMITS). Gupshup's pages give the shapes but not its refusal
+ * words: these are the simulator's own. A `context.message_id` (a reply in context) must be a
+ * string.
+ */
+export const INTERACTIVE_RULES = {
+  types: INTERACTIVE_TYPES as readonly string[],
+  /** Why an `interactive` object is refused, or null. */
+  problem(interactive: unknown): string | null {
+    const i = (interactive ?? {}) as { type?: unknown; body?: { text?: unknown }; header?: { text?: unknown }; footer?: { text?: unknown }; action?: Record<string, unknown> };
+    if (!this.types.includes(String(i.type))) return `interactive.type must be one of ${this.types.join(", ")}`;
+    if (!within(i.body?.text, L.body)) return `interactive.body.text is required (max ${L.body} characters)`;
+    if (i.header !== undefined && !within(i.header.text, L.header)) return `interactive.header.text must be at most ${L.header} characters`;
+    if (i.footer !== undefined && !within(i.footer.text, L.footer)) return `interactive.footer.text must be at most ${L.footer} characters`;
+    const action = i.action ?? {};
+    if (i.type === "button") {
+      const buttons = Array.isArray(action.buttons) ? (action.buttons as { type?: unknown; reply?: { id?: unknown; title?: unknown } }[]) : [];
+      if (buttons.length < 1 || buttons.length > L.buttons) return `action.buttons must have 1 to ${L.buttons} buttons`;
+      if (buttons.some((b) => b.type !== "reply" || !within(b.reply?.title, L.buttonTitle) || !within(b.reply?.id, L.buttonId))) return `each button needs reply.id (max ${L.buttonId}) and reply.title (max ${L.buttonTitle})`;
+      if (new Set(buttons.map((b) => b.reply?.id)).size !== buttons.length) return "button ids must be unique";
+    } else if (i.type === "list") {
+      if (!within(action.button, L.listButton)) return `action.button is required (max ${L.listButton} characters)`;
+      const sections = Array.isArray(action.sections) ? (action.sections as { title?: unknown; rows?: { id?: unknown; title?: unknown; description?: unknown }[] }[]) : [];
+      if (sections.length < 1 || sections.length > L.sections) return `action.sections must have 1 to ${L.sections} sections`;
+      const rows = sections.flatMap((section) => (Array.isArray(section.rows) ? section.rows : []));
+      if (rows.length < 1 || rows.length > L.rows) return `a list must have 1 to ${L.rows} rows in all`;
+      if (sections.length > 1 && sections.some((section) => !within(section.title, L.sectionTitle))) return `each section needs a title (max ${L.sectionTitle}) when there are several`;
+      if (rows.some((r) => !within(r.id, L.rowId) || !within(r.title, L.rowTitle) || (r.description !== undefined && !within(r.description, L.rowDescription))))
+        return `each row needs id (max ${L.rowId}) and title (max ${L.rowTitle}); description max ${L.rowDescription}`;
+      if (new Set(rows.map((r) => r.id)).size !== rows.length) return "row ids must be unique";
+    } else if (i.type === "cta_url") {
+      const parameters = (action.parameters ?? {}) as { display_text?: unknown; url?: unknown };
+      if (action.name !== "cta_url" || !within(parameters.display_text, L.urlDisplayText) || typeof parameters.url !== "string" || !/^https?:\/\//.test(parameters.url))
+        return `action { name: "cta_url", parameters { display_text (max ${L.urlDisplayText}), url } } is required`;
+    } else if (action.name !== "send_location") {
+      return 'action { name: "send_location" } is required';
+    }
+    return null;
+  },
+  badContext: "context.message_id must be the id of a message in this chat",
+};
+
+const within = (value: unknown, max: number) => typeof value === "string" && value.trim() !== "" && value.length <= max;
+
+// ---- Read receipts and typing on /v1/event [§25] ----
+
+/** Mark message as Read/Typing indicator: `{ type: "message-event", message: { messaging_product, status: "read", message_id, typing_indicator? } }`, the page's error words. */
+export const READ_RULES = {
+  notSupported: "Outbound event not supported",
+  invalidJson: "Invalid JSON payload",
+  reviewParams: "Please review the request parameters and retry",
+  /** Why a mark-read body is refused, or null. */
+  problem(body: unknown): string | null {
+    const b = (body ?? {}) as { type?: unknown; message?: { messaging_product?: unknown; status?: unknown; message_id?: unknown; typing_indicator?: { type?: unknown } } };
+    if (b.type !== "message-event" || b.message?.status !== "read") return this.notSupported;
+    if (b.message.messaging_product !== "whatsapp" || typeof b.message.message_id !== "string" || b.message.message_id === "") return this.reviewParams;
+    if (b.message.typing_indicator !== undefined && b.message.typing_indicator.type !== "text") return this.reviewParams;
+    return null;
+  },
+};
 
 // ---- Template create and edit [§5, §6, §20, §24] ----
 

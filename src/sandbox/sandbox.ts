@@ -104,14 +104,15 @@ export class GupshupSandbox extends DurableObject<Env> {
    * A WhatsApp user writes to the app — a text, or a tap on a button or list option (`reply`):
    * opens their 24-hour window and posts the inbound callback.
    */
-  async simulateInbound(appId: string, from: string, text: string, name = "Sandbox User", reply?: InboundReply): Promise<void> {
+  async simulateInbound(appId: string, from: string, text: string, name = "Sandbox User", reply?: InboundReply, inReplyTo?: string): Promise<string | undefined> {
     const app = this.state.apps[appId];
-    if (!app) return;
+    if (!app) return undefined;
     const now = Date.now();
     app.inbound[from] = now;
     this.save();
     const id = `wamid.sandboxin${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
-    for (const subscription of app.subscriptions.filter((s) => s.active)) this.queue(app.id, [inboundCallback(subscription, id, from, name, text, now, reply)]);
+    for (const subscription of app.subscriptions.filter((s) => s.active)) this.queue(app.id, [inboundCallback(subscription, id, from, name, text, now, reply, inReplyTo)]);
+    return id;
   }
 
   override async fetch(request: Request): Promise<Response> {

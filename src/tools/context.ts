@@ -5,6 +5,7 @@ import { readSettings } from "../config";
 import type { Env } from "../env";
 import { accountObjectName, appObjectName } from "../gateway/names";
 import type { Session } from "../http/auth";
+import type { ConversationSummary, HandOffChange } from "../inbox/conversations";
 import type { OptOut, OptOutChange } from "../inbox/opt-outs";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
@@ -64,6 +65,14 @@ export class ToolContext {
     const result = await this.gateway(appId).readInbox(appId, query, this.session.caller);
     if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
     return result.reply as InboxReply<Q["kind"]>;
+  }
+
+  /** Marks who is on one of the app's conversations; null when the inbox has none with that number. */
+  async handOff(appId: string, change: HandOffChange): Promise<ConversationSummary | null> {
+    this.requireApp(appId);
+    const result = await this.gateway(appId).handOff(appId, this.session.caller, change);
+    if (!result.ok) throw new ToolError(translateFailure(result.failure, { session: this.session, appId }));
+    return result.summary;
   }
 
   /** Reads or changes the app's webhook secrets (see WebhookSecrets). */
