@@ -70,6 +70,14 @@ export interface ConversationFilter {
   limit: number;
 }
 
+/**
+ * Meta's callbacks stamp a customer's message in whole seconds, so one stamped in the second of
+ * our last send may have come after it: it counts as the latest of that second (it may need an
+ * answer). `LATEST_SQL` is the same over a column.
+ */
+const latestOf = (at: number) => (at % 1000 === 0 ? at + 999 : at);
+const LATEST_SQL = (column: string) => `(CASE WHEN ${column} % 1000 = 0 THEN ${column} + 999 ELSE ${column} END)`;
+
 type Row = {
   number: string;
   name: string | null;
@@ -130,8 +138,8 @@ export class Conversations {
       return;
     }
     const restarts = m.at - row.last_at >= SERVICE_WINDOW_MS;
-    const latest = m.at >= row.last_at;
-    const unread = m.at > Math.max(row.last_out_at ?? 0, row.read_upto ?? 0) ? row.unread + 1 : row.unread;
+    const latest = latestOf(m.at) >= row.last_at;
+    const unread = latestOf(m.at) >= (row.last_out_at ?? 0) && m.at > (row.read_upto ?? 0) ? row.unread + 1 : row.unread;
     this.sql.exec(
       `UPDATE conversation SET name = COALESCE(?, name), last_in_at = MAX(COALESCE(last_in_at, 0), ?), unread = ?,
          last_at = ?, last_direction = ?, last_type = ?, last_text = ?, last_message_id = ?,
@@ -141,7 +149,7 @@ export class Conversations {
       m.name,
       m.at,
       unread,
-      latest ? m.at : row.last_at,
+      Math.max(m.at, row.last_at),
       latest ? "in" : row.last_direction,
       latest ? m.type : row.last_type,
       latest ? m.text : row.last_text,
@@ -185,9 +193,7 @@ export class Conversations {
     const row = this.row(number);
     if (!row) return;
     const upto = Math.max(row.read_upto ?? 0, at);
-    const unread = this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox_inbound WHERE sender = ? AND at > ?", number, Math.max(upto, row.last_out_at ?? 0))
-      .one().n;
+    const unread = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM inbox_inbound WHERE sender = ? AND at > ? AND ${LATEST_SQL("at")} >= ?`, number, upto, row.last_out_at ?? 0).one().n;
     this.sql.exec("UPDATE conversation SET read_upto = ?, unread = ? WHERE number = ?", upto, unread, number);
   }
 
@@ -239,14 +245,24 @@ export class Conversations {
   /** The newest `limit` messages between the app and `number`, oldest first. */
   with(number: string, limit: number): ConversationEntry[] {
     if (!this.tables.exist) return [];
-    type Entry = { direction: "in" | "out"; message_id: string; at: number; type: string | null; text: string | null; reply_id: string | null; reply_to: string | null; status: string | null; campaign: string | null };
+    type Entry = {
+      direction: "in" | "out";
+      message_id: string;
+      at: number;
+      type: string | null;
+      text: string | null;
+      reply_id: string | null;
+      reply_to: string | null;
+      status: string | null;
+      campaign: string | null;
+    };
     return this.sql
       .exec<Entry>(
         `SELECT * FROM (
            SELECT 'in' AS direction, i.message_id, i.at, i.type, i.text, i.reply_id, COALESCE((SELECT message_id FROM inbox_status WHERE whatsapp_id = i.reply_to LIMIT 1), i.reply_to) AS reply_to, NULL AS status, NULL AS campaign FROM inbox_inbound i WHERE i.sender = ?
            UNION ALL
            SELECT 'out', s.message_id, s.at, s.type, s.text, NULL, s.reply_to, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1), s.campaign FROM inbox_sent s WHERE s.recipient = ?
-         ) ORDER BY at DESC LIMIT ?`,
+         ) ORDER BY CASE direction WHEN 'in' THEN ${LATEST_SQL("at")} ELSE at END DESC LIMIT ?`,
         number,
         number,
         limit,

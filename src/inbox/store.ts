@@ -238,15 +238,7 @@ export class InboxStore {
 
   inbound(since: number, until: number, limit: number): InboundEntry[] {
     if (!this.tables.exist) return [];
-    return this.sql
-      .exec<InboundRow>(
-        `SELECT ${INBOUND_COLUMNS} FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?`,
-        since,
-        until,
-        limit,
-      )
-      .toArray()
-      .map(inboundOf);
+    return this.sql.exec<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?`, since, until, limit).toArray().map(inboundOf);
   }
 
   /** One message a customer sent, by its id. */
@@ -285,6 +277,11 @@ const inboundOf = (r: InboundRow): InboundEntry => ({ sender: r.sender, name: r.
 
 /** Adds the TEXT columns a table from an older version lacks. */
 function addColumns(sql: SqlStorage, table: string, columns: string[]): void {
-  const have = new Set(sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().map((c) => c.name));
+  const have = new Set(
+    sql
+      .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+      .toArray()
+      .map((c) => c.name),
+  );
   for (const column of columns) if (!have.has(column)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
 }

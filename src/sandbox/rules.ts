@@ -5,7 +5,7 @@
  * ../shared/gupshup-partner-api.md (section numbers in brackets); §25 is docs/conversations-api.md.
  */
 
-import { INTERACTIVE_LIMITS as L, INTERACTIVE_TYPES } from "../api/interactive-limits";
+import { INTERACTIVE_TYPES, INTERACTIVE_LIMITS as L } from "../api/interactive-limits";
 
 // ---- Callback subscriptions [§16, §24] ----
 
@@ -82,7 +82,8 @@ export const INTERACTIVE_RULES = {
     if (i.type === "button") {
       const buttons = Array.isArray(action.buttons) ? (action.buttons as { type?: unknown; reply?: { id?: unknown; title?: unknown } }[]) : [];
       if (buttons.length < 1 || buttons.length > L.buttons) return `action.buttons must have 1 to ${L.buttons} buttons`;
-      if (buttons.some((b) => b.type !== "reply" || !within(b.reply?.title, L.buttonTitle) || !within(b.reply?.id, L.buttonId))) return `each button needs reply.id (max ${L.buttonId}) and reply.title (max ${L.buttonTitle})`;
+      if (buttons.some((b) => b.type !== "reply" || !within(b.reply?.title, L.buttonTitle) || !within(b.reply?.id, L.buttonId)))
+        return `each button needs reply.id (max ${L.buttonId}) and reply.title (max ${L.buttonTitle})`;
       if (new Set(buttons.map((b) => b.reply?.id)).size !== buttons.length) return "button ids must be unique";
     } else if (i.type === "list") {
       if (!within(action.button, L.listButton)) return `action.button is required (max ${L.listButton} characters)`;

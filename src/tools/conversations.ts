@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { type ConversationEntry, type ConversationSummary, SERVICE_WINDOW_MS } from "../inbox/conversations";
 import { CUSTOMER_TEXT_NOTE, quoted } from "../utils/customer-text";
+import { appTemplates, cachedTemplates } from "./app-templates";
+import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { NO_WEBHOOK } from "./inbox";
@@ -62,6 +64,21 @@ function conversationOf(c: ConversationSummary, now: number) {
   };
 }
 
+/**
+ * A template sent while its name was unknown (the list not cached then) is kept by its id: named
+ * here from the list, cached for a minute, so a listing asks Gupshup at most once a minute.
+ */
+async function namer(ctx: ToolContext, appId: string, values: (string | null)[]): Promise<(idOrName: string | null) => string | null> {
+  if (!values.some((v) => v !== null && TEMPLATE_ID.test(v))) return (value) => value;
+  const templates = (await cachedTemplates(ctx, appId).catch(() => undefined)) ?? (await appTemplates(ctx, appId).catch(() => []));
+  const names = new Map(templates.map((t) => [t.id, t.elementName]));
+  return (value) => (value === null ? null : (names.get(value) ?? value));
+}
+const TEMPLATE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const named = (c: ConversationSummary, name: (v: string | null) => string | null): ConversationSummary =>
+  c.startedBy.kind === "template" ? { ...c, startedBy: { ...c.startedBy, name: name(c.startedBy.name) } } : c;
+
 /** A conversation in one line: who, unread, the last message (customer text quoted), the window, how it started, who is on it. */
 function conversationLine(c: ConversationSummary, now: number, timeZone: string | undefined): string {
   const window = windowOf(c.lastCustomerAt, now);
@@ -115,7 +132,13 @@ export const conversationTools: ToolDefinition[] = [
       const reply = await ctx.readInbox(appId, { kind: "conversations", filter });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
       const now = Date.now();
-      const { conversations, total } = reply.data;
+      const name = await namer(
+        ctx,
+        appId,
+        reply.data.conversations.map((c) => (c.startedBy.kind === "template" ? c.startedBy.name : null)),
+      );
+      const conversations = reply.data.conversations.map((c) => named(c, name));
+      const total = reply.data.total;
       const words = [
         args.unread !== undefined && (args.unread ? "with unread messages" : "with nothing unread"),
         args.awaitingReply !== undefined && (args.awaitingReply ? "where the customer wrote last" : "where we wrote last"),
@@ -139,7 +162,8 @@ export const conversationTools: ToolDefinition[] = [
     "get_conversation",
     {
       title: "Conversation",
-      description: "The thread with one customer in order, both directions: their messages and option choices, ours with delivery state; the window and hand-off state. Use a message's id as replyTo or for mark_read.",
+      description:
+        "The thread with one customer in order, both directions: their messages and option choices, ours with delivery state; the window and hand-off state. Use a message's id as replyTo or for mark_read.",
       input: z.object({
         appId: appIdInput,
         number: numberInput,
@@ -174,7 +198,12 @@ export const conversationTools: ToolDefinition[] = [
       const reply = await ctx.readInbox(appId, { kind: "conversation", number, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
       const now = Date.now();
-      const { summary, messages } = reply.data;
+      const name = await namer(ctx, appId, [
+        reply.data.summary?.startedBy.kind === "template" ? reply.data.summary.startedBy.name : null,
+        ...reply.data.messages.map((m) => (m.type === "template" ? m.text : null)),
+      ]);
+      const summary = reply.data.summary && named(reply.data.summary, name);
+      const messages = reply.data.messages.map((m) => (m.type === "template" ? { ...m, text: name(m.text) } : m));
       const byId = new Map(messages.map((m) => [m.messageId, m]));
       const structured = {
         appId,
@@ -193,7 +222,10 @@ export const conversationTools: ToolDefinition[] = [
         })),
       };
       if (!summary || messages.length === 0) {
-        return { structured, summary: `No messages with +${number} in app ${appId}'s inbox (it holds what arrived since delivery tracking started, ${describeTime(reply.webhookConfiguredAt, args.timeZone)}).` };
+        return {
+          structured,
+          summary: `No messages with +${number} in app ${appId}'s inbox (it holds what arrived since delivery tracking started, ${describeTime(reply.webhookConfiguredAt, args.timeZone)}).`,
+        };
       }
       const window = windowOf(summary.lastCustomerAt, now);
       const head = `Conversation with +${number}${summary.name ? ` (name ${quoted(summary.name)})` : ""}: ${messages.length} message(s)${messages.length === limit ? `, the newest ${limit}` : ""}, oldest first (${CUSTOMER_TEXT_NOTE}).`;
@@ -206,7 +238,8 @@ export const conversationTools: ToolDefinition[] = [
     "set_conversation_state",
     {
       title: "Hand off conversation",
-      description: "Mark a conversation open, waiting (someone has it) or done, with a note and who handles it, so a person and an assistant do not answer the same customer twice. A new customer message reopens a done one.",
+      description:
+        "Mark a conversation open, waiting (someone has it) or done, with a note and who handles it, so a person and an assistant do not answer the same customer twice. A new customer message reopens a done one.",
       input: z.object({
         appId: appIdInput,
         number: numberInput,
@@ -254,7 +287,9 @@ export const conversationTools: ToolDefinition[] = [
       const message = reply.data;
       if (!message) {
         if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
-        throw new ToolError(`No customer message ${args.messageId} in app ${appId}'s inbox: mark_read takes the id of a message a customer sent (get_conversation lists them); our own messages cannot be marked read.`);
+        throw new ToolError(
+          `No customer message ${args.messageId} in app ${appId}'s inbox: mark_read takes the id of a message a customer sent (get_conversation lists them); our own messages cannot be marked read.`,
+        );
       }
       if (Date.now() - message.at > MARK_READ_DAYS * 86_400_000) {
         throw new ToolError(`Message ${args.messageId} arrived more than ${MARK_READ_DAYS} days ago: WhatsApp marks messages read only within ${MARK_READ_DAYS} days of receipt. Nothing was sent.`);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { parseAnswer } from "../api/responses";
+import { quoted } from "../utils/customer-text";
 import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
-import { quoted } from "../utils/customer-text";
 import { appIdInput, idempotencyKeyInput, phoneInput, receiptOf, sendReceiptOutput } from "./schemas";
 
 /** Free-form messages (Meta format on /v3/message), only deliverable inside the 24-hour window. */
@@ -54,7 +54,9 @@ export async function sendFreeForm(ctx: ToolContext, args: FreeFormArgs, message
     );
   }
   if (before.quoted === "other") {
-    throw new ToolError(`Not sent: message ${args.replyTo} was written by another number, not ${destination}. Quote one of their own messages (get_conversation lists them with their ids), or leave replyTo out.`);
+    throw new ToolError(
+      `Not sent: message ${args.replyTo} was written by another number, not ${destination}. Quote one of their own messages (get_conversation lists them with their ids), or leave replyTo out.`,
+    );
   }
   const json = { messaging_product: "whatsapp", recipient_type: "individual", to: destination, ...(args.replyTo ? { context: { message_id: args.replyTo } } : {}), ...message };
   const result = await ctx.callApp(appId, { endpoint: "sendMessage", json, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}), ...(shownAs ? { shownAs } : {}) });

@@ -27,7 +27,8 @@ function range(args: { since?: number | string; until?: number | string; timeZon
   return { since, until, limit: args.limit ?? 50, between: `between ${describeTime(since, args.timeZone)} and ${describeTime(until, args.timeZone)}` };
 }
 
-export const NO_WEBHOOK = "This app has no delivery inbox yet: run configure_webhook once so Gupshup reports deliveries, failures and inbound messages to this server. Events are recorded from then on.";
+export const NO_WEBHOOK =
+  "This app has no delivery inbox yet: run configure_webhook once so Gupshup reports deliveries, failures and inbound messages to this server. Events are recorded from then on.";
 
 export const inboxTools: ToolDefinition[] = [
   defineTool(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { INTERACTIVE_LIMITS as L } from "../api/interactive-limits";
 import { defineTool, type ToolDefinition } from "./define";
-import { destinationInput, replyToInput, sending, sendFreeForm, sendOutput } from "./free-form";
+import { destinationInput, replyToInput, sendFreeForm, sending, sendOutput } from "./free-form";
 import { appIdInput, idempotencyKeyInput } from "./schemas";
 
 /** Interactive session messages (Meta's format on /v3/message): reply buttons, a list, a link button, a location request. */
@@ -13,7 +13,9 @@ const input = z
   .object({
     appId: appIdInput,
     destination: destinationInput,
-    kind: z.enum(["buttons", "list", "url", "location_request"]).describe("buttons: up to 3 reply buttons; list: a menu of rows; url: one link button; location_request: asks them to share their location."),
+    kind: z
+      .enum(["buttons", "list", "url", "location_request"])
+      .describe("buttons: up to 3 reply buttons; list: a menu of rows; url: one link button; location_request: asks them to share their location."),
     body: text(L.body, "body").describe(`The message text (up to ${L.body}).`),
     header: text(L.header, "header").optional().describe(`Bold first line (up to ${L.header}; not for location_request).`),
     footer: text(L.footer, "footer").optional().describe(`Small grey last line (up to ${L.footer}; not for location_request).`),
@@ -57,8 +59,20 @@ const input = z
     const need = { buttons: "buttons", list: "list", url: "url" } as const;
     const field = need[a.kind as keyof typeof need];
     if (field && a[field] === undefined) rctx.addIssue({ code: "custom", path: [field], message: `kind ${a.kind} needs ${field}` });
-    if (a.buttons) unique(a.buttons.map((b) => b.id ?? b.title), "buttons", "button ids (or titles)", rctx);
-    if (a.buttons) unique(a.buttons.map((b) => b.title), "buttons", "button titles", rctx);
+    if (a.buttons)
+      unique(
+        a.buttons.map((b) => b.id ?? b.title),
+        "buttons",
+        "button ids (or titles)",
+        rctx,
+      );
+    if (a.buttons)
+      unique(
+        a.buttons.map((b) => b.title),
+        "buttons",
+        "button titles",
+        rctx,
+      );
     if (a.list) {
       const rows = a.list.sections.flatMap((s) => s.rows);
       if (rows.length > L.rows) rctx.addIssue({ code: "custom", path: ["list", "sections"], message: `a list has at most ${L.rows} rows in all (WhatsApp's limit); it has ${rows.length}` });

@@ -86,7 +86,7 @@ export const messagingTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
       const { number: destination, note: countryNote } = ctx.recipient(args.destination);
-      const [{ source, srcName }, { params, message, warnings, notes }] = await Promise.all([
+      const [{ source, srcName }, { params, message, warnings, notes, templateName }] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
         checkAgainstTemplate(ctx, appId, args.template.id, args.template.params, args.message),
         args.ignoreOptOut ? requireTransactional(ctx, appId, args.template.id) : undefined,
@@ -103,6 +103,7 @@ export const messagingTools: ToolDefinition[] = [
         form,
         ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
         ...(args.ignoreOptOut ? { ignoreOptOut: true } : {}),
+        ...(templateName ? { shownAs: templateName } : {}),
       });
       const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName } }), "send_template_message");
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);

@@ -1,5 +1,5 @@
 import { templatesResponse } from "../api/responses";
-import { templateById } from "./app-templates";
+import { cachedTemplates, templateById } from "./app-templates";
 import { type CarouselMessage, carouselSend, carouselShapeHint } from "./carousel";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
@@ -17,6 +17,8 @@ interface SendCheck {
   message: string | undefined;
   warnings: string[];
   notes: string[];
+  /** The template's name, when it was looked up (what a conversation thread shows). */
+  templateName?: string;
 }
 
 type MessageInput = { type: string; text?: string } | CarouselMessage;
@@ -35,6 +37,7 @@ export async function checkAgainstTemplate(ctx: ToolContext, appId: string, temp
   // A media header or a place goes as given; a text message is not sent; a carousel's cards are rebuilt below.
   const check: SendCheck = { params: [...params], message: message && message.type !== "text" ? JSON.stringify(message) : undefined, warnings: [], notes: [] };
   if (!template) return check;
+  check.templateName = template.elementName;
   checkSendable(template, message?.type);
   if (message?.type === "carousel") {
     const { warnings, ...send } = carouselSend(template, message as CarouselMessage, params);
@@ -55,11 +58,7 @@ export async function checkAgainstTemplate(ctx: ToolContext, appId: string, temp
 }
 
 async function cachedTemplate(ctx: ToolContext, appId: string, templateId: string): Promise<TemplateShape | undefined> {
-  const cached = await ctx.callApp(appId, { endpoint: "listTemplates", cacheOnly: true });
-  if (!cached.ok || cached.data === null) return undefined;
-  const parsed = templatesResponse.safeParse(cached.data);
-  const raw = parsed.success ? parsed.data.templates.find((t) => t.id === templateId) : undefined;
-  return raw ? toTemplate(raw) : undefined;
+  return (await cachedTemplates(ctx, appId))?.find((t) => t.id === templateId);
 }
 
 /** Refuses a send of `template` that cannot work: not APPROVED, a LOCATION template without its place, a media header without its media. */
