@@ -1,11 +1,10 @@
-import { templatesResponse } from "../api/responses";
 import { cachedTemplates, templateById } from "./app-templates";
 import { type CarouselMessage, carouselSend, carouselShapeHint } from "./carousel";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
 import { normalizePhone } from "./schemas";
 import { renderSample } from "./template-sample";
-import { type TemplateShape, toTemplate } from "./template-shape";
+import type { TemplateShape } from "./template-shape";
 
 // What every template send is checked against before it reaches Gupshup: the template, its params, the sender.
 
