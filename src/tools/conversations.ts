@@ -108,15 +108,14 @@ export const conversationTools: ToolDefinition[] = [
     "list_conversations",
     {
       title: "Conversations",
-      description:
-        "One row per customer: last message, who wrote last, unread count, 24-hour window, what started it, hand-off state. Filter to find who needs an answer (awaitingReply, windowOpen, state open).",
+      description: "One row per customer: last message, unread, 24-hour window, what started it, hand-off state. awaitingReply, windowOpen and state find who needs an answer.",
       input: z.object({
         appId: appIdInput,
-        unread: z.boolean().optional().describe("Only conversations with (true) or without (false) unread customer messages."),
+        unread: z.boolean().optional().describe("true: has unread customer messages."),
         awaitingReply: z.boolean().optional().describe("true: the customer wrote last."),
         windowOpen: z.boolean().optional().describe("true: free-form replies still reach them."),
         state: handOffState.optional().describe("Only this hand-off state."),
-        since: timeInput.optional().describe("Only conversations active since then."),
+        since: timeInput.optional().describe("Active since then."),
         timeZone: timeZoneInput,
         limit: z.number().int().min(1).max(200).optional().describe("At most this many (default 20)."),
       }),
@@ -162,8 +161,7 @@ export const conversationTools: ToolDefinition[] = [
     "get_conversation",
     {
       title: "Conversation",
-      description:
-        "The thread with one customer in order, both directions: their messages and option choices, ours with delivery state; the window and hand-off state. Use a message's id as replyTo or for mark_read.",
+      description: "The thread with one customer, oldest first: their messages and choices, ours with delivery state; the window and hand-off. Message ids serve replyTo and mark_read.",
       input: z.object({
         appId: appIdInput,
         number: numberInput,
@@ -238,14 +236,13 @@ export const conversationTools: ToolDefinition[] = [
     "set_conversation_state",
     {
       title: "Hand off conversation",
-      description:
-        "Mark a conversation open, waiting (someone has it) or done, with a note and who handles it, so a person and an assistant do not answer the same customer twice. A new customer message reopens a done one.",
+      description: "Mark a conversation open, waiting (someone has it) or done, so a person and an assistant do not both answer. A new message reopens a done one.",
       input: z.object({
         appId: appIdInput,
         number: numberInput,
-        state: handOffState,
-        note: z.string().min(1).max(500).optional().describe("Why, or what was promised (shown to whoever looks next)."),
-        handledBy: z.string().min(1).max(100).optional().describe("Who has it, e.g. a person's name or 'assistant'."),
+        state: handOffState.describe("open: needs an answer; waiting: someone has it; done."),
+        note: z.string().min(1).max(500).optional().describe("Shown to whoever looks next."),
+        handledBy: z.string().min(1).max(100).optional().describe("Who has it (a name, or 'assistant')."),
       }),
       output: z.object({ appId: z.string(), number: z.string(), handOff: handOffOutput }),
       scope: "send",
@@ -268,7 +265,7 @@ export const conversationTools: ToolDefinition[] = [
     "mark_read",
     {
       title: "Mark read",
-      description: "Show the customer blue ticks on their message (and their earlier ones); optionally a typing indicator while a reply is written (it shows up to 25 s or until the reply).",
+      description: "Blue ticks on a customer's message and their earlier ones; optionally 'typing…' (up to 25 s or until the reply).",
       input: z.object({
         appId: appIdInput,
         messageId: z

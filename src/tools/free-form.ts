@@ -28,7 +28,7 @@ export const replyToInput = z
   .string()
   .regex(/^[A-Za-z0-9_.:=+/-]{1,200}$/, "replyTo must be a messageId from get_conversation or list_inbound_messages")
   .optional()
-  .describe("Quote this customer message (its messageId from get_conversation).");
+  .describe("A customer's messageId to quote.");
 
 export interface FreeFormArgs {
   appId?: string;

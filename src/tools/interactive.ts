@@ -13,29 +13,27 @@ const input = z
   .object({
     appId: appIdInput,
     destination: destinationInput,
-    kind: z
-      .enum(["buttons", "list", "url", "location_request"])
-      .describe("buttons: up to 3 reply buttons; list: a menu of rows; url: one link button; location_request: asks them to share their location."),
-    body: text(L.body, "body").describe(`The message text (up to ${L.body}).`),
-    header: text(L.header, "header").optional().describe(`Bold first line (up to ${L.header}; not for location_request).`),
-    footer: text(L.footer, "footer").optional().describe(`Small grey last line (up to ${L.footer}; not for location_request).`),
+    kind: z.enum(["buttons", "list", "url", "location_request"]).describe("buttons (≤3 replies), list (a menu of rows), url (one link button), location_request (asks for their location)."),
+    body: text(L.body, "body").describe("The message text."),
+    header: text(L.header, "header").optional().describe("Bold first line."),
+    footer: text(L.footer, "footer").optional().describe("Small grey last line."),
     buttons: z
-      .array(z.object({ id: optionId(L.buttonId).optional().describe("Comes back with their reply (default: the title)."), title: text(L.buttonTitle, "a button title") }))
+      .array(z.object({ id: optionId(L.buttonId).optional().describe("Returned with the choice (default: title)."), title: text(L.buttonTitle, "a button title") }))
       .min(1)
       .max(L.buttons, `at most ${L.buttons} reply buttons (WhatsApp's limit); use kind list for more options`)
       .optional()
       .describe("kind buttons."),
     list: z
       .object({
-        button: text(L.listButton, "list.button").describe("The button that opens the list, e.g. 'Choose'."),
+        button: text(L.listButton, "list.button").describe("Opens the list, e.g. 'Choose'."),
         sections: z
           .array(
             z.object({
-              title: text(L.sectionTitle, "a section title").optional().describe("Required when there are several sections."),
+              title: text(L.sectionTitle, "a section title").optional().describe("Needed with several sections."),
               rows: z
                 .array(
                   z.object({
-                    id: optionId(L.rowId).optional().describe("Comes back with their choice (default: the title)."),
+                    id: optionId(L.rowId).optional().describe("Returned with the choice (default: title)."),
                     title: text(L.rowTitle, "a row title"),
                     description: text(L.rowDescription, "a row description").optional(),
                   }),
@@ -47,11 +45,11 @@ const input = z
           .max(L.sections, `at most ${L.sections} sections`),
       })
       .optional()
-      .describe(`kind list: up to ${L.rows} rows in all.`),
+      .describe(`kind list: ≤${L.rows} rows in all.`),
     url: z
       .object({ displayText: text(L.urlDisplayText, "url.displayText"), link: z.url({ protocol: /^https$/, error: "url.link must be an https URL" }).max(2000) })
       .optional()
-      .describe("kind url: the button's text and the https link it opens."),
+      .describe("kind url: button text and https link."),
     replyTo: replyToInput,
     idempotencyKey: idempotencyKeyInput,
   })
@@ -130,8 +128,7 @@ export const interactiveTools: ToolDefinition[] = [
     "send_interactive_message",
     {
       title: "Send interactive message",
-      description:
-        "Send reply buttons (up to 3), a list (up to 10 rows), a link button or a location request, inside the 24-hour window. Their choice comes back in get_conversation with the option id.",
+      description: "Send reply buttons (≤3), a list (≤10 rows), a link button or a location request, inside the 24-hour window; the choice shows in get_conversation.",
       input,
       output: sendOutput,
       scope: "send",
