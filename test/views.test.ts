@@ -121,10 +121,21 @@ describe("resources", () => {
 });
 
 describe("prompts", () => {
-  it("lists the five workflows, fills one with its arguments, and completes app ids and template names", async () => {
+  it("lists the six workflows, fills one with its arguments, and completes app ids and template names", async () => {
     const client = await connect();
     const { prompts } = await client.listPrompts();
-    expect(prompts.map((p) => p.title)).toEqual(["Create and submit a template", "Launch a campaign", "Why are my messages failing?", "Weekly WhatsApp report", "Set up delivery tracking"]);
+    expect(prompts.map((p) => p.title)).toEqual([
+      "Create and submit a template",
+      "Launch a campaign",
+      "Why are my messages failing?",
+      "Weekly WhatsApp report",
+      "Answer today's open conversations",
+      "Set up delivery tracking",
+    ]);
+    const answer = await client.getPrompt({ name: "answer_conversations", arguments: { appId, timeZone: "Asia/Kolkata" } });
+    const steps = (answer.messages[0]!.content as { text: string }).text;
+    expect(steps).toContain('list_conversations with awaitingReply: true, state: "open" and since today (timeZone Asia/Kolkata)');
+    expect(steps).toContain("Show me every draft and wait. Send only the ones I approve");
     const launch = await client.getPrompt({ name: "launch_campaign", arguments: { appId, template: "spring_sale" } });
     const text = (launch.messages[0]!.content as { text: string }).text;
     expect(text).toContain(`I want to send the template spring_sale from app ${appId}`);
