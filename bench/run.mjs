@@ -15,6 +15,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { startWranglerDev } from "../scripts/lib/wrangler-dev.mjs";
 import { campaignRun } from "./campaign.mjs";
 import { fileRuns } from "./campaign-file.mjs";
+import { conversationRuns } from "./conversations.mjs";
 import { startStandin } from "./standin.mjs";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
@@ -65,7 +66,7 @@ const USAGE_APPS = 40; // spread uncached calls so no app's 10/s limit is the bo
 /** The partner's apps, as the stand-in's partnerApps lists them (the server checks an app is there before using it). */
 const BENCH_APPS = [
   ...Array.from({ length: USAGE_APPS }, (_, i) => `bench-u-${i}`),
-  ...["bench-cache", "bench-session", "bench-campaign", "bench-lists"],
+  ...["bench-cache", "bench-session", "bench-campaign", "bench-lists", "bench-convo"],
   ...SEND_LATENCIES.map((l) => `bench-send-${l}`),
   ...[0, 50].flatMap((l) => [0, 1, 2, 3].map((k) => `bench-multi-${l}-${k}`)),
   ...Array.from({ length: BURST_RUNS }, (_, k) => `bench-burst-${k}`),
@@ -275,6 +276,8 @@ const burst = [...bursts].sort((p, q) => p.answerSpan - q.answerSpan)[Math.floor
 const campaign = await campaignRun({ client: ours, standin, safeCeiling, log });
 // Recipients from a file: 10,000 and 100,000 rows; get_campaign at 1,000 and 100,000.
 const lists = await fileRuns({ client: ours, standin, group: project.group, log });
+// Conversations: 100,000 customer messages through the webhook, then the listing and a thread.
+const conversations = await conversationRuns({ client: ours, standin, base: project.base, log });
 log(
   `campaign of ${campaign.recipients}: ${f2(campaign.rate)}/s (${pc(campaign.rate / campaign.ceiling)} of ${f2(campaign.ceiling)}/s), ${campaign.tooMany} 429s, ${campaign.duplicates} duplicates; interactive sends p95 ${f1(campaign.interactive.busy.p95)} ms (idle p50 ${f1(campaign.interactive.idle.p50)} ms)`,
 );
@@ -587,6 +590,8 @@ Delivery callbacks: the stand-in posted the four events of each campaign send (e
 ${lists.previews.map((p) => `| ${f0(p.rows)} | ${f0(p.queued)} | ${f1(p.seconds)} s | ${f1(p.rssBefore)} → ${f1(p.rssPeak)} MB | ${f1(p.growth)} MB |`).join("\n")}
 
 \`get_campaign\` on a preview (${50} calls each): 1,000 recipients p50 ${f1(lists.getCampaign[1000].p50)} ms (p95 ${f1(lists.getCampaign[1000].p95)}); 100,000 recipients p50 ${f1(lists.getCampaign[100_000].p50)} ms (p95 ${f1(lists.getCampaign[100_000].p95)}). Its counts come from per-campaign tallies, not from the rows.
+
+Conversations: ${f0(conversations.events)} customer messages from ${f0(conversations.numbers)} numbers posted to the webhook (Meta's format, 400 a callback) were stored in ${f1(conversations.ingestSeconds)} s. Then ${50} calls each: \`list_conversations\` over ${f0(conversations.total)} conversations p50 ${f1(conversations.list.p50)} ms (p95 ${f1(conversations.list.p95)}); filtered (awaiting a reply, window open, open) p50 ${f1(conversations.filtered.p50)} ms (p95 ${f1(conversations.filtered.p95)}); \`get_conversation\` (${conversations.thread.messages} messages) p50 ${f1(conversations.thread.p50)} ms (p95 ${f1(conversations.thread.p95)}).
 
 Whole run: ${throughout.requests} upstream requests (${throughout.sends} sends), **${throughout.tooMany}** answered 429, **${throughout.duplicates}** duplicate sends.
 

@@ -161,6 +161,8 @@ export function startStandin(port, { callbackOrigin, apps: partnerApps = [] } = 
     },
     requests: () => log,
     callbacks: () => ({ ...callbacks }),
+    /** An app's subscriptions as configure_webhook created them (url, headers: the secret Gupshup would send back). */
+    subscriptions: (app) => subscriptions.get(app) ?? [],
     tooManyRequests: () => tooManyRequests,
     clearLog: () => (log = []),
     close: () => new Promise((resolve) => server.close(resolve)),

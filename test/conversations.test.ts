@@ -272,13 +272,20 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
 
 describe("interactive replies as Gupshup's interactive page shows them", () => {
   const reply = (type: string, payload: Record<string, unknown>) =>
-    parseCallback({ app: "DemoStore", timestamp: 1_580_228_523_976, version: 2, type: "message", payload: { id: "wamid.in1", source: ASHA, type, payload, sender: { phone: ASHA, name: "Asha" }, context: { id: "wamid.ours", gsId: "gs-ours" } } });
+    parseCallback({
+      app: "DemoStore",
+      timestamp: 1_580_228_523_976,
+      version: 2,
+      type: "message",
+      payload: { id: "wamid.in1", source: ASHA, type, payload, sender: { phone: ASHA, name: "Asha" }, context: { id: "wamid.ours", gsId: "gs-ours" } },
+    });
 
   it("a list row, a button typed button_reply, and one typed quick_reply all keep the option's id and the message they answer", () => {
     expect(reply("list_reply", { title: "section 1 row 1", id: "list1", reply: "section 1 row 1 1", postbackText: "row postback", description: "first row" })).toMatchObject([
       { type: "list_reply", text: "section 1 row 1", replyId: "list1", replyTo: "gs-ours" },
     ]);
-    for (const type of ["button_reply", "quick_reply"]) expect(reply(type, { title: "First", id: "qr1", reply: "First 1" })).toMatchObject([{ type, text: "First", replyId: "qr1", replyTo: "gs-ours" }]);
+    for (const type of ["button_reply", "quick_reply"])
+      expect(reply(type, { title: "First", id: "qr1", reply: "First 1" })).toMatchObject([{ type, text: "First", replyId: "qr1", replyTo: "gs-ours" }]);
     expect(reply("quick_reply", { text: "Track order", type: "button", postbackText: "track-1" })).toMatchObject([{ text: "Track order", replyId: "track-1" }]);
   });
 });

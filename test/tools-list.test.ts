@@ -47,10 +47,10 @@ const TOOLS = [
  * from 35,000 for issue 13's seven campaign tools (their output schemas) and issue 14's icons and
  * view links (_meta), and to 54,000 for issue 21's explicit hints (all four on every tool, as hosts'
  * reviews require: +2,023), and to 55,300 for issue 23's A/B report (get_campaign's and the campaign
- * tools' output: +~1,100), and to 64,900 for issue 24's five conversation tools (+9,700, output
- * schemas included): clients read those, models are not given them; what a model reads is held below.
+ * tools' output: +~1,100), and to 65,300 for issue 24's five conversation tools (+9,700, output
+ * schemas and the conversation view link included): clients read those, models are not given them; what a model reads is held below.
  */
-const TOOLS_LIST_BUDGET = 64_900;
+const TOOLS_LIST_BUDGET = 65_300;
 /**
  * Characters of what a model is given of each tool: name, description and input schema (the
  * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target of
@@ -58,12 +58,12 @@ const TOOLS_LIST_BUDGET = 64_900;
  * media per card on send: +1,313 after their schemas were made lean), and to 26,600 for issue 23's
  * scheduled campaigns (start_campaign's startAt, timeZone and sendingHours: +292 net, after four
  * descriptions were shortened), and to 26,900 for issue 23's recipientsUrl and abTest on preview_campaign
- * (+~400, after three descriptions were shortened), and to 32,400 for issue 24's conversations
+ * (+~400, after three descriptions were shortened), and to 32,500 for issue 24's conversations
  * (send_interactive_message 2,300, list_conversations, get_conversation, set_conversation_state,
- * mark_read, replyTo on three sends: +5,400 after their descriptions were cut). Issue 25 brings it
+ * mark_read, replyTo on three sends, suggestedReplies: +5,500 after their descriptions were cut). Issue 25 brings it
  * to 25,000 with merges.
  */
-const MODEL_VISIBLE_BUDGET = 32_400;
+const MODEL_VISIBLE_BUDGET = 32_500;
 
 describe("tools/list", () => {
   it("offers exactly the spec's 13 tools, the 10 WhatsGate-parity tools and the campaign tools, each with honest annotations, described inputs and an output schema", async () => {
@@ -119,7 +119,7 @@ describe("tools/list", () => {
     // Measured at a deployed origin's length: icons are named by URL.
     const client = await connect({ env: { ...operatorEnv, PUBLIC_URL: "https://gupshup-mcp.example-partner.workers.dev" } });
     const { tools } = await client.listTools();
-    // 57,117 characters before issue 11 (the whole list); 32,262 of about 64,761 (at that origin) are what a model reads (36 tools, every hint listed, carousels, schedules, file lists, A/B tests, conversations).
+    // 57,117 characters before issue 11 (the whole list); about 32,400 of 65,000 (at that origin) are what a model reads (36 tools, every hint listed, carousels, schedules, file lists, A/B tests, conversations).
     expect(JSON.stringify({ tools }).length).toBeLessThan(TOOLS_LIST_BUDGET);
     const modelVisible = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
     expect(JSON.stringify(modelVisible).length).toBeLessThan(MODEL_VISIBLE_BUDGET);

@@ -9,7 +9,7 @@ const VIEW_MIME = "text/html;profile=mcp-app";
 beforeEach(resetAll);
 
 describe("views (MCP Apps)", () => {
-  it("lists three self-contained views, and the tools that show them point at them", async () => {
+  it("lists four self-contained views, and the tools that show them point at them", async () => {
     const client = await connect();
     const { resources } = await client.listResources();
     const views = resources.filter((r) => r.uri.startsWith("ui://"));
@@ -17,6 +17,7 @@ describe("views (MCP Apps)", () => {
       ["ui://gupshup-mcp/template-preview.html", VIEW_MIME],
       ["ui://gupshup-mcp/campaign.html", VIEW_MIME],
       ["ui://gupshup-mcp/app-health.html", VIEW_MIME],
+      ["ui://gupshup-mcp/conversation.html", VIEW_MIME],
     ]);
     for (const view of views) {
       const { contents } = await client.readResource({ uri: view.uri });
@@ -41,6 +42,7 @@ describe("views (MCP Apps)", () => {
       ["get_app_health", "ui://gupshup-mcp/app-health.html"],
       ["get_device_status", "ui://gupshup-mcp/app-health.html"],
       ["list_devices_status", "ui://gupshup-mcp/app-health.html"],
+      ["get_conversation", "ui://gupshup-mcp/conversation.html"],
     ]) {
       expect(viewOf(tool!), tool).toEqual({ ui: { resourceUri: uri }, "ui/resourceUri": uri });
     }
@@ -104,7 +106,7 @@ describe("resources", () => {
   it("follows the connection's grant: no read scope, no resources or completions of data (the views stay); other apps refused", async () => {
     const { client: sendOnly } = await connectWithOAuth(operatorEnv, { access: MCP_AUTH_TOKEN, scope: ["send"] });
     const { resources } = await sendOnly.listResources();
-    expect(resources.map((r) => r.uri)).toEqual(["ui://gupshup-mcp/template-preview.html", "ui://gupshup-mcp/campaign.html", "ui://gupshup-mcp/app-health.html"]);
+    expect(resources.map((r) => r.uri)).toEqual(["ui://gupshup-mcp/template-preview.html", "ui://gupshup-mcp/campaign.html", "ui://gupshup-mcp/app-health.html", "ui://gupshup-mcp/conversation.html"]);
     await expect(sendOnly.readResource({ uri: `gupshup://apps/${appId}/templates` })).rejects.toThrow(/approved without the read scope/);
     const phones = await sendOnly.complete({
       ref: { type: "ref/resource", uri: "gupshup://apps/{appId}/conversations/{phone}" },

@@ -103,6 +103,23 @@ export async function checkViews(base, check) {
   const progressArgs = { campaignId: preview.structuredContent.campaignId };
   const progress = await call("get_campaign", progressArgs);
   const devices = await call("list_devices_status", {});
+  const conversationArgs = { appId: STORE, number: recipients[0].destination, suggestedReplies: ["Yes, it ships today.", "<b>Let me check</b> and get back to you."] };
+  const conversation = await call("get_conversation", conversationArgs);
+  // The one part the sandbox cannot produce over MCP: the customer writing back (here, hostile text).
+  const thread = conversation.structuredContent;
+  const customerAt = new Date().toISOString();
+  thread.messages.push({
+    from: "customer",
+    messageId: "wamid.check",
+    at: customerAt,
+    type: "text",
+    text: "Where is it? <img src=x onerror=\"document.title='pwned'\">",
+    optionId: null,
+    replyTo: null,
+    status: null,
+    campaign: null,
+  });
+  thread.conversation = { ...thread.conversation, lastFrom: "customer", window: { open: true, closesAt: new Date(Date.now() + 23.5 * 3_600_000).toISOString() } };
 
   const cases = [
     { name: "template-preview", uri: "ui://gupshup-mcp/template-preview.html", input: createArgs, result: created, themes: ["light", "dark"] },
@@ -110,6 +127,7 @@ export async function checkViews(base, check) {
     { name: "campaign-preview", uri: "ui://gupshup-mcp/campaign.html", input: previewArgs, result: preview, themes: ["light"] },
     { name: "campaign-progress", uri: "ui://gupshup-mcp/campaign.html", input: progressArgs, result: progress, themes: ["light", "dark"] },
     { name: "health-cards", uri: "ui://gupshup-mcp/app-health.html", input: {}, result: devices, themes: ["light"] },
+    { name: "conversation", uri: "ui://gupshup-mcp/conversation.html", input: conversationArgs, result: conversation, themes: ["light", "dark"] },
   ];
   const dir = mkdtempSync(join(tmpdir(), "views-"));
   const browser = await openChromium();
@@ -124,7 +142,7 @@ export async function checkViews(base, check) {
             width,
             ready: "window.delivered === true && document.getElementById('view').contentDocument?.body?.dataset.ready === 'true'",
             read: `(() => { const d = document.getElementById('view').contentDocument; return { text: d.body.innerText, scripts: d.querySelectorAll('script').length,
-              marks: d.querySelectorAll('mark').length, bold: d.querySelectorAll('.bubble b').length, theme: d.documentElement.dataset.theme, title: d.title,
+              marks: d.querySelectorAll('mark').length, replies: d.querySelectorAll('.replies button').length, images: d.querySelectorAll('img').length, bold: d.querySelectorAll('.bubble b').length, theme: d.documentElement.dataset.theme, title: d.title,
               height: document.getElementById('view').getBoundingClientRect().height, cards: d.querySelectorAll('.cards > .chat').length,
               cardsSideBySide: (() => { const c = [...d.querySelectorAll('.cards > .chat')]; return c.length > 1 && c[0].getBoundingClientRect().top === c[1].getBoundingClientRect().top; })() }; })()`,
           });
@@ -146,6 +164,16 @@ export async function checkViews(base, check) {
           }
           if (c.name === "campaign-preview") check(seen.text.includes("to send") && seen.text.includes("duplicates removed"), `the campaign preview shows counts, estimate and samples (${label})`);
           if (c.name === "campaign-progress") check(/Sent/.test(seen.text) && /(Pause|Cancel)|completed/.test(seen.text), `campaign progress shows bars and its controls (${theme}, ${label})`);
+          if (c.name === "conversation") {
+            check(
+              seen.text.includes("Template order_update") && seen.text.includes("✓✓") && /Window open · 23 h \d+ min left/.test(seen.text),
+              `the conversation shows our campaign message with its ticks and the window's time left (${theme}, ${label})`,
+            );
+            check(
+              seen.text.includes("<img src=x") && seen.images === 0 && seen.title !== "pwned" && seen.replies === 2 && seen.text.includes("<b>Let me check</b>"),
+              `customer text and drafts show as text; the two drafts are one-tap buttons (${theme}, ${label})`,
+            );
+          }
           if (c.name === "health-cards") check(seen.text.includes("DemoStore") && /Connected/.test(seen.text), `the health cards show each number (${label})`);
         }
       }

@@ -105,8 +105,7 @@ function parseGupshup(root: Json, now: number): InboxEvent[] {
       // quick_reply (a template's button): {text, type: "button", postbackText}; button_reply and
       // list_reply (interactive messages): {title, id, reply, postbackText?, description?}.
       // One copy of Gupshup's interactive page types a reply button's tap quick_reply, with {title, id, reply}.
-      const replyId =
-        type === "quick_reply" ? (str(inner.postbackText) ?? str(inner.id)) : type === "button_reply" || type === "list_reply" ? (str(inner.id) ?? str(inner.postbackText)) : null;
+      const replyId = type === "quick_reply" ? (str(inner.postbackText) ?? str(inner.id)) : type === "button_reply" || type === "list_reply" ? (str(inner.id) ?? str(inner.postbackText)) : null;
       return [
         {
           kind: "inbound",

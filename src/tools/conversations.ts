@@ -167,6 +167,7 @@ export const conversationTools: ToolDefinition[] = [
         number: numberInput,
         timeZone: timeZoneInput,
         limit: z.number().int().min(1).max(200).optional().describe("The newest this many messages (default 50)."),
+        suggestedReplies: z.array(z.string().min(1).max(4096)).max(3).optional().describe("Drafts the view offers as one-tap sends; this call sends nothing."),
       }),
       output: z.object({
         appId: z.string(),
@@ -187,6 +188,7 @@ export const conversationTools: ToolDefinition[] = [
         ),
       }),
       scope: "read",
+      view: "conversation",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {

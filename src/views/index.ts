@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { APP_HEALTH_HTML } from "./app-health";
 import { CAMPAIGN_HTML } from "./campaign";
+import { CONVERSATION_HTML } from "./conversation";
 import { TEMPLATE_PREVIEW_HTML } from "./template-preview";
 
 /** MCP Apps (io.modelcontextprotocol/ui): a view is an HTML resource a host renders with a tool's result. */
@@ -15,6 +16,12 @@ const VIEWS = {
   },
   campaign: { uri: "ui://gupshup-mcp/campaign.html", title: "Campaign", description: "A campaign's preview before it starts, then its progress with pause, resume and cancel.", html: CAMPAIGN_HTML },
   appHealth: { uri: "ui://gupshup-mcp/app-health.html", title: "WhatsApp numbers", description: "A card per app: connected, quality rating, messaging tier, wallet balance.", html: APP_HEALTH_HTML },
+  conversation: {
+    uri: "ui://gupshup-mcp/conversation.html",
+    title: "Conversation",
+    description: "A customer's thread as WhatsApp shows it, the window's time left, and one-tap suggested replies.",
+    html: CONVERSATION_HTML,
+  },
 } as const;
 export type ViewName = keyof typeof VIEWS;
 
