@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { LazyTables } from "../src/gateway/lazy-tables";
 import { appObjectName } from "../src/gateway/names";
 import { parseCallback } from "../src/inbox/parse";
+import { InboxStore } from "../src/inbox/store";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
 import { callTool, connect, evictGateway, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 
@@ -287,5 +289,26 @@ describe("interactive replies as Gupshup's interactive page shows them", () => {
     for (const type of ["button_reply", "quick_reply"])
       expect(reply(type, { title: "First", id: "qr1", reply: "First 1" })).toMatchObject([{ type, text: "First", replyId: "qr1", replyTo: "gs-ours" }]);
     expect(reply("quick_reply", { text: "Track order", type: "button", postbackText: "track-1" })).toMatchObject([{ text: "Track order", replyId: "track-1" }]);
+  });
+});
+
+describe("a campaign message answers no one", () => {
+  it("a customer's unanswered question stays unread and awaiting a reply when a campaign reaches them; a quiet number's conversation starts with it", async () => {
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName("conversation-rules")), (_, state) => {
+      const sql = state.storage.sql;
+      const inbox = new InboxStore(sql, new LazyTables(sql, [InboxStore.schema]));
+      const now = Date.now();
+      const asked = { kind: "inbound" as const, key: "inbound:q1", messageId: "q1", sender: ASHA, name: "Asha", type: "text", text: "Refund?", replyId: null, replyTo: null, at: now - 60_000 };
+      inbox.ingest([asked], now, 0);
+      inbox.recordSent("c1", ASHA, now, { type: "template", text: "diwali_offer", campaign: "Diwali" });
+      inbox.recordSent("c2", RAVI, now, { type: "template", text: "diwali_offer", campaign: "Diwali" });
+      const { conversations } = inbox.conversations.list({ awaitingReply: true, limit: 10 }, now);
+      expect(conversations).toMatchObject([{ number: ASHA, unread: 1, lastFrom: "customer", lastText: "Refund?", startedBy: { kind: "customer" } }]);
+      expect(inbox.conversations.summary(RAVI)).toMatchObject({ lastFrom: "business", unread: 0, startedBy: { kind: "campaign", name: "Diwali" } });
+      expect(inbox.conversations.with(ASHA, 10).map((m) => m.messageId)).toEqual(["q1", "c1"]);
+      // A reply of ours does answer her.
+      inbox.recordSent("r1", ASHA, now + 1, { type: "text", text: "Refund sent." });
+      expect(inbox.conversations.summary(ASHA)).toMatchObject({ lastFrom: "business", unread: 0 });
+    });
   });
 });

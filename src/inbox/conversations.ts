@@ -164,7 +164,11 @@ export class Conversations {
     );
   }
 
-  /** One of our messages went out: the latest of its conversation; what the customer wrote before it counts as answered. */
+  /**
+   * One of our messages went out: the latest of its conversation; what the customer wrote before
+   * it counts as answered. A campaign's message answers no one: it only starts a conversation
+   * (none yet, or quiet for 24 hours), and otherwise leaves it as it was (the thread shows it).
+   */
   noteSent(messageId: string, recipient: string, at: number, content: SentContent): void {
     const kind: ConversationSummary["startedBy"]["kind"] = content.campaign ? "campaign" : content.type === "template" ? "template" : "message";
     const startedName = content.campaign ?? (content.type === "template" ? content.text : null);
@@ -174,7 +178,8 @@ export class Conversations {
          started_at = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_at ELSE started_at END,
          started_kind = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_kind ELSE started_kind END,
          started_name = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_name ELSE started_name END,
-         last_direction = 'out', last_type = excluded.last_type, last_text = excluded.last_text, last_message_id = excluded.last_message_id, last_at = MAX(last_at, excluded.last_at)`,
+         last_direction = 'out', last_type = excluded.last_type, last_text = excluded.last_text, last_message_id = excluded.last_message_id, last_at = MAX(last_at, excluded.last_at)
+       WHERE excluded.started_kind <> 'campaign' OR excluded.last_at - conversation.last_at >= ${SERVICE_WINDOW_MS}`,
       recipient,
       at,
       content.type,

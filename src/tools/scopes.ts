@@ -8,7 +8,7 @@ export type Scope = (typeof SCOPES)[number];
 /** How the sign-in page explains each scope to the person approving it. */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   read: "See apps, templates, delivery status, campaigns, analytics, health and balance",
-  send: "Send WhatsApp messages (templates, text, media, locations, buttons) and campaigns; mark customers' messages read and hand conversations off",
+  send: "Send WhatsApp messages (templates, text, media, locations, buttons) and campaigns; mark customer messages read and hand conversations off",
   manage: "Create, edit and delete templates; upload media; set up webhooks and analytics; manage opt-outs; reveal app tokens",
 };
 
