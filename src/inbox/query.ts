@@ -6,7 +6,6 @@ export type InboxQuery =
   | { kind: "messageStatus"; messageId: string }
   | { kind: "failed"; since: number; until: number; limit: number }
   | { kind: "inbound"; since: number; until: number; limit: number }
-  | { kind: "window"; recipient: string }
   | { kind: "conversation"; number: string; limit: number }
   | { kind: "conversations"; filter: ConversationFilter }
   | { kind: "beforeReply"; recipient: string; replyTo?: string }
@@ -25,7 +24,6 @@ export interface InboxAnswers {
   messageStatus: MessageStatus | null;
   failed: FailedEntry[];
   inbound: (InboundEntry & { windowOpen: boolean })[];
-  window: WindowState;
   conversation: { summary: ConversationSummary | null; messages: ConversationEntry[] };
   conversations: { conversations: ConversationSummary[]; total: number };
   beforeReply: BeforeReply;
@@ -49,8 +47,6 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhoo
         return inbox.failed(query.since, query.until, query.limit);
       case "inbound":
         return inbox.inbound(query.since, query.until, query.limit).map((m) => ({ ...m, windowOpen: now - (inbox.lastInboundAt(m.sender) ?? 0) < SERVICE_WINDOW_MS }));
-      case "window":
-        return inbox.windowState(query.recipient, now, webhookConfiguredAt);
       case "conversation":
         return { summary: inbox.conversations.summary(query.number) ?? null, messages: inbox.conversations.with(query.number, query.limit) };
       case "conversations":
