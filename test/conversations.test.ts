@@ -134,7 +134,7 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
   });
 
   it("refuses before any call: too many buttons or rows, a missing part, quoting another customer's message", async () => {
-    const { client, ravi } = await desk();
+    const { client, ravi, ours } = await desk();
     await sandbox().clearRequests();
     const tries: [Record<string, unknown>, RegExp][] = [
       [{ kind: "buttons", buttons: [1, 2, 3, 4].map((n) => ({ title: `Option ${n}` })) }, /at most 3 reply buttons \(WhatsApp's limit\); use kind list for more options/],
@@ -148,6 +148,7 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
       [{ kind: "url" }, /kind url needs url/],
       [{ kind: "url", url: { displayText: "Track", link: "http://example.com" } }, /url.link must be an https URL/],
       [{ kind: "buttons", buttons: [{ title: "Yes" }], replyTo: ravi }, /Not sent: message .* was written by another number, not 919811100001/],
+      [{ kind: "buttons", buttons: [{ title: "Yes" }], replyTo: ours }, /Not sent: .* is one of this app's own messages; replyTo quotes a message the customer wrote/],
     ];
     for (const [args, error] of tries) {
       const result = await callTool(client, "send_interactive_message", { appId, destination: ASHA, body: "Pick one", ...args });
@@ -309,6 +310,49 @@ describe("a campaign message answers no one", () => {
       // A reply of ours does answer her.
       inbox.recordSent("r1", ASHA, now + 1, { type: "text", text: "Refund sent." });
       expect(inbox.conversations.summary(ASHA)).toMatchObject({ lastFrom: "business", unread: 0 });
+    });
+  });
+
+  it("a message stamped in whole seconds sorts by when it reached us; a reply that failed leaves the customer waiting", async () => {
+    await runInDurableObject(testEnv.GATEWAY.get(testEnv.GATEWAY.idFromName("conversation-order")), (_, state) => {
+      const sql = state.storage.sql;
+      const inbox = new InboxStore(sql, new LazyTables(sql, [InboxStore.schema]));
+      const second = Math.floor(Date.now() / 1000) * 1000 - 10_000;
+      const message = (id: string, at: number) => ({
+        kind: "inbound" as const,
+        key: `inbound:${id}`,
+        messageId: id,
+        sender: ASHA,
+        name: null,
+        type: "text",
+        text: id,
+        replyId: null,
+        replyTo: null,
+        at,
+      });
+      // Meta stamps both in the same whole second; the second reached us 400 ms into it, and we answered at 500 ms.
+      inbox.ingest([message("first", second - 5_000)], second - 4_000, 0);
+      inbox.ingest([message("second", second)], second + 400, 0);
+      inbox.recordSent("reply", ASHA, second + 500, { type: "text", text: "On its way" });
+      expect(inbox.conversations.with(ASHA, 10).map((m) => m.messageId)).toEqual(["first", "second", "reply"]);
+      inbox.noteMarkedRead("first");
+      expect(inbox.conversations.summary(ASHA)).toMatchObject({ lastFrom: "business", unread: 0, lastStatus: "submitted" });
+      expect(inbox.conversations.list({ awaitingReply: true, limit: 10 }, second + 600).total).toBe(0);
+
+      const failed = {
+        kind: "status" as const,
+        key: "status:failed:reply",
+        messageId: "reply",
+        whatsappId: null,
+        status: "failed" as const,
+        recipient: ASHA,
+        code: "131047",
+        reason: "Re-engagement message",
+        at: second + 2_000,
+      };
+      inbox.ingest([failed], second + 2_000, 0);
+      expect(inbox.conversations.summary(ASHA)).toMatchObject({ lastFrom: "business", lastStatus: "failed" });
+      expect(inbox.conversations.list({ awaitingReply: true, limit: 10 }, second + 3_000)).toMatchObject({ total: 1, conversations: [{ number: ASHA }] });
     });
   });
 });

@@ -71,12 +71,16 @@ export interface ConversationFilter {
 }
 
 /**
- * Meta's callbacks stamp a customer's message in whole seconds, so one stamped in the second of
- * our last send may have come after it: it counts as the latest of that second (it may need an
- * answer). `LATEST_SQL` is the same over a column.
+ * When a customer's message came, for ordering it against ours: Meta's callbacks stamp it in whole
+ * seconds, so one stamped in the second of our send may have come after it; it counts as the end
+ * of its second, but never later than it reached us (our sends are timed on the same clock).
+ * `ARRIVED_SQL` is the same over inbox_inbound's columns.
  */
-const latestOf = (at: number) => (at % 1000 === 0 ? at + 999 : at);
-const LATEST_SQL = (column: string) => `(CASE WHEN ${column} % 1000 = 0 THEN ${column} + 999 ELSE ${column} END)`;
+const arrivedAt = (at: number, receivedAt: number) => Math.min(at % 1000 === 0 ? at + 999 : at, receivedAt);
+const ARRIVED_SQL = (table: string) => `MIN(CASE WHEN ${table}.at % 1000 = 0 THEN ${table}.at + 999 ELSE ${table}.at END, ${table}.received_at)`;
+/** The conversation's last message is ours and it failed: the customer still waits for an answer. */
+const LAST_FAILED_SQL = "EXISTS (SELECT 1 FROM inbox_status f WHERE f.message_id = conversation.last_message_id AND f.status = 'failed')";
+const LAST_STATUS_SQL = `CASE WHEN conversation.last_direction = 'out' THEN (SELECT status FROM inbox_status WHERE message_id = conversation.last_message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1) END AS last_status`;
 
 type Row = {
   number: string;
@@ -121,7 +125,7 @@ export class Conversations {
   ) {}
 
   /** A customer's message arrived: it is their conversation's latest (unless older), unread, and reopens a done one. */
-  noteInbound(m: { messageId: string; sender: string; name: string | null; type: string; text: string | null; at: number }): void {
+  noteInbound(m: { messageId: string; sender: string; name: string | null; type: string; text: string | null; at: number }, receivedAt: number): void {
     const row = this.row(m.sender);
     if (!row) {
       this.sql.exec(
@@ -138,8 +142,10 @@ export class Conversations {
       return;
     }
     const restarts = m.at - row.last_at >= SERVICE_WINDOW_MS;
-    const latest = latestOf(m.at) >= row.last_at;
-    const unread = latestOf(m.at) >= (row.last_out_at ?? 0) && m.at > (row.read_upto ?? 0) ? row.unread + 1 : row.unread;
+    const arrived = arrivedAt(m.at, receivedAt);
+    const latest = arrived >= row.last_at;
+    const counts = arrived >= (row.last_out_at ?? 0) && m.at > (row.read_upto ?? 0);
+    const unread = counts ? row.unread + 1 : row.unread;
     this.sql.exec(
       `UPDATE conversation SET name = COALESCE(?, name), last_in_at = MAX(COALESCE(last_in_at, 0), ?), unread = ?,
          last_at = ?, last_direction = ?, last_type = ?, last_text = ?, last_message_id = ?,
@@ -157,8 +163,8 @@ export class Conversations {
       restarts ? m.at : row.started_at,
       restarts ? "customer" : row.started_kind,
       restarts ? null : row.started_name,
-      latest ? 1 : 0,
-      latest ? 1 : 0,
+      counts ? 1 : 0,
+      counts ? 1 : 0,
       m.at,
       m.sender,
     );
@@ -198,7 +204,9 @@ export class Conversations {
     const row = this.row(number);
     if (!row) return;
     const upto = Math.max(row.read_upto ?? 0, at);
-    const unread = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM inbox_inbound WHERE sender = ? AND at > ? AND ${LATEST_SQL("at")} >= ?`, number, upto, row.last_out_at ?? 0).one().n;
+    const unread = this.sql
+      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM inbox_inbound WHERE sender = ? AND at > ? AND ${ARRIVED_SQL("inbox_inbound")} >= ?`, number, upto, row.last_out_at ?? 0)
+      .one().n;
     this.sql.exec("UPDATE conversation SET read_upto = ?, unread = ? WHERE number = ?", upto, unread, number);
   }
 
@@ -214,7 +222,10 @@ export class Conversations {
     const where: string[] = [];
     const values: (string | number)[] = [];
     if (filter.unread !== undefined) where.push(filter.unread ? "unread > 0" : "unread = 0");
-    if (filter.awaitingReply !== undefined) where.push(filter.awaitingReply ? "last_direction = 'in'" : "last_direction = 'out'");
+    if (filter.awaitingReply !== undefined)
+      where.push(
+        filter.awaitingReply ? `(last_direction = 'in' OR (last_in_at IS NOT NULL AND ${LAST_FAILED_SQL}))` : `(last_direction = 'out' AND NOT (last_in_at IS NOT NULL AND ${LAST_FAILED_SQL}))`,
+      );
     if (filter.windowOpen !== undefined) {
       where.push(filter.windowOpen ? "last_in_at > ?" : "(last_in_at IS NULL OR last_in_at <= ?)");
       values.push(now - SERVICE_WINDOW_MS);
@@ -230,12 +241,7 @@ export class Conversations {
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
     const total = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM conversation ${clause}`, ...values).one().n;
     const rows = this.sql
-      .exec<Row & { last_status: string | null }>(
-        `SELECT c.*, CASE WHEN c.last_direction = 'out' THEN (SELECT status FROM inbox_status WHERE message_id = c.last_message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1) END AS last_status
-         FROM conversation c ${clause} ORDER BY last_at DESC LIMIT ?`,
-        ...values,
-        filter.limit,
-      )
+      .exec<Row & { last_status: string | null }>(`SELECT conversation.*, ${LAST_STATUS_SQL} FROM conversation ${clause} ORDER BY last_at DESC LIMIT ?`, ...values, filter.limit)
       .toArray();
     return { conversations: rows.map(summaryOf), total };
   }
@@ -243,8 +249,8 @@ export class Conversations {
   /** One conversation's summary, or undefined when the inbox has none with that number. */
   summary(number: string): ConversationSummary | undefined {
     if (!this.tables.exist) return undefined;
-    const row = this.row(number);
-    return row ? summaryOf({ ...row, last_status: null }) : undefined;
+    const row = this.sql.exec<Row & { last_status: string | null }>(`SELECT conversation.*, ${LAST_STATUS_SQL} FROM conversation WHERE number = ?`, number).toArray()[0];
+    return row ? summaryOf(row) : undefined;
   }
 
   /** The newest `limit` messages between the app and `number`, oldest first. */
@@ -264,10 +270,10 @@ export class Conversations {
     return this.sql
       .exec<Entry>(
         `SELECT * FROM (
-           SELECT 'in' AS direction, i.message_id, i.at, i.type, i.text, i.reply_id, COALESCE((SELECT message_id FROM inbox_status WHERE whatsapp_id = i.reply_to LIMIT 1), i.reply_to) AS reply_to, NULL AS status, NULL AS campaign FROM inbox_inbound i WHERE i.sender = ?
+           SELECT 'in' AS direction, i.message_id, i.at, i.type, i.text, i.reply_id, COALESCE((SELECT message_id FROM inbox_status WHERE whatsapp_id = i.reply_to LIMIT 1), i.reply_to) AS reply_to, NULL AS status, NULL AS campaign, ${ARRIVED_SQL("i")} AS arrived FROM inbox_inbound i WHERE i.sender = ?
            UNION ALL
-           SELECT 'out', s.message_id, s.at, s.type, s.text, NULL, s.reply_to, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1), s.campaign FROM inbox_sent s WHERE s.recipient = ?
-         ) ORDER BY CASE direction WHEN 'in' THEN ${LATEST_SQL("at")} ELSE at END DESC LIMIT ?`,
+           SELECT 'out', s.message_id, s.at, s.type, s.text, NULL, s.reply_to, (SELECT status FROM inbox_status WHERE message_id = s.message_id ORDER BY ${RANK_SQL("status")} DESC LIMIT 1), s.campaign, s.at FROM inbox_sent s WHERE s.recipient = ?
+         ) ORDER BY arrived DESC LIMIT ?`,
         number,
         number,
         limit,
@@ -296,9 +302,9 @@ export class Conversations {
       .map((r) => r.number);
   }
 
-  /** Forgets conversations quiet since before `cutoff` (the inbox's retention), at most `batch`. */
+  /** Forgets conversations quiet, and not handed off, since before `cutoff` (the inbox's retention), at most `batch`. */
   prune(cutoff: number, batch: number): number {
-    return this.sql.exec("DELETE FROM conversation WHERE rowid IN (SELECT rowid FROM conversation WHERE last_at < ? LIMIT ?)", cutoff, batch).rowsWritten;
+    return this.sql.exec("DELETE FROM conversation WHERE rowid IN (SELECT rowid FROM conversation WHERE last_at < ? AND COALESCE(state_at, 0) < ? LIMIT ?)", cutoff, cutoff, batch).rowsWritten;
   }
 
   private row(number: string): Row | undefined {
@@ -325,16 +331,27 @@ function summaryOf(r: Row & { last_status: string | null }): ConversationSummary
 
 /** An inbox from before conversations were kept: one row per number from the messages it holds. */
 function backfill(sql: SqlStorage): void {
-  type Message = { number: string; message_id: string; at: number; direction: "in" | "out"; type: string | null; text: string | null; name: string | null };
+  type Message = {
+    number: string;
+    message_id: string;
+    at: number;
+    received_at: number;
+    direction: "in" | "out";
+    type: string | null;
+    text: string | null;
+    name: string | null;
+    reply_to: string | null;
+    campaign: string | null;
+  };
   const messages = sql
     .exec<Message>(
-      `SELECT sender AS number, message_id, at, 'in' AS direction, type, text, name FROM inbox_inbound
-       UNION ALL SELECT recipient, message_id, at, 'out', type, text, NULL FROM inbox_sent ORDER BY at`,
+      `SELECT sender AS number, message_id, at, received_at, 'in' AS direction, type, text, name, reply_to, NULL AS campaign FROM inbox_inbound
+       UNION ALL SELECT recipient, message_id, at, at, 'out', type, text, NULL, reply_to, campaign FROM inbox_sent ORDER BY at`,
     )
     .toArray();
   const store = new Conversations(sql, { exist: true } as LazyTables);
   for (const m of messages) {
-    if (m.direction === "in") store.noteInbound({ messageId: m.message_id, sender: m.number, name: m.name, type: m.type ?? "unknown", text: m.text, at: m.at });
-    else store.noteSent(m.message_id, m.number, m.at, { type: m.type ?? "message", text: m.text });
+    if (m.direction === "in") store.noteInbound({ messageId: m.message_id, sender: m.number, name: m.name, type: m.type ?? "unknown", text: m.text, at: m.at }, m.received_at);
+    else store.noteSent(m.message_id, m.number, m.at, { type: m.type ?? "message", text: m.text, replyTo: m.reply_to, campaign: m.campaign });
   }
 }

@@ -16,8 +16,8 @@ export type InboxQuery =
 export interface BeforeReply {
   window: WindowState;
   handOff: { state: HandOff; note: string | null; handledBy: string | null } | null;
-  /** replyTo: "theirs" (a message this customer sent), "other" (another number's), "unknown" (not in the inbox). */
-  quoted: "theirs" | "other" | "unknown" | null;
+  /** replyTo: "theirs" (a message this customer sent), "other" (another number's), "ours" (one we sent), "unknown" (not in the inbox). */
+  quoted: "theirs" | "other" | "ours" | "unknown" | null;
 }
 
 export interface InboxAnswers {
@@ -57,7 +57,7 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhoo
         return {
           window: inbox.windowState(query.recipient, now, webhookConfiguredAt),
           handOff: summary ? { state: summary.handOff.state, note: summary.handOff.note, handledBy: summary.handOff.handledBy } : null,
-          quoted: query.replyTo === undefined ? null : quotedFrom === undefined ? "unknown" : quotedFrom === query.recipient ? "theirs" : "other",
+          quoted: query.replyTo === undefined ? null : quotedFrom !== undefined ? (quotedFrom === query.recipient ? "theirs" : "other") : inbox.messageStatus(query.replyTo) ? "ours" : "unknown",
         };
       }
       case "inboundMessage":

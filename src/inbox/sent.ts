@@ -6,7 +6,7 @@ export function sentMessageOf(req: UpstreamRequest, data: unknown): { messageId:
   const answer = (typeof data === "object" && data !== null ? data : {}) as { messageId?: unknown; messages?: { id?: unknown }[] };
   if (req.endpoint === "sendTemplate") {
     const recipient = req.form?.destination;
-    const templateId = (JSON.parse(req.form?.template ?? "{}") as { id?: string }).id ?? null;
+    const templateId = templateIdOf(req.form?.template);
     return typeof answer.messageId === "string" && recipient ? { messageId: answer.messageId, recipient, content: { type: "template", text: req.shownAs ?? templateId } } : undefined;
   }
   if (req.endpoint === "sendMessage") {
@@ -18,6 +18,16 @@ export function sentMessageOf(req: UpstreamRequest, data: unknown): { messageId:
     return { messageId: id, recipient: json.to, content: { type, text: req.shownAs ?? textOf(json as Record<string, unknown>, type), replyTo } };
   }
   return undefined;
+}
+
+/** The template id in a send's `template` field (built by us; never throws after a send went out). */
+function templateIdOf(field: string | undefined): string | null {
+  try {
+    const id = (JSON.parse(field ?? "{}") as { id?: unknown }).id;
+    return typeof id === "string" ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What a thread shows of a free-form message: its text, caption, body or place. */

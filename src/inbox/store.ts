@@ -128,7 +128,7 @@ export class InboxStore {
           e.at,
           now,
         ).rowsWritten;
-        if (written > 0) this.conversations.noteInbound(e);
+        if (written > 0) this.conversations.noteInbound(e, now);
       }
       if (written > 0) stored.push(e);
     }

@@ -86,7 +86,10 @@ function conversationLine(c: ConversationSummary, now: number, timeZone: string 
     c.lastFrom === "customer"
       ? `customer wrote ${describeTime(c.lastAt, timeZone)} [${c.lastType ?? "?"}]: ${c.lastText === null ? "(no text)" : quoted(c.lastText)}`
       : `we sent ${describeTime(c.lastAt, timeZone)} [${c.lastType ?? "?"}${c.lastStatus ? `, ${c.lastStatus}` : ""}]`;
-  const started = c.startedBy.kind === "customer" ? "the customer wrote first" : `started by ${c.startedBy.kind} ${c.startedBy.name ?? ""}`.trimEnd();
+  const started =
+    c.startedBy.kind === "customer"
+      ? "the customer wrote first"
+      : `started by ${c.startedBy.kind}${c.startedBy.name ? ` ${c.startedBy.kind === "campaign" ? quoted(c.startedBy.name) : c.startedBy.name}` : ""}`;
   const handOff = `${c.handOff.state}${c.handOff.handledBy ? ` (${quoted(c.handOff.handledBy)})` : ""}${c.handOff.note ? ` note ${quoted(c.handOff.note)}` : ""}`;
   return `- +${c.number}${c.name ? ` (name ${quoted(c.name)})` : ""}: ${c.unread} unread; ${last}; window ${window.open ? `open until ${describeTime(Date.parse(window.closesAt!), timeZone)}` : "closed"}; ${started}; ${handOff}`;
 }
@@ -99,7 +102,7 @@ function messageLine(m: ConversationEntry, byId: Map<string, ConversationEntry>,
     const chose = m.replyId !== null ? ` chose option ${m.text === null ? "(no title)" : quoted(m.text)} (id ${quoted(m.replyId)})` : `: ${m.text === null ? "(no text)" : quoted(m.text)}`;
     return `- ${at} customer [${m.type ?? "?"}, ${m.messageId}]${chose}${quote}`;
   }
-  const what = m.type === "template" ? `template ${m.text ?? "?"}${m.campaign ? ` (campaign ${m.campaign})` : ""}` : m.text === null ? "" : ` ${quoted(m.text)}`;
+  const what = m.type === "template" ? `template ${m.text ?? "?"}${m.campaign ? ` (campaign ${quoted(m.campaign)})` : ""}` : m.text === null ? "" : ` ${quoted(m.text)}`;
   return `- ${at} us [${m.type ?? "?"}, ${m.messageId}, ${m.status}]${m.type === "template" ? ` ${what}` : what}${quote}`;
 }
 

@@ -53,6 +53,9 @@ export async function sendFreeForm(ctx: ToolContext, args: FreeFormArgs, message
         "Use send_template_message with an APPROVED template instead; once they reply, free-form messages work again for 24 hours.",
     );
   }
+  if (before.quoted === "ours") {
+    throw new ToolError(`Not sent: ${args.replyTo} is one of this app's own messages; replyTo quotes a message the customer wrote (get_conversation lists them with their ids), or leave it out.`);
+  }
   if (before.quoted === "other") {
     throw new ToolError(
       `Not sent: message ${args.replyTo} was written by another number, not ${destination}. Quote one of their own messages (get_conversation lists them with their ids), or leave replyTo out.`,

@@ -57,21 +57,22 @@ const input = z
     const need = { buttons: "buttons", list: "list", url: "url" } as const;
     const field = need[a.kind as keyof typeof need];
     if (field && a[field] === undefined) rctx.addIssue({ code: "custom", path: [field], message: `kind ${a.kind} needs ${field}` });
-    if (a.buttons)
+    // Only the part this kind sends is checked: the others are left out, and the result says so.
+    if (a.kind === "buttons" && a.buttons)
       unique(
         a.buttons.map((b) => b.id ?? b.title),
         "buttons",
         "button ids (or titles)",
         rctx,
       );
-    if (a.buttons)
+    if (a.kind === "buttons" && a.buttons)
       unique(
         a.buttons.map((b) => b.title),
         "buttons",
         "button titles",
         rctx,
       );
-    if (a.list) {
+    if (a.kind === "list" && a.list) {
       const rows = a.list.sections.flatMap((s) => s.rows);
       if (rows.length > L.rows) rctx.addIssue({ code: "custom", path: ["list", "sections"], message: `a list has at most ${L.rows} rows in all (WhatsApp's limit); it has ${rows.length}` });
       if (a.list.sections.length > 1 && a.list.sections.some((s) => !s.title)) rctx.addIssue({ code: "custom", path: ["list", "sections"], message: "with several sections, each needs a title" });
