@@ -178,14 +178,15 @@ export class Conversations {
   noteSent(messageId: string, recipient: string, at: number, content: SentContent): void {
     const kind: ConversationSummary["startedBy"]["kind"] = content.campaign ? "campaign" : content.type === "template" ? "template" : "message";
     const startedName = content.campaign ?? (content.type === "template" ? content.text : null);
+    const restarts = `excluded.last_at - conversation.last_at >= ${SERVICE_WINDOW_MS}`;
     this.sql.exec(
       `INSERT INTO conversation (number, last_at, last_direction, last_type, last_text, last_message_id, last_out_at, unread, started_at, started_kind, started_name) VALUES (?, ?, 'out', ?, ?, ?, ?, 0, ?, ?, ?)
        ON CONFLICT (number) DO UPDATE SET last_out_at = MAX(COALESCE(last_out_at, 0), excluded.last_at), unread = 0,
-         started_at = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_at ELSE started_at END,
-         started_kind = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_kind ELSE started_kind END,
-         started_name = CASE WHEN excluded.last_at - last_at >= ${SERVICE_WINDOW_MS} THEN excluded.started_name ELSE started_name END,
+         started_at = CASE WHEN ${restarts} THEN excluded.started_at ELSE started_at END,
+         started_kind = CASE WHEN ${restarts} THEN excluded.started_kind ELSE started_kind END,
+         started_name = CASE WHEN ${restarts} THEN excluded.started_name ELSE started_name END,
          last_direction = 'out', last_type = excluded.last_type, last_text = excluded.last_text, last_message_id = excluded.last_message_id, last_at = MAX(last_at, excluded.last_at)
-       WHERE excluded.started_kind <> 'campaign' OR excluded.last_at - conversation.last_at >= ${SERVICE_WINDOW_MS}`,
+       WHERE excluded.started_kind <> 'campaign' OR ${restarts}`,
       recipient,
       at,
       content.type,
@@ -291,6 +292,11 @@ export class Conversations {
         status: r.direction === "out" ? (r.status ?? "submitted") : null,
         campaign: r.campaign,
       }));
+  }
+
+  /** When the customer last wrote (the start of their 24-hour window), if ever. */
+  lastCustomerAt(number: string): number | undefined {
+    return this.sql.exec<{ last_in_at: number | null }>("SELECT last_in_at FROM conversation WHERE number = ?", number).toArray()[0]?.last_in_at ?? undefined;
   }
 
   /** The numbers that wrote most recently, newest first. */

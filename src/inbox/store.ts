@@ -256,7 +256,7 @@ export class InboxStore {
 
   lastInboundAt(sender: string): number | undefined {
     if (!this.tables.exist) return undefined;
-    return this.sql.exec<{ at: number | null }>("SELECT MAX(at) AS at FROM inbox_inbound WHERE sender = ?", sender).toArray()[0]?.at ?? undefined;
+    return this.conversations.lastCustomerAt(sender);
   }
 
   /**
