@@ -380,6 +380,21 @@ describe("campaigns: surviving the real world", () => {
     expect(sent.length).toBeLessThanOrEqual(60);
   });
 
+  it("delivery counts of a campaign started before tracking say they cover only the sends after it", { timeout: 60_000 }, async () => {
+    const client = await connect();
+    const campaignId = await previewed(client, 3);
+    await callTool(client, "start_campaign", { campaignId, confirm: true });
+    await waitFor(client, campaignId, "completed");
+    const untracked = await callTool(client, "get_campaign", { campaignId });
+    expect(untracked.structuredContent).toMatchObject({ delivery: { tracked: false, trackedSince: null } });
+    expect(textOf(untracked)).toContain("Delivery is not tracked for this app: run configure_webhook");
+    await callTool(client, "configure_webhook", { appId });
+    const report = await callTool(client, "get_campaign", { campaignId });
+    const since = (report.structuredContent!.delivery as { trackedSince: string }).trackedSince;
+    expect(report.structuredContent).toMatchObject({ delivery: { tracked: true, delivered: 0, deliveredRate: 0 } });
+    expect(textOf(report)).toContain(`These count only messages sent after delivery tracking started (${since}); Gupshup reported on those sent before to no one, so the rates read low.`);
+  });
+
   it("counts delivery from the inbox, and the next preview skips a number that is not on WhatsApp", { timeout: 60_000 }, async () => {
     const client = await connect();
     await callTool(client, "configure_webhook", { appId });

@@ -61,6 +61,11 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
     );
     expect(lines.find((l) => l.includes("+919811100001"))).toContain("started by template order_update");
     expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^The inbox holds what arrived since delivery tracking started \(.* UTC\)\. get_conversation shows a thread\.$/);
+    expect(all.structuredContent!.covers).toMatchObject({ complete: true, trackingSince: expect.stringMatching(/^20\d\d-/) });
+    const sinceLongAgo = await callTool(client, "list_conversations", { appId, since: "2020-01-01" });
+    expect(sinceLongAgo.structuredContent!.covers).toMatchObject({ complete: false });
+    expect(textOf(sinceLongAgo)).toMatch(/\nCovers only .*: delivery tracking started .*: nothing before that is known\. get_conversation shows a thread\.$/);
 
     const thread = await callTool(client, "get_conversation", { appId, number: "+91 98111 00001" });
     expect(thread.structuredContent).toMatchObject({
@@ -74,6 +79,8 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
     expect(text[1]).toMatch(new RegExp(`^- .* us \\[template, ${ours}, read\\] template order_update$`));
     expect(text[2]).toMatch(new RegExp(`^- .* customer \\[text, ${asked}\\]: "Where is my refund\\?" \\(replying to our message ${ours}\\)$`));
     expect(text[3]).toMatch(/^Window open until .*: free-form replies reach them\. Hand-off: open\. 1 unread\.$/);
+    expect(text[0]).toMatch(/oldest first \(.*\)\. The inbox holds what arrived since delivery tracking started \(.* UTC\)\.$/);
+    expect(thread.structuredContent!.covers).toMatchObject({ complete: true });
     // Read from the inbox; the template's name came from its list, asked once and cached.
     expect((await upstreamRequests()).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /partner/app/${appId}/templates`]);
 
@@ -249,12 +256,16 @@ describe("conversations: one row per customer, their thread, hand-off", () => {
 
   it("an inbox from before conversations were kept gets them from the messages it holds", async () => {
     const { client } = await desk();
-    const before = (await callTool(client, "list_conversations", { appId })).structuredContent;
+    const listed = async () => {
+      const { covers: _, ...rest } = (await callTool(client, "list_conversations", { appId })).structuredContent!;
+      return rest;
+    };
+    const before = await listed();
     await runInDurableObject(gateway(), (_, state) => {
       state.storage.sql.exec("DROP TABLE conversation");
     });
     await evictGateway(appObjectName(appId));
-    expect((await callTool(client, "list_conversations", { appId })).structuredContent).toEqual(before);
+    expect(await listed()).toEqual(before);
   });
 
   it("listing reads the conversation table by its indexes", async () => {

@@ -48,9 +48,9 @@ const TOOLS = [
  * view links (_meta), and to 54,000 for issue 21's explicit hints (all four on every tool, as hosts'
  * reviews require: +2,023), and to 55,300 for issue 23's A/B report (get_campaign's and the campaign
  * tools' output: +~1,100), and to 65,300 for issue 24's five conversation tools (+9,700, output
- * schemas and the conversation view link included): clients read those, models are not given them; what a model reads is held below.
+ * schemas and the conversation view link included), and to 66,000 for issue 25's `covers` on four inbox answers (+550): clients read those, models are not given them; what a model reads is held below.
  */
-const TOOLS_LIST_BUDGET = 65_300;
+const TOOLS_LIST_BUDGET = 66_000;
 /**
  * Characters of what a model is given of each tool: name, description and input schema (the
  * Anthropic and OpenAI tool definitions hosts build carry no output schema). Issue 11's target of

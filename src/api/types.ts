@@ -95,8 +95,8 @@ export interface SendReceipt {
   /** True when this answer is the earlier send's (nothing was sent again). */
   replayed: boolean;
   firstSentAt: number;
-  /** Whether the app's delivery inbox receives Gupshup's events (configure_webhook has run). */
-  tracked?: boolean;
+  /** Since when the app's delivery inbox receives Gupshup's events (configure_webhook first ran), or null: not tracked. */
+  trackedSince?: number | null;
   /** Sent to a number on the opt-out list because the call said ignoreOptOut. */
   optOutIgnored?: boolean;
 }

@@ -53,7 +53,8 @@ export interface CampaignReport {
   failures: { reason: string; count: number }[];
   /** From the delivery inbox (only while configure_webhook's subscription reports events). */
   delivery: { delivered: number; read: number; failed: { code: string | null; reason: string | null; count: number }[] };
-  tracked: boolean;
+  /** Since when the inbox receives delivery events (configure_webhook's first run), or null: not tracked. */
+  trackedSince: number | null;
   /** Sends a second over the last minute while running; null otherwise. */
   perSecond: number | null;
   /** An A/B test's two templates: sent, and read. */
@@ -108,7 +109,7 @@ interface DeskParts {
   ledger: SendLedger;
   optOuts: OptOuts;
   inbox: InboxStore;
-  tracked: () => boolean;
+  trackedSince: () => number | null;
   appToken: () => string | undefined;
   /** The app number's rating (tier and quality), from the object's day-long cache or Gupshup. */
   rating: (appId: string, upstream: string) => Promise<Rating | undefined>;
@@ -166,7 +167,7 @@ export class CampaignDesk {
     const { store } = this.parts;
     if (command.kind === "draft") return this.draft(command.draft, now, caller.scope);
     if (command.kind === "stage") {
-      if (command.abTest && !this.parts.tracked()) return { ok: false, refusal: NOT_TRACKED };
+      if (command.abTest && this.parts.trackedSince() === null) return { ok: false, refusal: NOT_TRACKED };
       return this.stage(command.loadId, command.rows, now, caller.scope);
     }
     if (command.kind === "unstage") {
@@ -287,7 +288,7 @@ export class CampaignDesk {
           "Split the list into smaller campaigns, or grow the tier first: Meta raises it as the number reaches more people with GREEN quality (get_app_health shows tier and quality).",
       );
     }
-    if (draft.abTest && !this.parts.tracked()) return refuse(NOT_TRACKED);
+    if (draft.abTest && this.parts.trackedSince() === null) return refuse(NOT_TRACKED);
     if (draft.abTest && testSize(queued, draft.abTest.share) < MIN_TEST_SIZE)
       return refuse(
         `An A/B test of ${Math.round(draft.abTest.share * 100)} % of ${queued} recipients is ${testSize(queued, draft.abTest.share)} people: at least ${MIN_TEST_SIZE} are needed to compare two templates. Raise the share, or leave abTest out.`,
@@ -372,7 +373,7 @@ export class CampaignDesk {
       counts: store.recipients.counts(campaign.id),
       failures: store.recipients.failures(campaign.id),
       delivery: store.recipients.delivery(campaign.id),
-      tracked: this.parts.tracked(),
+      trackedSince: this.parts.trackedSince(),
       perSecond,
       ...(campaign.abTest ? { test: store.recipients.testCounts(campaign.id) } : {}),
       ...(page ? { page: store.recipients.page(campaign.id, page.state, page.after, page.limit) } : {}),

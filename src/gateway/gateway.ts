@@ -67,7 +67,7 @@ export class GupshupGateway extends DurableObject<Env> {
       ledger,
       optOuts: this.optOuts,
       inbox: this.inbox,
-      tracked: () => this.webhookSecrets.configuredAt() !== null,
+      trackedSince: () => this.webhookSecrets.configuredAt(),
       appToken: () => store.appToken(),
       rating: (appId, upstream) => this.rating(appId, upstream),
       call: (req, token, caller, deadline, options) => this.send(req, token, caller, deadline, options),
@@ -237,9 +237,10 @@ export class GupshupGateway extends DurableObject<Env> {
     const optedOut = recipient === undefined ? undefined : this.optOuts.find(recipient);
     // Checked only for a new send: repeating one that already went out still answers with its result.
     const refusal = () => (optedOut && !req.ignoreOptOut ? optedOutRefusal(req.endpoint, optedOut) : undefined);
-    const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline), refusal);
+    const trackedSince = this.webhookSecrets.configuredAt();
+    const res = await this.sends.send(req, await this.access.sender(caller), () => this.appCall(req, caller, deadline), refusal, trackedSince);
     if (!res.ok || !res.send) return res;
-    return { ...res, send: { ...res.send, tracked: this.webhookSecrets.configuredAt() !== null, ...(optedOut && req.ignoreOptOut ? { optOutIgnored: true } : {}) } };
+    return { ...res, send: { ...res.send, trackedSince, ...(optedOut && req.ignoreOptOut ? { optOutIgnored: true } : {}) } };
   }
 
   /** Lists or changes the app's opt-out list, for a caller with proven access. */

@@ -17,12 +17,23 @@ export class SendOnce {
 
   constructor(private readonly ledger: SendLedger) {}
 
-  /** `refuse` may turn down a new send (never a repeat of one already made) before it reaches Gupshup. */
-  async send(req: UpstreamRequest, scope: string, perform: () => Promise<UpstreamResult>, refuse: () => UpstreamResult | undefined = () => undefined): Promise<UpstreamResult> {
+  /**
+   * `refuse` may turn down a new send (never a repeat of one already made) before it reaches Gupshup.
+   * Same content without a key is not a repeat of a send made before `trackedSince` (delivery
+   * tracking started since): that one's delivery will never be known, so the person gets a tracked one.
+   */
+  async send(
+    req: UpstreamRequest,
+    scope: string,
+    perform: () => Promise<UpstreamResult>,
+    refuse: () => UpstreamResult | undefined = () => undefined,
+    trackedSince: number | null = null,
+  ): Promise<UpstreamResult> {
     const now = Date.now();
     const contentHash = await sha256Hex(JSON.stringify([scope, req.endpoint, req.form ?? null, req.json ?? null]));
     const found = this.ledger.find(req.idempotencyKey === undefined ? undefined : ledgerKey(scope, req.idempotencyKey), contentHash, now);
-    if (found) {
+    const untrackedLookalike = found && req.idempotencyKey === undefined && trackedSince !== null && found.createdAt < trackedSince;
+    if (found && !untrackedLookalike) {
       if (req.idempotencyKey && found.contentHash !== contentHash) {
         return {
           ok: false,

@@ -35,6 +35,7 @@ export const campaignReportShape = z.object({
   failedByReason: z.array(counted),
   delivery: z.object({
     tracked: z.boolean(),
+    trackedSince: z.string().nullable(),
     delivered: z.number(),
     read: z.number(),
     failed: z.number(),
@@ -82,7 +83,8 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
     counts,
     failedByReason: report.failures,
     delivery: {
-      tracked: report.tracked,
+      tracked: report.trackedSince !== null,
+      trackedSince: iso(report.trackedSince),
       delivered: delivery.delivered,
       read: delivery.read,
       failed: failedDelivery,
@@ -103,8 +105,12 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
     `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
     `${counts.submitted} sent, ${counts.queued + counts.sending} ${c.state === "cancelled" ? "not sent (cancelled)" : "still to send"}, ${counts.failed} refused by Gupshup, ${counts.unknown} with unknown outcome (not sent again), ${counts.skipped} skipped (opted out since the preview).`,
     ...report.failures.map((f) => `- refused: ${f.reason} (${f.count})`),
-    report.tracked
-      ? `Delivery: ${delivery.delivered} delivered${structured.delivery.deliveredRate === null ? "" : ` (${structured.delivery.deliveredRate}% of sent)`}, ${delivery.read} read${structured.delivery.readRate === null ? "" : ` (${structured.delivery.readRate}% of delivered)`}, ${failedDelivery} failed.`
+    report.trackedSince !== null
+      ? `Delivery: ${delivery.delivered} delivered${structured.delivery.deliveredRate === null ? "" : ` (${structured.delivery.deliveredRate}% of sent)`}, ${delivery.read} read${structured.delivery.readRate === null ? "" : ` (${structured.delivery.readRate}% of delivered)`}, ${failedDelivery} failed.${
+          c.startedAt !== null && c.startedAt < report.trackedSince
+            ? ` These count only messages sent after delivery tracking started (${structured.delivery.trackedSince}); Gupshup reported on those sent before to no one, so the rates read low.`
+            : ""
+        }`
       : "Delivery is not tracked for this app: run configure_webhook to see delivered, read and failed counts (it also lets a 1003 wallet-balance-low failure reported after a send pause the campaign).",
     ...delivery.failed.map((f) => `- failed ${f.code ?? "?"} ${f.reason ?? ""} (${f.count})${failureAdvice(f.code) ? `: ${failureAdvice(f.code)}` : ""}`),
     abSentence(structured.abTest),

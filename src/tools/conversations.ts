@@ -3,6 +3,7 @@ import { type ConversationEntry, type ConversationSummary, SERVICE_WINDOW_MS } f
 import { CUSTOMER_TEXT_NOTE, quoted } from "../utils/customer-text";
 import { appTemplates, cachedTemplates } from "./app-templates";
 import type { ToolContext } from "./context";
+import { coverageOutput, inboxCoverage } from "./coverage";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError, unwrap } from "./errors";
 import { NO_WEBHOOK } from "./inbox";
@@ -122,7 +123,12 @@ export const conversationTools: ToolDefinition[] = [
         timeZone: timeZoneInput,
         limit: z.number().int().min(1).max(200).optional().describe("At most this many (default 20)."),
       }),
-      output: z.object({ appId: z.string(), total: z.number().describe("Conversations that match (all, not only those listed)."), conversations: z.array(conversationOutput) }),
+      output: z.object({
+        appId: z.string(),
+        total: z.number().describe("Conversations that match (all, not only those listed)."),
+        conversations: z.array(conversationOutput),
+        covers: coverageOutput,
+      }),
       scope: "read",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -148,14 +154,16 @@ export const conversationTools: ToolDefinition[] = [
         args.state && `marked ${args.state}`,
         since !== undefined && `active since ${describeTime(since, args.timeZone)}`,
       ].filter(Boolean);
-      const covers = `${words.length ? ` ${words.join(", ")}` : ""}`;
+      const matching = `${words.length ? ` ${words.join(", ")}` : ""}`;
+      const covers = inboxCoverage({ trackingSince: reply.webhookConfiguredAt, retention: ctx.env.INBOX_RETENTION_DAYS, since, until: now, timeZone: args.timeZone });
       const tracked = `The inbox holds what arrived since delivery tracking started (${describeTime(reply.webhookConfiguredAt, args.timeZone)}).`;
+      const known = covers.complete ? tracked : covers.note;
       return {
-        structured: { appId, total, conversations: conversations.map((c) => conversationOf(c, now)) },
+        structured: { appId, total, conversations: conversations.map((c) => conversationOf(c, now)), covers },
         summary:
           total === 0
-            ? `No conversations${covers}. ${tracked}`
-            : `${conversations.length} of ${total} conversation(s)${covers}, latest activity first, one per line (${CUSTOMER_TEXT_NOTE}):\n${conversations.map((c) => conversationLine(c, now, args.timeZone)).join("\n")}${conversations.length < total ? `\n${total - conversations.length} more: raise limit or narrow the filter.` : ""}\nget_conversation shows a thread.`,
+            ? `No conversations${matching}. ${known}`
+            : `${conversations.length} of ${total} conversation(s)${matching}, latest activity first, one per line (${CUSTOMER_TEXT_NOTE}):\n${conversations.map((c) => conversationLine(c, now, args.timeZone)).join("\n")}${conversations.length < total ? `\n${total - conversations.length} more: raise limit or narrow the filter.` : ""}\n${known} get_conversation shows a thread.`,
       };
     },
   ),
@@ -189,6 +197,7 @@ export const conversationTools: ToolDefinition[] = [
             campaign: z.string().nullable(),
           }),
         ),
+        covers: coverageOutput,
       }),
       scope: "read",
       view: "conversation",
@@ -208,6 +217,13 @@ export const conversationTools: ToolDefinition[] = [
       const summary = reply.data.summary && named(reply.data.summary, name);
       const messages = reply.data.messages.map((m) => (m.type === "template" ? { ...m, text: name(m.text) } : m));
       const byId = new Map(messages.map((m) => [m.messageId, m]));
+      const covers = inboxCoverage({
+        trackingSince: reply.webhookConfiguredAt,
+        retention: ctx.env.INBOX_RETENTION_DAYS,
+        until: now,
+        timeZone: args.timeZone,
+        cutAt: messages.length === limit ? limit : undefined,
+      });
       const structured = {
         appId,
         number,
@@ -223,6 +239,7 @@ export const conversationTools: ToolDefinition[] = [
           status: m.status,
           campaign: m.campaign,
         })),
+        covers,
       };
       if (!summary || messages.length === 0) {
         return {
@@ -231,7 +248,7 @@ export const conversationTools: ToolDefinition[] = [
         };
       }
       const window = windowOf(summary.lastCustomerAt, now);
-      const head = `Conversation with +${number}${summary.name ? ` (name ${quoted(summary.name)})` : ""}: ${messages.length} message(s)${messages.length === limit ? `, the newest ${limit}` : ""}, oldest first (${CUSTOMER_TEXT_NOTE}).`;
+      const head = `Conversation with +${number}${summary.name ? ` (name ${quoted(summary.name)})` : ""}: ${messages.length} message(s)${messages.length === limit ? `, the newest ${limit} (raise limit for older ones)` : ""}, oldest first (${CUSTOMER_TEXT_NOTE}). The inbox holds what arrived since delivery tracking started (${describeTime(reply.webhookConfiguredAt, args.timeZone)}).`;
       const state = `Window ${window.open ? `open until ${describeTime(Date.parse(window.closesAt!), args.timeZone)}: free-form replies reach them` : "closed: only an APPROVED template reaches them"}. Hand-off: ${summary.handOff.state}${summary.handOff.handledBy ? ` by ${quoted(summary.handOff.handledBy)}` : ""}${summary.handOff.note ? `, note ${quoted(summary.handOff.note)}` : ""}. ${summary.unread} unread.`;
       return { structured, summary: `${head}\n${messages.map((m) => messageLine(m, byId, args.timeZone)).join("\n")}\n${state}` };
     },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { retentionDays } from "../gateway/limits";
 import { CUSTOMER_TEXT_NOTE, quoted } from "../utils/customer-text";
+import { type Coverage, coverageOutput, inboxCoverage } from "./coverage";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
 import { failureAdvice } from "./failure-advice";
@@ -24,7 +25,7 @@ const rangeInput = {
 function range(args: { since?: number | string; until?: number | string; timeZone?: string; limit?: number }) {
   const { from: since, to: until } = timeRange(args.since, args.until, args.timeZone, DAY)!;
   if (since > until) throw new ToolError(`\`since\` (${describeTime(since, args.timeZone)}) must be before \`until\` (${describeTime(until, args.timeZone)}).`);
-  return { since, until, limit: args.limit ?? 50, between: `between ${describeTime(since, args.timeZone)} and ${describeTime(until, args.timeZone)}` };
+  return { since, until, limit: args.limit ?? 50 };
 }
 
 export const NO_WEBHOOK =
@@ -44,26 +45,28 @@ export const inboxTools: ToolDefinition[] = [
         numbers: z.array(z.string()).describe("Distinct recipients that had a failure."),
         failures: z.array(z.object({ number: z.string().nullable(), messageId: z.string(), code: z.string().nullable(), reason: z.string().nullable(), at: z.string() })),
         advice: z.array(z.object({ code: z.string(), count: z.number(), whatToDo: z.string() })).describe("One entry per failure code that has a clear next step."),
+        covers: coverageOutput,
       }),
       scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const { since, until, limit, between } = range(args);
+      const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "failed", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
+      const covers = coverageOf(ctx.env, reply.webhookConfiguredAt, args, since, until, reply.data.length === limit ? limit : undefined);
       const failures = reply.data.map((f) => ({ number: f.recipient, messageId: f.messageId, code: f.code, reason: f.reason, at: iso(f.at) }));
       const numbers = [...new Set(failures.map((f) => f.number).filter((n): n is string => n !== null))];
       const advice = adviceFor(failures.map((f) => f.code));
       const lines = reply.data.map((f) => `- ${f.recipient ?? "(unknown)"}: ${f.code ?? "?"} ${f.reason ?? ""} (${describeTime(f.at, args.timeZone)}, ${f.messageId})`);
       const todo = advice.map((a) => `- ${a.code} (${a.count}×): ${a.whatToDo}`);
       return {
-        structured: { appId, since: iso(since), until: iso(until), numbers, failures, advice },
+        structured: { appId, since: iso(since), until: iso(until), numbers, failures, advice, covers },
         summary:
           failures.length === 0
-            ? `No failed messages ${between}.`
-            : `${failures.length} failure(s) ${between}, ${numbers.length} number(s):\n${lines.join("\n")}${todo.length ? `\nWhat to do:\n${todo.join("\n")}` : ""}`,
+            ? nothing("failed messages", covers, args.timeZone)
+            : `${failures.length} failure(s) ${between(covers, args.timeZone)}, ${numbers.length} number(s):\n${lines.join("\n")}${todo.length ? `\nWhat to do:\n${todo.join("\n")}` : ""}${unlessComplete(covers, "\n")}`,
       };
     },
   ),
@@ -142,15 +145,17 @@ export const inboxTools: ToolDefinition[] = [
             windowOpen: z.boolean(),
           }),
         ),
+        covers: coverageOutput,
       }),
       scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
       const appId = ctx.appId(args.appId);
-      const { since, until, limit, between } = range(args);
+      const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
+      const covers = coverageOf(ctx.env, reply.webhookConfiguredAt, args, since, until, reply.data.length === limit ? limit : undefined);
       const messages = reply.data.map((m) => ({ from: m.sender, name: m.name, at: iso(m.at), type: m.type, text: m.text, replyId: m.replyId, messageId: m.messageId, windowOpen: m.windowOpen }));
       // One line per message whatever the customer typed: their words and name are quoted and escaped.
       const lines = reply.data.map(
@@ -158,12 +163,29 @@ export const inboxTools: ToolDefinition[] = [
           `- ${describeTime(m.at, args.timeZone)} from ${m.sender}${m.name ? ` (name ${quoted(m.name)})` : ""} [${m.type}]: ${m.text === null ? "(no text)" : quoted(m.text)}${m.replyId ? ` (option id ${quoted(m.replyId)})` : ""}${m.windowOpen ? " — window open" : ""}`,
       );
       return {
-        structured: { appId, messages },
-        summary: messages.length === 0 ? `No inbound messages ${between}.` : `${messages.length} message(s), one per line (${CUSTOMER_TEXT_NOTE}):\n${lines.join("\n")}`,
+        structured: { appId, messages, covers },
+        summary:
+          messages.length === 0
+            ? nothing("inbound messages", covers, args.timeZone)
+            : `${messages.length} message(s) ${between(covers, args.timeZone)}, one per line (${CUSTOMER_TEXT_NOTE}):\n${lines.join("\n")}${unlessComplete(covers, "\n")}`,
       };
     },
   ),
 ];
+
+/** The part of the asked window the inbox knows (see inboxCoverage). */
+function coverageOf(env: { INBOX_RETENTION_DAYS?: string }, trackingSince: number, args: { timeZone?: string }, since: number, until: number, cutAt: number | undefined) {
+  return inboxCoverage({ trackingSince, retention: env.INBOX_RETENTION_DAYS, since, until, timeZone: args.timeZone, cutAt });
+}
+
+/** "between <from> and <until>" of what an answer covers, in the person's zone. */
+const between = (covers: { from: string; until: string }, timeZone?: string) => `between ${describeTime(Date.parse(covers.from), timeZone)} and ${describeTime(Date.parse(covers.until), timeZone)}`;
+
+/** An empty answer in words: nothing in the window covered, or nothing known for it at all. */
+const nothing = (what: string, covers: Coverage, timeZone?: string) => (covers.from === covers.until ? covers.note : `No ${what} ${between(covers, timeZone)}.${unlessComplete(covers, " ")}`);
+
+/** The coverage note when the answer covers less than was asked (the window alone says the rest). */
+const unlessComplete = (covers: { complete: boolean; note: string }, before: string) => (covers.complete ? "" : `${before}${covers.note}`);
 
 /** Advice per failure code, most frequent first. */
 function adviceFor(codes: (string | null)[]): { code: string; count: number; whatToDo: string }[] {

@@ -66,7 +66,11 @@ export function receiptOf(send: SendReceipt | undefined): { idempotencyKey: stri
     ? ` This repeats an identical send made ${ago}s ago (same idempotencyKey, or same content within 60 s): nothing was sent again. To send it again on purpose, pass a new idempotencyKey.`
     : "";
   const untracked =
-    send.tracked === false ? " Delivery tracking is off for this app, so whether this message arrives will not be known here: run configure_webhook (it covers messages sent after it)." : "";
+    send.trackedSince === null
+      ? " Delivery tracking is off for this app, so whether this message arrives will not be known here: run configure_webhook (it covers messages sent after it)."
+      : send.replayed && send.trackedSince !== undefined && send.firstSentAt < send.trackedSince
+        ? " That send was made before delivery tracking started, so whether it arrives will not be known here; to send one that is tracked, pass a new idempotencyKey."
+        : "";
   const optOut = send.optOutIgnored ? " The recipient had opted out; it was sent anyway because ignoreOptOut was set." : "";
   return { idempotencyKey: send.idempotencyKey, replayed: send.replayed, note: replay + optOut + untracked };
 }
