@@ -31,7 +31,7 @@ export const SERVER_NAME = name;
 export const SERVER_VERSION = version;
 
 const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
-Workflow: list_devices_status shows every number (app) with its health, quality, tier and balance; list_apps only ids and names (appId is optional when a default app is set). Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (its id, and params in the order list_templates shows; LOCATION templates need message.location).
+Workflow: list_devices_status shows every number (app) with its health, quality, tier and balance; list_apps only ids and names. appId takes an app's name, number or id; omit it when the account has one app or a default is set. Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (its id, and params in the order list_templates shows; LOCATION templates need message.location).
 Times: ISO dates or date-times, or Unix seconds; pass timeZone (e.g. Asia/Kolkata) when "today" or a date means the person's day.
 Free-form messages (send_text_message, send_media_message, send_location_message, send_interactive_message) only reach users who wrote in the last 24 hours; otherwise send a template. Answering customers: list_conversations (awaitingReply) → get_conversation → a reply with replyTo → set_conversation_state.
 Delivery tracking: run configure_webhook once per app; then get_message_status, get_failed_numbers and list_inbound_messages answer from the inbox.

@@ -74,11 +74,42 @@ describe("operator mode", () => {
     expect(result.structuredContent!.appId).toBe(SEED_APP_IDS.clinic);
   });
 
-  it("says how to pick an app when there is no appId and no default", async () => {
+  it("without appId or a default: the account's only app is used, and with several the error lists them", async () => {
     const client = await connect();
     const result = await callTool(client, "list_templates");
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/No appId given.*list_apps.*GUPSHUP_DEFAULT_APP_ID/);
+    expect(textOf(result)).toBe(
+      `This account has 2 apps and none is the default, so say which one: pass appId as its name, number or id. The apps are: DemoStore (+919000000001, id ${SEED_APP_IDS.store}); DemoClinic (+919000000002, id ${SEED_APP_IDS.clinic}).`,
+    );
+    expect((await upstreamRequests()).map((r) => r.path)).toEqual(["/partner/account/api/partnerApps"]);
+
+    const alone = await connect({ env: passThroughEnv, headers: { Authorization: `Bearer ${SANDBOX_OTHER_PARTNER_TOKEN}` } });
+    const only = await callTool(alone, "list_templates");
+    expect(only.isError, textOf(only)).toBeFalsy();
+    expect(only.structuredContent!.appId).toBe(SEED_APP_IDS.other);
+    // Finding the only app does not cost each call a read of the app list (it is kept an hour).
+    const lists = async () => (await upstreamRequests(/partnerApps$/)).filter((r) => r.headers.authorization === SANDBOX_OTHER_PARTNER_TOKEN).length;
+    const before = await lists();
+    await callTool(alone, "list_templates");
+    expect(await lists()).toBe(before);
+  });
+
+  it("takes an app's name or phone number wherever an appId is asked, and says which apps there are when none matches", async () => {
+    const client = await connect();
+    for (const name of ["DemoClinic", " democlinic ", "+91 90000 00002", "919000000002"]) {
+      const result = await callTool(client, "list_templates", { appId: name });
+      expect(result.structuredContent?.appId, `${name}: ${textOf(result)}`).toBe(SEED_APP_IDS.clinic);
+    }
+    const wrong = await callTool(client, "list_templates", { appId: "Demo Shop" });
+    expect(textOf(wrong)).toBe(
+      `No app named or numbered 'Demo Shop'. The apps are: DemoStore (+919000000001, id ${SEED_APP_IDS.store}); DemoClinic (+919000000002, id ${SEED_APP_IDS.clinic}). Pass one of their names, numbers or ids as appId.`,
+    );
+    // Another partner's app by name is not found: names resolve among this account's apps only.
+    expect(textOf(await callTool(client, "list_templates", { appId: "OtherPartnerApp" }))).toMatch(/^No app named or numbered 'OtherPartnerApp'/);
+    // The account's app list is kept an hour: naming an app again asks Gupshup nothing more.
+    const lists = (await upstreamRequests(/partnerApps$/)).length;
+    await callTool(client, "list_templates", { appId: "DemoClinic" });
+    expect(await upstreamRequests(/partnerApps$/)).toHaveLength(lists);
   });
 });
 

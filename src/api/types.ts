@@ -34,6 +34,8 @@ export interface UpstreamRequest {
   file?: { bytes: ArrayBuffer; filename: string; contentType: string; fields: Record<string, string> };
   /** Bypass a cached answer (list_templates refresh). */
   fresh?: boolean;
+  /** Partner lists: an answer cached within the endpoint's TTL will do (naming an app by its name). */
+  recent?: boolean;
   /** Answer only from the cache, never upstream: `data` is null when nothing fresh is cached. */
   cacheOnly?: boolean;
   /** Sends only: the caller's idempotency key (24 h). Without one, identical content within 60 s is a retry. */

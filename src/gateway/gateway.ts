@@ -27,6 +27,9 @@ import { SendLedger } from "./send-ledger";
 import { SendOnce } from "./send-once";
 import { GatewayStore } from "./store";
 
+/** The answer cache's key for what an account object keeps of the partner's own lists (not one app's). */
+const ACCOUNT_ANSWERS = "";
+
 /**
  * One per Gupshup app (and one for the account): every upstream call for that app passes
  * through here, so its token, rate limits, cached answers, sends and inbox are in one place.
@@ -220,7 +223,7 @@ export class GupshupGateway extends DurableObject<Env> {
       const fetched = await this.access.appToken(req.appId!, caller, deadline, { force: true });
       return fetched.ok ? { ok: true, status: 200, data: fetched.data } : fetched;
     }
-    if (endpoint.scope === "partner") return this.access.partnerCall(caller, deadline, (token) => this.send(req, token, caller, deadline));
+    if (endpoint.scope === "partner") return this.partnerCall(req, caller, deadline);
     if (endpoint.scope === "none") return this.send(req, undefined, caller, deadline);
     if ("send" in endpoint && endpoint.send) return this.sendOnce(req, caller, deadline);
     return this.appCall(req, caller, deadline);
@@ -249,6 +252,21 @@ export class GupshupGateway extends DurableObject<Env> {
     if (!access.ok) return access;
     const changed = change.action === "list" ? 0 : this.optOuts.set(change.numbers, change.action === "add", Date.now());
     return { ok: true, changed, ...this.optOuts.list(OPT_OUTS_LISTED) };
+  }
+
+  /**
+   * A partner-scope call. The partner's app list is kept (in the account's object) for a call that
+   * says a recent one will do; every fresh read replaces it.
+   */
+  private async partnerCall(req: UpstreamRequest, caller: Caller, deadline: number): Promise<UpstreamResult> {
+    const cached = "cache" in ENDPOINTS[req.endpoint];
+    if (cached && req.recent) {
+      const hit = await this.answers.get(req.endpoint, ACCOUNT_ANSWERS);
+      if (hit) return { ok: true, status: 200, data: hit.data, cachedAt: hit.fetchedAt };
+    }
+    const res = await this.access.partnerCall(caller, deadline, (token) => this.send(req, token, caller, deadline));
+    if (res.ok && cached) await this.answers.put(req.endpoint, ACCOUNT_ANSWERS, res.data, Date.now());
+    return res;
   }
 
   /** An app-scope call: the app token, the cache, one renewal if Gupshup refuses the token. */

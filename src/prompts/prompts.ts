@@ -35,7 +35,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
     return [...new Set(templates.filter((t) => t.status === "APPROVED").map((t) => t.elementName))].filter((n) => n.startsWith(value)).slice(0, 100);
   };
   // Completable inside optional: the server looks for the completer under the optional wrapper.
-  const app = completable(z.string().describe("The app (WhatsApp number): its id from list_apps; empty for the default app."), appIds).optional();
+  const app = completable(z.string().describe("The app: its name, number or id; empty for the default or only app."), appIds).optional();
   const which = (args: Record<string, string | undefined>) => (args.appId ? `app ${args.appId}` : "my default app (or ask me which, from list_apps)");
 
   const prompts: PromptSpec[] = [

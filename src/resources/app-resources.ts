@@ -75,7 +75,7 @@ export function registerAppResources(server: McpServer, ctx: ToolContext): void 
     { title: "A conversation", description: `The newest ${CONVERSATION_LENGTH} messages between the app and one number, from the delivery inbox.`, mimeType: JSON_TYPE },
     async (uri, variables) => {
       requireRead(ctx);
-      const appId = ctx.appId(one(variables.appId));
+      const appId = await ctx.appId(one(variables.appId));
       const phone = normalizePhone(decoded(one(variables.phone)));
       if (!phone) throw new ToolError(`${one(variables.phone)} is not a phone number: use the number with its country code, digits only (e.g. 919876543210).`);
       const reply = await ctx.readInbox(appId, { kind: "conversation", number: phone, limit: CONVERSATION_LENGTH });
@@ -95,12 +95,12 @@ async function knownApps(ctx: ToolContext): Promise<{ appId: string; name: strin
 
 async function templatesOf(ctx: ToolContext, appIdArg: string): Promise<TemplateShape[]> {
   requireRead(ctx);
-  return appTemplates(ctx, ctx.appId(appIdArg));
+  return appTemplates(ctx, await ctx.appId(appIdArg));
 }
 
 async function recentNumbers(ctx: ToolContext, appId: string | undefined): Promise<string[]> {
   if (!appId || !mayRead(ctx)) return [];
-  return (await ctx.readInbox(ctx.appId(appId), { kind: "recentNumbers", limit: 20 })).data;
+  return (await ctx.readInbox(await ctx.appId(appId), { kind: "recentNumbers", limit: 20 })).data;
 }
 
 /** Resources (and their completions) are read access: a connection approved without `read` gets none. */

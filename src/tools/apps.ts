@@ -14,9 +14,9 @@ export const appSummary = z.object({
 });
 export type AppSummary = z.infer<typeof appSummary>;
 
-/** The partner account's apps this session may use (one account-scope call). */
-export async function listAccountApps(ctx: ToolContext): Promise<AppSummary[]> {
-  const data = unwrap(await ctx.callAccount({ endpoint: "listApps" }), { session: ctx.session });
+/** The partner account's apps this session may use (one account-scope call; `recent`: a list up to an hour old will do). */
+export async function listAccountApps(ctx: ToolContext, options: { recent?: boolean } = {}): Promise<AppSummary[]> {
+  const data = unwrap(await ctx.callAccount({ endpoint: "listApps", ...(options.recent ? { recent: true } : {}) }), { session: ctx.session });
   const apps = parseAnswer(partnerAppsResponse, data, "list_apps").partnerAppsList.filter((app) => ctx.allowsApp(app.id));
   return apps.map((app) => ({
     appId: app.id,

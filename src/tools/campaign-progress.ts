@@ -86,7 +86,7 @@ export const campaignProgressTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const campaigns = (await ctx.campaign<CampaignReport[]>(appId, { kind: "list", limit: 50 })).map(describeCampaign);
       return {
         structured: { appId, campaigns: campaigns.map((c) => campaignStateShape.parse(c.structured)) },

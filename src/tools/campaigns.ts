@@ -105,7 +105,7 @@ export const campaignTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const message = args.message === undefined ? undefined : messageInput.safeParse(args.message);
       if (message && !message.success) throw new ToolError(`message: ${message.error.issues[0]?.message}`);
       const file = args.recipientsUrl === undefined ? undefined : publicUrl(args.recipientsUrl.trim(), ctx.ownHosts(), "recipientsUrl", upstreamOrigin(ctx));

@@ -72,7 +72,7 @@ export const compareTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const report = progressReporter(extra);
       const { start, end } = compareWindow(args)!;
       const compareWith = (other: string) =>

@@ -9,6 +9,8 @@ import type { ConversationSummary, HandOffChange } from "../inbox/conversations"
 import type { OptOut, OptOutChange } from "../inbox/opt-outs";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
+import { appNamed, isAppUuid, onlyApp } from "./app-choice";
+import { listAccountApps } from "./apps";
 import { ToolError, translateFailure } from "./errors";
 import { recipientNumber } from "./schemas";
 
@@ -21,14 +23,25 @@ export class ToolContext {
     readonly requestUrl: string,
   ) {}
 
-  /** The app a call is for: the argument, else the session's default, else a clear error. */
-  appId(argument: string | undefined): string {
-    const appId = argument ?? this.session.defaultAppId;
-    if (!appId) {
-      throw new ToolError("No appId given and no default app is configured. Pass appId (run list_apps to find it), or set GUPSHUP_DEFAULT_APP_ID / the X-Gupshup-App-Id header.");
-    }
+  /**
+   * The app a call is for: the argument (an id, or an app's name or number), else the session's
+   * default, else the account's only app; otherwise an error that lists the apps.
+   */
+  async appId(argument: string | undefined): Promise<string> {
+    const wanted = argument?.trim() || undefined;
+    const appId = wanted === undefined ? (this.session.defaultAppId ?? onlyApp(await listAccountApps(this, { recent: true }))) : isAppUuid(wanted) ? wanted : await this.appByName(wanted);
     this.requireApp(appId);
     return appId;
+  }
+
+  /** An app by name or number: from the account's app list of the last hour, read again if it lacks the app (one made since). */
+  private async appByName(wanted: string): Promise<string> {
+    const recent = await listAccountApps(this, { recent: true });
+    try {
+      return appNamed(wanted, recent);
+    } catch {
+      return appNamed(wanted, await listAccountApps(this));
+    }
   }
 
   /** Whether this session may touch the app (an OAuth grant may be limited to some apps). */

@@ -133,7 +133,7 @@ export const conversationTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const since = args.since === undefined ? undefined : timeRange(args.since, undefined, args.timeZone, 0)!.from;
       const limit = args.limit ?? 20;
       const filter = { unread: args.unread, awaitingReply: args.awaitingReply, windowOpen: args.windowOpen, state: args.state, since, limit };
@@ -204,7 +204,7 @@ export const conversationTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { number } = ctx.recipient(args.number);
       const limit = args.limit ?? 50;
       const reply = await ctx.readInbox(appId, { kind: "conversation", number, limit });
@@ -271,7 +271,7 @@ export const conversationTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { number } = ctx.recipient(args.number);
       const summary = await ctx.handOff(appId, { number, state: args.state, note: args.note ?? null, handledBy: args.handledBy ?? null });
       if (!summary) throw new ToolError(`No conversation with +${number} in app ${appId}'s inbox, so there is nothing to mark: list_conversations shows the numbers it has.`);
@@ -301,7 +301,7 @@ export const conversationTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const reply = await ctx.readInbox(appId, { kind: "inboundMessage", messageId: args.messageId });
       const message = reply.data;
       if (!message) {

@@ -79,7 +79,7 @@ export const deviceTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const app = (await listAccountApps(ctx)).find((a) => a.appId === appId);
       if (!app) throw new ToolError(`App ID '${appId}' is not one of this partner account's apps. Run list_devices_status to see them.`);
       const device = await deviceStatus(ctx, app);
@@ -129,7 +129,7 @@ export const deviceTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const date = dateIn(Date.now(), args.timeZone);
       const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
       refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });

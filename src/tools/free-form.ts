@@ -43,7 +43,7 @@ export interface FreeFormArgs {
  */
 export async function sendFreeForm(ctx: ToolContext, args: FreeFormArgs, message: Record<string, unknown>, what: string, shownAs?: string, extraNote = "") {
   const { appId: appIdArg, destination: destinationArg } = args;
-  const appId = ctx.appId(appIdArg);
+  const appId = await ctx.appId(appIdArg);
   const { number: destination, note: countryNote } = ctx.recipient(destinationArg);
   const before = (await ctx.readInbox(appId, { kind: "beforeReply", recipient: destination, ...(args.replyTo ? { replyTo: args.replyTo } : {}) })).data;
   const window = before.window;

@@ -104,7 +104,7 @@ export const healthTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const [healthResult, ratingsResult, walletResult] = await Promise.all([
         ctx.callApp(appId, { endpoint: "health" }),
         ctx.callApp(appId, { endpoint: "ratings" }),

@@ -51,7 +51,7 @@ export const inboxTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "failed", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);
@@ -95,7 +95,7 @@ export const inboxTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const reply = await ctx.readInbox(appId, { kind: "messageStatus", messageId: args.messageId });
       const found = reply.data;
       if (!found) {
@@ -151,7 +151,7 @@ export const inboxTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { since, until, limit } = range(args);
       const reply = await ctx.readInbox(appId, { kind: "inbound", since, until, limit });
       if (reply.webhookConfiguredAt === null) throw new ToolError(NO_WEBHOOK);

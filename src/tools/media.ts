@@ -25,7 +25,7 @@ export const mediaTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const source = mediaSource(args.file, args.fileType, ctx.ownHosts());
       // Nothing is downloaded for a caller who may not use the app.
       await ctx.proveAccess(appId);

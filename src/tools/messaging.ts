@@ -84,7 +84,7 @@ export const messagingTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { number: destination, note: countryNote } = ctx.recipient(args.destination);
       const [{ source, srcName }, { params, message, warnings, notes, templateName }] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),

@@ -32,7 +32,7 @@ export const optOutTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (ctx) => async (args, extra) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const numbers = [...new Set((args.destinations ?? []).map((d) => ctx.recipient(d).number))];
       if (args.action === "remove") {
         personApproves(

@@ -93,7 +93,7 @@ export const templateTools: ToolDefinition[] = [
       annotations: mutating,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const form: Record<string, string> = { elementName: args.elementName, languageCode: args.languageCode, vertical: args.vertical ?? verticalFrom(args.elementName), ...templateForm(args) };
       if (args.allowTemplateCategoryChange !== undefined) form.allowTemplateCategoryChange = String(args.allowTemplateCategoryChange);
       const data = unwrap(await ctx.callApp(appId, { endpoint: "createTemplate", form }), { session: ctx.session, appId, templateName: args.elementName });
@@ -140,7 +140,7 @@ export const templateTools: ToolDefinition[] = [
       annotations: { ...mutating, destructiveHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       unwrap(await ctx.callApp(appId, { endpoint: "editTemplate", params: { templateId: args.templateId }, form: templateForm(args) }), { session: ctx.session, appId });
       return {
         structured: { appId, templateId: args.templateId, status: "PENDING" as const },
@@ -178,7 +178,7 @@ export const templateTools: ToolDefinition[] = [
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const result = await ctx.callApp(appId, { endpoint: "listTemplates", fresh: args.refresh === true });
       const all = parseAnswer(templatesResponse, unwrap(result, { session: ctx.session, appId }), "list_templates").templates.map(toTemplate);
       const search = args.search
@@ -229,7 +229,7 @@ export const templateTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const params: Record<string, string> = { elementName: args.elementName };
       if (args.templateId) params.templateId = args.templateId;
       const endpoint = args.templateId ? "deleteTemplateById" : "deleteTemplate";

@@ -65,7 +65,7 @@ export const utilityTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const { from, to } = usageDays(args)!;
       const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from, to } }), { session: ctx.session, appId });
       const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
@@ -104,7 +104,7 @@ export const utilityTools: ToolDefinition[] = [
       title: "Get app token",
       description: "The app token (sk_…) the server uses, masked unless reveal is true — for debugging auth only; the server manages it itself.",
       input: z.object({
-        appId: appIdValue.describe("Gupshup app id to fetch the token for."),
+        appId: appIdValue.describe("The app (name, number or id)."),
         reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),
       }),
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
@@ -113,20 +113,21 @@ export const utilityTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {
+      const appId = await ctx.appId(args.appId);
       if (args.reveal) {
         personApproves(
           extra,
-          `Show app ${args.appId}'s access token in this conversation? It is a password for the app: whoever sees it can send messages and spend the app's balance.`,
+          `Show app ${appId}'s access token in this conversation? It is a password for the app: whoever sees it can send messages and spend the app's balance.`,
           "Not shown: the person did not approve revealing the token. Call again without reveal for the masked token.",
         );
       }
-      const data = unwrap(await ctx.callApp(args.appId, { endpoint: "appToken" }), { session: ctx.session, appId: args.appId });
+      const data = unwrap(await ctx.callApp(appId, { endpoint: "appToken" }), { session: ctx.session, appId });
       const record = parseAnswer(appTokenResponse, data, "get_app_token");
       const token = args.reveal ? record.token : maskToken(record.token);
       const expires = record.expiresOn ? new Date(record.expiresOn).toISOString() : "never";
       return {
-        structured: { appId: args.appId, token, masked: !args.reveal, expiresOn: record.expiresOn ?? null, active: record.active ?? null },
-        summary: `App token for ${args.appId}: ${token} (active: ${record.active ?? "unknown"}, expires: ${expires})`,
+        structured: { appId, token, masked: !args.reveal, expiresOn: record.expiresOn ?? null, active: record.active ?? null },
+        summary: `App token for ${appId}: ${token} (active: ${record.active ?? "unknown"}, expires: ${expires})`,
       };
     },
   ),

@@ -122,7 +122,7 @@ export const webhookTools: ToolDefinition[] = [
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (ctx) => async (args, extra) => {
-      const appId = ctx.appId(args.appId);
+      const appId = await ctx.appId(args.appId);
       const format = args.format ?? "gupshup";
       const base = new URL(args.webhookBaseUrl ?? ctx.origin());
       const allowed = ctx.callbackOrigins();
