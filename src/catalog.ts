@@ -1,5 +1,5 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
-import { ALL_TOOLS } from "./server";
+import { LISTED_TOOLS } from "./server";
 import { listedJsonSchema } from "./tools/listed-schema";
 import type { Scope } from "./tools/scopes";
 
@@ -15,9 +15,9 @@ export interface CatalogTool {
 
 let catalog: CatalogTool[] | undefined;
 
-/** Every tool's public contract — the same definitions the server registers — for /docs/mcp and the setup page. */
+/** Every listed tool's public contract — the same definitions the server registers — for /docs/mcp and the setup page. */
 export function toolCatalog(): CatalogTool[] {
-  catalog ??= ALL_TOOLS.map(({ name, spec }) => ({
+  catalog ??= LISTED_TOOLS.map(({ name, spec }) => ({
     name,
     title: spec.title,
     description: spec.description,

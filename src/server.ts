@@ -21,6 +21,7 @@ import { mediaTools } from "./tools/media";
 import { messagingTools } from "./tools/messaging";
 import { optOutTools } from "./tools/opt-outs";
 import type { Scope } from "./tools/scopes";
+import { sendMessageTools } from "./tools/send-message";
 import { templateTools } from "./tools/templates";
 import { utilityTools } from "./tools/utility";
 import { webhookTools } from "./tools/webhook";
@@ -33,7 +34,7 @@ export const SERVER_VERSION = version;
 const INSTRUCTIONS = `Gupshup WhatsApp Business tools.
 Workflow: list_devices_status shows every number (app) with its health, quality, tier and balance; list_apps only ids and names. appId takes an app's name, number or id; omit it when the account has one app or a default is set. Templates go create_template → PENDING → APPROVED by Meta; check with list_templates. Only an APPROVED template can be sent with send_template_message (its id, and params in the order list_templates shows; LOCATION templates need message.location).
 Times: ISO dates or date-times, or Unix seconds; pass timeZone (e.g. Asia/Kolkata) when "today" or a date means the person's day.
-Free-form messages (send_text_message, send_media_message, send_location_message, send_interactive_message) only reach users who wrote in the last 24 hours; otherwise send a template. Answering customers: list_conversations (awaitingReply) → get_conversation → a reply with replyTo → set_conversation_state.
+Free-form messages (send_message: text, media, location, buttons, list, link, location request) only reach users who wrote in the last 24 hours; otherwise send a template. Answering customers: list_conversations (awaitingReply) → get_conversation → a reply with replyTo → set_conversation_state.
 Delivery tracking: run configure_webhook once per app; then get_message_status, get_failed_numbers and list_inbound_messages answer from the inbox.
 Analytics: run enable_template_analytics once per app before get_template_analytics or compare_templates return data.
 Gupshup rate-limits each endpoint per app (e.g. templates ${limitInWords("templates")}, analytics ${limitInWords("analytics")}, compare ${limitInWords("compare")}). The server queues calls for up to ${MAX_WAIT_MS / 1000} s; a result saying "Rate limited … Retry in Ns" means wait that long before calling again — do not retry in a loop.
@@ -45,6 +46,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...templateTools,
   ...mediaTools,
   ...messagingTools,
+  ...sendMessageTools,
   ...freeFormTools,
   ...interactiveTools,
   ...campaignTools,
@@ -60,6 +62,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...utilityTools,
 ];
 const TOOLS_BY_NAME = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
+/** What tools/list shows: a tool merged into another answers a call by its name, but is not listed. */
+export const LISTED_TOOLS = ALL_TOOLS.filter((tool) => tool.spec.mergedInto === undefined);
 
 /**
  * A fresh MCP server for one request, with tools bound to that request's context. A
@@ -69,7 +73,7 @@ const TOOLS_BY_NAME = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
 export function buildServer(ctx: ToolContext, onlyTool?: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION, title: "Gupshup WhatsApp", icons: iconAt(ctx.origin(), "server") }, { instructions: INSTRUCTIONS });
   const only = onlyTool === undefined ? undefined : TOOLS_BY_NAME.get(onlyTool);
-  for (const tool of only ? [only] : ALL_TOOLS) {
+  for (const tool of only ? [only] : LISTED_TOOLS) {
     if (mayUse(ctx.session.scopes, tool)) registerTool(server, tool, ctx);
   }
   if (!only) {

@@ -117,7 +117,10 @@ describe("template analytics", () => {
     ["start after end", { start: now(), end: now() - 10 }, /end must be after start/],
     ["start older than 90 days", { start: now() - 91 * 86400, end: now() }, /within the last 90 days/],
     ["milliseconds", { start: Date.now() - 1000, end: Date.now() }, /start: \d+ looks like milliseconds: give Unix seconds \(divide by 1000\) or an ISO date/],
-    ["a date that does not exist", { start: "2026-02-30" }, /start: must be an ISO date \(2026-03-01\), an ISO date-time .* or Unix seconds/],
+    // Plain advice, not zod's words (issue 25): what is wrong with the date.
+    ["a date that does not exist", { start: "2026-02-30" }, /^get_template_analytics was not run: start: 2026-02-30: February 2026 has 28 days\. Correct it and call again\.$/],
+    ["a month that does not exist", { start: "2026-13-45" }, /^get_template_analytics was not run: start: 2026-13-45: there is no month 13 \(months are 01 to 12\)\. Correct it and call again\.$/],
+    ["text that is no date", { start: "next tuesday" }, /start: must be an ISO date \(2026-03-01\), an ISO date-time .* or Unix seconds/],
     ["an unknown time zone", { timeZone: "India/Mumbai" }, /timeZone must be an IANA time zone such as Asia\/Kolkata/],
     ["an unknown time zone with dates", { start: "2026-11-01", end: "2026-11-02", timeZone: "India/Mumbai" }, /timeZone must be an IANA time zone/],
     ["31 ids", { templateIds: ids(31) }, /at most 30/],

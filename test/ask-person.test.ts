@@ -64,7 +64,7 @@ describe("the person, not the model, approves what cannot be taken back (MCP eli
     const no = await personAsked({ action: "decline" });
     const refused = await no.call("resume_campaign", { campaignId });
     expect(no.asked).toEqual([
-      expect.stringMatching(/^Resume campaign "Diwali" on app .*\? It sends template order_update to the \d+ people not reached yet \(it was paused: Paused with pause_campaign\.\)/),
+      expect.stringMatching(/^Resume campaign "Diwali" on app .*\? It sends template order_update to the \d+ people not reached yet \(it was paused: Paused with control_campaign\.\)/),
     ]);
     expect(text(refused)).toMatch(/^Not resumed: the person did not approve/);
     await new Promise((r) => setTimeout(r, 600)); // the sends in flight finish

@@ -176,7 +176,7 @@ describe("campaigns within the number's messaging tier", () => {
     const { client, campaignId, report } = await ratingChangesMidway("TIER_250", "GREEN");
     expect(report.structuredContent).toMatchObject({
       state: "paused",
-      reason: "Paused: the number's messaging tier fell from TIER_1K to TIER_250 (250 new people a day). resume_campaign continues at the new pace.",
+      reason: "Paused: the number's messaging tier fell from TIER_1K to TIER_250 (250 new people a day). control_campaign with action resume continues at the new pace.",
     });
     const stored = await runInDurableObject(gateway(), (_, state) => state.storage.sql.exec<{ tier: string; daily_limit: number }>("SELECT tier, daily_limit FROM campaign").one());
     expect(stored).toEqual({ tier: "TIER_250", daily_limit: 250 });

@@ -278,7 +278,8 @@ describe("campaigns: stopping and going on", () => {
       state: "paused",
       reason: expect.stringMatching(/^Paused before the wallet runs dry: it has 0\.01 USD \(overdraft 0 USD\), and the next \d+ sends cost about 0\.0\d+ USD\./),
     });
-    expect(textOf(paused)).toContain("resume_campaign continues with the");
+    expect(textOf(paused)).toContain("Top up, then control_campaign with action resume.\n");
+    expect(textOf(paused)).toContain("control_campaign with action resume continues with the");
     // Nothing went to Gupshup to be refused.
     expect((await sends()).slice(sentBefore).filter((r) => r.status !== 200)).toEqual([]);
 
@@ -338,7 +339,7 @@ describe("campaigns: stopping and going on", () => {
     await callTool(client, "start_campaign", { campaignId, confirm: true });
     await waitUntilSent(5);
     const paused = await callTool(client, "pause_campaign", { campaignId });
-    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: "Paused with pause_campaign." });
+    expect(paused.structuredContent).toMatchObject({ state: "paused", reason: "Paused with control_campaign." });
     // A send already handed to Gupshup when the pause came still arrives; none starts after it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const sentWhenPaused = (await sends()).length;

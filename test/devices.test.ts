@@ -32,9 +32,30 @@ describe("device tools (a WhatsGate 'device' is a Gupshup app)", () => {
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(result.structuredContent!.devices).toEqual([
       expect.objectContaining({ appId: SEED_APP_IDS.store, balance: 42.5 }),
-      expect.objectContaining({ appId: SEED_APP_IDS.clinic, state: "connected", balance: null, problems: [expect.stringMatching(/^wallet: /)] }),
+      expect.objectContaining({
+        appId: SEED_APP_IDS.clinic,
+        state: "connected",
+        balance: null,
+        quality: null,
+        messagingTier: null,
+        // A quality or tier Gupshup did not give says so (the sandbox's clinic number has no ratings yet), as a failed part does.
+        problems: [
+          "quality: Gupshup's ratings answer has none for this number (Meta rates a number once it has messaged people)",
+          "messaging tier: Gupshup's ratings answer has none for this number",
+          expect.stringMatching(/^wallet: /),
+        ],
+      }),
     ]);
-    expect(textOf(result)).toMatch(new RegExp(`app ${SEED_APP_IDS.clinic}\\): CONNECTED.* \\(not available: wallet: `));
+    expect(textOf(result)).toMatch(new RegExp(`app ${SEED_APP_IDS.clinic}\\): CONNECTED.* \\(not available: quality: .*; messaging tier: .*; wallet: `));
+  });
+
+  it("list_devices_status for one number (by name) adds today's spend: balance and today in one call", async () => {
+    const client = await connect();
+    const result = await callTool(client, "list_devices_status", { appId: "DemoStore", timeZone: "Asia/Kolkata" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ count: 1, devices: [{ appId: SEED_APP_IDS.store, balance: 42.5 }], today: { messages: expect.any(Number), fees: expect.any(Number) } });
+    expect(textOf(result)).toMatch(/^DemoStore .*: CONNECTED.*, balance 42\.5 USD.*\. Today \(\d{4}-\d\d-\d\d\): \d+ messages, [\d.]+ USD spent\.$/);
+    expect((await upstreamRequests(/\/usage/)).map((r) => r.path)).toEqual([`/partner/app/${SEED_APP_IDS.store}/usage`]);
   });
 
   it("get_device_status shows an app that Gupshup says is not healthy", async () => {

@@ -43,9 +43,12 @@ describe("get_app_health", () => {
   it("an app Gupshup does not know is an error, not an unhealthy app (get_app_health and get_device_balance)", async () => {
     const client = await connect();
     for (const tool of ["get_app_health", "get_device_balance"]) {
-      const result = await callTool(client, tool, { appId: "no-such-app" });
+      // An id is used as given (a name would be looked up in the app list, as test/http.test.ts shows).
+      const result = await callTool(client, tool, { appId: "00000000-0000-4000-8000-000000000000" });
       expect(result.isError, tool).toBe(true);
-      expect(textOf(result)).toBe("App 'no-such-app' is not one of your partner account's apps: it does not exist, or another partner owns it. Run list_apps to see the apps you can use.");
+      expect(textOf(result)).toBe(
+        "App '00000000-0000-4000-8000-000000000000' is not one of your partner account's apps: it does not exist, or another partner owns it. Run list_apps to see the apps you can use.",
+      );
     }
     // Found out from the partner's app list: no token call for an app that is not theirs.
     expect(await upstreamRequests(/\/token\/?$/)).toEqual([]);

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../src/env";
 import { SANDBOX_DEMO_LOGIN, SANDBOX_DEMO_PARTNER_TOKEN } from "../src/sandbox/credentials";
 import { SEED_APP_IDS } from "../src/sandbox/seed";
-import { ALL_TOOLS } from "../src/server";
+import { LISTED_TOOLS } from "../src/server";
 import { callTool, callWorker, MCP_AUTH_TOKEN, operatorEnv, resetAll, sandbox, testEnv, textOf, upstreamRequests } from "./helpers";
 import { codeFrom, connectWithOAuth, MCP_URL, mcpPost, openSignInPage, registeredAuthorizeUrl, startAuthorization, submitSignIn } from "./oauth-client";
 
@@ -146,7 +146,7 @@ describe("operator deployment (Gupshup credentials on the worker)", () => {
     expect(oauth.stored?.scope?.split(" ").sort()).toEqual(["manage", "read", "send"]);
 
     const tools = (await client.listTools()).tools.map((t) => t.name);
-    expect(tools).toHaveLength(ALL_TOOLS.length);
+    expect(tools).toHaveLength(LISTED_TOOLS.length);
     const apps = await callTool(client, "list_apps");
     expect(textOf(apps)).toContain("DemoStore");
     const listed = await upstreamRequests(/partnerApps/);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { connect, operatorEnv } from "./helpers";
+import { SEED_APP_IDS } from "../src/sandbox/seed";
+import { ALL_TOOLS } from "../src/server";
+import { callTool, connect, operatorEnv, textOf } from "./helpers";
 
 const TOOLS = [
   "create_template",
@@ -15,12 +17,11 @@ const TOOLS = [
   "list_apps",
   "get_usage_summary",
   "get_app_token",
-  "send_text_message",
-  "send_media_message",
-  "send_location_message",
-  "get_device_status",
+  // WhatsGate's send_text_message, send_media_message and send_location_message, with issue 24's
+  // send_interactive_message, are one send_message (issue 25); get_device_status and
+  // get_device_balance are list_devices_status with appId. Each still answers a call by its name.
+  "send_message",
   "list_devices_status",
-  "get_device_balance",
   "get_failed_numbers",
   "get_message_status",
   "list_inbound_messages",
@@ -30,12 +31,9 @@ const TOOLS = [
   "start_campaign",
   "get_campaign",
   "list_campaigns",
-  "pause_campaign",
-  "resume_campaign",
-  "cancel_campaign",
+  "control_campaign",
   "manage_opt_outs",
   // Conversations (issue 24): the support desk over the inbox.
-  "send_interactive_message",
   "list_conversations",
   "get_conversation",
   "set_conversation_state",
@@ -84,27 +82,39 @@ describe("tools/list", () => {
     }
     const hints = (name: string) => tools.find((t) => t.name === name)!.annotations;
     // Deleting, overwriting and what spends money and cannot be taken back are destructive.
-    for (const name of [
-      "delete_template",
-      "edit_template",
-      "configure_webhook",
-      "send_template_message",
-      "send_text_message",
-      "send_media_message",
-      "send_location_message",
-      "send_interactive_message",
-      "start_campaign",
-      "resume_campaign",
-      "cancel_campaign",
-    ]) {
+    for (const name of ["delete_template", "edit_template", "configure_webhook", "send_template_message", "send_message", "start_campaign", "control_campaign"]) {
       expect(hints(name), name).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     }
-    for (const name of ["create_template", "upload_media", "preview_campaign", "pause_campaign", "get_app_token", "set_conversation_state", "mark_read"])
+    for (const name of ["create_template", "upload_media", "preview_campaign", "get_app_token", "set_conversation_state", "mark_read"])
       expect(hints(name), name).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     expect(hints("send_template_message")!.idempotentHint).toBe(false);
     expect(hints("list_templates")!.readOnlyHint).toBe(true);
     expect(hints("get_message_status")!.openWorldHint).toBe(false);
     expect(hints("get_app_token")).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+  });
+
+  it("a tool merged into another is not listed but still answers a call by its name, as before", async () => {
+    const client = await connect();
+    const listed = new Set((await client.listTools()).tools.map((t) => t.name));
+    const merged = ALL_TOOLS.filter((t) => t.spec.mergedInto !== undefined);
+    expect(merged.map((t) => `${t.name} → ${t.spec.mergedInto}`).sort()).toEqual([
+      "cancel_campaign → control_campaign",
+      "get_device_balance → list_devices_status",
+      "get_device_status → list_devices_status",
+      "pause_campaign → control_campaign",
+      "resume_campaign → control_campaign",
+      "send_interactive_message → send_message",
+      "send_location_message → send_message",
+      "send_media_message → send_message",
+      "send_text_message → send_message",
+    ]);
+    for (const tool of merged) {
+      expect(listed.has(tool.name), tool.name).toBe(false);
+      expect(listed.has(tool.spec.mergedInto!), tool.name).toBe(true);
+    }
+    const status = await callTool(client, "get_device_status", { appId: SEED_APP_IDS.store });
+    expect(status.isError, textOf(status)).toBeFalsy();
+    expect(status.structuredContent).toMatchObject({ appId: SEED_APP_IDS.store, state: "connected" });
   });
 
   it("matches the committed contract: any change to what clients see is a reviewed diff of test/contract/tools-list.json", async () => {

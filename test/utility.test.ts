@@ -49,7 +49,7 @@ describe("get_usage_summary", () => {
     const client = await connect();
     const result = await callTool(client, "get_usage_summary", { appId: SEED_APP_IDS.store, from: "2026-03-01", timeZone: "India/Mumbai" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/timeZone: timeZone must be an IANA time zone such as Asia\/Kolkata/);
+    expect(textOf(result)).toBe("get_usage_summary was not run: timeZone must be an IANA time zone such as Asia/Kolkata, America/Sao_Paulo or UTC. Correct it and call again.");
     expect(await upstreamRequests()).toHaveLength(0);
   });
 

@@ -40,13 +40,12 @@ describe("views (MCP Apps)", () => {
       ["start_campaign", "ui://gupshup-mcp/campaign.html"],
       ["get_campaign", "ui://gupshup-mcp/campaign.html"],
       ["get_app_health", "ui://gupshup-mcp/app-health.html"],
-      ["get_device_status", "ui://gupshup-mcp/app-health.html"],
       ["list_devices_status", "ui://gupshup-mcp/app-health.html"],
       ["get_conversation", "ui://gupshup-mcp/conversation.html"],
     ]) {
       expect(viewOf(tool!), tool).toEqual({ ui: { resourceUri: uri }, "ui/resourceUri": uri });
     }
-    expect(viewOf("send_text_message")).toEqual({});
+    expect(viewOf("send_message")).toEqual({});
     // A tool with a view still answers in text and structuredContent for hosts without views.
     const listed = await callTool(client, "list_templates", { appId, search: "order_update" });
     expect(textOf(listed)).toContain("order_update");

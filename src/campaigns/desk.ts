@@ -100,7 +100,7 @@ const LOAD_TTL_MS = 15 * 60_000;
 const NOT_TRACKED = "An A/B test picks the winner by how many read each template, which this server learns from Gupshup's delivery events: run configure_webhook first, then preview again.";
 
 /** Why a campaign paused when the connection that started it was ended. */
-export const CONNECTION_ENDED = "The connection that started it was ended (revoked), so it stopped sending. Whoever runs the app can check it and resume_campaign.";
+export const CONNECTION_ENDED = "The connection that started it was ended (revoked), so it stopped sending. Whoever runs the app can check it and resume it with control_campaign.";
 export type DeskAnswer<T> = { ok: true; reply: T } | { ok: false; refusal: string };
 
 interface DeskParts {
@@ -321,7 +321,7 @@ export class CampaignDesk {
     for (const d of mine()) if (mine().length + 1 > DRAFTS_PER_CALLER || appFull()) drop(d, "too many previews");
     if (appFull()) {
       return {
-        refusal: `App previews are full: ${kept.length} campaign previews not started (${kept.reduce((sum, d) => sum + d.rows, 0)} recipients) are waiting, made by others. Start or cancel one of them (cancel_campaign forgets a preview at once), or wait: a preview is forgotten 24 hours after it was made. An app keeps ${DRAFTS_PER_APP} previews and ${DRAFT_ROWS_PER_APP} recipients in them.`,
+        refusal: `App previews are full: ${kept.length} campaign previews not started (${kept.reduce((sum, d) => sum + d.rows, 0)} recipients) are waiting, made by others. Start or cancel one of them (control_campaign's cancel forgets a preview at once), or wait: a preview is forgotten 24 hours after it was made. An app keeps ${DRAFTS_PER_APP} previews and ${DRAFT_ROWS_PER_APP} recipients in them.`,
       };
     }
     return { replaced };
@@ -352,11 +352,11 @@ export class CampaignDesk {
         return "wake";
       case "pause":
         if (!is("running", "scheduled")) return { refusal: `Campaign ${campaign.id} is ${campaign.state}; only a running or scheduled campaign can be paused.` };
-        store.setState(campaign.id, "paused", "Paused with pause_campaign.", now);
+        store.setState(campaign.id, "paused", "Paused with control_campaign.", now);
         return undefined;
       case "cancel":
         if (is("completed", "cancelled")) return { refusal: `Campaign ${campaign.id} is already ${campaign.state}.` };
-        store.setState(campaign.id, "cancelled", "Cancelled with cancel_campaign: nobody else gets the message.", now);
+        store.setState(campaign.id, "cancelled", "Cancelled with control_campaign: nobody else gets the message.", now);
         return undefined;
     }
   }

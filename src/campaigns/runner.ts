@@ -16,9 +16,9 @@ export type SendOutcome =
   /** Not sent, and the campaign cannot go on until a person acts (wallet empty, token refused). */
   | { kind: "pause"; reason: string };
 
-/** Why a campaign stopped by itself; resume_campaign continues it. */
-export const WALLET_EMPTY = "The wallet balance ran out (Gupshup 1003 Wallet Balance Low): top up, then resume_campaign.";
-export const TOKEN_REFUSED = "Gupshup refused the app's access token: resume_campaign renews it and continues.";
+/** Why a campaign stopped by itself; control_campaign's resume continues it. */
+export const WALLET_EMPTY = "The wallet balance ran out (Gupshup 1003 Wallet Balance Low): top up, then control_campaign with action resume.";
+export const TOKEN_REFUSED = "Gupshup refused the app's access token: control_campaign with action resume renews it and continues.";
 
 /** How often the runner re-reads how many people the number reached in the last 24 hours. */
 const REACH_READ_EVERY_MS = 5_000;

@@ -33,7 +33,7 @@ export class TierWatch {
       return {
         kind: "pause",
         reason:
-          "Paused: the number's quality dropped to RED (many people blocked or reported its messages). Sending on can lower its tier or restrict it; resume_campaign once get_app_health shows YELLOW or GREEN.",
+          "Paused: the number's quality dropped to RED (many people blocked or reported its messages). Sending on can lower its tier or restrict it; control_campaign with action resume once get_app_health shows YELLOW or GREEN.",
       };
     }
     if (!rating.tier || rating.tier === campaign.tier) return undefined;
@@ -46,7 +46,7 @@ export class TierWatch {
     if (limit >= before) return { kind: "grow", tier: next };
     return {
       kind: "pause",
-      reason: `Paused: the number's messaging tier fell from ${campaign.tier ?? "unlimited"} to ${rating.tier} (${limit} new people a day). resume_campaign continues at the new pace.`,
+      reason: `Paused: the number's messaging tier fell from ${campaign.tier ?? "unlimited"} to ${rating.tier} (${limit} new people a day). control_campaign with action resume continues at the new pace.`,
       tier: next,
     };
   }

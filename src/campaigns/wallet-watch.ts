@@ -51,7 +51,7 @@ export class WalletWatch {
     const available = wallet.currentBalance + wallet.overDraftLimit;
     if (available >= needed) return undefined;
     const amount = (n: number) => `${Math.round(n * 100) / 100} ${wallet.currency}`;
-    return `Paused before the wallet runs dry: it has ${amount(wallet.currentBalance)} (overdraft ${amount(wallet.overDraftLimit)}), and the next ${upcoming} sends cost about ${amount(needed)}. Top up, then resume_campaign.`;
+    return `Paused before the wallet runs dry: it has ${amount(wallet.currentBalance)} (overdraft ${amount(wallet.overDraftLimit)}), and the next ${upcoming} sends cost about ${amount(needed)}. Top up, then control_campaign with action resume.`;
   }
 
   /** A campaign resumed: its next send reads the wallet again. */

@@ -27,6 +27,7 @@ function control(kind: "pause" | "resume" | "cancel", title: string, description
       scope: "send",
       // Resuming starts billable sends to WhatsApp again; cancelling cannot be undone.
       annotations: { readOnlyHint: false, destructiveHint: kind !== "pause", idempotentHint: false, openWorldHint: kind === "resume" },
+      mergedInto: "control_campaign",
     },
     (ctx) => async (args, extra) => {
       const { appId, id } = splitCampaignId(args.campaignId);
@@ -96,9 +97,28 @@ export const campaignProgressTools: ToolDefinition[] = [
       };
     },
   ),
-  control("pause", "Pause campaign", "Pauses a running campaign before its next send; resume_campaign continues."),
-  control("resume", "Resume campaign", "Continues a paused campaign (after a top-up, or one paused by hand)."),
-  control("cancel", "Cancel campaign", "Stops a campaign for good before its next send; the rest are not sent."),
 ];
+
+const controls = {
+  pause: control("pause", "Pause campaign", "Pauses a running campaign before its next send; resume_campaign continues."),
+  resume: control("resume", "Resume campaign", "Continues a paused campaign (after a top-up, or one paused by hand)."),
+  cancel: control("cancel", "Cancel campaign", "Stops a campaign for good before its next send; the rest are not sent."),
+};
+
+campaignProgressTools.push(
+  defineTool(
+    "control_campaign",
+    {
+      title: "Pause, resume or cancel a campaign",
+      description: "pause: stops before the next send; resume: continues a paused one (after a top-up); cancel: ends it for good, the rest are not sent.",
+      input: z.object({ campaignId: campaignIdInput, action: z.enum(["pause", "resume", "cancel"]).describe("What to do.") }),
+      output: campaignStateShape,
+      scope: "send",
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    (ctx) => (args, extra) => controls[args.action].bind(ctx)({ campaignId: args.campaignId }, extra) as never,
+  ),
+  ...Object.values(controls),
+);
 
 const totalOf = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);

@@ -102,7 +102,7 @@ export function describeCampaign(report: CampaignReport): { structured: Campaign
     abTest: abReport(report),
   };
   const lines = [
-    `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason}` : ""}.`,
+    `Campaign "${c.name}" (${structured.campaignId}), template ${c.templateName}: ${c.state.toUpperCase()}${c.reason ? ` — ${c.reason.replace(/\.$/, "")}` : ""}.`,
     `${counts.submitted} sent, ${counts.queued + counts.sending} ${c.state === "cancelled" ? "not sent (cancelled)" : "still to send"}, ${counts.failed} refused by Gupshup, ${counts.unknown} with unknown outcome (not sent again), ${counts.skipped} skipped (opted out since the preview).`,
     ...report.failures.map((f) => `- refused: ${f.reason} (${f.count})`),
     report.trackedSince !== null
@@ -151,11 +151,11 @@ function nextStep({ campaign: c, counts }: CampaignReport): string {
     case "draft":
       return draftExpired(c, Date.now()) ?? "Nothing sent yet. After the person agrees, start_campaign with confirm: true.";
     case "scheduled":
-      return `Starts by itself at ${c.startAt === null ? "its start time" : localTime(c.startAt, c.timeZone ?? "UTC")}; pause_campaign or cancel_campaign stop it before then.`;
+      return `Starts by itself at ${c.startAt === null ? "its start time" : localTime(c.startAt, c.timeZone ?? "UTC")}; control_campaign (pause or cancel) stops it before then.`;
     case "running":
-      return `${c.window ? `Sends only ${formatMinutes(c.window.from)}-${formatMinutes(c.window.to)} (${c.window.timeZone}) and waits outside those hours. ` : ""}get_campaign shows progress; pause_campaign or cancel_campaign stop it before the next send.`;
+      return `${c.window ? `Sends only ${formatMinutes(c.window.from)}-${formatMinutes(c.window.to)} (${c.window.timeZone}) and waits outside those hours. ` : ""}get_campaign shows progress; control_campaign (pause or cancel) stops it before the next send.`;
     case "paused":
-      return `resume_campaign continues with the ${counts.queued} not yet sent${c.reason === WALLET_EMPTY ? " (after a top-up; messages Gupshup accepted and then failed with 1003 are not sent again)" : ""}; cancel_campaign ends it.`;
+      return `control_campaign with action resume continues with the ${counts.queued} not yet sent${c.reason === WALLET_EMPTY ? " (after a top-up; messages Gupshup accepted and then failed with 1003 are not sent again)" : ""}; action cancel ends it.`;
     case "completed":
       return counts.unknown > 0 ? "Check the unknown ones with get_campaign status: unknown before sending them again." : "";
     case "cancelled":

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ToolError } from "./errors";
+import { shownAs } from "./listed-schema";
 import { type ButtonInput, buttonInput, buttonToWire, variablesIn } from "./template-rules";
 import type { TemplateShape } from "./template-shape";
 
@@ -45,6 +46,15 @@ export const cardsInput = z
   .min(MIN_CARDS, `a carousel has ${MIN_CARDS} to ${MAX_CARDS} cards`)
   .max(MAX_CARDS, `a carousel has ${MIN_CARDS} to ${MAX_CARDS} cards`)
   .describe(`CAROUSEL only: ${MIN_CARDS}–${MAX_CARDS} cards alike (header type, button types in order), each ≤2 buttons as in buttons.`);
+
+/** The cards as tools/list shows them: one line of shape instead of each field's schema. */
+shownAs(cardsInput, {
+  type: "array",
+  minItems: MIN_CARDS,
+  maxItems: MAX_CARDS,
+  items: { type: "object" },
+  description: `CAROUSEL only: ${MIN_CARDS}–${MAX_CARDS} cards alike (header type, button types in order), each {headerType: IMAGE|VIDEO, exampleMedia (upload_media) or mediaUrl, body ≤${MAX_CARD_BODY}, example (body filled in), buttons: ≤2, QUICK_REPLY, URL or PHONE_NUMBER as in buttons}.`,
+});
 
 /** The rules across cards (one issue per problem, on the field to fix). */
 export function checkCards(cards: CardInput[], issue: (path: string, message: string) => void): void {

@@ -7,6 +7,7 @@ import { type ViewName, viewMeta } from "../views";
 import { AskThePerson } from "./ask-person";
 import type { ToolContext } from "./context";
 import { ToolError } from "./errors";
+import { refusedInput } from "./input-errors";
 import { listedSchema } from "./listed-schema";
 import type { Scope } from "./scopes";
 
@@ -24,6 +25,11 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
    * taken back (sends, starting a campaign); open-world when it reaches Gupshup or WhatsApp.
    */
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
+  /**
+   * The listed tool that took this one's place (issue 25's merges): it stays callable by its name,
+   * exactly as before, but tools/list no longer shows it.
+   */
+  mergedInto?: string;
 }
 
 export interface ToolOutcome<O> {
@@ -47,7 +53,7 @@ export interface ToolDefinition {
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(name: string, spec: ToolSpec<I, O>, bind: (ctx: ToolContext) => Handler<I, O>): ToolDefinition {
-  const listed = { input: listedSchema(spec.input, "input"), output: listedSchema(spec.output, "output") };
+  const listed = { input: listedSchema(spec.input, "input", { validate: false }), output: listedSchema(spec.output, "output") };
   return { name, spec, listed, bind } as unknown as ToolDefinition;
 }
 
@@ -71,7 +77,11 @@ export function registerTool(server: McpServer, tool: ToolDefinition, ctx: ToolC
       icons: iconAt(ctx.origin(), toolGroup(name)),
       ...(spec.view ? { _meta: viewMeta(spec.view) } : {}),
     },
-    (async (args: Record<string, unknown>, extra: ServerContext) => {
+    (async (raw: Record<string, unknown>, extra: ServerContext) => {
+      // Validated here, not by the SDK, so a refusal reads as advice (see refusedInput); before any upstream call either way.
+      const parsed = spec.input.safeParse(raw ?? {});
+      if (!parsed.success) return { isError: true, content: [{ type: "text", text: refusedInput(name, parsed.error) }] };
+      const args = parsed.data as Record<string, unknown>;
       try {
         const outcome = await run(args, extra);
         return { content: [{ type: "text", text: outcome.summary }], structuredContent: outcome.structured as Record<string, unknown> };

@@ -58,13 +58,64 @@ async function deviceStatus(ctx: ToolContext, app: AppSummary): Promise<Device> 
     ratingsAgeSeconds: ratings.value?.ageSeconds ?? null,
     balance: wallet.value?.balance ?? null,
     currency: wallet.value?.currency ?? null,
-    problems: [health.error && `health: ${health.error}`, ratings.error && `ratings: ${ratings.error}`, wallet.error && `wallet: ${wallet.error}`].filter((p): p is string => Boolean(p)),
+    problems: [
+      health.error && `health: ${health.error}`,
+      ratings.error && `quality and tier: ${ratings.error}`,
+      ratings.value && ratings.value.qualityRating === null && "quality: Gupshup's ratings answer has none for this number (Meta rates a number once it has messaged people)",
+      ratings.value && ratings.value.messagingLimit === null && "messaging tier: Gupshup's ratings answer has none for this number",
+      wallet.error && `wallet: ${wallet.error}`,
+    ].filter((p): p is string => Boolean(p)),
   };
 }
 
 const describe = (d: Device) =>
   `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}, app ${d.appId}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}` +
   `${d.balance !== null ? `, balance ${d.balance} ${d.currency ?? ""}`.trimEnd() : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}${d.problems.length ? ` (not available: ${d.problems.join("; ")})` : ""}`;
+
+/** WhatsGate's get_device_balance: list_devices_status with appId says the same (and calls it). */
+const balanceTool: ToolDefinition = defineTool(
+  "get_device_balance",
+  {
+    title: "Device balance",
+    description: "One app's wallet balance, and today's message count and spend as Gupshup counts them for today's date in timeZone (default UTC).",
+    input: z.object({ appId: appIdInput, timeZone: timeZoneInput }),
+    output: z.object({
+      appId: z.string(),
+      balance: z.number().nullable(),
+      currency: z.string().nullable(),
+      today: z.object({ date: z.string(), messages: z.number(), fees: z.number() }).nullable(),
+      errors: z.object({ wallet: z.string().optional(), usage: z.string().optional() }),
+    }),
+    scope: "read",
+    annotations: readOnly,
+    mergedInto: "list_devices_status",
+  },
+  (ctx) => async (args) => {
+    const appId = await ctx.appId(args.appId);
+    const date = dateIn(Date.now(), args.timeZone);
+    const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
+    refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
+    const wallet = walletPart(ctx, appId, walletResult);
+    let today: { date: string; messages: number; fees: number } | null = null;
+    let usageError: string | undefined;
+    if (usageResult.ok) {
+      const rows = parseAnswer(usageResponse, usageResult.data, "get_device_balance").partnerAppUsageList;
+      today = { date, messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) };
+    } else usageError = translateFailure(usageResult.failure, { session: ctx.session, appId });
+    if (!wallet.value && !today) throw new ToolError(`Could not get the balance of ${appId}:\n- wallet: ${wallet.error}\n- usage: ${usageError}`);
+    const w = wallet.value;
+    return {
+      structured: {
+        appId,
+        balance: w?.balance ?? null,
+        currency: w?.currency ?? null,
+        today,
+        errors: { ...(wallet.error ? { wallet: wallet.error } : {}), ...(usageError ? { usage: usageError } : {}) },
+      },
+      summary: `${w ? `Balance ${w.balance} ${w.currency}` : `Balance unavailable (${wallet.error})`}; today ${today ? `${today.messages} messages, ${today.fees} spent` : `unavailable (${usageError})`}.`,
+    };
+  },
+);
 
 export const deviceTools: ToolDefinition[] = [
   defineTool(
@@ -77,6 +128,7 @@ export const deviceTools: ToolDefinition[] = [
       view: "appHealth",
       scope: "read",
       annotations: readOnly,
+      mergedInto: "list_devices_status",
     },
     (ctx) => async (args) => {
       const appId = await ctx.appId(args.appId);
@@ -92,14 +144,21 @@ export const deviceTools: ToolDefinition[] = [
     {
       title: "All devices' status",
       description: 'Start here for "my numbers, are they working, my balance": each WhatsApp number (app) with connection, quality, messaging tier and wallet balance.',
-      input: z.object({}),
-      output: z.object({ devices: z.array(deviceShape), count: z.number() }),
+      input: z.object({ appId: appIdInput.describe("Only this app (name, number or id), with today's spend."), timeZone: timeZoneInput }),
+      output: z.object({
+        devices: z.array(deviceShape),
+        count: z.number(),
+        today: z.object({ date: z.string(), messages: z.number(), fees: z.number() }).nullable().optional().describe("With appId: today's messages and spend, as get_device_balance gives them."),
+      }),
       view: "appHealth",
       scope: "read",
       annotations: readOnly,
     },
-    (ctx) => async (_args, extra) => {
-      const apps = await listAccountApps(ctx);
+    (ctx) => async (args, extra) => {
+      const all = await listAccountApps(ctx);
+      const only = args.appId === undefined ? undefined : await ctx.appId(args.appId);
+      const apps = only === undefined ? all : all.filter((a) => a.appId === only);
+      if (only !== undefined && apps.length === 0) throw new ToolError(`App ID '${only}' is not one of this partner account's apps. Run list_devices_status without appId to see them.`);
       const report = progressReporter(extra);
       let done = 0;
       // Each app is three gateway calls (health, ratings, wallet).
@@ -108,50 +167,16 @@ export const deviceTools: ToolDefinition[] = [
         await report(++done, apps.length, `${app.name ?? app.appId}: ${device.state}`);
         return device;
       });
-      return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
+      if (only === undefined) return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
+      // One number: also what get_device_balance says of today (its usage call), so "my balance and today's spend" is one call.
+      const balance = await balanceTool
+        .bind(ctx)({ appId: only, timeZone: args.timeZone }, extra)
+        .catch((error: unknown) => (error instanceof ToolError ? undefined : Promise.reject(error)));
+      const today = (balance?.structured as { today?: { date: string; messages: number; fees: number } | null } | undefined)?.today ?? null;
+      const spent = today ? ` Today (${today.date}): ${today.messages} messages, ${today.fees} ${devices[0]!.currency ?? ""} spent.`.replace(" .", ".") : "";
+      return { structured: { devices, count: 1, today }, summary: `${describe(devices[0]!).slice(2)}.${spent}` };
     },
   ),
 
-  defineTool(
-    "get_device_balance",
-    {
-      title: "Device balance",
-      description: "One app's wallet balance, and today's message count and spend as Gupshup counts them for today's date in timeZone (default UTC).",
-      input: z.object({ appId: appIdInput, timeZone: timeZoneInput }),
-      output: z.object({
-        appId: z.string(),
-        balance: z.number().nullable(),
-        currency: z.string().nullable(),
-        today: z.object({ date: z.string(), messages: z.number(), fees: z.number() }).nullable(),
-        errors: z.object({ wallet: z.string().optional(), usage: z.string().optional() }),
-      }),
-      scope: "read",
-      annotations: readOnly,
-    },
-    (ctx) => async (args) => {
-      const appId = await ctx.appId(args.appId);
-      const date = dateIn(Date.now(), args.timeZone);
-      const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
-      refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
-      const wallet = walletPart(ctx, appId, walletResult);
-      let today: { date: string; messages: number; fees: number } | null = null;
-      let usageError: string | undefined;
-      if (usageResult.ok) {
-        const rows = parseAnswer(usageResponse, usageResult.data, "get_device_balance").partnerAppUsageList;
-        today = { date, messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) };
-      } else usageError = translateFailure(usageResult.failure, { session: ctx.session, appId });
-      if (!wallet.value && !today) throw new ToolError(`Could not get the balance of ${appId}:\n- wallet: ${wallet.error}\n- usage: ${usageError}`);
-      const w = wallet.value;
-      return {
-        structured: {
-          appId,
-          balance: w?.balance ?? null,
-          currency: w?.currency ?? null,
-          today,
-          errors: { ...(wallet.error ? { wallet: wallet.error } : {}), ...(usageError ? { usage: usageError } : {}) },
-        },
-        summary: `${w ? `Balance ${w.balance} ${w.currency}` : `Balance unavailable (${wallet.error})`}; today ${today ? `${today.messages} messages, ${today.fees} spent` : `unavailable (${usageError})`}.`,
-      };
-    },
-  ),
+  balanceTool,
 ];

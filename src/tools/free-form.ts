@@ -99,6 +99,7 @@ export const freeFormTools: ToolDefinition[] = [
       output: sendOutput,
       scope: "send",
       annotations: sending,
+      mergedInto: "send_message",
     },
     (ctx) => (args) => sendFreeForm(ctx, args, { type: "text", text: { body: args.text, ...(args.previewUrl !== undefined ? { preview_url: args.previewUrl } : {}) } }, "text"),
   ),
@@ -132,6 +133,7 @@ export const freeFormTools: ToolDefinition[] = [
       output: sendOutput,
       scope: "send",
       annotations: sending,
+      mergedInto: "send_message",
     },
     (ctx) => (args) => {
       const media: Record<string, string> = args.url ? { link: args.url } : { id: args.mediaId! };
@@ -159,6 +161,7 @@ export const freeFormTools: ToolDefinition[] = [
       output: sendOutput,
       scope: "send",
       annotations: sending,
+      mergedInto: "send_message",
     },
     (ctx) => (args) =>
       sendFreeForm(

@@ -9,6 +9,36 @@ import { appIdInput, idempotencyKeyInput } from "./schemas";
 const text = (max: number, what: string) => z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters (WhatsApp's limit)`);
 const optionId = (max: number) => z.string().trim().min(1).max(max, `an option id must be at most ${max} characters`);
 
+/** Reply buttons and a list, as send_message takes them too. */
+export const buttonsInput = z
+  .array(z.object({ id: optionId(L.buttonId).optional().describe("Returned with the choice (default: title)."), title: text(L.buttonTitle, "a button title") }))
+  .min(1)
+  .max(L.buttons, `at most ${L.buttons} reply buttons (WhatsApp's limit); use kind list for more options`)
+  .optional();
+
+export const listInput = z
+  .object({
+    button: text(L.listButton, "list.button").describe("Opens the list, e.g. 'Choose'."),
+    sections: z
+      .array(
+        z.object({
+          title: text(L.sectionTitle, "a section title").optional().describe("Needed with several sections."),
+          rows: z
+            .array(
+              z.object({
+                id: optionId(L.rowId).optional().describe("Returned with the choice (default: title)."),
+                title: text(L.rowTitle, "a row title"),
+                description: text(L.rowDescription, "a row description").optional(),
+              }),
+            )
+            .min(1),
+        }),
+      )
+      .min(1)
+      .max(L.sections, `at most ${L.sections} sections`),
+  })
+  .optional();
+
 const input = z
   .object({
     appId: appIdInput,
@@ -17,35 +47,8 @@ const input = z
     body: text(L.body, "body").describe("The message text."),
     header: text(L.header, "header").optional().describe("Bold first line."),
     footer: text(L.footer, "footer").optional().describe("Small grey last line."),
-    buttons: z
-      .array(z.object({ id: optionId(L.buttonId).optional().describe("Returned with the choice (default: title)."), title: text(L.buttonTitle, "a button title") }))
-      .min(1)
-      .max(L.buttons, `at most ${L.buttons} reply buttons (WhatsApp's limit); use kind list for more options`)
-      .optional()
-      .describe("kind buttons."),
-    list: z
-      .object({
-        button: text(L.listButton, "list.button").describe("Opens the list, e.g. 'Choose'."),
-        sections: z
-          .array(
-            z.object({
-              title: text(L.sectionTitle, "a section title").optional().describe("Needed with several sections."),
-              rows: z
-                .array(
-                  z.object({
-                    id: optionId(L.rowId).optional().describe("Returned with the choice (default: title)."),
-                    title: text(L.rowTitle, "a row title"),
-                    description: text(L.rowDescription, "a row description").optional(),
-                  }),
-                )
-                .min(1),
-            }),
-          )
-          .min(1)
-          .max(L.sections, `at most ${L.sections} sections`),
-      })
-      .optional()
-      .describe(`kind list: ≤${L.rows} rows in all.`),
+    buttons: buttonsInput.describe("kind buttons."),
+    list: listInput.describe(`kind list: ≤${L.rows} rows in all.`),
     url: z
       .object({ displayText: text(L.urlDisplayText, "url.displayText"), link: z.url({ protocol: /^https$/, error: "url.link must be an https URL" }).max(2000) })
       .optional()
@@ -134,6 +137,7 @@ export const interactiveTools: ToolDefinition[] = [
       output: sendOutput,
       scope: "send",
       annotations: sending,
+      mergedInto: "send_message",
     },
     (ctx) => (args) => {
       const { interactive, shownAs, ignored } = interactiveOf(args);

@@ -3,6 +3,7 @@ import { parseAnswer, sendTemplateResponse } from "../api/responses";
 import { carouselMessageInput } from "./carousel";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
+import { shownAs } from "./listed-schema";
 import { appIdInput, idempotencyKeyInput, phoneInput, receiptOf, sendReceiptOutput, templateIdInput } from "./schemas";
 import { checkAgainstTemplate, requireTransactional, sender } from "./template-send";
 
@@ -41,6 +42,15 @@ export const messageInput = z
     },
   )
   .describe("IMAGE, VIDEO or DOCUMENT header: the media (https link or uploaded media id); LOCATION: the place; CAROUSEL: cards, one media each in order, with its params. Not for TEXT.");
+
+/** What tools/list shows of messageInput: its shapes in words. */
+shownAs(messageInput, {
+  type: "object",
+  description:
+    "Header media: {type: image|video|document, <type>: {link or id, filename}}; LOCATION: {type: location, location: {latitude, longitude, name, address}}; CAROUSEL: {type: carousel, cards: [{link or id, params}]}, one per card in order. Not for TEXT.",
+  properties: { type: { type: "string", enum: ["image", "video", "document", "location", "carousel", "text"] } },
+  required: ["type"],
+});
 
 /** What send_template_message returns. */
 export const sendResultShape = z.object({

@@ -4,9 +4,9 @@ import type { SendReceipt } from "../api/types";
 /** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
 
 /** An app by its id, name or phone number (ToolContext.appId finds which). */
-export const appIdValue = z.string().max(120, "appId must be an app's id, name or phone number; run list_apps to see them");
+export const appIdValue = z.string().max(200, "appId must be an app's id, name or phone number; run list_apps to see them");
 
-export const appIdInput = appIdValue.optional().describe("App name, number or id; omit for the default or only app.");
+export const appIdInput = appIdValue.optional().describe("App name, number or id.");
 
 export const templateIdInput = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "templateId must be a Gupshup template id (UUID from list_templates)");
 

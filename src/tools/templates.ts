@@ -6,6 +6,7 @@ import { type CardInput, cardsInput, cardsToWire, checkCards } from "./carousel"
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { rejectionAdvice } from "./failure-advice";
+import { shownAs } from "./listed-schema";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
 import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn, verticalFrom } from "./template-rules";
 import { templateShape, toTemplate } from "./template-shape";
@@ -118,7 +119,7 @@ export const templateTools: ToolDefinition[] = [
           content: contentInput.optional().describe("New body, ≤1024 characters."),
           header: headerInput.optional().describe("New header, at most one variable {{1}}."),
           footer: footerInput.optional().describe("New footer."),
-          buttons: buttonsInput.optional(),
+          buttons: shownAs(buttonsInput.optional(), { type: "array", items: { type: "object" }, description: "New buttons, each as in create_template." }),
           category: z.enum(CATEGORIES).optional().describe("New category."),
           templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
           example: exampleInput.optional().describe("The new body with every variable filled in; needed when it has variables."),

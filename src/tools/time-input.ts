@@ -12,19 +12,35 @@ export const DAY_SECONDS = 86_400;
 const MIN_SECONDS = 1_000_000_000;
 const MAX_SECONDS = 9_999_999_999;
 
-export const timeInput = z.union([z.number(), z.string().max(40)]).superRefine((value, rctx) => {
+export const timeInput = z.union([z.number(), z.string().max(200)]).superRefine((value, rctx) => {
   if (toEpochMs(value) !== undefined) return;
   const digits = typeof value === "number" ? value : /^\d+$/.test(value) ? Number(value) : undefined;
   const millis = digits !== undefined && digits > MAX_SECONDS;
-  rctx.addIssue({ code: "custom", message: millis ? `${value} looks like milliseconds: give Unix seconds (divide by 1000) or an ISO date` : TIME_HINT });
+  const impossible = typeof value === "string" ? impossibleDate(value) : undefined;
+  rctx.addIssue({ code: "custom", message: millis ? `${value} looks like milliseconds: give Unix seconds (divide by 1000) or an ISO date` : impossible ? `${value}: ${impossible}` : TIME_HINT });
 });
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** Why a date written the ISO way names no day or time ("there is no month 13"), or undefined. */
+function impossibleDate(value: string): string | undefined {
+  const match = ISO.exec(value.trim());
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+  if (month! < 1 || month! > 12) return `there is no month ${month} (months are 01 to 12)`;
+  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (day! < 1 || day! > days) return `${MONTHS[month! - 1]} ${year} has ${days} days`;
+  if (hour !== undefined && hour > 23) return `there is no hour ${hour} (hours are 00 to 23)`;
+  if ((minute ?? 0) > 59 || (second ?? 0) > 59) return "minutes and seconds go up to 59";
+  return undefined;
+}
 
 export const timeZoneInput = z
   .string()
-  .max(64)
+  .max(200)
   .refine(isTimeZone, "timeZone must be an IANA time zone such as Asia/Kolkata, America/Sao_Paulo or UTC")
   .optional()
-  .describe("IANA zone, e.g. Asia/Kolkata (default UTC).");
+  .describe("e.g. Asia/Kolkata (default UTC).");
 
 /** Epoch milliseconds of `value`, or undefined when it is no time `timeInput` accepts (or the zone is unknown). */
 export function toEpochMs(value: number | string, timeZone = "UTC"): number | undefined {

@@ -91,22 +91,22 @@ function progress(s) {
   list(root, "Status", facts);
   list(root, "Failures", (s.failedByReason || []).concat((s.delivery && s.delivery.failedByReason) || []).map((f) => f.reason + ": " + f.count));
   const actions = el("div", "actions");
-  const act = (label, tool, show, confirmFirst) => {
+  const act = (label, action, show, confirmFirst) => {
     if (!show) return;
     const b = el("button", "", label);
     b.onclick = () => {
       // Cancelling cannot be undone: the first click asks, the second does it.
       if (confirmFirst && b.dataset.armed !== "true") { b.dataset.armed = "true"; b.textContent = "Click again to cancel the rest"; return; }
       b.disabled = true;
-      bridge.callTool(tool, { campaignId: s.campaignId }).then((r) => (r && r.isError ? failed(r) : refresh()), (e) => root.appendChild(el("p", "bad", String(e.message || e))));
+      bridge.callTool("control_campaign", { campaignId: s.campaignId, action }).then((r) => (r && r.isError ? failed(r) : refresh()), (e) => root.appendChild(el("p", "bad", String(e.message || e))));
     };
     actions.appendChild(b);
   };
   // Buttons and live updates only where the host lets a view call tools.
   if (bridge.host.canCallTools) {
-    act("Pause", "pause_campaign", s.state === "running");
-    act("Resume", "resume_campaign", s.state === "paused");
-    act("Cancel", "cancel_campaign", s.state === "running" || s.state === "paused", true);
+    act("Pause", "pause", s.state === "running");
+    act("Resume", "resume", s.state === "paused");
+    act("Cancel", "cancel", s.state === "running" || s.state === "paused", true);
   }
   if (actions.childElementCount) root.appendChild(actions);
   clearTimeout(timer);

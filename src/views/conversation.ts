@@ -71,10 +71,10 @@ function render(s) {
       const button = el("button", "", text);
       button.addEventListener("click", () => {
         for (const b of replies.querySelectorAll("button")) b.disabled = true;
-        const args = { destination: s.number, text };
+        const args = { destination: s.number, type: "text", text };
         if (s.appId) args.appId = s.appId;
         if (lastCustomer) args.replyTo = lastCustomer.messageId;
-        bridge.callTool("send_text_message", args).then(
+        bridge.callTool("send_message", args).then(
           (r) => replies.replaceChildren(el("p", r && r.isError ? "bad" : "ok", r && r.isError ? ((r.content || [])[0] || {}).text || "Not sent." : "Sent: " + text)),
           (e) => replies.replaceChildren(el("p", "bad", String(e.message || e))),
         );
