@@ -43,6 +43,33 @@ describe("opt-outs", () => {
     expect(await sends()).toHaveLength(1);
   });
 
+  it("check says, without sending, whether a send would be blocked and why; a refusal offers ignoreOptOut only for a UTILITY or AUTHENTICATION template", async () => {
+    const client = await connect();
+    await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: ["919811100009"] });
+    await sandbox().clearRequests();
+    const check = await callTool(client, "manage_opt_outs", { appId, action: "check", destinations: ["+91 98111 00009", "919811100010"] });
+    expect(check.isError, textOf(check)).toBeFalsy();
+    expect(check.structuredContent).toMatchObject({
+      checked: [
+        { number: "919811100009", blocked: true },
+        { number: "919811100010", blocked: false },
+      ],
+      optedOut: [{ number: "919811100009", source: "manual" }],
+    });
+    expect(textOf(check)).toMatch(/^1 of 2 number\(s\) would be blocked by app .*'s opt-out list \(checked only; nothing was sent\):\n- 919811100009: blocked — opted out on \d{4}-\d\d-\d\d \(added by hand\)\. .*\n- 919811100010: not opted out — the opt-out list does not block a send\.$/);
+    expect(await upstreamRequests()).toEqual([]);
+
+    // The exception is offered where it applies, with its rule: a UTILITY template they still need; never marketing, never free-form.
+    await callTool(client, "list_templates", { appId });
+    const utility = await callTool(client, "send_template_message", template("919811100009"));
+    expect(textOf(utility)).toMatch(/ This is a UTILITY template: ignoreOptOut: true sends it anyway, and only for a message they still need, such as an order update or a code \(never marketing\)\.$/);
+    const marketing = await callTool(client, "send_template_message", { appId, destination: "919811100009", template: { id: NEW_ARRIVALS, params: ["Asha", "SKU-1"] } });
+    expect(textOf(marketing)).toMatch(/^Not sent: 919811100009 opted out .* They get messages again once they reply START\.$/);
+    const text = await callTool(client, "send_message", { appId, destination: "919811100009", type: "text", text: "Hi" });
+    expect(textOf(text)).toMatch(/^Not sent: 919811100009 opted out .* They get messages again once they reply START\.$/);
+    expect(await sends()).toHaveLength(0);
+  });
+
   it("OPT_OUT_KEYWORDS adds words in other languages; a word inside a longer message is not an opt-out", async () => {
     const client = await connect(); // the test settings have OPT_OUT_KEYWORDS "BAND KARO, PARAR"
     await callTool(client, "configure_webhook", { appId, format: "meta" });
@@ -90,7 +117,7 @@ describe("opt-outs", () => {
     expect(removed.structuredContent).toMatchObject({ changed: 1, optedOut: [{ number: "919811100006", source: "manual" }] });
     const missing = await callTool(client, "manage_opt_outs", { appId, action: "add" });
     expect(missing.isError).toBe(true);
-    expect(textOf(missing)).toMatch(/give the numbers to add or remove/);
+    expect(textOf(missing)).toMatch(/^manage_opt_outs was not run: destinations: give the numbers to check, add or remove\. Correct it and call again\.$/);
   });
 
   it("a send repeated with its key after the user opted out answers with what was sent, not 'not sent'", async () => {

@@ -250,6 +250,10 @@ export class GupshupGateway extends DurableObject<Env> {
   async changeOptOuts(appId: string, caller: Caller, change: OptOutChange): Promise<{ ok: true; changed: number; optedOut: OptOut[]; total: number } | { ok: false; failure: UpstreamFailure }> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
+    if (change.action === "check") {
+      const found = change.numbers.map((number) => this.optOuts.find(number)).filter((o): o is OptOut => o !== undefined);
+      return { ok: true, changed: 0, optedOut: found, total: found.length };
+    }
     const changed = change.action === "list" ? 0 : this.optOuts.set(change.numbers, change.action === "add", Date.now());
     return { ok: true, changed, ...this.optOuts.list(OPT_OUTS_LISTED) };
   }

@@ -85,7 +85,7 @@ export class OptOuts {
   }
 }
 
-export type OptOutChange = { action: "list" } | { action: "add" | "remove"; numbers: string[] };
+export type OptOutChange = { action: "list" } | { action: "add" | "remove" | "check"; numbers: string[] };
 
 /** The most opted-out numbers one answer lists (the newest; the total is given too). */
 export const OPT_OUTS_LISTED = 200;

@@ -14,6 +14,8 @@ export interface FailureContext {
   templateName?: string;
   /** The number and name a send went out from. */
   sender?: { source: string; srcName: string };
+  /** What a send was: a template of this category (undefined when it was not looked up), or a free-form session message. */
+  sent?: { template: string | undefined } | "session";
 }
 
 const UNKNOWN_APP = /invalid app id|app id not found/i;
@@ -73,6 +75,17 @@ export function translateFailure(failure: UpstreamFailure, context: FailureConte
   }
 }
 
+/**
+ * The one exception to an opt-out, said only where it applies: a UTILITY or AUTHENTICATION template
+ * the person still needs. Never offered for marketing or a free-form message.
+ */
+function optedOutException(sent: FailureContext["sent"]): string {
+  const rule = "ignoreOptOut: true sends it anyway, and only for a message they still need, such as an order update or a code (never marketing)";
+  if (sent === "session" || sent?.template === "MARKETING") return "";
+  if (sent?.template === "UTILITY" || sent?.template === "AUTHENTICATION") return ` This is a ${sent.template} template: ${rule}.`;
+  return ` If this is a UTILITY or AUTHENTICATION template, ${rule}.`;
+}
+
 function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said: string): string {
   const message = failure.message;
   const app = `'${context.appId ?? ""}'`;
@@ -83,11 +96,7 @@ function rejectedAdvice(failure: UpstreamFailure, context: FailureContext, said:
       whatsapp: "WhatsApp reported they stopped this business's marketing messages (131050)",
       manual: "they were added with manage_opt_outs",
     }[failure.optedOut.source];
-    return (
-      `Not sent: ${failure.optedOut.number} opted out of messages from app ${app} on ${new Date(failure.optedOut.since).toISOString().slice(0, 10)} (${how}). ` +
-      "They get messages again once they reply START; if they asked you another way, remove them with manage_opt_outs. " +
-      "For a message they still need (an order update, a code), send a UTILITY or AUTHENTICATION template with ignoreOptOut: true."
-    );
+    return `Not sent: ${failure.optedOut.number} opted out of messages from app ${app} on ${new Date(failure.optedOut.since).toISOString().slice(0, 10)} (${how}). They get messages again once they reply START.${optedOutException(context.sent)}`;
   }
   if (/invalid app details/i.test(message) && context.sender) {
     return `Gupshup did not accept the sender${said}: source ${context.sender.source} or srcName '${context.sender.srcName}' is not app ${app}'s. Leave source and srcName out (the app's own number and name are used), or check them with list_apps.`;

@@ -63,7 +63,7 @@ export async function sendFreeForm(ctx: ToolContext, args: FreeFormArgs, message
   }
   const json = { messaging_product: "whatsapp", recipient_type: "individual", to: destination, ...(args.replyTo ? { context: { message_id: args.replyTo } } : {}), ...message };
   const result = await ctx.callApp(appId, { endpoint: "sendMessage", json, ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}), ...(shownAs ? { shownAs } : {}) });
-  const messageId = parseAnswer(sendAnswer, unwrap(result, { session: ctx.session, appId }), `send ${what}`).messages[0]!.id;
+  const messageId = parseAnswer(sendAnswer, unwrap(result, { session: ctx.session, appId, sent: "session" }), `send ${what}`).messages[0]!.id;
   const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
   const quoteNote =
     before.quoted === "theirs"

@@ -96,7 +96,7 @@ export const messagingTools: ToolDefinition[] = [
     (ctx) => async (args) => {
       const appId = await ctx.appId(args.appId);
       const { number: destination, note: countryNote } = ctx.recipient(args.destination);
-      const [{ source, srcName }, { params, message, warnings, notes, templateName }] = await Promise.all([
+      const [{ source, srcName }, { params, message, warnings, notes, templateName, templateCategory }] = await Promise.all([
         sender(ctx, appId, args.source, args.srcName),
         checkAgainstTemplate(ctx, appId, args.template.id, args.template.params, args.message),
         args.ignoreOptOut ? requireTransactional(ctx, appId, args.template.id) : undefined,
@@ -115,7 +115,7 @@ export const messagingTools: ToolDefinition[] = [
         ...(args.ignoreOptOut ? { ignoreOptOut: true } : {}),
         ...(templateName ? { shownAs: templateName } : {}),
       });
-      const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName } }), "send_template_message");
+      const sent = parseAnswer(sendTemplateResponse, unwrap(result, { session: ctx.session, appId, sender: { source, srcName }, sent: { template: templateCategory } }), "send_template_message");
       const { note, ...receipt } = receiptOf(result.ok ? result.send : undefined);
       return {
         structured: { status: "submitted" as const, messageId: sent.messageId, appId, destination, ...receipt, warnings, notes },

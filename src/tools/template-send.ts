@@ -18,6 +18,7 @@ interface SendCheck {
   notes: string[];
   /** The template's name, when it was looked up (what a conversation thread shows). */
   templateName?: string;
+  templateCategory?: string;
 }
 
 type MessageInput = { type: string; text?: string } | CarouselMessage;
@@ -37,6 +38,7 @@ export async function checkAgainstTemplate(ctx: ToolContext, appId: string, temp
   const check: SendCheck = { params: [...params], message: message && message.type !== "text" ? JSON.stringify(message) : undefined, warnings: [], notes: [] };
   if (!template) return check;
   check.templateName = template.elementName;
+  check.templateCategory = template.category;
   checkSendable(template, message?.type);
   if (message?.type === "carousel") {
     const { warnings, ...send } = carouselSend(template, message as CarouselMessage, params);
