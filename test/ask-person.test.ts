@@ -55,6 +55,16 @@ describe("the person, not the model, approves what cannot be taken back (MCP eli
     expect(await upstreamRequests(/\/template\/msg$/)).toHaveLength(3);
   });
 
+  it("delete_template asks the person which template goes; their no deletes nothing", async () => {
+    const no = await personAsked({ action: "decline" });
+    const refused = await no.call("delete_template", { appId, elementName: "promo_blast", confirm: true });
+    expect(no.asked).toEqual([`Delete template promo_blast in every language from app ${appId}? This cannot be undone.`]);
+    expect(text(refused)).toBe("Not deleted: the person did not approve deleting template promo_blast in every language.");
+    const yes = await personAsked({ action: "accept", content: { confirm: true } });
+    expect((await yes.call("delete_template", { appId, elementName: "promo_blast", confirm: true })).isError).toBeFalsy();
+    expect((await upstreamRequests()).filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual([`/partner/app/${appId}/template/promo_blast`]);
+  });
+
   it("resume_campaign asks too: a campaign paused (here by hand) resumes only on the person's yes", async () => {
     const campaignId = await preview();
     await sandbox().failNext({ path: "/template/msg$", times: 3, delayMs: 500 }); // still sending when the pause comes

@@ -56,13 +56,17 @@ describe("opt-outs", () => {
       ],
       optedOut: [{ number: "919811100009", source: "manual" }],
     });
-    expect(textOf(check)).toMatch(/^1 of 2 number\(s\) would be blocked by app .*'s opt-out list \(checked only; nothing was sent\):\n- 919811100009: blocked — opted out on \d{4}-\d\d-\d\d \(added by hand\)\. .*\n- 919811100010: not opted out — the opt-out list does not block a send\.$/);
+    expect(textOf(check)).toMatch(
+      /^1 of 2 number\(s\) would be blocked by app .*'s opt-out list \(checked only; nothing was sent\):\n- 919811100009: blocked — opted out on \d{4}-\d\d-\d\d \(added by hand\)\. .*\n- 919811100010: not opted out — the opt-out list does not block a send\.$/,
+    );
     expect(await upstreamRequests()).toEqual([]);
 
     // The exception is offered where it applies, with its rule: a UTILITY template they still need; never marketing, never free-form.
     await callTool(client, "list_templates", { appId });
     const utility = await callTool(client, "send_template_message", template("919811100009"));
-    expect(textOf(utility)).toMatch(/ This is a UTILITY template: ignoreOptOut: true sends it anyway, and only for a message they still need, such as an order update or a code \(never marketing\)\.$/);
+    expect(textOf(utility)).toMatch(
+      / This is a UTILITY template: ignoreOptOut: true sends it anyway, and only for a message they still need, such as an order update or a code \(never marketing\)\.$/,
+    );
     const marketing = await callTool(client, "send_template_message", { appId, destination: "919811100009", template: { id: NEW_ARRIVALS, params: ["Asha", "SKU-1"] } });
     expect(textOf(marketing)).toMatch(/^Not sent: 919811100009 opted out .* They get messages again once they reply START\.$/);
     const text = await callTool(client, "send_message", { appId, destination: "919811100009", type: "text", text: "Hi" });

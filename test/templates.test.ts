@@ -288,8 +288,11 @@ describe("edit_template and delete_template", () => {
     const byName = await callTool(client, "delete_template", { appId, elementName: "promo_blast" });
     expect(byName.isError, textOf(byName)).toBeFalsy();
     const otp = templates.find((t) => t.elementName === "login_otp")!;
-    const byId = await callTool(client, "delete_template", { appId, elementName: "login_otp", templateId: otp.id });
+    // The spec's call has no confirm and still deletes; the answer says what confirm is for.
+    expect(textOf(byName)).toBe("Deleted template promo_blast (all languages). (No confirm: true was given: pass it once the person has agreed, as for start_campaign.)");
+    const byId = await callTool(client, "delete_template", { appId, elementName: "login_otp", templateId: otp.id, confirm: true });
     expect(byId.isError, textOf(byId)).toBeFalsy();
+    expect(textOf(byId)).toBe(`Deleted template login_otp (${otp.id}).`);
     const deletes = (await upstreamRequests()).filter((r) => r.method === "DELETE").map((r) => r.path);
     expect(deletes).toEqual([`/partner/app/${appId}/template/promo_blast`, `/partner/app/${appId}/template/login_otp/${otp.id}`]);
     const left = templatesOf(await callTool(client, "list_templates", { appId })).map((t) => t.elementName);

@@ -31,7 +31,8 @@ export const optOutTools: ToolDefinition[] = [
     "manage_opt_outs",
     {
       title: "Opt-outs",
-      description: "The app's opt-out list, which every send checks: users join by replying STOP (START leaves). List it, check whether a send to numbers would be blocked and why (sends nothing), or add or remove numbers.",
+      description:
+        "The app's opt-out list, which every send checks: users join by replying STOP (START leaves). List it, check whether a send to numbers would be blocked and why (sends nothing), or add or remove numbers.",
       input: z
         .object({
           appId: appIdInput,
@@ -44,7 +45,10 @@ export const optOutTools: ToolDefinition[] = [
         changed: z.number(),
         total: z.number(),
         optedOut: z.array(z.object({ number: z.string(), since: z.string(), source: z.enum(OPT_OUT_SOURCES) })),
-        checked: z.array(z.object({ number: z.string(), blocked: z.boolean() })).optional().describe("check: whether a send to each number is refused."),
+        checked: z
+          .array(z.object({ number: z.string(), blocked: z.boolean() }))
+          .optional()
+          .describe("check: whether a send to each number is refused."),
       }),
       scope: "manage",
       // remove takes a number off the list: marketing can reach someone who had asked it to stop.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/responses";
 import { TEMPLATE_CACHE_SECONDS } from "../gateway/limits";
+import { personApproves } from "./ask-person";
 import { type CardInput, cardsInput, cardsToWire, checkCards } from "./carousel";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
@@ -74,7 +75,7 @@ export const templateTools: ToolDefinition[] = [
           header: headerInput.optional().describe("At most one variable {{1}}. Not for AUTHENTICATION."),
           footer: footerInput.optional().describe("No variables."),
           buttons: buttonsInput.optional(),
-          example: exampleInput.optional().describe("The body with every variable filled in (e.g. 'Hi Rahul, order ORD-1 shipped'); Meta needs it when content has variables."),
+          example: exampleInput.optional().describe("Required when content has variables: the body filled in, e.g. 'Hi Rahul, order ORD-1 shipped'."),
           exampleHeader: exampleHeaderInput.optional().describe("The header with {{1}} filled in; required when it has one."),
           exampleMedia: mediaHandleInput.optional().describe("A media handle from upload_media; required for IMAGE, VIDEO and DOCUMENT."),
           vertical: z
@@ -224,20 +225,24 @@ export const templateTools: ToolDefinition[] = [
         appId: appIdInput,
         elementName: elementNameInput.describe("Name of the template to delete."),
         templateId: templateIdInput.optional().describe("Delete only this template id (one language) instead of every language of the name."),
+        confirm: z.literal(true).optional().describe("true: the person agreed."),
       }),
       output: z.object({ appId: z.string(), elementName: z.string(), templateId: z.string().nullable(), deleted: z.literal(true) }),
       scope: "manage",
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
-    (ctx) => async (args) => {
+    (ctx) => async (args, extra) => {
       const appId = await ctx.appId(args.appId);
+      const which = `template ${args.elementName}${args.templateId ? ` (${args.templateId})` : " in every language"}`;
+      personApproves(extra, `Delete ${which} from app ${appId}? This cannot be undone.`, `Not deleted: the person did not approve deleting ${which}.`);
       const params: Record<string, string> = { elementName: args.elementName };
       if (args.templateId) params.templateId = args.templateId;
       const endpoint = args.templateId ? "deleteTemplateById" : "deleteTemplate";
       unwrap(await ctx.callApp(appId, { endpoint, params }), { session: ctx.session, appId, templateName: args.elementName });
       return {
         structured: { appId, elementName: args.elementName, templateId: args.templateId ?? null, deleted: true as const },
-        summary: `Deleted template ${args.elementName}${args.templateId ? ` (${args.templateId})` : " (all languages)"}.`,
+        // The spec's call has no confirm, so one without it still deletes; the result says what confirm is for.
+        summary: `Deleted template ${args.elementName}${args.templateId ? ` (${args.templateId})` : " (all languages)"}.${args.confirm ? "" : " (No confirm: true was given: pass it once the person has agreed, as for start_campaign.)"}`,
       };
     },
   ),
