@@ -153,7 +153,7 @@ export class GupshupGateway extends DurableObject<Env> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
     await this.keepPruned(); // an inbox that only gets read is pruned too
-    return { ok: true, reply: answerInboxQuery(this.inbox, this.webhookSecrets.configuredAt(), query, Date.now()) };
+    return { ok: true, reply: answerInboxQuery(this.inbox, this.optOuts, this.webhookSecrets.configuredAt(), query, Date.now()) };
   }
 
   /** Marks who is on one of the app's conversations, for a caller with proven access; null when the inbox has no conversation with that number. */

@@ -43,6 +43,12 @@ export class OptOuts {
     private readonly tables: LazyTables,
   ) {}
 
+  /** How many numbers opted out in a window (and are still out). */
+  countSince(since: number, until: number): number {
+    if (!this.tables.exist) return 0;
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM opt_out WHERE opted_out = 1 AND since >= ? AND since <= ?", since, until).one().n;
+  }
+
   /** What newly stored callbacks say about who opted out or back in, oldest first. */
   learn(events: readonly InboxEvent[], extraOptOutWords: readonly string[]): void {
     const optOut = new Set([...OPT_OUT_WORDS, ...extraOptOutWords.map(keywordOf)].filter((word) => word !== ""));

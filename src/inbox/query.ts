@@ -1,5 +1,6 @@
 import type { ConversationEntry, ConversationFilter, ConversationSummary, HandOff } from "./conversations";
-import { type FailedEntry, type InboundEntry, type InboxStore, type MessageStatus, SERVICE_WINDOW_MS, type WindowState } from "./store";
+import type { OptOuts } from "./opt-outs";
+import { type FailedEntry, type InboundEntry, type InboxReport, type InboxStore, type MessageStatus, SERVICE_WINDOW_MS, type WindowState } from "./store";
 
 /** What a tool can ask an app's inbox (through the gateway, after the caller's access check). */
 export type InboxQuery =
@@ -10,7 +11,8 @@ export type InboxQuery =
   | { kind: "conversations"; filter: ConversationFilter }
   | { kind: "beforeReply"; recipient: string; replyTo?: string }
   | { kind: "inboundMessage"; messageId: string }
-  | { kind: "recentNumbers"; limit: number };
+  | { kind: "recentNumbers"; limit: number }
+  | { kind: "report"; since: number; until: number };
 
 /** What a session send needs to know first: the window, who is on the conversation, and whose message it would quote. */
 export interface BeforeReply {
@@ -29,6 +31,7 @@ export interface InboxAnswers {
   beforeReply: BeforeReply;
   inboundMessage: InboundEntry | null;
   recentNumbers: string[];
+  report: InboxReport & { optOuts: number };
 }
 
 export interface InboxReply<K extends InboxQuery["kind"]> {
@@ -38,7 +41,7 @@ export interface InboxReply<K extends InboxQuery["kind"]> {
 }
 
 /** Answers a query from the app's inbox (the caller's access has been checked already). */
-export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhookConfiguredAt: number | null, query: Q, now: number): InboxReply<Q["kind"]> {
+export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, optOuts: OptOuts, webhookConfiguredAt: number | null, query: Q, now: number): InboxReply<Q["kind"]> {
   const data = (() => {
     switch (query.kind) {
       case "messageStatus":
@@ -64,6 +67,8 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, webhoo
         return inbox.inboundMessage(query.messageId) ?? null;
       case "recentNumbers":
         return inbox.conversations.recentNumbers(query.limit);
+      case "report":
+        return { ...inbox.report(query.since, query.until), optOuts: optOuts.countSince(query.since, query.until) };
     }
   })();
   return { webhookConfiguredAt, data } as InboxReply<Q["kind"]>;

@@ -43,6 +43,12 @@ export interface InboundEntry {
   at: number;
 }
 
+export interface InboxReport {
+  sent: { type: string | null; text: string | null; sent: number; delivered: number; read: number; failed: number }[];
+  failures: { code: string | null; reason: string | null; count: number }[];
+  inbound: { messages: number; customers: number };
+}
+
 /**
  * One app's delivery inbox in its Durable Object's SQLite: delivery events, inbound messages and
  * the messages our tools sent. Events are stored once (by key) and kept for a bounded time.
@@ -239,6 +245,37 @@ export class InboxStore {
   inbound(since: number, until: number, limit: number): InboundEntry[] {
     if (!this.tables.exist) return [];
     return this.sql.exec<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbox_inbound WHERE at >= ? AND at <= ? ORDER BY at DESC LIMIT ?`, since, until, limit).toArray().map(inboundOf);
+  }
+
+  /**
+   * What the inbox knows of a window's messages: ours sent in it by kind (a template by its name or
+   * id), each with how many were delivered, read and failed as reported so far; the failure codes;
+   * and what customers wrote in it.
+   */
+  report(since: number, until: number): InboxReport {
+    const empty: InboxReport = { sent: [], failures: [], inbound: { messages: 0, customers: 0 } };
+    if (!this.tables.exist) return empty;
+    const reached = (statuses: string) => `SUM(EXISTS (SELECT 1 FROM inbox_status x WHERE x.message_id = s.message_id AND x.status IN (${statuses})))`;
+    const sent = this.sql
+      .exec<{ type: string | null; text: string | null; sent: number; delivered: number; read: number; failed: number }>(
+        `SELECT s.type, CASE WHEN s.type = 'template' THEN s.text END AS text, COUNT(*) AS sent, ${reached("'delivered', 'read'")} AS delivered, ${reached("'read'")} AS read, ${reached("'failed'")} AS failed
+         FROM inbox_sent s WHERE s.at >= ? AND s.at <= ? GROUP BY 1, 2 ORDER BY sent DESC`,
+        since,
+        until,
+      )
+      .toArray();
+    const failures = this.sql
+      .exec<{ code: string | null; reason: string | null; count: number }>(
+        `SELECT f.code, MAX(f.reason) AS reason, COUNT(DISTINCT f.message_id) AS count FROM inbox_sent s JOIN inbox_status f ON f.message_id = s.message_id
+         WHERE s.at >= ? AND s.at <= ? AND f.status = 'failed' GROUP BY f.code ORDER BY count DESC LIMIT 5`,
+        since,
+        until,
+      )
+      .toArray();
+    const inbound = this.sql
+      .exec<{ messages: number; customers: number }>("SELECT COUNT(*) AS messages, COUNT(DISTINCT sender) AS customers FROM inbox_inbound WHERE at >= ? AND at <= ?", since, until)
+      .one();
+    return { sent, failures, inbound };
   }
 
   /** One message a customer sent, by its id. */

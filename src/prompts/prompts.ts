@@ -84,7 +84,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
       args: z.object({ appId: app, timeZone: z.string().optional().describe("My time zone, e.g. Asia/Kolkata (default UTC).") }),
       text: (a) =>
         `Write my weekly WhatsApp report for ${which(a)}, for the last 7 days${a.timeZone ? ` in ${a.timeZone}` : ""}. ` +
-        "Use get_usage_summary (messages and spend per day, totals), get_device_balance (balance now), get_template_analytics for the approved templates (sent, delivered, read, clicks; enable_template_analytics first if it is off) and compare_templates for the two most sent. " +
+        `Use get_usage_summary with period last_7_days${a.timeZone ? ` and timeZone ${a.timeZone}` : ""} (one call: messages, spend, delivery and read rates, failures, replies, opt-outs, each template, campaigns), list_devices_status with the appId (balance now) and compare_templates for the two most sent templates it lists. ` +
         "Keep it short: the totals, the delivery and read rates, the best and worst template and why, anything unusual, and one or two things to do next week.",
     },
     {

@@ -5,6 +5,7 @@ import { appSummary, listAccountApps } from "./apps";
 import { personApproves } from "./ask-person";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
+import { inboxReport, periodDays, periodInput, reportLines, reportOutput } from "./report";
 import { appIdInput, appIdValue } from "./schemas";
 import { dateIn, timeInput, timeRange, timeZoneInput } from "./time-input";
 
@@ -48,10 +49,12 @@ export const utilityTools: ToolDefinition[] = [
     "get_usage_summary",
     {
       title: "Usage summary",
-      description: "Gupshup's daily message counts and fees for an app, `from` to `to` (dates, inclusive; default the last 7 days), with totals.",
+      description:
+        "The report for a period: Gupshup's messages and fees per day and by category, with delivery and read rates, top failures, replies, opt-outs, each template's figures and the campaigns run. Default the last 7 days.",
       input: z
         .object({
           appId: appIdInput,
+          period: periodInput,
           from: timeInput.optional().describe("First day (default: 6 days before `to`)."),
           to: timeInput.optional().describe("Last day (default: today)."),
           timeZone: timeZoneInput,
@@ -60,13 +63,22 @@ export const utilityTools: ToolDefinition[] = [
           const days = usageDays(a);
           if (days && days.from > days.to) rctx.addIssue({ code: "custom", path: ["to"], message: `\`from\` (${days.from}) must not be after \`to\` (${days.to})` });
         }),
-      output: z.object({ appId: z.string(), from: z.string(), to: z.string(), currency: z.string().nullable(), days: z.array(usageDay), totals: usageDay.omit({ date: true }) }),
+      output: z.object({
+        appId: z.string(),
+        from: z.string(),
+        to: z.string(),
+        currency: z.string().nullable(),
+        days: z.array(usageDay),
+        totals: usageDay.omit({ date: true }),
+        report: reportOutput,
+      }),
       scope: "read",
       annotations: readOnly,
     },
     (ctx) => async (args) => {
       const appId = await ctx.appId(args.appId);
-      const { from, to } = usageDays(args)!;
+      const { from, to } = args.period ? periodDays(args.period, args.timeZone) : usageDays(args)!;
+      const ignored = args.period && (args.from !== undefined || args.to !== undefined) ? ` (${args.period} was used; from and to were ignored)` : "";
       const data = unwrap(await ctx.callApp(appId, { endpoint: "usage", query: { from, to } }), { session: ctx.session, appId });
       const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
       const days: UsageDay[] = rows.map((r) => ({
@@ -91,10 +103,12 @@ export const utilityTools: ToolDefinition[] = [
         { totalMessages: 0, incoming: 0, outgoing: 0, templateMessages: 0, marketing: 0, utility: 0, authentication: 0, service: 0, totalFees: 0, whatsappFees: 0, gupshupFees: 0 },
       );
       const currency = rows[0]?.currency ?? null;
-      return {
-        structured: { appId, from, to, currency, days, totals },
-        summary: `${from} → ${to}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${totals.totalFees} ${currency ?? ""}`.trim(),
-      };
+      const report = await inboxReport(ctx, appId, { from, to }, args.timeZone);
+      const money = (n: number) => `${n}${currency ? ` ${currency}` : ""}`;
+      const usage =
+        `${from} → ${to}${args.period ? ` (${args.period.replace(/_/g, " ")}${args.timeZone ? `, ${args.timeZone}` : ""})` : ""}${ignored}: ${totals.totalMessages} messages over ${days.length} day(s), fees ${money(totals.totalFees)}. ` +
+        `Gupshup counted ${totals.outgoing} sent and ${totals.incoming} received; by category marketing ${totals.marketing}, utility ${totals.utility}, authentication ${totals.authentication}, service ${totals.service} (Gupshup does not split fees by category: WhatsApp ${money(totals.whatsappFees)}, Gupshup ${money(totals.gupshupFees)}).`;
+      return { structured: { appId, from, to, currency, days, totals, report }, summary: [usage, ...reportLines(report)].join("\n") };
     },
   ),
 
