@@ -41,6 +41,23 @@ beforeEach(resetAll);
 afterEach(() => vi.restoreAllMocks());
 
 describe("campaign recipients from a file (recipientsUrl)", () => {
+  it("a file with more columns than values takes columns the same way; without them it is refused once and nothing is kept", async () => {
+    const client = await connect();
+    const file = customers(3_000)
+      .replace(/^phone,name,order/, "phone,name,order,email")
+      .replace(/(ORD-\d+)\r\n/g, "$1,x@example.com\r\n");
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => served(file));
+    const refused = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsUrl: LIST_URL });
+    expect(textOf(refused)).toMatch(
+      /^The CSV has 4 columns \(phone, name, order, email\), more than the 3 the template takes .* e\.g\. columns: \["phone","name","order"\]; nothing was checked or kept\.$/,
+    );
+    expect(await stagedRows()).toBe(0);
+    const picked = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsUrl: LIST_URL, columns: ["phone", "name", "order"] });
+    expect(picked.isError, textOf(picked)).toBeFalsy();
+    expect(picked.structuredContent).toMatchObject({ total: 3_000, queued: 3_000, invalid: { count: 0 } });
+    expect(textOf(picked)).toContain("Hi C1, your order ORD-1 has shipped!");
+  });
+
   it("reads a 12,000-row file in batches: counts, invalid rows with their lines, duplicates across batches, opt-outs, samples and progress; nothing is sent", async () => {
     const client = await connect();
     await callTool(client, "manage_opt_outs", { appId, action: "add", destinations: [`+${number(4)}`] });

@@ -239,6 +239,28 @@ describe("campaigns: starting", () => {
     expect(await sends()).toHaveLength(0);
   });
 
+  it("a CSV with more columns than values: columns picks them by header name or number, a header can name them, and otherwise one refusal says how", async () => {
+    const client = await connect();
+    const csv = `email,name,city,mobile,order\nasha@example.com,Asha,Pune,+${number(1)},ORD-1\nravi@example.com,Ravi,Goa,+${number(2)},ORD-2\nasha2@example.com,Asha again,Pune,+${number(1)},ORD-9\n`;
+    const refused = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv });
+    expect(textOf(refused)).toBe(
+      'The CSV has 5 columns (email, name, city, mobile, order), more than the 3 the template takes (the number\'s column, then one per value (body {{1}}, body {{2}})), and its header does not say which. Pass columns to pick them, e.g. columns: ["mobile","email","name"]; nothing was checked or kept.',
+    );
+    const byName = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv, columns: ["Mobile", "name", "order"] });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    expect(byName.structuredContent).toMatchObject({ total: 3, queued: 2, duplicates: 1, duplicateRows: [{ row: 4, sameAs: 2 }], invalid: { count: 0 } });
+    expect(textOf(byName)).toContain("Hi Asha, your order ORD-1 has shipped!");
+    expect(textOf(byName)).toContain("Duplicates (each number gets the message once): row 4 repeats row 2.");
+    const byNumber = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv, columns: ["4", "2", "5"] });
+    expect(byNumber.structuredContent).toMatchObject({ queued: 2 });
+    const named = `phone,{{1}},notes,{{2}}\n+${number(3)},Meera,VIP,ORD-3\n`;
+    expect(textOf(await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: named }))).toContain("Hi Meera, your order ORD-3 has shipped!");
+    expect(textOf(await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv, columns: ["phone", "name", "order"] }))).toBe(
+      "columns: the CSV has no column 'phone'; its columns are email, name, city, mobile, order.",
+    );
+    expect(await sends()).toHaveLength(0);
+  });
+
   it("reads the list from CSV text: a header line, quoted values with commas, and row numbers as the file has them", async () => {
     const client = await connect();
     const csv = `phone,name,order\r\n+${number(1)},"Rao, Asha",ORD-1\r\n\r\n+${number(2)},"Ravi ""RK""",ORD-2\r\n98765,Bad,ORD-3\r\n`;

@@ -6,16 +6,28 @@ export interface GivenRecipient {
   params: string[];
 }
 
-/** Recipients in CSV text: a phone column, then one column per variable; a first line without digits is a header. */
-export function recipientsFromCsv(text: string): GivenRecipient[] {
-  const reader = new CsvRecipients();
-  return [...reader.push(text), ...reader.end()];
+/**
+ * Recipients in CSV text: a phone column, then one column per variable; a first line without digits
+ * is a header. `columns` (see CsvRecipients) picks other columns.
+ */
+export function recipientsFromCsv(text: string, columns?: Columns): { header: string[] | null; rows: GivenRecipient[] } {
+  const reader = new CsvRecipients(columns);
+  const rows = [...reader.push(text), ...reader.end()];
+  return { header: reader.header, rows };
 }
+
+/** Which cells of a row are the number and each variable's value (indexes), decided from the header once it is read. */
+export type Columns = (header: string[] | null, width: number) => number[] | undefined;
 
 /** Recipients from CSV read a piece at a time (a file streamed in): each piece gives the rows it completed. */
 export class CsvRecipients {
   private readonly csv = new CsvReader();
   private first = true;
+  /** The first line, when it is a header (no digit in its first cell). */
+  header: string[] | null = null;
+  private picked: number[] | undefined;
+
+  constructor(private readonly columns?: Columns) {}
 
   push(text: string): GivenRecipient[] {
     return this.rows(this.csv.push(text));
@@ -32,9 +44,19 @@ export class CsvRecipients {
   private rows(records: CsvRecord[]): GivenRecipient[] {
     if (this.first && records.length > 0) {
       this.first = false;
-      if (!/\d/.test(records[0]!.cells[0] ?? "")) records = records.slice(1);
+      if (!/\d/.test(records[0]!.cells[0] ?? "")) {
+        this.header = records[0]!.cells.map((c) => c.trim());
+        records = records.slice(1);
+      }
+      this.picked = this.columns?.(this.header, Math.max(this.header?.length ?? 0, records[0]?.cells.length ?? 0));
     }
-    return records.filter((l) => l.cells.some((c) => c.trim() !== "")).map((l) => ({ row: l.line, destination: l.cells[0] ?? "", params: l.cells.slice(1) }));
+    const pick = this.picked;
+    return records
+      .filter((l) => l.cells.some((c) => c.trim() !== ""))
+      .map((l) => {
+        const cells = pick ? pick.map((i) => l.cells[i] ?? "") : l.cells;
+        return { row: l.line, destination: cells[0] ?? "", params: cells.slice(1) };
+      });
   }
 }
 
@@ -116,6 +138,8 @@ export interface CheckedRecipients {
   valid: { row: number; destination: string; params: string[] }[];
   invalid: { row: number; reason: string }[];
   duplicates: number;
+  /** Each duplicate row and the earlier row with the same number. */
+  duplicateRows: { row: number; sameAs: number }[];
 }
 
 /**
@@ -129,17 +153,19 @@ export function checkRecipients(
   toNumber: (value: string) => { number: string } | { error: string },
   header: string | null,
 ): CheckedRecipients {
-  const checked: CheckedRecipients = { valid: [], invalid: [], duplicates: 0 };
-  const seen = new Set<string>();
+  const checked: CheckedRecipients = { valid: [], invalid: [], duplicates: 0, duplicateRows: [] };
+  const seen = new Map<string, number>();
   for (const r of rows) {
     const number = toNumber(r.destination.trim());
     const params = r.params.map((p) => p.trim());
     const reason = "error" in number ? number.error : paramProblem(params, slots, header);
     if (reason) checked.invalid.push({ row: r.row, reason });
-    else if (seen.has((number as { number: string }).number)) checked.duplicates++;
-    else {
+    else if (seen.has((number as { number: string }).number)) {
+      checked.duplicates++;
+      checked.duplicateRows.push({ row: r.row, sameAs: seen.get((number as { number: string }).number)! });
+    } else {
       const destination = (number as { number: string }).number;
-      seen.add(destination);
+      seen.set(destination, r.row);
       checked.valid.push({ row: r.row, destination, params });
     }
   }

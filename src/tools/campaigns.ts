@@ -4,7 +4,7 @@ import { appWallet, numberRating, usageResponse } from "../api/responses";
 import { testSize } from "../campaigns/ab-test";
 import { feeFromUsage } from "../campaigns/cost";
 import { type CampaignReport, DRAFT_TTL_MS, DRAFTS_PER_APP, DRAFTS_PER_CALLER, type DraftReply, draftExpired, MAX_LIST_ROWS, type StageReply } from "../campaigns/desk";
-import { checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
+import { type Columns, checkRecipients, type GivenRecipient, recipientsFromCsv } from "../campaigns/recipients";
 import { formatMinutes, parseSendingHours, type SendingWindow } from "../campaigns/schedule";
 import type { CheckedRow } from "../campaigns/staging";
 import { type DailyPlan, tierLimit } from "../campaigns/tier";
@@ -15,6 +15,7 @@ import { personApproves } from "./ask-person";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, localTime, splitCampaignId } from "./campaign-report";
 import { carouselSend } from "./carousel";
 import { progressReporter, type ToolContext } from "./context";
+import { csvColumns } from "./csv-columns";
 import { defineTool, type ToolDefinition } from "./define";
 import { publicUrl } from "./download";
 import { ToolError } from "./errors";
@@ -54,6 +55,11 @@ export const campaignTools: ToolDefinition[] = [
             .describe("Number with country code, and params as for send_template_message."),
           recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
           recipientsUrl: z.string().max(2000).optional().describe(`Or an https URL of such a CSV, up to ${MAX_LIST_ROWS} rows.`),
+          columns: z
+            .array(z.string().min(1).max(100))
+            .max(101)
+            .optional()
+            .describe('CSV columns to use, by header name or number (1 = first): the number\'s, then one per param, e.g. ["mobile","name","order"].'),
           message: z
             .looseObject({ type: z.enum(["text", "image", "video", "document", "location", "carousel"]) })
             .optional()
@@ -77,6 +83,7 @@ export const campaignTools: ToolDefinition[] = [
         total: z.number(),
         queued: z.number(),
         duplicates: z.number(),
+        duplicateRows: z.array(z.object({ row: z.number(), sameAs: z.number() })).describe("Rows left out because an earlier row has the same number."),
         invalid: z.object({ count: z.number(), rows: z.array(z.object({ row: z.number(), reason: z.string() })) }),
         optedOut: z.number(),
         notOnWhatsApp: z.number(),
@@ -109,7 +116,8 @@ export const campaignTools: ToolDefinition[] = [
       const message = args.message === undefined ? undefined : messageInput.safeParse(args.message);
       if (message && !message.success) throw new ToolError(`message: ${message.error.issues[0]?.message}`);
       const file = args.recipientsUrl === undefined ? undefined : publicUrl(args.recipientsUrl.trim(), ctx.ownHosts(), "recipientsUrl", upstreamOrigin(ctx));
-      const given = file ? undefined : args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv);
+      // The CSV is counted now, before any call; which columns to use is decided once the template says how many values it takes.
+      const given = file ? undefined : args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv).rows;
       if (given?.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
       if (given && given.length > MAX_RECIPIENTS)
         throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} in the call. Put the list in a CSV file and pass its https URL as recipientsUrl (up to ${MAX_LIST_ROWS} rows).`);
@@ -137,7 +145,9 @@ export const campaignTools: ToolDefinition[] = [
       const wireMessage = message === undefined || message.data.type === "text" ? null : campaignMessage(template, message.data);
       // Each row must fit both templates of an A/B test: checked against the longer header.
       const checkedAs = second && (second.header?.length ?? 0) > (template.header?.length ?? 0) ? { ...template, header: second.header } : template;
-      const list = given ? listGiven(ctx, given, checkedAs) : await listFromFile(ctx, appId, file!, checkedAs, progressReporter(extra), second !== undefined);
+      const columns = csvColumns(args.columns, sendSlots(template));
+      const rows = args.recipientsCsv === undefined ? given : recipientsFromCsv(args.recipientsCsv, columns).rows;
+      const list = rows ? listGiven(ctx, rows, checkedAs) : await listFromFile(ctx, appId, file!, checkedAs, progressReporter(extra), second !== undefined, columns);
       if (list.total === list.invalid.count) {
         if (list.loadId) await ctx.campaign(appId, { kind: "unstage", loadId: list.loadId });
         throw new ToolError(
@@ -187,6 +197,9 @@ export const campaignTools: ToolDefinition[] = [
       const summary = [
         `Preview of "${draft.campaign.name}" (${campaignId}) with template ${template.elementName} (${template.category}). Nothing has been sent.`,
         `${list.total} row(s)${file ? ` in ${file.origin}${file.pathname}` : ""}: ${draft.queued} to send, ${counted.duplicates} duplicate(s) removed, ${list.invalid.count} invalid, ${counted.optedOut} opted out, ${counted.notOnWhatsApp} not on WhatsApp (failed 1002 before).`,
+        list.duplicateRows.length
+          ? `Duplicates (each number gets the message once): ${list.duplicateRows.map((d) => `row ${d.row} repeats row ${d.sameAs}`).join(", ")}${counted.duplicates > list.duplicateRows.length ? `, and ${counted.duplicates - list.duplicateRows.length} more` : ""}.`
+          : "",
         ...list.invalid.rows.map((r) => `- row ${r.row}: ${r.reason}`),
         list.invalid.count > list.invalid.rows.length ? `… and ${list.invalid.count - list.invalid.rows.length} more invalid rows` : "",
         message?.data.type === "text" ? 'message { type: "text" } is not needed: each person gets the template\'s own text, filled with their params (the samples below).' : "",
@@ -209,6 +222,7 @@ export const campaignTools: ToolDefinition[] = [
           total: list.total,
           queued: draft.queued,
           duplicates: counted.duplicates,
+          duplicateRows: list.duplicateRows,
           invalid: list.invalid,
           optedOut: counted.optedOut,
           notOnWhatsApp: counted.notOnWhatsApp,
@@ -377,7 +391,7 @@ function check(ctx: ToolContext, given: GivenRecipient[], template: TemplateShap
 const upstreamOrigin = (ctx: ToolContext) => (ctx.session.caller.upstream === "sandbox" ? undefined : new URL(ctx.session.caller.upstream).origin);
 
 /** The recipients, checked: given in the call (handed over with the draft), or read from a file into a load first. */
-type CheckedList = { total: number; invalid: ReadList["invalid"]; rows: CheckedRow[]; loadId?: string; stage: StageReply };
+type CheckedList = { total: number; invalid: ReadList["invalid"]; rows: CheckedRow[]; loadId?: string; stage: StageReply; duplicateRows: ReadList["duplicateRows"] };
 
 function listGiven(ctx: ToolContext, given: GivenRecipient[], template: TemplateShape): CheckedList {
   const checked = check(ctx, given, template);
@@ -386,12 +400,14 @@ function listGiven(ctx: ToolContext, given: GivenRecipient[], template: Template
     invalid: { count: checked.invalid.length, rows: checked.invalid.slice(0, SHOWN_INVALID) },
     rows: checked.valid,
     stage: { added: 0, duplicates: checked.duplicates, optedOut: 0, notOnWhatsApp: 0, samples: [] },
+    duplicateRows: checked.duplicateRows.slice(0, SHOWN_INVALID),
   };
 }
 
 /** `abTest`: the list is for an A/B test, which the object refuses at the first batch when delivery is not tracked (not after the whole file). */
-async function listFromFile(ctx: ToolContext, appId: string, url: URL, template: TemplateShape, progress: ListReading["progress"], abTest: boolean): Promise<CheckedList> {
+async function listFromFile(ctx: ToolContext, appId: string, url: URL, template: TemplateShape, progress: ListReading["progress"], abTest: boolean, columns: Columns): Promise<CheckedList> {
   const read = await readRecipientsFile(url, ctx.ownHosts(), upstreamOrigin(ctx), {
+    columns,
     check: (rows) => check(ctx, rows, template),
     stage: (loadId, rows) => ctx.campaign<StageReply>(appId, { kind: "stage", loadId, rows, ...(abTest ? { abTest } : {}) }),
     unstage: async (loadId) => {

@@ -1,5 +1,5 @@
 import { MAX_LIST_ROWS, type StageReply } from "../campaigns/desk";
-import { type CheckedRecipients, CsvRecipients, type GivenRecipient } from "../campaigns/recipients";
+import { type CheckedRecipients, type Columns, CsvRecipients, type GivenRecipient } from "../campaigns/recipients";
 import type { CheckedRow } from "../campaigns/staging";
 import { openDownload } from "./download";
 import { ToolError } from "./errors";
@@ -21,6 +21,8 @@ export interface ReadList {
   total: number;
   invalid: { count: number; rows: { row: number; reason: string }[] };
   stage: StageReply;
+  /** Duplicates found within a batch (the first SHOWN_INVALID); those across batches are only counted. */
+  duplicateRows: { row: number; sameAs: number }[];
 }
 
 export interface ListReading {
@@ -28,6 +30,8 @@ export interface ListReading {
   stage: (loadId: string, rows: CheckedRow[]) => Promise<StageReply>;
   unstage: (loadId: string) => Promise<void>;
   progress: (bytes: number, totalBytes: number | undefined, message: string) => Promise<void>;
+  /** Which columns are the number and the values (see csvColumns). */
+  columns?: Columns;
 }
 
 /** Reads the file at `url` into a new load of the app's object; on any failure the batches already handed over are forgotten. */
@@ -39,7 +43,13 @@ export async function readRecipientsFile(url: URL, ownHosts: readonly string[], 
     await response.body.cancel();
     throw new ToolError(tooLarge());
   }
-  const list: ReadList = { loadId: crypto.randomUUID(), total: 0, invalid: { count: 0, rows: [] }, stage: { added: 0, duplicates: 0, optedOut: 0, notOnWhatsApp: 0, samples: [] } };
+  const list: ReadList = {
+    loadId: crypto.randomUUID(),
+    total: 0,
+    invalid: { count: 0, rows: [] },
+    stage: { added: 0, duplicates: 0, optedOut: 0, notOnWhatsApp: 0, samples: [] },
+    duplicateRows: [],
+  };
   const reader = response.body.getReader();
   let staged = false;
   try {
@@ -61,7 +71,7 @@ export async function readRecipientsFile(url: URL, ownHosts: readonly string[], 
 
 async function readInto(reader: ReadableStreamDefaultReader<Uint8Array>, list: ReadList, declared: number | undefined, reading: ListReading, staging: () => void): Promise<void> {
   const decoder = new TextDecoder();
-  const csv = new CsvRecipients();
+  const csv = new CsvRecipients(reading.columns);
   let bytes = 0;
   let pending: GivenRecipient[] = [];
   const flush = async (rows: GivenRecipient[]) => {
@@ -69,6 +79,7 @@ async function readInto(reader: ReadableStreamDefaultReader<Uint8Array>, list: R
     list.invalid.count += checked.invalid.length;
     list.invalid.rows.push(...checked.invalid.slice(0, SHOWN_INVALID - list.invalid.rows.length));
     list.stage.duplicates += checked.duplicates;
+    list.duplicateRows.push(...checked.duplicateRows.slice(0, SHOWN_INVALID - list.duplicateRows.length));
     if (checked.valid.length === 0) return;
     staging();
     const reply = await reading.stage(list.loadId, checked.valid);
