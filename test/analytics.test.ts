@@ -135,6 +135,50 @@ describe("template analytics", () => {
 });
 
 describe("compare_templates", () => {
+  it("puts delivered %, read %, clicks and the block ranking side by side with a verdict, warns across categories, and agrees with get_template_analytics", async () => {
+    const [primary, sale] = ids(2) as [string, string]; // order_update (UTILITY), spring_sale (MARKETING)
+    const client = await connect();
+    await callTool(client, "enable_template_analytics", { appId, enable: true });
+    await sandbox().clearRequests();
+    const end = now();
+    const start = end - 30 * 86_400;
+    const result = await callTool(client, "compare_templates", { appId, templateId: primary, templateList: [sale], start, end });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const side = result.structuredContent!.sideBySide as { templateId: string; category: string; sent: number; deliveredPercent: number; readPercent: number; clicks: number }[];
+    expect(side.map((r) => [r.templateId, r.category])).toEqual([
+      [primary, "UTILITY"],
+      [sale, "MARKETING"],
+    ]);
+    const analytics = await callTool(client, "get_template_analytics", { appId, start, end, templateIds: [primary, sale] });
+    const rows = analytics.structuredContent!.results as { templateId: string; sent: number; deliveredPercent: number; readPercent: number }[];
+    for (const r of side) expect(rows.find((a) => a.templateId === r.templateId)).toMatchObject({ sent: r.sent, deliveredPercent: r.deliveredPercent, readPercent: r.readPercent });
+    const verdict = result.structuredContent!.verdict as string;
+    expect(verdict).toMatch(/^Read more: (order_update|spring_sale) \(|^Read more: a tie/);
+    expect(verdict).toMatch(/Blocks: (order_update|spring_sale) is blocked less than (spring_sale|order_update)\./);
+    expect(verdict).toContain("Warning: these are different categories (order_update UTILITY, spring_sale MARKETING)");
+    expect(textOf(result).split("\n")[1]).toBe(verdict);
+    // One comparison, and one analytics call per template over the same window.
+    expect((await upstreamRequests(/compare$/)).map((r) => r.query.templateList)).toEqual([sale]);
+    const fetched = (await upstreamRequests(/template\/analytics$/)).filter((r) => r.method === "GET").slice(0, 2);
+    expect(fetched.map((r) => [r.query.template_ids, r.query.start, r.query.end, r.query.granularity])).toEqual([
+      [primary, String(start), String(end), "AGGREGATED"],
+      [sale, String(start), String(end), "AGGREGATED"],
+    ]);
+  });
+
+  it("sandbox: the usage report's template messages for a day are the sum of that day's template analytics", async () => {
+    const client = await connect();
+    await callTool(client, "enable_template_analytics", { appId, enable: true });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const start = Date.parse(`${yesterday}T00:00:00Z`) / 1000;
+    const usage = await callTool(client, "get_usage_summary", { appId, from: yesterday, to: yesterday });
+    const approved = (await callTool(client, "list_templates", { appId, status: "APPROVED" })).structuredContent!.templates as { id: string }[];
+    const analytics = await callTool(client, "get_template_analytics", { appId, start, end: start + 86_400, templateIds: approved.map((t) => t.id) });
+    const sent = (analytics.structuredContent!.results as { sent: number }[]).reduce((sum, r) => sum + r.sent, 0);
+    expect(sent).toBeGreaterThan(0);
+    expect((usage.structuredContent!.totals as { templateMessages: number }).templateMessages).toBe(sent);
+  });
+
   // Seeded store templates: 1, 2, 3, 6 and 7 are APPROVED; 4 is PENDING.
   const [primary, sale, otp, welcomePending, , location, catalog] = ids(7) as [string, string, string, string, string, string, string];
   type Compared = {
@@ -166,7 +210,7 @@ describe("compare_templates", () => {
     const [lower, higher] = comparisons[0]!.blockRateRanking.map((id) => (id === primary ? "order_update" : "spring_sale"));
     expect(textOf(result)).toMatch(
       new RegExp(
-        `^Compared order_update \\(${primary}\\) with 4 of 4 template\\(s\\) over 30 days \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC → .* UTC\\)\\. Gupshup ranks block rates without giving them:\\n`,
+        `^Compared order_update \\(${primary}\\) with 4 template\\(s\\) over 30 days \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC → .* UTC\\)\\.\\n.*\\n(Side by side \\(Meta's analytics\\):\\n(- .*\\n){5})?Block rates \\(Gupshup ranks them without giving them\\):\\n`,
       ),
     );
     expect(textOf(result)).toContain(`- vs spring_sale (${sale}): ${lower} is blocked less than ${higher}; sends: order_update `);

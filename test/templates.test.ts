@@ -23,6 +23,20 @@ async function askSandbox(method: string, path: string, fields: Record<string, s
 beforeEach(resetAll);
 
 describe("list_templates", () => {
+  it("sortBy sends: the most sent in the last 30 days first, counting campaign sends (recorded by id) and single sends (by name) alike", async () => {
+    const client = await connect();
+    const LOGIN_OTP = "5f0c6a1e-3b7d-4c2a-9e1f-000000000003";
+    await callTool(client, "send_template_message", { appId, destination: "919811100001", template: { id: LOGIN_OTP, params: ["123456", "123456"] } });
+    for (const destination of ["919811100002", "919811100003"]) await callTool(client, "send_template_message", { appId, destination, template: { id: ORDER_UPDATE, params: ["Asha", "ORD-1"] } });
+    const result = await callTool(client, "list_templates", { appId, sortBy: "sends", limit: 2 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(templatesOf(result).map((t) => t.elementName)).toEqual(["order_update", "login_otp"]);
+    expect(result.structuredContent!.sends).toEqual({ [ORDER_UPDATE]: 2, [LOGIN_OTP]: 1 });
+    expect(textOf(result)).toMatch(
+      /^\d+ template\(s\) \(showing 2\), most sent first \(sends through this server in the last 30 days; get_template_analytics has Meta's counts\):\n- order_update .* — 2 sent in 30 days — /,
+    );
+  });
+
   it("returns templates with containerMeta parsed, using the app token", async () => {
     const client = await connect();
     const result = await callTool(client, "list_templates", { appId });

@@ -2,8 +2,9 @@ import type { SandboxTemplate } from "./state";
 
 /**
  * The sandbox's template traffic: one made-up but stable number of sends per template per UTC
- * day, from which analytics and comparisons both count, so the two agree for the same window.
- * Deliveries, reads and clicks follow from sends; clicks exist only for the buttons a template has.
+ * day, from which analytics, comparisons and the usage report all count, so they agree for the
+ * same window. Deliveries, reads and clicks follow from sends; clicks exist only for the buttons a
+ * template has.
  */
 
 const DAY_MS = 86_400_000;
@@ -37,6 +38,23 @@ export function sendsBetween(templateId: string, startSeconds: number, endSecond
     sent += Math.floor((sendsOn(templateId, day) * overlap) / DAY_MS);
   }
   return sent;
+}
+
+/**
+ * A day's template messages by category as the usage report counts them: the sends of the app's
+ * APPROVED templates that day (up to `nowMs` for today), so its totals hold every template's
+ * analytics for the same days.
+ */
+export function templateSendsOn(templates: readonly SandboxTemplate[], date: string, nowMs: number): { marketing: number; utility: number; authentication: number } {
+  const start = Date.parse(`${date}T00:00:00Z`);
+  const end = Math.min(start + DAY_MS, Math.max(start, nowMs));
+  const counts = { marketing: 0, utility: 0, authentication: 0 };
+  for (const t of templates) {
+    if (t.status !== "APPROVED") continue;
+    const key = t.category === "MARKETING" ? "marketing" : t.category === "AUTHENTICATION" ? "authentication" : "utility";
+    counts[key] += sendsBetween(t.id, Math.floor(start / 1000), Math.floor(end / 1000));
+  }
+  return counts;
 }
 
 export function trafficBetween(template: SandboxTemplate, startSeconds: number, endSeconds: number): TemplateTraffic {

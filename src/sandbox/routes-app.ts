@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { dailyTraffic, figure, sendsBetween, trafficBetween } from "./analytics";
+import { dailyTraffic, figure, sendsBetween, templateSendsOn, trafficBetween } from "./analytics";
 import { appOf, fail, type SandboxEnv } from "./route-helpers";
 import { CAROUSEL_RULES, COMPARE_RULES, TEMPLATE_SEND_RULES } from "./rules";
 
@@ -133,9 +133,7 @@ export function appRoutes(app: Hono<SandboxEnv>): void {
     let cumulative = 0;
     for (let day = Date.parse(`${from}T00:00:00Z`); day <= Date.parse(`${to}T00:00:00Z`) && rows.length < 400; day += DAY_SECONDS * 1000) {
       const date = new Date(day).toISOString().slice(0, 10);
-      const marketing = figure(`${target.id}:${date}:m`, 40);
-      const utility = figure(`${target.id}:${date}:u`, 60);
-      const authentication = figure(`${target.id}:${date}:a`, 20);
+      const { marketing, utility, authentication } = templateSendsOn(target.templates, date, Date.now());
       const service = figure(`${target.id}:${date}:s`, 30);
       const incomingMsg = figure(`${target.id}:${date}:i`, 80);
       const templateMsg = marketing + utility + authentication;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { analyticsResponse, parseAnswer } from "../api/responses";
-import { progressReporter } from "./context";
+import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { fanOut } from "./fan-out";
@@ -29,7 +29,7 @@ export const analyticsTools: ToolDefinition[] = [
     "enable_template_analytics",
     {
       title: "Enable template analytics",
-      description: "Turn Meta template analytics on (or off) for an app. Required once before get_template_analytics and compare_templates return data.",
+      description: "Turn Meta template analytics on (or off). Needed once before get_template_analytics and compare_templates return data.",
       input: z.object({ appId: appIdInput, enable: z.boolean().describe("true to enable, false to disable.") }),
       output: z.object({ appId: z.string(), enabled: z.boolean() }),
       scope: "manage",
@@ -53,9 +53,9 @@ export const analyticsTools: ToolDefinition[] = [
           start: timeInput.optional().describe("Default: 30 days before end; at most 90 days ago."),
           end: timeInput.optional().describe("Until when (default: now)."),
           timeZone: timeZoneInput,
-          templateIds: z.array(templateIdInput).min(1, "give at least one template id").max(30, "at most 30 templateIds").describe("Template ids (max 30)."),
-          granularity: z.enum(["DAILY", "AGGREGATE"]).default("AGGREGATE").describe("DAILY rows or one AGGREGATE row per template (default)."),
-          metricTypes: z.array(z.enum(METRICS)).min(1).max(4).optional().describe("Subset of SENT, DELIVERED, READ, CLICKED (default all)."),
+          templateIds: z.array(templateIdInput).min(1, "give at least one template id").max(30, "at most 30 templateIds").describe("Template ids."),
+          granularity: z.enum(["DAILY", "AGGREGATE"]).default("AGGREGATE").describe("DAILY rows or one AGGREGATE row (default)."),
+          metricTypes: z.array(z.enum(METRICS)).min(1).max(4).optional().describe("Default all."),
         })
         .superRefine((a, rctx) => {
           if (new Set(a.templateIds).size !== a.templateIds.length) rctx.addIssue({ code: "custom", path: ["templateIds"], message: "templateIds contains duplicates" });
@@ -80,43 +80,11 @@ export const analyticsTools: ToolDefinition[] = [
     },
     (ctx) => async (args, extra) => {
       const appId = await ctx.appId(args.appId);
-      const report = progressReporter(extra);
       const { start, end } = analyticsWindow(args)!;
-      const query = (id: string): Record<string, string> => ({
-        template_ids: id,
-        start: String(start),
-        end: String(end),
-        granularity: args.granularity === "AGGREGATE" ? "AGGREGATED" : "DAILY",
-        metric_types: (args.metricTypes ?? METRICS).join(","),
-        limit: "30",
-      });
-      const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
-
-      const context = { session: ctx.session, appId };
-      const [{ answered, pending, failed }, names] = await Promise.all([
-        fanOut(args.templateIds, fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context, report }),
+      const [outcome, names] = await Promise.all([
+        templateAnalytics(ctx, appId, args.templateIds, { start, end, granularity: args.granularity, metrics: args.metricTypes ?? METRICS }, progressReporter(extra)),
         templateNames(ctx, appId),
       ]);
-      const results = answered.flatMap(({ data }) =>
-        parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => {
-          const sent = row.sent ?? 0;
-          const delivered = row.delivered ?? 0;
-          const read = row.read ?? 0;
-          return {
-            templateId: row.template_id,
-            name: names.name(row.template_id),
-            start: row.start ?? null,
-            end: row.end ?? null,
-            sent,
-            delivered,
-            read,
-            deliveredPercent: percent(delivered, sent),
-            readPercent: percent(read, delivered),
-            clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
-          };
-        }),
-      );
-      const outcome = { results, pending, failed };
       const label = (id: string) => (names.name(id) ? `${names.label(id)} (${id})` : id);
       const lines = outcome.results.map(
         (r) =>
@@ -138,11 +106,59 @@ export const analyticsTools: ToolDefinition[] = [
   ),
 ];
 
+type AnalyticsRow = z.infer<typeof analyticsRow>;
+
+/**
+ * Meta's analytics for each template (one Gupshup call each, within the analytics rate limit: the
+ * ones it does not reach now come back under `pending`), named from the app's template list.
+ */
+export async function templateAnalytics(
+  ctx: ToolContext,
+  appId: string,
+  templateIds: readonly string[],
+  window: { start: number; end: number; granularity: "DAILY" | "AGGREGATE"; metrics: readonly string[] },
+  report: ReturnType<typeof progressReporter>,
+): Promise<{ results: AnalyticsRow[]; pending: { templateId: string; retryAfterSeconds: number }[]; failed: { templateId: string; error: string }[] }> {
+  const query = (id: string): Record<string, string> => ({
+    template_ids: id,
+    start: String(window.start),
+    end: String(window.end),
+    granularity: window.granularity === "AGGREGATE" ? "AGGREGATED" : "DAILY",
+    metric_types: window.metrics.join(","),
+    limit: "30",
+  });
+  const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
+  const [{ answered, pending, failed }, names] = await Promise.all([
+    fanOut([...templateIds], fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context: { session: ctx.session, appId }, report }),
+    templateNames(ctx, appId),
+  ]);
+  const results = answered.flatMap(({ data }) =>
+    parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => {
+      const sent = row.sent ?? 0;
+      const delivered = row.delivered ?? 0;
+      const read = row.read ?? 0;
+      return {
+        templateId: row.template_id,
+        name: names.name(row.template_id),
+        start: row.start ?? null,
+        end: row.end ?? null,
+        sent,
+        delivered,
+        read,
+        deliveredPercent: percent(delivered, sent),
+        readPercent: percent(read, delivered),
+        clicked: (row.clicked ?? []).map((c) => ({ type: c.type ?? null, buttonContent: c.button_content ?? null, count: c.count ?? 0 })),
+      };
+    }),
+  );
+  return { results, pending, failed };
+}
+
 /** The earliest start Gupshup accepts (90 days back), with a minute's margin for the call to get there. */
-const earliestAnalytics = () => Math.floor(Date.now() / 1000) - 90 * DAY + 60;
+export const earliestAnalytics = () => Math.floor(Date.now() / 1000) - 90 * DAY + 60;
 
 /** Analytics' range in Unix seconds: by default the last 30 days, never reaching back past 90. */
-function analyticsWindow(a: TimeWindowArgs): { start: number; end: number } | undefined {
+export function analyticsWindow(a: TimeWindowArgs): { start: number; end: number } | undefined {
   const range = timeRange(a.start, a.end, a.timeZone, 30 * DAY * 1000);
   if (!range) return undefined;
   const end = Math.floor(range.to / 1000);

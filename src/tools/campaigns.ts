@@ -55,11 +55,7 @@ export const campaignTools: ToolDefinition[] = [
             .describe("Number with country code, and params as for send_template_message."),
           recipientsCsv: z.string().max(3_000_000).optional().describe("Or CSV: number, then one column per param."),
           recipientsUrl: z.string().max(2000).optional().describe(`Or an https URL of such a CSV, up to ${MAX_LIST_ROWS} rows.`),
-          columns: z
-            .array(z.string().min(1).max(100))
-            .max(101)
-            .optional()
-            .describe('CSV columns to use, by header name or number (1 = first): the number\'s, then one per param, e.g. ["mobile","name","order"].'),
+          columns: z.array(z.string().min(1).max(100)).max(101).optional().describe("CSV columns by header name or number (1 = first): the number's, then one per param."),
           message: z
             .looseObject({ type: z.enum(["text", "image", "video", "document", "location", "carousel"]) })
             .optional()

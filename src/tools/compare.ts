@@ -2,8 +2,11 @@ import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { compareResponse } from "../api/responses";
 import type { UpstreamFailure } from "../api/types";
+import { earliestAnalytics, templateAnalytics } from "./analytics";
+import { appTemplates } from "./app-templates";
 import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
+import { ToolError } from "./errors";
 import { fanOut } from "./fan-out";
 import { appIdInput, templateIdInput } from "./schemas";
 import { templateNames } from "./template-names";
@@ -25,8 +28,8 @@ export const compareTools: ToolDefinition[] = [
     {
       title: "Compare templates",
       description:
-        "Which template is blocked less, sends and top block reasons, over 7, 30, 60 or 90 days (default 30); both APPROVED with ≥1,000 sends. " +
-        `${limitInWords("compare")} pairs: more come back under \`pending\`, refusals under \`failed\`.`,
+        "Which template works better: delivered %, read %, clicks and Gupshup's block ranking side by side over 7, 30, 60 or 90 days (default 30), with a verdict; both APPROVED with ≥1,000 sends. " +
+        `${limitInWords("compare")} pairs: more come back under \`pending\`.`,
       input: z
         .object({
           appId: appIdInput,
@@ -35,9 +38,9 @@ export const compareTools: ToolDefinition[] = [
             .array(templateIdInput)
             .min(1, "give at least one template id to compare with")
             .max(10, "at most 10 templates (Gupshup allows 10 comparisons per hour)")
-            .describe("Template ids to compare with the primary, one comparison (one Gupshup call) each; at most 10."),
+            .describe("Ids to compare with the primary (≤10, one Gupshup call each)."),
           start: timeInput.optional().describe("Default: 30 days before end."),
-          end: timeInput.optional().describe("Until when: 7, 30, 60 or 90 days after start (default: now, or start + 30 days)."),
+          end: timeInput.optional().describe("7, 30, 60 or 90 days after start (default: now)."),
           timeZone: timeZoneInput,
         })
         .superRefine((a, rctx) => {
@@ -63,6 +66,20 @@ export const compareTools: ToolDefinition[] = [
         end: z.number(),
         windowDays: z.number().describe("Length of the compared window, in days."),
         comparisons: z.array(comparisonShape).describe("One entry per template compared with the primary."),
+        sideBySide: z
+          .array(
+            z.object({
+              templateId: z.string(),
+              name: z.string().nullable(),
+              category: z.string().nullable(),
+              sent: z.number(),
+              deliveredPercent: z.number().nullable(),
+              readPercent: z.number().nullable(),
+              clicks: z.number(),
+            }),
+          )
+          .describe("Each template's analytics over the window (get_template_analytics' figures)."),
+        verdict: z.string().describe("Which is better, and on what."),
         pending: z
           .array(z.object({ templateId: z.string(), retryAfterSeconds: z.number() }))
           .describe(`Templates not compared because of the ${limitInWords("compare")} limit: ask again for them after the wait.`),
@@ -78,9 +95,14 @@ export const compareTools: ToolDefinition[] = [
       const compareWith = (other: string) =>
         ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(start), end: String(end) } });
 
-      const [{ answered, pending, failed }, names] = await Promise.all([
+      const ids = [args.templateId, ...args.templateList];
+      const [{ answered, pending, failed }, names, analytics, templates] = await Promise.all([
         fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report }),
         templateNames(ctx, appId),
+        templateAnalytics(ctx, appId, ids, { start: Math.max(start, earliestAnalytics()), end, granularity: "AGGREGATE", metrics: ["SENT", "DELIVERED", "READ", "CLICKED"] }, report).catch(
+          (error: unknown) => (error instanceof ToolError ? { results: [], pending: [], failed: ids.map((templateId) => ({ templateId, error: error.message })) } : Promise.reject(error)),
+        ),
+        appTemplates(ctx, appId).catch(() => []),
       ]);
       const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
       for (const { templateId, data } of answered) {
@@ -104,15 +126,58 @@ export const compareTools: ToolDefinition[] = [
       }
       for (const f of outcome.failed) lines.push(`- ${label(f.templateId)} not compared: ${f.error}`);
       const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
+      const category = new Map(templates.map((t) => [t.id, t.category]));
+      const sideBySide = ids.flatMap((id) => {
+        const row = analytics.results.find((r) => r.templateId === id);
+        if (!row) return [];
+        const clicks = row.clicked.reduce((sum, c) => sum + c.count, 0);
+        return [{ templateId: id, name: names.name(id), category: category.get(id) ?? null, sent: row.sent, deliveredPercent: row.deliveredPercent, readPercent: row.readPercent, clicks }];
+      });
+      const missing = ids.filter((id) => !sideBySide.some((r) => r.templateId === id));
+      const verdict = verdictOf(sideBySide, outcome.comparisons, label, missing);
+      const table = sideBySide.map(
+        (r) =>
+          `- ${label(r.templateId)}${r.category ? ` (${r.category})` : ""}: sent ${r.sent}, delivered ${r.deliveredPercent ?? "?"}%, read ${r.readPercent ?? "?"}% of delivered, ${r.clicks} click(s)`,
+      );
       return {
-        structured: { appId, templateId: args.templateId, name: names.name(args.templateId), start, end, windowDays, ...outcome },
+        structured: { appId, templateId: args.templateId, name: names.name(args.templateId), start, end, windowDays, ...outcome, sideBySide, verdict },
         summary:
-          `Compared ${label(args.templateId)} (${args.templateId}) with ${outcome.comparisons.length} of ${args.templateList.length} template(s) over ${windowDays} days (${range}). ` +
-          `Gupshup ranks block rates without giving them:\n${lines.join("\n")}`,
+          `Compared ${label(args.templateId)} (${args.templateId}) with ${args.templateList.length} template(s) over ${windowDays} days (${range}).\n${verdict}\n` +
+          `${table.length ? `Side by side (Meta's analytics):\n${table.join("\n")}\n` : ""}Block rates (Gupshup ranks them without giving them):\n${lines.join("\n")}`,
       };
     },
   ),
 ];
+
+type Side = { templateId: string; category: string | null; sent: number; deliveredPercent: number | null; readPercent: number | null; clicks: number };
+
+/**
+ * Which template is better and on what: read rate (of delivered), delivered rate, clicks, and the
+ * block ranking; with a warning when the templates are of different categories (people expect
+ * utility messages, so their read rates are not a fair match for marketing ones).
+ */
+function verdictOf(rows: Side[], comparisons: z.infer<typeof comparisonShape>[], label: (id: string) => string, missing: string[]): string {
+  const best = (key: "readPercent" | "deliveredPercent" | "clicks", what: string, unit: string) => {
+    const ranked = rows.filter((r) => r[key] !== null && r.sent > 0).sort((a, b) => (b[key] as number) - (a[key] as number));
+    if (ranked.length < 2) return "";
+    const [top, next] = ranked;
+    if (top![key] === next![key]) return `${what}: a tie (${top![key]}${unit}).`;
+    return `${what}: ${label(top!.templateId)} (${top![key]}${unit}, against ${label(next!.templateId)}'s ${next![key]}${unit}).`;
+  };
+  const blockedLess = comparisons.flatMap((c) => (c.blockRateRanking.length === 2 ? [`${label(c.blockRateRanking[0]!)} is blocked less than ${label(c.blockRateRanking[1]!)}`] : []));
+  const categories = [...new Set(rows.map((r) => r.category).filter((c): c is string => c !== null))];
+  const parts = [
+    best("readPercent", "Read more", "% of delivered"),
+    best("deliveredPercent", "Delivered more", "%"),
+    best("clicks", "More clicks", ""),
+    blockedLess.length ? `Blocks: ${blockedLess.join("; ")}.` : "",
+    categories.length > 1
+      ? `Warning: these are different categories (${rows.map((r) => `${label(r.templateId)} ${r.category ?? "?"}`).join(", ")}): people expect utility and authentication messages, so their read rates are not a fair match for marketing ones. Compare templates of one category.`
+      : "",
+    missing.length ? `No analytics for ${missing.map(label).join(", ")} in this window (enable_template_analytics, or ask again after the rate limit).` : "",
+  ].filter(Boolean);
+  return parts.length ? parts.join(" ") : "Not enough figures to say which is better: no analytics came back for the window.";
+}
 
 /**
  * A failure every pair would meet: auth, analytics not enabled, Gupshup down. Gupshup refuses a

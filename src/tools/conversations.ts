@@ -112,7 +112,7 @@ export const conversationTools: ToolDefinition[] = [
     "list_conversations",
     {
       title: "Conversations",
-      description: "One row per customer: last message, unread, 24-hour window, what started it, hand-off state. awaitingReply, windowOpen and state find who needs an answer.",
+      description: "One row per customer: last message, unread, 24-hour window, what started it, hand-off. The filters find who needs an answer.",
       input: z.object({
         appId: appIdInput,
         unread: z.boolean().optional().describe("true: has unread customer messages."),
@@ -178,7 +178,7 @@ export const conversationTools: ToolDefinition[] = [
         number: numberInput,
         timeZone: timeZoneInput,
         limit: z.number().int().min(1).max(200).optional().describe("The newest this many messages (default 50)."),
-        suggestedReplies: z.array(z.string().min(1).max(4096)).max(3).optional().describe("Drafts the view offers as one-tap sends; this call sends nothing."),
+        suggestedReplies: z.array(z.string().min(1).max(4096)).max(3).optional().describe("Drafts the view offers as one-tap sends (sends nothing)."),
       }),
       output: z.object({
         appId: z.string(),

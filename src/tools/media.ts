@@ -17,8 +17,8 @@ export const mediaTools: ToolDefinition[] = [
           .string()
           .min(1, "file must not be empty")
           .max(4_000_000, "file is too long to pass inline (MCP requests are limited to 4 MB): put the file at an https URL and pass the URL")
-          .describe("An https URL, or base64 (a data: URI is fine; inline ≤ ~3 MB). Not a local path: the server runs on Cloudflare."),
-        fileType: z.enum(MEDIA_TYPES).describe("MIME type: image/jpeg, image/png (≤5 MB), video/mp4 or application/pdf (≤16 MB)."),
+          .describe("An https URL or base64 (a data: URI; ≤ ~3 MB inline); not a local path."),
+        fileType: z.enum(MEDIA_TYPES).describe("Images ≤5 MB, video and PDF ≤16 MB."),
       }),
       output: z.object({ appId: z.string(), handleId: z.string(), bytes: z.number() }),
       scope: "manage",

@@ -72,19 +72,19 @@ export const messagingTools: ToolDefinition[] = [
         "Send an APPROVED template (spends wallet balance) from the app's own number. Returns the messageId for get_message_status; `warnings` name anything that may not arrive as intended.",
       input: z.object({
         appId: appIdInput,
-        destination: phoneInput.describe("The recipient's number with country code, e.g. +91 98765 43210."),
+        destination: phoneInput.describe("With country code, e.g. +91 98765 43210."),
         template: z
           .object({
             id: templateIdInput.describe("From list_templates."),
             params: z
               .array(z.string().min(1, "params must not be empty strings").max(1024))
               .max(100)
-              .describe("One value per variable, in list_templates' `params` order (header, body, then URL-button variables); CATALOG/PRODUCT/MPM: the product id last."),
+              .describe("One per variable in list_templates' params order (header, body, URL buttons); CATALOG/PRODUCT/MPM: product id last."),
           })
           .describe("The APPROVED template and its values."),
         message: messageInput.optional(),
-        source: phoneInput.optional().describe("The app's own number (the default); another number is refused."),
-        srcName: z.string().min(1).max(100).optional().describe("The app's name (the default); another name is refused."),
+        source: phoneInput.optional().describe("The app's own (default); another is refused."),
+        srcName: z.string().min(1).max(100).optional().describe("The app's own (default); another is refused."),
         idempotencyKey: idempotencyKeyInput,
         ignoreOptOut: z.boolean().optional().describe("Send even if the number opted out: UTILITY/AUTHENTICATION only."),
       }),

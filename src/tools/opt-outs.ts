@@ -31,8 +31,7 @@ export const optOutTools: ToolDefinition[] = [
     "manage_opt_outs",
     {
       title: "Opt-outs",
-      description:
-        "The app's opt-out list, which every send checks: users join by replying STOP (START leaves). List it, check whether a send to numbers would be blocked and why (sends nothing), or add or remove numbers.",
+      description: "The app's opt-out list, which every send checks (STOP joins, START leaves): list it, check whether sends to numbers would be blocked and why (sends nothing), add or remove.",
       input: z
         .object({
           appId: appIdInput,

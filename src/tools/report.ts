@@ -33,7 +33,7 @@ export const periodInput = z
     z.enum(PERIODS),
   )
   .optional()
-  .describe("Instead of from/to: today, yesterday, this_week (from Monday), last_week, this_month, last_month, last_7_days or last_30_days, in timeZone.");
+  .describe("Instead of from/to, in timeZone (weeks start Monday).");
 
 const DAY = 86_400_000;
 const day = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);

@@ -37,12 +37,12 @@ const NEEDS: Record<ButtonInput["type"], readonly ("text" | "url" | "phoneNumber
 export const buttonInput = z
   .object({
     type: z.enum(["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "CATALOG", "MPM"]),
-    text: label.optional().describe("The label."),
+    text: label.optional(),
     url: z
       .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
       .max(2000)
       .optional()
-      .describe("URL: may end with {{1}}, the button's own variable; a send gives its value after the body's."),
+      .describe("URL: may end with {{1}}, its own variable (a send gives it after the body's)."),
     example: z.string().min(1).max(2000).optional().describe("URL: the url with {{1}} filled in. COPY_CODE: a sample code (up to 15)."),
     phoneNumber: z
       .string()
@@ -79,7 +79,7 @@ export const buttonInput = z
 export const buttonsInput = z
   .array(buttonInput)
   .max(10, "at most 10 buttons")
-  .describe("text is the label. At most 1 PHONE_NUMBER, 2 URL, 1 COPY_CODE (MARKETING); QUICK_REPLYs together; AUTHENTICATION needs exactly one OTP.");
+  .describe("At most 1 PHONE_NUMBER, 2 URL, 1 COPY_CODE (MARKETING); QUICK_REPLYs together; AUTHENTICATION: exactly one OTP.");
 
 /** Gupshup's wire form of a button (inside the JSON string of the `buttons` form field). */
 export function buttonToWire(button: ButtonInput): Record<string, unknown> {

@@ -4,13 +4,14 @@ import { createdTemplateResponse, parseAnswer, templatesResponse } from "../api/
 import { TEMPLATE_CACHE_SECONDS } from "../gateway/limits";
 import { personApproves } from "./ask-person";
 import { type CardInput, cardsInput, cardsToWire, checkCards } from "./carousel";
+import type { ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { rejectionAdvice } from "./failure-advice";
 import { shownAs } from "./listed-schema";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
 import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn, verticalFrom } from "./template-rules";
-import { templateShape, toTemplate } from "./template-shape";
+import { type TemplateShape, templateShape, toTemplate } from "./template-shape";
 
 const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
 const headerInput = z.string().min(1).max(60, "header must be at most 60 characters");
@@ -78,13 +79,8 @@ export const templateTools: ToolDefinition[] = [
           example: exampleInput.optional().describe("Required when content has variables: the body filled in, e.g. 'Hi Rahul, order ORD-1 shipped'."),
           exampleHeader: exampleHeaderInput.optional().describe("The header with {{1}} filled in; required when it has one."),
           exampleMedia: mediaHandleInput.optional().describe("A media handle from upload_media; required for IMAGE, VIDEO and DOCUMENT."),
-          vertical: z
-            .string()
-            .min(1, "vertical must not be empty")
-            .max(180, "vertical must be at most 180 characters")
-            .optional()
-            .describe("Business use-case label (default: from the name, order_update → 'Order update')."),
-          allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise the template instead of rejecting it."),
+          vertical: z.string().min(1, "vertical must not be empty").max(180, "vertical must be at most 180 characters").optional().describe("Use-case label (default: from the name)."),
+          allowTemplateCategoryChange: z.boolean().optional().describe("Let Meta re-categorise it instead of rejecting."),
           limitedOfferText: z.string().min(1).max(16).optional().describe("LTO only: the offer headline."),
           cards: cardsInput.optional(),
         })
@@ -112,7 +108,7 @@ export const templateTools: ToolDefinition[] = [
     "edit_template",
     {
       title: "Edit template",
-      description: "Edit an existing template; Gupshup resubmits it to Meta for approval (status returns to PENDING). Pass only what changes.",
+      description: "Edit a template; Gupshup resubmits it to Meta (back to PENDING). Pass only what changes.",
       input: z
         .object({
           appId: appIdInput,
@@ -123,7 +119,7 @@ export const templateTools: ToolDefinition[] = [
           buttons: shownAs(buttonsInput.optional(), { type: "array", items: { type: "object" }, description: "New buttons, each as in create_template." }),
           category: z.enum(CATEGORIES).optional().describe("New category."),
           templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
-          example: exampleInput.optional().describe("The new body with every variable filled in; needed when it has variables."),
+          example: exampleInput.optional().describe("The new body filled in; needed with variables."),
           exampleHeader: exampleHeaderInput.optional().describe("The new header with {{1}} filled in."),
           exampleMedia: mediaHandleInput.optional().describe("A new media handle from upload_media."),
           enableSample: z.boolean().optional().describe("Gupshup requires true (the default)."),
@@ -158,15 +154,16 @@ export const templateTools: ToolDefinition[] = [
       description: "An app's templates with status, category, body and the params a send needs (or why Meta rejected one). Filter to keep it short.",
       input: z.object({
         appId: appIdInput,
-        status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional().describe("Only templates with this status."),
-        category: z.enum(CATEGORIES).optional().describe("Only templates of this category."),
-        templateType: z.enum(TEMPLATE_TYPES).optional().describe("Only templates of this type."),
-        search: z.string().min(1).max(180).optional().describe("Only templates whose name contains this text (case-insensitive; spaces match _)."),
-        limit: z.number().int().min(1).max(500).optional().describe("Return at most this many (default 100)."),
+        status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "DELETED"]).optional().describe("Only this status."),
+        category: z.enum(CATEGORIES).optional().describe("Only this category."),
+        templateType: z.enum(TEMPLATE_TYPES).optional().describe("Only this type."),
+        search: z.string().min(1).max(180).optional().describe("Name contains this (spaces match _)."),
+        limit: z.number().int().min(1).max(500).optional().describe("At most this many (default 100)."),
+        sortBy: z.enum(["sends"]).optional().describe("sends: most sent in the last 30 days first (sends through this server)."),
         refresh: z
           .boolean()
           .optional()
-          .describe(`Skip the ${TEMPLATE_CACHE_SECONDS} s cache and ask Gupshup now (counts against the ${limitInWords("templates")} templates limit).`),
+          .describe(`Skip the ${TEMPLATE_CACHE_SECONDS} s cache (uses the ${limitInWords("templates")} templates limit).`),
       }),
       output: z.object({
         appId: z.string(),
@@ -174,6 +171,7 @@ export const templateTools: ToolDefinition[] = [
         total: z.number().describe("Templates matching the filters (before limit)."),
         cached: z.boolean(),
         cacheAgeSeconds: z.number().nullable(),
+        sends: z.record(z.string(), z.number()).optional().describe("sortBy sends: messages sent per template id in the last 30 days."),
       }),
       view: "templatePreview",
       scope: "read",
@@ -194,11 +192,13 @@ export const templateTools: ToolDefinition[] = [
           (!args.templateType || t.templateType === args.templateType) &&
           (!search || t.elementName.toLowerCase().includes(search)),
       );
+      const sends = args.sortBy === "sends" ? await sendsByTemplate(ctx, appId, all) : undefined;
+      if (sends) matching.sort((a, b) => (sends[b.id] ?? 0) - (sends[a.id] ?? 0));
       const templates = matching.slice(0, args.limit ?? 100);
       const cachedAt = result.ok ? result.cachedAt : undefined;
       const lines = templates.map(
         (t) =>
-          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
+          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id}${sends ? ` — ${sends[t.id] ?? 0} sent in 30 days` : ""} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
           `${t.body ? ` — "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}. ${rejectionAdvice(t.reason)}` : ""}`,
       );
       const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
@@ -210,8 +210,18 @@ export const templateTools: ToolDefinition[] = [
             `${search ? "; names are lowercase with underscores (e.g. order_update), so try one word of the name" : ""}` +
             `${filtered ? (search ? ", or drop a filter" : "; drop a filter to see them") : ""}.`;
       return {
-        structured: { appId, templates, total: matching.length, cached: cachedAt !== undefined, cacheAgeSeconds: cachedAt === undefined ? null : Math.round((Date.now() - cachedAt) / 1000) },
-        summary: matching.length === 0 ? none : `${matching.length} template(s)${shown}:\n${lines.join("\n")}`,
+        structured: {
+          appId,
+          templates,
+          total: matching.length,
+          cached: cachedAt !== undefined,
+          cacheAgeSeconds: cachedAt === undefined ? null : Math.round((Date.now() - cachedAt) / 1000),
+          ...(sends ? { sends } : {}),
+        },
+        summary:
+          matching.length === 0
+            ? none
+            : `${matching.length} template(s)${shown}${sends ? ", most sent first (sends through this server in the last 30 days; get_template_analytics has Meta's counts)" : ""}:\n${lines.join("\n")}`,
       };
     },
   ),
@@ -224,7 +234,7 @@ export const templateTools: ToolDefinition[] = [
       input: z.object({
         appId: appIdInput,
         elementName: elementNameInput.describe("Name of the template to delete."),
-        templateId: templateIdInput.optional().describe("Delete only this template id (one language) instead of every language of the name."),
+        templateId: templateIdInput.optional().describe("Only this id (one language), not every language."),
         confirm: z.literal(true).optional().describe("true: the person agreed."),
       }),
       output: z.object({ appId: z.string(), elementName: z.string(), templateId: z.string().nullable(), deleted: z.literal(true) }),
@@ -247,6 +257,19 @@ export const templateTools: ToolDefinition[] = [
     },
   ),
 ];
+
+/** Messages sent per template id in the last 30 days, from the inbox (a send records its template's name or id). */
+async function sendsByTemplate(ctx: ToolContext, appId: string, templates: readonly TemplateShape[]): Promise<Record<string, number>> {
+  const until = Date.now();
+  const { sent } = (await ctx.readInbox(appId, { kind: "report", since: until - 30 * 86_400_000, until })).data;
+  const idOf = new Map(templates.flatMap((t) => [[t.id, t.id] as const, [t.elementName, t.id] as const]));
+  const sends: Record<string, number> = {};
+  for (const row of sent) {
+    const id = row.type === "template" && row.text !== null ? idOf.get(row.text) : undefined;
+    if (id) sends[id] = (sends[id] ?? 0) + row.sent;
+  }
+  return sends;
+}
 
 /** `text` cut to `max` characters, marked when cut. */
 function clip(text: string, max: number): string {

@@ -116,10 +116,10 @@ export const utilityTools: ToolDefinition[] = [
     "get_app_token",
     {
       title: "Get app token",
-      description: "The app token (sk_…) the server uses, masked unless reveal is true — for debugging auth only; the server manages it itself.",
+      description: "The app token (sk_…) the server uses, masked unless reveal — for debugging auth only.",
       input: z.object({
         appId: appIdValue.describe("The app (name, number or id)."),
-        reveal: z.boolean().optional().describe("Return the full token instead of a masked one (sk_ab…wxyz). Only when you really need it."),
+        reveal: z.boolean().optional().describe("The full token, not masked (sk_ab…wxyz): only when really needed."),
       }),
       output: z.object({ appId: z.string(), token: z.string(), masked: z.boolean(), expiresOn: z.number().nullable(), active: z.boolean().nullable() }),
       scope: "manage",

@@ -102,13 +102,13 @@ export const webhookTools: ToolDefinition[] = [
       description: "Start delivery tracking: Gupshup's callbacks come here, so the status, failed-number and inbox tools have data from then on. Safe to repeat.",
       input: z.object({
         appId: appIdInput,
-        format: z.enum(["gupshup", "meta"]).optional().describe("Callback format: gupshup (version 2, includes template status events; default) or meta (version 3)."),
+        format: z.enum(["gupshup", "meta"]).optional().describe("gupshup (v2, with template status events; default) or meta (v3)."),
         webhookBaseUrl: z
           .url({ protocol: /^https?$/, error: "webhookBaseUrl must be an http(s) URL" })
           .max(500)
           .optional()
-          .describe("This server's public URL as Gupshup should call it (default: the URL this request came in on; others only if the operator allows them)."),
-        rotateSecret: z.boolean().optional().describe("New shared secret: a new subscription carries it; the old one is removed once Gupshup lists the new one."),
+          .describe("This server's public URL for Gupshup (default: this request's)."),
+        rotateSecret: z.boolean().optional().describe("New shared secret (the old one goes once Gupshup lists the new)."),
       }),
       output: outcome.extend({
         appId: z.string(),
