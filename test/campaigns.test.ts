@@ -258,6 +258,17 @@ describe("campaigns: starting", () => {
     expect(textOf(await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: csv, columns: ["phone", "name", "order"] }))).toBe(
       "columns: the CSV has no column 'phone'; its columns are email, name, city, mobile, order.",
     );
+    // Without a header, a first row that starts with a name is a recipient, not a header.
+    const headerless = `Asha,+${number(4)},ORD-4\nRavi,+${number(5)},ORD-5\n`;
+    const picked = await callTool(client, "preview_campaign", { appId, templateId: ORDER_UPDATE, recipientsCsv: headerless, columns: ["2", "1", "3"] });
+    expect(picked.structuredContent).toMatchObject({ total: 2, queued: 2 });
+    const listed = await callTool(client, "preview_campaign", {
+      appId,
+      templateId: ORDER_UPDATE,
+      recipients: [{ destination: `+${number(6)}`, params: ["Meera", "ORD-6"] }],
+      columns: ["1", "2", "3"],
+    });
+    expect(textOf(listed)).toContain("columns was not used: it picks CSV columns, and the recipients came as a list.");
     expect(await sends()).toHaveLength(0);
   });
 

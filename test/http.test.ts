@@ -100,6 +100,9 @@ describe("operator mode", () => {
       const result = await callTool(client, "list_templates", { appId: name });
       expect(result.structuredContent?.appId, `${name}: ${textOf(result)}`).toBe(SEED_APP_IDS.clinic);
     }
+    expect(textOf(await callTool(client, "list_templates", { appId: "  " }))).toBe(
+      "list_templates was not run: appId must not be empty: give an app's id, name or phone number, or leave it out. Correct it and call again.",
+    );
     const wrong = await callTool(client, "list_templates", { appId: "Demo Shop" });
     expect(textOf(wrong)).toBe(
       `No app named or numbered 'Demo Shop'. The apps are: DemoStore (+919000000001, id ${SEED_APP_IDS.store}); DemoClinic (+919000000002, id ${SEED_APP_IDS.clinic}). Pass one of their names, numbers or ids as appId.`,

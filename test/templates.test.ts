@@ -31,7 +31,7 @@ describe("list_templates", () => {
     const result = await callTool(client, "list_templates", { appId, sortBy: "sends", limit: 2 });
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(templatesOf(result).map((t) => t.elementName)).toEqual(["order_update", "login_otp"]);
-    expect(result.structuredContent!.sends).toEqual({ [ORDER_UPDATE]: 2, [LOGIN_OTP]: 1 });
+    expect(result.structuredContent!.sends).toEqual({ order_update: 2, login_otp: 1 });
     expect(textOf(result)).toMatch(
       /^\d+ template\(s\) \(showing 2\), most sent first \(sends through this server in the last 30 days; get_template_analytics has Meta's counts\):\n- order_update .* — 2 sent in 30 days — /,
     );

@@ -106,7 +106,7 @@ describe("get_usage_summary as the report for a period", () => {
         },
         replies: { messages: 2, customers: 2 },
         optOuts: 1,
-        templates: [{ template: "order_update", category: "UTILITY", sent: 3, delivered: 2, read: 2, failed: 1 }],
+        templates: [{ template: "order_update", templateId: ORDER_UPDATE, category: "UTILITY", sent: 3, delivered: 2, read: 2, failed: 1 }],
         campaigns: [{ campaignId, name: "Week promo", state: "completed", sent: 1 }],
       },
     });
@@ -117,9 +117,22 @@ describe("get_usage_summary as the report for a period", () => {
       ),
     );
     expect(text).toContain("Customers wrote 2 message(s), from 2 number(s); 1 opted out.");
-    expect(text).toContain('Campaigns: "Week promo" completed, 1 sent.');
+    expect(text).toContain('Campaigns: "Week promo" completed, 1 sent in all.');
     // One Gupshup call for the counts (the period's days), the rest from this server's own records and the cached template list.
     expect((await upstreamRequests()).map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query).toString()}`)).toEqual([`GET /partner/app/${appId}/usage?from=${monday}&to=${today}`]);
+  });
+
+  it("with tracking started mid-period, delivery counts only what was sent since (a message sent before can never show as delivered)", async () => {
+    const client = await connect();
+    await callTool(client, "send_template_message", { appId, destination: "919811100001", template: { id: ORDER_UPDATE, params: ["Asha", "ORD-1"] } });
+    await callTool(client, "configure_webhook", { appId });
+    await callTool(client, "send_template_message", { appId, destination: "919811100002", template: { id: ORDER_UPDATE, params: ["Ravi", "ORD-2"] } });
+    await sandbox().deliverCallbacks();
+    const result = await callTool(client, "get_usage_summary", { appId, period: "today" });
+    expect(result.structuredContent).toMatchObject({ report: { delivery: { tracked: true, sent: 1, delivered: 1, deliveredRate: 100, covers: { complete: false } } } });
+    expect(textOf(result)).toMatch(
+      /Delivery of the 1 message\(s\) sent through this server: 1 delivered \(100%\), 1 read \(100% of delivered\), 0 failed\. Covers only .*: delivery tracking started .*: nothing before that is known\./,
+    );
   });
 
   it("without tracking the report says what it cannot know; from/to given with a period are said to be ignored", async () => {

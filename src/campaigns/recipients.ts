@@ -44,7 +44,9 @@ export class CsvRecipients {
   private rows(records: CsvRecord[]): GivenRecipient[] {
     if (this.first && records.length > 0) {
       this.first = false;
-      if (!/\d/.test(records[0]!.cells[0] ?? "")) {
+      // A header has no digit where a number would be first, and no phone-like cell anywhere (the number may be in any column).
+      const first = records[0]!.cells;
+      if (!/\d/.test(first[0] ?? "") && !first.some((c) => /\d{8,}/.test(c.replace(/[\s().+-]/g, "")))) {
         this.header = records[0]!.cells.map((c) => c.trim());
         records = records.slice(1);
       }

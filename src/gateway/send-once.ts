@@ -32,7 +32,8 @@ export class SendOnce {
     const now = Date.now();
     const contentHash = await sha256Hex(JSON.stringify([scope, req.endpoint, req.form ?? null, req.json ?? null]));
     const found = this.ledger.find(req.idempotencyKey === undefined ? undefined : ledgerKey(scope, req.idempotencyKey), contentHash, now);
-    const untrackedLookalike = found && req.idempotencyKey === undefined && trackedSince !== null && found.createdAt < trackedSince;
+    // Only a send known to have gone out: one in flight or with an unknown outcome is never sent again.
+    const untrackedLookalike = found?.state === "done" && req.idempotencyKey === undefined && trackedSince !== null && found.createdAt < trackedSince;
     if (found && !untrackedLookalike) {
       if (req.idempotencyKey && found.contentHash !== contentHash) {
         return {

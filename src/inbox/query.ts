@@ -12,7 +12,9 @@ export type InboxQuery =
   | { kind: "beforeReply"; recipient: string; replyTo?: string }
   | { kind: "inboundMessage"; messageId: string }
   | { kind: "recentNumbers"; limit: number }
-  | { kind: "report"; since: number; until: number };
+  /** A window's figures; with tracking, from when it started (a message sent before can never count as delivered). */
+  | { kind: "report"; since: number; until: number }
+  | { kind: "templateSends"; since: number; until: number };
 
 /** What a session send needs to know first: the window, who is on the conversation, and whose message it would quote. */
 export interface BeforeReply {
@@ -32,6 +34,7 @@ export interface InboxAnswers {
   inboundMessage: InboundEntry | null;
   recentNumbers: string[];
   report: InboxReport & { optOuts: number };
+  templateSends: { text: string; sent: number }[];
 }
 
 export interface InboxReply<K extends InboxQuery["kind"]> {
@@ -67,8 +70,12 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, optOut
         return inbox.inboundMessage(query.messageId) ?? null;
       case "recentNumbers":
         return inbox.conversations.recentNumbers(query.limit);
-      case "report":
-        return { ...inbox.report(query.since, query.until), optOuts: optOuts.countSince(query.since, query.until) };
+      case "report": {
+        const since = webhookConfiguredAt === null ? query.since : Math.min(Math.max(query.since, webhookConfiguredAt), query.until);
+        return { ...inbox.report(since, query.until), optOuts: optOuts.countSince(query.since, query.until) };
+      }
+      case "templateSends":
+        return inbox.templateSends(query.since, query.until);
     }
   })();
   return { webhookConfiguredAt, data } as InboxReply<Q["kind"]>;

@@ -278,6 +278,14 @@ export class InboxStore {
     return { sent, failures, inbound };
   }
 
+  /** Template sends in a window by the name or id each recorded (one range read of the sends' time index). */
+  templateSends(since: number, until: number): { text: string; sent: number }[] {
+    if (!this.tables.exist) return [];
+    return this.sql
+      .exec<{ text: string; sent: number }>("SELECT text, COUNT(*) AS sent FROM inbox_sent WHERE at >= ? AND at <= ? AND type = 'template' AND text IS NOT NULL GROUP BY text", since, until)
+      .toArray();
+  }
+
   /** One message a customer sent, by its id. */
   inboundMessage(messageId: string): InboundEntry | undefined {
     if (!this.tables.exist) return undefined;

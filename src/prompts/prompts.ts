@@ -84,7 +84,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
       args: z.object({ appId: app, timeZone: z.string().optional().describe("My time zone, e.g. Asia/Kolkata (default UTC).") }),
       text: (a) =>
         `Write my weekly WhatsApp report for ${which(a)}, for the last 7 days${a.timeZone ? ` in ${a.timeZone}` : ""}. ` +
-        `Use get_usage_summary with period last_7_days${a.timeZone ? ` and timeZone ${a.timeZone}` : ""} (one call: messages, spend, delivery and read rates, failures, replies, opt-outs, each template, campaigns), list_devices_status with the appId (balance now) and compare_templates for the two most sent templates it lists. ` +
+        `Use get_usage_summary with period last_7_days${a.timeZone ? ` and timeZone ${a.timeZone}` : ""} (one call: messages, spend, delivery and read rates, failures, replies, opt-outs, each template, campaigns), list_devices_status (balance now) and compare_templates for the two most sent templates it lists (their templateId). ` +
         "Keep it short: the totals, the delivery and read rates, the best and worst template and why, anything unusual, and one or two things to do next week.",
     },
     {

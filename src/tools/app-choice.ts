@@ -18,15 +18,22 @@ const listed = (apps: AppSummary[]) => apps.map(appInWords).join("; ");
  * next call can be right.
  */
 export function appNamed(wanted: string, apps: AppSummary[]): string {
+  const found = appMatching(wanted, apps);
+  if (found) return found;
+  if (apps.length === 0)
+    throw new ToolError(`No app '${wanted.trim()}': this connection can use no apps of the partner account. Create or link an app in Gupshup's partner portal, or reconnect allowing one.`);
+  throw new ToolError(`No app named or numbered '${wanted.trim()}'. The apps are: ${listed(apps)}. Pass one of their names, numbers or ids as appId.`);
+}
+
+/** The one app `wanted` names, undefined when none does; a name two apps share is an error listing them. */
+export function appMatching(wanted: string, apps: AppSummary[]): string | undefined {
   const text = wanted.trim();
   const digits = normalizePhone(text);
   const byId = apps.find((app) => app.appId === text);
   if (byId) return byId.appId;
   const matches = apps.filter((app) => app.name?.trim().toLowerCase() === text.toLowerCase() || (digits !== undefined && app.phone !== null && normalizePhone(app.phone) === digits));
-  if (matches.length === 1) return matches[0]!.appId;
   if (matches.length > 1) throw new ToolError(`'${text}' matches ${matches.length} apps: ${listed(matches)}. Pass the id of the one you mean as appId.`);
-  if (apps.length === 0) throw new ToolError(`No app '${text}': this connection can use no apps of the partner account. Create or link an app in Gupshup's partner portal, or reconnect allowing one.`);
-  throw new ToolError(`No app named or numbered '${text}'. The apps are: ${listed(apps)}. Pass one of their names, numbers or ids as appId.`);
+  return matches[0]?.appId;
 }
 
 /** The app a call without appId is for: the account's only app; with several, an error listing them. */

@@ -15,7 +15,7 @@ import { personApproves } from "./ask-person";
 import { campaignIdInput, campaignIdOf, campaignReportShape, describeCampaign, formatDuration, localTime, splitCampaignId } from "./campaign-report";
 import { carouselSend } from "./carousel";
 import { progressReporter, type ToolContext } from "./context";
-import { csvColumns } from "./csv-columns";
+import { columnsExist, csvColumns } from "./csv-columns";
 import { defineTool, type ToolDefinition } from "./define";
 import { publicUrl } from "./download";
 import { ToolError } from "./errors";
@@ -113,7 +113,9 @@ export const campaignTools: ToolDefinition[] = [
       if (message && !message.success) throw new ToolError(`message: ${message.error.issues[0]?.message}`);
       const file = args.recipientsUrl === undefined ? undefined : publicUrl(args.recipientsUrl.trim(), ctx.ownHosts(), "recipientsUrl", upstreamOrigin(ctx));
       // The CSV is counted now, before any call; which columns to use is decided once the template says how many values it takes.
-      const given = file ? undefined : args.recipientsCsv === undefined ? args.recipients!.map((r, i) => ({ row: i + 1, ...r })) : recipientsFromCsv(args.recipientsCsv).rows;
+      const csv = args.recipientsCsv === undefined ? undefined : recipientsFromCsv(args.recipientsCsv);
+      const given = file ? undefined : (csv?.rows ?? args.recipients!.map((r, i) => ({ row: i + 1, ...r })));
+      if (csv && args.columns) columnsExist(args.columns, csv.header, csv.header?.length ?? 1 + (csv.rows[0]?.params.length ?? 0));
       if (given?.length === 0) throw new ToolError("The list has no recipients: give one number per row (with country code), then the template's values.");
       if (given && given.length > MAX_RECIPIENTS)
         throw new ToolError(`${given.length} recipients: at most ${MAX_RECIPIENTS} in the call. Put the list in a CSV file and pass its https URL as recipientsUrl (up to ${MAX_LIST_ROWS} rows).`);
@@ -198,6 +200,7 @@ export const campaignTools: ToolDefinition[] = [
           : "",
         ...list.invalid.rows.map((r) => `- row ${r.row}: ${r.reason}`),
         list.invalid.count > list.invalid.rows.length ? `… and ${list.invalid.count - list.invalid.rows.length} more invalid rows` : "",
+        args.columns && args.recipients ? "columns was not used: it picks CSV columns, and the recipients came as a list." : "",
         message?.data.type === "text" ? 'message { type: "text" } is not needed: each person gets the template\'s own text, filled with their params (the samples below).' : "",
         ...samples.map((s, i) => `Sample ${i + 1} (to ${s.destination}):\n${s.text}`),
         `Estimate: ${draft.queued} sends, about ${formatDuration(minutes * 60)} (Gupshup allows 10 sends a second per app, each counted until it answers: about ${EXPECTED_PER_SECOND.toFixed(1)} a second); cost ${cost === null ? "unknown" : `about ${money(cost, currency)}`} (${fee.basis}).`,

@@ -76,6 +76,7 @@ export const compareTools: ToolDefinition[] = [
               deliveredPercent: z.number().nullable(),
               readPercent: z.number().nullable(),
               clicks: z.number(),
+              clickPercent: z.number().nullable().describe("Clicks per 100 delivered."),
             }),
           )
           .describe("Each template's analytics over the window (get_template_analytics' figures)."),
@@ -131,13 +132,16 @@ export const compareTools: ToolDefinition[] = [
         const row = analytics.results.find((r) => r.templateId === id);
         if (!row) return [];
         const clicks = row.clicked.reduce((sum, c) => sum + c.count, 0);
-        return [{ templateId: id, name: names.name(id), category: category.get(id) ?? null, sent: row.sent, deliveredPercent: row.deliveredPercent, readPercent: row.readPercent, clicks }];
+        const clickPercent = row.delivered > 0 ? Math.round((clicks / row.delivered) * 1000) / 10 : null;
+        return [
+          { templateId: id, name: names.name(id), category: category.get(id) ?? null, sent: row.sent, deliveredPercent: row.deliveredPercent, readPercent: row.readPercent, clicks, clickPercent },
+        ];
       });
       const missing = ids.filter((id) => !sideBySide.some((r) => r.templateId === id));
-      const verdict = verdictOf(sideBySide, outcome.comparisons, label, missing);
+      const verdict = verdictOf(sideBySide, outcome.comparisons, label, missing, analytics.failed[0]?.error);
       const table = sideBySide.map(
         (r) =>
-          `- ${label(r.templateId)}${r.category ? ` (${r.category})` : ""}: sent ${r.sent}, delivered ${r.deliveredPercent ?? "?"}%, read ${r.readPercent ?? "?"}% of delivered, ${r.clicks} click(s)`,
+          `- ${label(r.templateId)}${r.category ? ` (${r.category})` : ""}: sent ${r.sent}, delivered ${r.deliveredPercent ?? "?"}%, read ${r.readPercent ?? "?"}% of delivered, ${r.clicks} click(s)${r.clickPercent === null ? "" : ` (${r.clickPercent}% of delivered)`}`,
       );
       return {
         structured: { appId, templateId: args.templateId, name: names.name(args.templateId), start, end, windowDays, ...outcome, sideBySide, verdict },
@@ -149,15 +153,15 @@ export const compareTools: ToolDefinition[] = [
   ),
 ];
 
-type Side = { templateId: string; category: string | null; sent: number; deliveredPercent: number | null; readPercent: number | null; clicks: number };
+type Side = { templateId: string; category: string | null; sent: number; deliveredPercent: number | null; readPercent: number | null; clicks: number; clickPercent: number | null };
 
 /**
  * Which template is better and on what: read rate (of delivered), delivered rate, clicks, and the
  * block ranking; with a warning when the templates are of different categories (people expect
  * utility messages, so their read rates are not a fair match for marketing ones).
  */
-function verdictOf(rows: Side[], comparisons: z.infer<typeof comparisonShape>[], label: (id: string) => string, missing: string[]): string {
-  const best = (key: "readPercent" | "deliveredPercent" | "clicks", what: string, unit: string) => {
+function verdictOf(rows: Side[], comparisons: z.infer<typeof comparisonShape>[], label: (id: string) => string, missing: string[], why: string | undefined): string {
+  const best = (key: "readPercent" | "deliveredPercent" | "clickPercent", what: string, unit: string) => {
     const ranked = rows.filter((r) => r[key] !== null && r.sent > 0).sort((a, b) => (b[key] as number) - (a[key] as number));
     if (ranked.length < 2) return "";
     const [top, next] = ranked;
@@ -169,12 +173,12 @@ function verdictOf(rows: Side[], comparisons: z.infer<typeof comparisonShape>[],
   const parts = [
     best("readPercent", "Read more", "% of delivered"),
     best("deliveredPercent", "Delivered more", "%"),
-    best("clicks", "More clicks", ""),
+    best("clickPercent", "Clicked more", "% of delivered"),
     blockedLess.length ? `Blocks: ${blockedLess.join("; ")}.` : "",
     categories.length > 1
       ? `Warning: these are different categories (${rows.map((r) => `${label(r.templateId)} ${r.category ?? "?"}`).join(", ")}): people expect utility and authentication messages, so their read rates are not a fair match for marketing ones. Compare templates of one category.`
       : "",
-    missing.length ? `No analytics for ${missing.map(label).join(", ")} in this window (enable_template_analytics, or ask again after the rate limit).` : "",
+    missing.length ? `No analytics for ${missing.map(label).join(", ")} in this window: ${why ?? "the analytics rate limit was reached; ask again in a minute"}` : "",
   ].filter(Boolean);
   return parts.length ? parts.join(" ") : "Not enough figures to say which is better: no analytics came back for the window.";
 }

@@ -9,7 +9,7 @@ import type { ConversationSummary, HandOffChange } from "../inbox/conversations"
 import type { OptOut, OptOutChange } from "../inbox/opt-outs";
 import type { InboxQuery, InboxReply } from "../inbox/query";
 import type { SecretChange, WebhookSetup } from "../inbox/webhook-secrets";
-import { appNamed, isAppUuid, onlyApp } from "./app-choice";
+import { appMatching, appNamed, isAppUuid, onlyApp } from "./app-choice";
 import { listAccountApps } from "./apps";
 import { ToolError, translateFailure } from "./errors";
 import { recipientNumber } from "./schemas";
@@ -34,14 +34,9 @@ export class ToolContext {
     return appId;
   }
 
-  /** An app by name or number: from the account's app list of the last hour, read again if it lacks the app (one made since). */
+  /** An app by name or number: from the account's app list of the last hour, read again only if it has no such app (one made since). */
   private async appByName(wanted: string): Promise<string> {
-    const recent = await listAccountApps(this, { recent: true });
-    try {
-      return appNamed(wanted, recent);
-    } catch {
-      return appNamed(wanted, await listAccountApps(this));
-    }
+    return appMatching(wanted, await listAccountApps(this, { recent: true })) ?? appNamed(wanted, await listAccountApps(this));
   }
 
   /** Whether this session may touch the app (an OAuth grant may be limited to some apps). */

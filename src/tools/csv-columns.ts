@@ -30,6 +30,11 @@ export function csvColumns(columns: readonly string[] | undefined, slots: readon
   };
 }
 
+/** Refuses, before any call, a `columns` entry the CSV does not have (the count is checked once the template is known). */
+export function columnsExist(columns: readonly string[], header: string[] | null, width: number): void {
+  for (const column of columns) columnIndex(column.trim(), header, width);
+}
+
 function columnIndex(column: string, header: string[] | null, width: number): number {
   if (/^\d+$/.test(column)) {
     const index = Number(column) - 1;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAnswer, usageResponse } from "../api/responses";
+import type { UpstreamResult } from "../api/types";
 import { FAN_OUT_CONCURRENCY } from "../gateway/limits";
 import { mapConcurrently } from "../utils/concurrency";
 import { type AppSummary, listAccountApps } from "./apps";
@@ -72,7 +73,22 @@ const describe = (d: Device) =>
   `- ${d.name ?? d.appId} (${d.phone ?? "no phone"}, app ${d.appId}): ${d.state.toUpperCase()}${d.quality ? `, quality ${d.quality}` : ""}${d.messagingTier ? `, ${d.messagingTier}` : ""}` +
   `${d.balance !== null ? `, balance ${d.balance} ${d.currency ?? ""}`.trimEnd() : ""}${d.healthDetail ? ` — ${d.healthDetail}` : ""}${d.problems.length ? ` (not available: ${d.problems.join("; ")})` : ""}`;
 
-/** WhatsGate's get_device_balance: list_devices_status with appId says the same (and calls it). */
+type Today = { date: string; messages: number; fees: number };
+
+/** Gupshup's usage for today's date in `timeZone` (one call). */
+const todayUsage = (ctx: ToolContext, appId: string, timeZone: string | undefined) => {
+  const date = dateIn(Date.now(), timeZone);
+  return ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } });
+};
+
+/** Today's messages and spend from that answer, or why they are not known. */
+function todayOf(ctx: ToolContext, appId: string, result: UpstreamResult, timeZone: string | undefined): { today: Today | null; error?: string } {
+  if (!result.ok) return { today: null, error: translateFailure(result.failure, { session: ctx.session, appId }) };
+  const rows = parseAnswer(usageResponse, result.data, "today's usage").partnerAppUsageList;
+  return { today: { date: dateIn(Date.now(), timeZone), messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) } };
+}
+
+/** WhatsGate's get_device_balance: list_devices_status with appId says the same. */
 const balanceTool: ToolDefinition = defineTool(
   "get_device_balance",
   {
@@ -92,16 +108,10 @@ const balanceTool: ToolDefinition = defineTool(
   },
   (ctx) => async (args) => {
     const appId = await ctx.appId(args.appId);
-    const date = dateIn(Date.now(), args.timeZone);
-    const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } })]);
+    const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), todayUsage(ctx, appId, args.timeZone)]);
     refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
     const wallet = walletPart(ctx, appId, walletResult);
-    let today: { date: string; messages: number; fees: number } | null = null;
-    let usageError: string | undefined;
-    if (usageResult.ok) {
-      const rows = parseAnswer(usageResponse, usageResult.data, "get_device_balance").partnerAppUsageList;
-      today = { date, messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) };
-    } else usageError = translateFailure(usageResult.failure, { session: ctx.session, appId });
+    const { today, error: usageError } = todayOf(ctx, appId, usageResult, args.timeZone);
     if (!wallet.value && !today) throw new ToolError(`Could not get the balance of ${appId}:\n- wallet: ${wallet.error}\n- usage: ${usageError}`);
     const w = wallet.value;
     return {
@@ -155,8 +165,8 @@ export const deviceTools: ToolDefinition[] = [
       annotations: readOnly,
     },
     (ctx) => async (args, extra) => {
-      const all = await listAccountApps(ctx);
       const only = args.appId === undefined ? undefined : await ctx.appId(args.appId);
+      const all = await listAccountApps(ctx);
       const apps = only === undefined ? all : all.filter((a) => a.appId === only);
       if (only !== undefined && apps.length === 0) throw new ToolError(`App ID '${only}' is not one of this partner account's apps. Run list_devices_status without appId to see them.`);
       const report = progressReporter(extra);
@@ -168,12 +178,9 @@ export const deviceTools: ToolDefinition[] = [
         return device;
       });
       if (only === undefined) return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
-      // One number: also what get_device_balance says of today (its usage call), so "my balance and today's spend" is one call.
-      const balance = await balanceTool
-        .bind(ctx)({ appId: only, timeZone: args.timeZone }, extra)
-        .catch((error: unknown) => (error instanceof ToolError ? undefined : Promise.reject(error)));
-      const today = (balance?.structured as { today?: { date: string; messages: number; fees: number } | null } | undefined)?.today ?? null;
-      const spent = today ? ` Today (${today.date}): ${today.messages} messages, ${today.fees} ${devices[0]!.currency ?? ""} spent.`.replace(" .", ".") : "";
+      // One number: also today's messages and spend (get_device_balance's usage call), so "my balance and today's spend" is one call.
+      const { today, error } = todayOf(ctx, only, await todayUsage(ctx, only, args.timeZone), args.timeZone);
+      const spent = today ? ` Today (${today.date}): ${today.messages} messages, ${today.fees} ${devices[0]!.currency ?? ""} spent.`.replace(" .", ".") : ` Today's spend is not known: ${error}`;
       return { structured: { devices, count: 1, today }, summary: `${describe(devices[0]!).slice(2)}.${spent}` };
     },
   ),

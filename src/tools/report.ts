@@ -77,8 +77,8 @@ export const reportOutput = z.object({
   }),
   replies: z.object({ messages: z.number(), customers: z.number() }),
   optOuts: z.number(),
-  templates: z.array(counts.extend({ template: z.string(), category: z.string().nullable() })),
-  campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), state: z.string(), sent: z.number() })),
+  templates: z.array(counts.extend({ template: z.string(), templateId: z.string().nullable(), category: z.string().nullable() })),
+  campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), state: z.string(), sent: z.number().describe("In all, not only in the window.") })),
 });
 export type Report = z.infer<typeof reportOutput>;
 
@@ -126,7 +126,7 @@ function perTemplate(rows: InboxReport["sent"], find: (text: string | null) => T
   for (const r of rows) {
     const template = find(r.text);
     const name = template?.elementName ?? r.text ?? "(unknown)";
-    const row = byName.get(name) ?? { template: name, category: template?.category ?? null, sent: 0, delivered: 0, read: 0, failed: 0 };
+    const row = byName.get(name) ?? { template: name, templateId: template?.id ?? null, category: template?.category ?? null, sent: 0, delivered: 0, read: 0, failed: 0 };
     byName.set(name, { ...row, sent: row.sent + r.sent, delivered: row.delivered + r.delivered, read: row.read + r.read, failed: row.failed + r.failed });
   }
   return [...byName.values()].sort((a, b) => b.sent - a.sent);
@@ -143,8 +143,10 @@ export function reportLines(r: Report): string[] {
     ...d.topFailures.map((f) => `- failed ${f.code ?? "?"} ${f.reason ?? ""} (${f.count})${f.whatToDo ? `: ${f.whatToDo}` : ""}`),
     d.tracked ? `Customers wrote ${r.replies.messages} message(s), from ${r.replies.customers} number(s); ${r.optOuts} opted out.` : "",
     r.templates.length
-      ? `Templates: ${r.templates.map((t) => `${t.template}${t.category ? ` (${t.category})` : ""} ${t.sent} sent, ${t.delivered} delivered, ${t.read} read, ${t.failed} failed`).join("; ")}.`
+      ? `Templates${d.tracked ? "" : " (sent through this server)"}: ${r.templates
+          .map((t) => `${t.template}${t.category ? ` (${t.category})` : ""} ${t.sent} sent${d.tracked ? `, ${t.delivered} delivered, ${t.read} read, ${t.failed} failed` : ""}`)
+          .join("; ")}.`
       : "",
-    r.campaigns.length ? `Campaigns: ${r.campaigns.map((c) => `${quoted(c.name)} ${c.state}, ${c.sent} sent`).join("; ")}.` : "Campaigns: none ran.",
+    r.campaigns.length ? `Campaigns: ${r.campaigns.map((c) => `${quoted(c.name)} ${c.state}, ${c.sent} sent in all`).join("; ")}.` : "Campaigns: none ran.",
   ].filter(Boolean);
 }

@@ -4,7 +4,11 @@ import type { SendReceipt } from "../api/types";
 /** Shared input pieces: one definition per kind of value, so every tool validates it the same way. */
 
 /** An app by its id, name or phone number (ToolContext.appId finds which). */
-export const appIdValue = z.string().max(200, "appId must be an app's id, name or phone number; run list_apps to see them");
+export const appIdValue = z
+  .string()
+  .trim()
+  .min(1, "appId must not be empty: give an app's id, name or phone number, or leave it out")
+  .max(200, "appId must be an app's id, name or phone number; run list_apps to see them");
 
 export const appIdInput = appIdValue.optional().describe("App name, number or id.");
 

@@ -171,7 +171,7 @@ export const templateTools: ToolDefinition[] = [
         total: z.number().describe("Templates matching the filters (before limit)."),
         cached: z.boolean(),
         cacheAgeSeconds: z.number().nullable(),
-        sends: z.record(z.string(), z.number()).optional().describe("sortBy sends: messages sent per template id in the last 30 days."),
+        sends: z.record(z.string(), z.number()).optional().describe("sortBy sends: messages sent per template name (all languages) in the last 30 days."),
       }),
       view: "templatePreview",
       scope: "read",
@@ -193,12 +193,12 @@ export const templateTools: ToolDefinition[] = [
           (!search || t.elementName.toLowerCase().includes(search)),
       );
       const sends = args.sortBy === "sends" ? await sendsByTemplate(ctx, appId, all) : undefined;
-      if (sends) matching.sort((a, b) => (sends[b.id] ?? 0) - (sends[a.id] ?? 0));
+      if (sends) matching.sort((a, b) => (sends[b.elementName] ?? 0) - (sends[a.elementName] ?? 0));
       const templates = matching.slice(0, args.limit ?? 100);
       const cachedAt = result.ok ? result.cachedAt : undefined;
       const lines = templates.map(
         (t) =>
-          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id}${sends ? ` — ${sends[t.id] ?? 0} sent in 30 days` : ""} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
+          `- ${t.elementName} [${t.status}] ${t.category}/${t.templateType} ${t.languageCode} — id ${t.id}${sends ? ` — ${sends[t.elementName] ?? 0} sent in 30 days` : ""} — params: ${t.params.length ? t.params.join(", ") : "none"}` +
           `${t.body ? ` — "${clip(t.body, 160)}"` : ""}${t.reason ? ` — rejected: ${t.reason}. ${rejectionAdvice(t.reason)}` : ""}`,
       );
       const shown = templates.length < matching.length ? ` (showing ${templates.length})` : "";
@@ -258,15 +258,18 @@ export const templateTools: ToolDefinition[] = [
   ),
 ];
 
-/** Messages sent per template id in the last 30 days, from the inbox (a send records its template's name or id). */
+/**
+ * Messages sent per template name (all its languages) in the last 30 days, from the inbox: a send
+ * records its template's name, or its id when the name was not looked up.
+ */
 async function sendsByTemplate(ctx: ToolContext, appId: string, templates: readonly TemplateShape[]): Promise<Record<string, number>> {
   const until = Date.now();
-  const { sent } = (await ctx.readInbox(appId, { kind: "report", since: until - 30 * 86_400_000, until })).data;
-  const idOf = new Map(templates.flatMap((t) => [[t.id, t.id] as const, [t.elementName, t.id] as const]));
+  const counted = (await ctx.readInbox(appId, { kind: "templateSends", since: until - 30 * 86_400_000, until })).data;
+  const nameOf = new Map(templates.flatMap((t) => [[t.id, t.elementName] as const, [t.elementName, t.elementName] as const]));
   const sends: Record<string, number> = {};
-  for (const row of sent) {
-    const id = row.type === "template" && row.text !== null ? idOf.get(row.text) : undefined;
-    if (id) sends[id] = (sends[id] ?? 0) + row.sent;
+  for (const { text, sent } of counted) {
+    const name = nameOf.get(text);
+    if (name) sends[name] = (sends[name] ?? 0) + sent;
   }
   return sends;
 }

@@ -60,7 +60,7 @@ export const utilityTools: ToolDefinition[] = [
           timeZone: timeZoneInput,
         })
         .superRefine((a, rctx) => {
-          const days = usageDays(a);
+          const days = a.period ? undefined : usageDays(a);
           if (days && days.from > days.to) rctx.addIssue({ code: "custom", path: ["to"], message: `\`from\` (${days.from}) must not be after \`to\` (${days.to})` });
         }),
       output: z.object({
