@@ -93,6 +93,15 @@ describe("an ambiguous failure is never retried blindly", () => {
     expect(await sends()).toHaveLength(1);
   });
 
+  it("an identical send after configure_webhook does not resend one whose outcome is unknown (only a send known to have gone out is made again, tracked)", async () => {
+    const client = await connect();
+    await sandbox().failNext({ path: "/template/msg$", times: 1, status: 502, body: "<html>Bad Gateway</html>" });
+    expect(textOf(await callTool(client, "send_template_message", template()))).toMatch(/Outcome unknown/);
+    await callTool(client, "configure_webhook", { appId });
+    expect(textOf(await callTool(client, "send_template_message", template()))).toMatch(/Outcome unknown/);
+    expect(await sends()).toHaveLength(1);
+  });
+
   it("a send interrupted by an eviction is reported as unknown, not sent again", async () => {
     const client = await connect();
     await sandbox().failNext({ path: "/template/msg$", status: 200, body: '{"status":"submitted","messageId":"m-evicted"}', times: 1, delayMs: 1500 });
