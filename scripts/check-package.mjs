@@ -70,7 +70,12 @@ try {
       throw new Error(`${config.name}: the server did not answer initialize (${error.message}); it said:\n${stderr}`);
     });
     const { tools } = await client.listTools();
-    check(tools.length >= 31 && tools.some((t) => t.name === "send_template_message"), `${config.name}: tools/list over stdio (${tools.length} tools, ${Date.now() - started} ms from start)`);
+    // The 29 listed since issue 25's merges (the merged ones answer by name but are not listed).
+    const names = tools.map((t) => t.name);
+    check(
+      tools.length >= 29 && ["send_template_message", "send_message", "control_campaign"].every((n) => names.includes(n)),
+      `${config.name}: tools/list over stdio (${tools.length} tools, ${Date.now() - started} ms from start)`,
+    );
     const apps = await client.callTool({ name: "list_apps", arguments: {} });
     check(!apps.isError && JSON.stringify(apps.structuredContent).includes("DemoStore"), `${config.name}: list_apps answers from the sandbox`);
     if (config.env.GUPSHUP_DEFAULT_APP_ID) {
