@@ -8,7 +8,7 @@ const OUTSIDE_WINDOW =
 
 const ADVICE: Record<string, string> = {
   "1002": "the number is not on WhatsApp: check it with the customer; resending will fail again",
-  "1003": "the wallet balance is too low: top up the Gupshup wallet (get_device_balance shows it), then resend",
+  "1003": "the wallet balance is too low: top up the Gupshup wallet (list_devices_status shows it), then resend",
   "1004": "the template is disabled: pick another APPROVED template (list_templates)",
   "1005": "the message did not match the template: send it with send_template_message, params in the order list_templates shows",
   "1006": "the user has not opted in: collect their opt-in, or send an APPROVED template with send_template_message",

@@ -2,7 +2,7 @@ import { viewPage } from "./kit";
 
 /**
  * A card per app (WhatsApp number): connected or not, quality rating, messaging tier, wallet
- * balance. Reads list_devices_status, get_device_status and get_app_health results.
+ * balance. Reads list_devices_status (and the unlisted get_device_status) and get_app_health results.
  */
 export const APP_HEALTH_HTML = viewPage(
   "WhatsApp numbers",
