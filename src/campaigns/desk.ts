@@ -46,6 +46,15 @@ export type CampaignCommand =
   | { kind: "start"; id: string; startAt?: number; timeZone?: string; window?: SendingWindow }
   | { kind: "pause" | "resume" | "cancel"; id: string };
 
+/** A campaign as a period's report lists it. */
+export interface RanCampaign {
+  appId: string;
+  id: string;
+  name: string;
+  state: string;
+  submitted: number;
+}
+
 export interface CampaignReport {
   campaign: Campaign;
   counts: Record<RecipientState, number>;
@@ -359,6 +368,15 @@ export class CampaignDesk {
         store.setState(campaign.id, "cancelled", "Cancelled with control_campaign: nobody else gets the message.", now);
         return undefined;
     }
+  }
+
+  /** The campaigns that were sending at some point of a window, newest first, with how many they sent in all. */
+  ranIn(since: number, until: number, now: number): RanCampaign[] {
+    const { store } = this.parts;
+    return store
+      .list(50)
+      .filter((c) => c.startedAt !== null && c.startedAt <= until && (c.finishedAt ?? now) >= since)
+      .map((c) => ({ appId: c.appId, id: c.id, name: c.name, state: c.state, submitted: store.recipients.counts(c.id).submitted }));
   }
 
   private report(campaign: Campaign, now: number, page?: { state?: RecipientState; after: number; limit: number }): CampaignReport {

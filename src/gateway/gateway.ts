@@ -153,7 +153,19 @@ export class GupshupGateway extends DurableObject<Env> {
     const access = await this.access.appToken(appId, caller, Date.now() + MAX_WAIT_MS);
     if (!access.ok) return access;
     await this.keepPruned(); // an inbox that only gets read is pruned too
-    return { ok: true, reply: answerInboxQuery(this.inbox, this.optOuts, this.webhookSecrets.configuredAt(), query, Date.now()) };
+    const neighbours = { optOuts: this.optOuts, campaignsIn: (since: number, until: number, now: number) => this.campaigns.ranIn(since, until, now) };
+    return { ok: true, reply: answerInboxQuery(this.inbox, neighbours, this.webhookSecrets.configuredAt(), query, Date.now()) };
+  }
+
+  /** Gupshup's usage report and the inbox's report for the same window in one call to this object (get_usage_summary). */
+  async usageReport(
+    appId: string,
+    usage: UpstreamRequest,
+    window: { since: number; until: number },
+    caller: Caller,
+  ): Promise<{ answer: UpstreamResult; inbox: { ok: true; reply: InboxReply<"report"> } | { ok: false; failure: UpstreamFailure } }> {
+    const [answer, inbox] = await Promise.all([this.request({ ...usage, appId }, caller), this.readInbox(appId, { kind: "report", ...window }, caller)]);
+    return { answer, inbox };
   }
 
   /** Marks who is on one of the app's conversations, for a caller with proven access; null when the inbox has no conversation with that number. */

@@ -1,3 +1,4 @@
+import type { RanCampaign } from "../campaigns/desk";
 import type { ConversationEntry, ConversationFilter, ConversationSummary, HandOff } from "./conversations";
 import type { OptOuts } from "./opt-outs";
 import { type FailedEntry, type InboundEntry, type InboxReport, type InboxStore, type MessageStatus, SERVICE_WINDOW_MS, type WindowState } from "./store";
@@ -33,7 +34,7 @@ export interface InboxAnswers {
   beforeReply: BeforeReply;
   inboundMessage: InboundEntry | null;
   recentNumbers: string[];
-  report: InboxReport & { optOuts: number };
+  report: InboxReport & { optOuts: number; campaigns: RanCampaign[] };
   templateSends: { text: string; sent: number }[];
 }
 
@@ -44,7 +45,13 @@ export interface InboxReply<K extends InboxQuery["kind"]> {
 }
 
 /** Answers a query from the app's inbox (the caller's access has been checked already). */
-export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, optOuts: OptOuts, webhookConfiguredAt: number | null, query: Q, now: number): InboxReply<Q["kind"]> {
+/** What the app's object holds beside the inbox that some answers need. */
+export interface InboxNeighbours {
+  optOuts: OptOuts;
+  campaignsIn: (since: number, until: number, now: number) => RanCampaign[];
+}
+
+export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, neighbours: InboxNeighbours, webhookConfiguredAt: number | null, query: Q, now: number): InboxReply<Q["kind"]> {
   const data = (() => {
     switch (query.kind) {
       case "messageStatus":
@@ -72,7 +79,7 @@ export function answerInboxQuery<Q extends InboxQuery>(inbox: InboxStore, optOut
         return inbox.conversations.recentNumbers(query.limit);
       case "report": {
         const since = webhookConfiguredAt === null ? query.since : Math.min(Math.max(query.since, webhookConfiguredAt), query.until);
-        return { ...inbox.report(since, query.until), optOuts: optOuts.countSince(query.since, query.until) };
+        return { ...inbox.report(since, query.until), optOuts: neighbours.optOuts.countSince(query.since, query.until), campaigns: neighbours.campaignsIn(query.since, query.until, now) };
       }
       case "templateSends":
         return inbox.templateSends(query.since, query.until);

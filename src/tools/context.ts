@@ -75,6 +75,17 @@ export class ToolContext {
     return result.reply as InboxReply<Q["kind"]>;
   }
 
+  /** Gupshup's usage answer and the inbox's report for a window, in one call to the app's object. */
+  async usageReport(appId: string, usage: Omit<UpstreamRequest, "appId">, window: { since: number; until: number }): Promise<{ answer: UpstreamResult; inbox: InboxReply<"report"> }> {
+    this.requireApp(appId);
+    const { answer, inbox } = (await this.gateway(appId).usageReport(appId, { ...usage, appId }, window, this.session.caller)) as {
+      answer: UpstreamResult;
+      inbox: { ok: true; reply: InboxReply<"report"> } | { ok: false; failure: UpstreamFailure };
+    };
+    if (!inbox.ok) throw new ToolError(translateFailure(inbox.failure, { session: this.session, appId }));
+    return { answer, inbox: inbox.reply };
+  }
+
   /** Marks who is on one of the app's conversations; null when the inbox has none with that number. */
   async handOff(appId: string, change: HandOffChange): Promise<ConversationSummary | null> {
     this.requireApp(appId);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CampaignReport } from "../campaigns/desk";
+import type { InboxReply } from "../inbox/query";
 import type { InboxReport } from "../inbox/store";
 import { quoted } from "../utils/customer-text";
 import { appTemplates } from "./app-templates";
@@ -84,13 +84,16 @@ export type Report = z.infer<typeof reportOutput>;
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
-/** The report's parts drawn from the inbox and the app's campaigns, for the days `from`–`to` in `timeZone`. */
-export async function inboxReport(ctx: ToolContext, appId: string, days: { from: string; to: string }, timeZone: string | undefined): Promise<Report> {
+/** The instants the days `from`–`to` in `timeZone` span, up to now. */
+export function reportWindow(days: { from: string; to: string }, timeZone: string | undefined, now = Date.now()): { since: number; until: number } {
+  return { since: toEpochMs(days.from, timeZone)!, until: Math.min(now, toEpochMs(day(days.to, 1), timeZone)! - 1) };
+}
+
+/** The report's parts drawn from the inbox and the app's campaigns (the app's object answered `reply` for `window`). */
+export async function inboxReport(ctx: ToolContext, appId: string, reply: InboxReply<"report">, window: { since: number; until: number }, timeZone: string | undefined): Promise<Report> {
   const now = Date.now();
-  const since = toEpochMs(days.from, timeZone)!;
-  const until = Math.min(now, toEpochMs(day(days.to, 1), timeZone)! - 1);
-  const [reply, campaigns] = await Promise.all([ctx.readInbox(appId, { kind: "report", since, until }), ctx.campaign<CampaignReport[]>(appId, { kind: "list", limit: 50 })]);
-  const { sent, failures, inbound, optOuts } = reply.data;
+  const { since, until } = window;
+  const { sent, failures, inbound, optOuts, campaigns } = reply.data;
   const templateRows = sent.filter((r) => r.type === "template");
   const templates = templateRows.length ? await appTemplates(ctx, appId).catch(() => []) : [];
   const byIdOrName = new Map(templates.flatMap((t) => [[t.id, t] as const, [t.elementName, t] as const]));
@@ -114,9 +117,7 @@ export async function inboxReport(ctx: ToolContext, appId: string, days: { from:
     replies: inbound,
     optOuts,
     templates: perTemplate(templateRows, (text) => (text === null ? undefined : byIdOrName.get(text))),
-    campaigns: campaigns
-      .filter(({ campaign: c }) => c.startedAt !== null && c.startedAt <= until && (c.finishedAt ?? now) >= since)
-      .map(({ campaign: c, counts: n }) => ({ campaignId: campaignIdOf(c.appId, c.id), name: c.name, state: c.state, sent: n.submitted })),
+    campaigns: campaigns.map((c) => ({ campaignId: campaignIdOf(c.appId, c.id), name: c.name, state: c.state, sent: c.submitted })),
   };
 }
 

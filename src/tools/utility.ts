@@ -5,7 +5,7 @@ import { appSummary, listAccountApps } from "./apps";
 import { personApproves } from "./ask-person";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
-import { inboxReport, periodDays, periodInput, reportLines, reportOutput } from "./report";
+import { inboxReport, periodDays, periodInput, reportLines, reportOutput, reportWindow } from "./report";
 import { appIdInput, appIdValue } from "./schemas";
 import { dateIn, timeInput, timeRange, timeZoneInput } from "./time-input";
 
@@ -80,8 +80,10 @@ export const utilityTools: ToolDefinition[] = [
       const { from, to } = args.period ? periodDays(args.period, args.timeZone) : usageDays(args)!;
       const ignored = args.period && (args.from !== undefined || args.to !== undefined) ? ` (${args.period} was used; from and to were ignored)` : "";
       // Gupshup's usage and this server's own records at once: the report costs no extra wait.
-      const [answer, report] = await Promise.all([ctx.callApp(appId, { endpoint: "usage", query: { from, to } }), inboxReport(ctx, appId, { from, to }, args.timeZone)]);
+      const window = reportWindow({ from, to }, args.timeZone);
+      const { answer, inbox } = await ctx.usageReport(appId, { endpoint: "usage", query: { from, to } }, window);
       const data = unwrap(answer, { session: ctx.session, appId });
+      const report = await inboxReport(ctx, appId, inbox, window, args.timeZone);
       const rows = parseAnswer(usageResponse, data, "get_usage_summary").partnerAppUsageList;
       const days: UsageDay[] = rows.map((r) => ({
         date: r.date,
