@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { analyticsResponse, parseAnswer } from "../api/responses";
+import { percent } from "../utils/percent";
 import { progressReporter, type ToolContext } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { unwrap } from "./errors";
 import { fanOut } from "./fan-out";
 import { appIdInput, templateIdInput } from "./schemas";
-import { templateNames } from "./template-names";
+import { type TemplateNames, templateNames } from "./template-names";
 import { DAY_SECONDS as DAY, describeTime, type TimeWindowArgs, timeInput, timeRange, timeZoneInput } from "./time-input";
 
 const METRICS = ["SENT", "DELIVERED", "READ", "CLICKED"] as const;
@@ -81,10 +82,9 @@ export const analyticsTools: ToolDefinition[] = [
     (ctx) => async (args, extra) => {
       const appId = await ctx.appId(args.appId);
       const { start, end } = analyticsWindow(args)!;
-      const [outcome, names] = await Promise.all([
-        templateAnalytics(ctx, appId, args.templateIds, { start, end, granularity: args.granularity, metrics: args.metricTypes ?? METRICS }, progressReporter(extra)),
-        templateNames(ctx, appId),
-      ]);
+      const named = templateNames(ctx, appId);
+      const outcome = await templateAnalytics(ctx, appId, args.templateIds, { start, end, granularity: args.granularity, metrics: args.metricTypes ?? METRICS }, named, progressReporter(extra));
+      const names = await named;
       const label = (id: string) => (names.name(id) ? `${names.label(id)} (${id})` : id);
       const lines = outcome.results.map(
         (r) =>
@@ -117,6 +117,8 @@ export async function templateAnalytics(
   appId: string,
   templateIds: readonly string[],
   window: { start: number; end: number; granularity: "DAILY" | "AGGREGATE"; metrics: readonly string[] },
+  /** The app's template names, asked once by the caller (which names its own lines with them too). */
+  named: Promise<TemplateNames>,
   report: ReturnType<typeof progressReporter>,
 ): Promise<{ results: AnalyticsRow[]; pending: { templateId: string; retryAfterSeconds: number }[]; failed: { templateId: string; error: string }[] }> {
   const query = (id: string): Record<string, string> => ({
@@ -130,7 +132,7 @@ export async function templateAnalytics(
   const fetchOne = (id: string) => ctx.callApp(appId, { endpoint: "getAnalytics", query: query(id) });
   const [{ answered, pending, failed }, names] = await Promise.all([
     fanOut([...templateIds], fetchOne, { failsTool: (f) => f.kind !== "rate_limited", context: { session: ctx.session, appId }, report }),
-    templateNames(ctx, appId),
+    named,
   ]);
   const results = answered.flatMap(({ data }) =>
     parseAnswer(analyticsResponse, data, "get_template_analytics").template_analytics.map((row) => {
@@ -165,5 +167,4 @@ export function analyticsWindow(a: TimeWindowArgs): { start: number; end: number
   return { start: a.start === undefined ? Math.max(end - 30 * DAY, earliestAnalytics()) : Math.floor(range.from / 1000), end };
 }
 
-const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 const rate = (value: number | null, of: string) => (value === null ? "" : ` (${value}% ${of})`);

@@ -6,6 +6,7 @@ import { WALLET_EMPTY } from "../campaigns/runner";
 import { formatMinutes } from "../campaigns/schedule";
 import { CAMPAIGN_STATES } from "../campaigns/store";
 import { APP_ID_PATTERN } from "../constants";
+import { percent } from "../utils/percent";
 import { failureAdvice } from "./failure-advice";
 
 /** A campaign's public id names its app, so every campaign tool finds the app's object from it alone. */
@@ -66,7 +67,6 @@ type CampaignReportOutput = z.infer<typeof campaignReportShape>;
 export const campaignStateShape = campaignReportShape.pick({ campaignId: true, name: true, state: true, reason: true, counts: true, createdAt: true });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
 /** A report as campaign tools return it: structured, and in words with what to do next. */
 export function describeCampaign(report: CampaignReport): { structured: CampaignReportOutput; summary: string } {

@@ -44,7 +44,7 @@ export const campaignTools: ToolDefinition[] = [
       input: z
         .object({
           appId: appIdInput,
-          name: z.string().min(1).max(100).optional().describe("A name for the person (default: the template's)."),
+          name: z.string().min(1).max(100).optional().describe("Default: the template's name."),
           templateId: templateIdInput.describe("From list_templates."),
           source: phoneInput.optional().describe("The app's own number (the default)."),
           srcName: z.string().min(1).max(100).optional().describe("The app's name (the default)."),

@@ -28,8 +28,10 @@ const cardButtonInput = z
   .looseObject({ type: z.string(), text: z.string().optional(), url: z.string().optional(), example: z.string().optional(), phoneNumber: z.string().optional() })
   .pipe(buttonInput);
 
+const CARD_HEADER_TYPES = ["IMAGE", "VIDEO"] as const;
+
 const cardInput = z.object({
-  headerType: z.enum(["IMAGE", "VIDEO"]),
+  headerType: z.enum(CARD_HEADER_TYPES),
   exampleMedia: z.string().min(1).max(1000).optional().describe("From upload_media; or mediaUrl."),
   mediaUrl: z
     .url({ protocol: /^https$/, error: "mediaUrl must be an https URL" })
@@ -52,8 +54,8 @@ shownAs(cardsInput, {
   type: "array",
   minItems: MIN_CARDS,
   maxItems: MAX_CARDS,
-  items: { type: "object" },
-  description: `CAROUSEL only: ${MIN_CARDS}–${MAX_CARDS} cards alike (header type, button types in order), each {headerType: IMAGE|VIDEO, exampleMedia (upload_media) or mediaUrl, body ≤${MAX_CARD_BODY}, example (body filled in), buttons: ≤2, QUICK_REPLY, URL or PHONE_NUMBER as in buttons}.`,
+  items: { type: "object", properties: { headerType: { enum: CARD_HEADER_TYPES } } },
+  description: `CAROUSEL only: ${MIN_CARDS}–${MAX_CARDS} cards alike (header type, button types in order), each {headerType, exampleMedia (upload_media) or mediaUrl, body ≤${MAX_CARD_BODY}, example (body filled in), buttons: ≤2, QUICK_REPLY, URL or PHONE_NUMBER as in buttons}.`,
 });
 
 /** The rules across cards (one issue per problem, on the field to fix). */

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { limitInWords } from "../api/endpoints";
 import { compareResponse } from "../api/responses";
 import type { UpstreamFailure } from "../api/types";
+import { percent } from "../utils/percent";
 import { earliestAnalytics, templateAnalytics } from "./analytics";
-import { appTemplates } from "./app-templates";
 import { progressReporter } from "./context";
 import { defineTool, type ToolDefinition } from "./define";
 import { ToolError } from "./errors";
@@ -97,13 +97,13 @@ export const compareTools: ToolDefinition[] = [
         ctx.callApp(appId, { endpoint: "compareTemplates", params: { templateId: args.templateId }, query: { templateList: other, start: String(start), end: String(end) } });
 
       const ids = [args.templateId, ...args.templateList];
-      const [{ answered, pending, failed }, names, analytics, templates] = await Promise.all([
+      const named = templateNames(ctx, appId);
+      const [{ answered, pending, failed }, names, analytics] = await Promise.all([
         fanOut(args.templateList, compareWith, { failsTool: appWide, context: { session: ctx.session, appId }, report }),
-        templateNames(ctx, appId),
-        templateAnalytics(ctx, appId, ids, { start: Math.max(start, earliestAnalytics()), end, granularity: "AGGREGATE", metrics: ["SENT", "DELIVERED", "READ", "CLICKED"] }, report).catch(
+        named,
+        templateAnalytics(ctx, appId, ids, { start: Math.max(start, earliestAnalytics()), end, granularity: "AGGREGATE", metrics: ["SENT", "DELIVERED", "READ", "CLICKED"] }, named, report).catch(
           (error: unknown) => (error instanceof ToolError ? { results: [], pending: [], failed: ids.map((templateId) => ({ templateId, error: error.message })) } : Promise.reject(error)),
         ),
-        appTemplates(ctx, appId).catch(() => []),
       ]);
       const outcome = { comparisons: [] as z.infer<typeof comparisonShape>[], pending, failed };
       for (const { templateId, data } of answered) {
@@ -127,15 +127,12 @@ export const compareTools: ToolDefinition[] = [
       }
       for (const f of outcome.failed) lines.push(`- ${label(f.templateId)} not compared: ${f.error}`);
       const range = `${describeTime(start * 1000, args.timeZone)} → ${describeTime(end * 1000, args.timeZone)}`;
-      const category = new Map(templates.map((t) => [t.id, t.category]));
       const sideBySide = ids.flatMap((id) => {
         const row = analytics.results.find((r) => r.templateId === id);
         if (!row) return [];
         const clicks = row.clicked.reduce((sum, c) => sum + c.count, 0);
-        const clickPercent = row.delivered > 0 ? Math.round((clicks / row.delivered) * 1000) / 10 : null;
-        return [
-          { templateId: id, name: names.name(id), category: category.get(id) ?? null, sent: row.sent, deliveredPercent: row.deliveredPercent, readPercent: row.readPercent, clicks, clickPercent },
-        ];
+        const { sent, deliveredPercent, readPercent } = row;
+        return [{ templateId: id, name: names.name(id), category: names.category(id), sent, deliveredPercent, readPercent, clicks, clickPercent: percent(clicks, row.delivered) }];
       });
       const missing = ids.filter((id) => !sideBySide.some((r) => r.templateId === id));
       const verdict = verdictOf(sideBySide, outcome.comparisons, label, missing, analytics.failed[0]?.error);

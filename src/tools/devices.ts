@@ -75,17 +75,17 @@ const describe = (d: Device) =>
 
 type Today = { date: string; messages: number; fees: number };
 
-/** Gupshup's usage for today's date in `timeZone` (one call). */
-const todayUsage = (ctx: ToolContext, appId: string, timeZone: string | undefined) => {
+/** Gupshup's usage for today's date in `timeZone` (one call), with the date it asked for. */
+async function todayUsage(ctx: ToolContext, appId: string, timeZone: string | undefined): Promise<{ date: string; result: UpstreamResult }> {
   const date = dateIn(Date.now(), timeZone);
-  return ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } });
-};
+  return { date, result: await ctx.callApp(appId, { endpoint: "usage", query: { from: date, to: date } }) };
+}
 
 /** Today's messages and spend from that answer, or why they are not known. */
-function todayOf(ctx: ToolContext, appId: string, result: UpstreamResult, timeZone: string | undefined): { today: Today | null; error?: string } {
+function todayOf(ctx: ToolContext, appId: string, { date, result }: { date: string; result: UpstreamResult }): { today: Today | null; error?: string } {
   if (!result.ok) return { today: null, error: translateFailure(result.failure, { session: ctx.session, appId }) };
   const rows = parseAnswer(usageResponse, result.data, "today's usage").partnerAppUsageList;
-  return { today: { date: dateIn(Date.now(), timeZone), messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) } };
+  return { today: { date, messages: rows.reduce((s, r) => s + (r.totalMsg ?? 0), 0), fees: rows.reduce((s, r) => s + (r.totalFees ?? 0), 0) } };
 }
 
 /** WhatsGate's get_device_balance: list_devices_status with appId says the same. */
@@ -108,10 +108,10 @@ const balanceTool: ToolDefinition = defineTool(
   },
   (ctx) => async (args) => {
     const appId = await ctx.appId(args.appId);
-    const [walletResult, usageResult] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), todayUsage(ctx, appId, args.timeZone)]);
-    refuseUnknownApp([walletResult, usageResult], { session: ctx.session, appId });
+    const [walletResult, usage] = await Promise.all([ctx.callApp(appId, { endpoint: "wallet" }), todayUsage(ctx, appId, args.timeZone)]);
+    refuseUnknownApp([walletResult, usage.result], { session: ctx.session, appId });
     const wallet = walletPart(ctx, appId, walletResult);
-    const { today, error: usageError } = todayOf(ctx, appId, usageResult, args.timeZone);
+    const { today, error: usageError } = todayOf(ctx, appId, usage);
     if (!wallet.value && !today) throw new ToolError(`Could not get the balance of ${appId}:\n- wallet: ${wallet.error}\n- usage: ${usageError}`);
     const w = wallet.value;
     return {
@@ -179,7 +179,7 @@ export const deviceTools: ToolDefinition[] = [
       });
       if (only === undefined) return { structured: { devices, count: devices.length }, summary: `${devices.length} device(s):\n${devices.map(describe).join("\n")}` };
       // One number: also today's messages and spend (get_device_balance's usage call), so "my balance and today's spend" is one call.
-      const { today, error } = todayOf(ctx, only, await todayUsage(ctx, only, args.timeZone), args.timeZone);
+      const { today, error } = todayOf(ctx, only, await todayUsage(ctx, only, args.timeZone));
       const spent = today ? ` Today (${today.date}): ${today.messages} messages, ${today.fees} ${devices[0]!.currency ?? ""} spent.`.replace(" .", ".") : ` Today's spend is not known: ${error}`;
       return { structured: { devices, count: 1, today }, summary: `${describe(devices[0]!).slice(2)}.${spent}` };
     },

@@ -36,7 +36,7 @@ export const inboxTools: ToolDefinition[] = [
     "get_failed_numbers",
     {
       title: "Failed numbers",
-      description: "Who did not get their messages in a time range, with Gupshup's failure code, reason and what to do (from the delivery inbox).",
+      description: "Who did not get their messages in a time range, with Gupshup's failure code, reason and what to do.",
       input: z.object(rangeInput),
       output: z.object({
         appId: z.string(),

@@ -10,7 +10,7 @@ export const mediaTools: ToolDefinition[] = [
     "upload_media",
     {
       title: "Upload sample media",
-      description: "Upload an image, video or PDF as a template sample; returns the handleId that create_template/edit_template take as exampleMedia.",
+      description: "Upload an image, video or PDF as a template sample: its handleId is create_template's exampleMedia.",
       input: z.object({
         appId: appIdInput,
         file: z

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { InboxReply } from "../inbox/query";
 import type { InboxReport } from "../inbox/store";
 import { quoted } from "../utils/customer-text";
+import { percent } from "../utils/percent";
 import { appTemplates } from "./app-templates";
 import { campaignIdOf } from "./campaign-report";
 import type { ToolContext } from "./context";
@@ -81,8 +82,6 @@ export const reportOutput = z.object({
   campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), state: z.string(), sent: z.number().describe("In all, not only in the window.") })),
 });
 export type Report = z.infer<typeof reportOutput>;
-
-const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
 /** The instants the days `from`–`to` in `timeZone` span, up to now. */
 export function reportWindow(days: { from: string; to: string }, timeZone: string | undefined, now = Date.now()): { since: number; until: number } {

@@ -23,7 +23,7 @@ const input = z.object({
   appId: appIdInput,
   destination: destinationInput,
   type: z.enum(TYPES).describe("What to send."),
-  text: z.string().optional().describe("The message; media: its caption; buttons, list, link, location_request: the body."),
+  text: z.string().optional().describe("The message (media: its caption; interactive types: the body)."),
   url: z.string().optional().describe("Media: its https URL (or mediaId); link: the https link."),
   mediaId: z.string().optional().describe("Media uploaded to Gupshup."),
   filename: z.string().optional().describe("document: the name shown."),

@@ -11,6 +11,7 @@ export async function templateNames(ctx: ToolContext, appId: string): Promise<Te
   for (const t of templates) languages.set(t.elementName, (languages.get(t.elementName) ?? 0) + 1);
   return {
     name: (id) => byId.get(id)?.elementName ?? null,
+    category: (id) => byId.get(id)?.category ?? null,
     // A name is shown with its language where the app has it in several.
     label: (id) => {
       const template = byId.get(id);
@@ -20,8 +21,9 @@ export async function templateNames(ctx: ToolContext, appId: string): Promise<Te
   };
 }
 
-interface TemplateNames {
+export interface TemplateNames {
   name(id: string): string | null;
+  category(id: string): string | null;
   /** How people know the template: its name (with the language when the name is ambiguous), or the id. */
   label(id: string): string;
 }

@@ -34,9 +34,12 @@ const NEEDS: Record<ButtonInput["type"], readonly ("text" | "url" | "phoneNumber
  * One flat object for every button type (a model reads one short schema instead of seven
  * variants); what each type needs is checked here, with an error naming the missing field.
  */
+export const BUTTON_TYPES = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "CATALOG", "MPM"] as const;
+export const OTP_TYPES = ["COPY_CODE", "ONE_TAP"] as const;
+
 export const buttonInput = z
   .object({
-    type: z.enum(["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "CATALOG", "MPM"]),
+    type: z.enum(BUTTON_TYPES),
     text: label.optional(),
     url: z
       .url({ protocol: /^https?$/, error: "url must be an http(s) URL" })
@@ -49,7 +52,7 @@ export const buttonInput = z
       .regex(/^\+?[1-9]\d{7,14}$/, "phoneNumber must be digits with country code, e.g. +919876543210")
       .optional()
       .describe("PHONE_NUMBER: with country code."),
-    otpType: z.enum(["COPY_CODE", "ONE_TAP"]).optional().describe("OTP: COPY_CODE (default) or ONE_TAP."),
+    otpType: z.enum(OTP_TYPES).optional().describe("OTP: COPY_CODE (default) or ONE_TAP."),
   })
   .superRefine((button, rctx) => {
     const missing = NEEDS[button.type].filter((field) => button[field] === undefined);

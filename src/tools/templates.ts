@@ -10,7 +10,7 @@ import { unwrap } from "./errors";
 import { rejectionAdvice } from "./failure-advice";
 import { shownAs } from "./listed-schema";
 import { appIdInput, elementNameInput, templateIdInput } from "./schemas";
-import { buttonsInput, buttonToWire, CATEGORIES, checkTemplate, TEMPLATE_TYPES, type TemplateFields, variablesIn, verticalFrom } from "./template-rules";
+import { BUTTON_TYPES, buttonsInput, buttonToWire, CATEGORIES, checkTemplate, OTP_TYPES, TEMPLATE_TYPES, type TemplateFields, variablesIn, verticalFrom } from "./template-rules";
 import { type TemplateShape, templateShape, toTemplate } from "./template-shape";
 
 const contentInput = z.string().min(1, "content must not be empty").max(1024, "content (the body) must be at most 1024 characters");
@@ -116,7 +116,12 @@ export const templateTools: ToolDefinition[] = [
           content: contentInput.optional().describe("New body, ≤1024 characters."),
           header: headerInput.optional().describe("New header, at most one variable {{1}}."),
           footer: footerInput.optional().describe("New footer."),
-          buttons: shownAs(buttonsInput.optional(), { type: "array", items: { type: "object" }, description: "New buttons, each as in create_template." }),
+          // Listed with the values each button takes (as create_template lists them), its other fields in words.
+          buttons: shownAs(buttonsInput.optional(), {
+            type: "array",
+            items: { type: "object", properties: { type: { enum: BUTTON_TYPES }, otpType: { enum: OTP_TYPES } } },
+            description: "New buttons, each as in create_template.",
+          }),
           category: z.enum(CATEGORIES).optional().describe("New category."),
           templateType: z.enum(TEMPLATE_TYPES).optional().describe("New template type."),
           example: exampleInput.optional().describe("The new body filled in; needed with variables."),
